@@ -1,0 +1,80 @@
+/**
+ * One `Db` type over two drivers: postgres.js for a PostgreSQL server
+ * (DATABASE_URL), PGlite — PostgreSQL in WebAssembly, data in a local folder —
+ * as the embedded default. Both run every application query as the
+ * application role, so row-level security is in force on either.
+ */
+import { PGlite } from '@electric-sql/pglite';
+import type { ExtractTablesWithRelations, SQL } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
+import { mkdirSync } from 'node:fs';
+import { migratePglite, migratePostgres } from './migrate.ts';
+import * as schema from './schema/index.ts';
+import { APP_ROLE } from './schema/index.ts';
+
+export type Schema = typeof schema;
+export type Db = PgDatabase<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+
+export interface Database {
+  readonly db: Db;
+  readonly driver: 'postgres' | 'pglite';
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** A PostgreSQL URL; without one, PGlite is used. */
+  url?: string | undefined;
+  /** PGlite's data folder; `memory://` keeps it in memory. */
+  dataDir?: string | undefined;
+  /** Connections in the postgres.js pool. */
+  poolSize?: number | undefined;
+  /** Apply pending migrations before returning (always done for PGlite). */
+  migrate?: boolean | undefined;
+  /** Called for every SQL statement the application issues (for statement counts). */
+  onQuery?: ((sql: string) => void) | undefined;
+}
+
+export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
+  const logger = options.onQuery ? { logQuery: options.onQuery } : false;
+
+  if (options.url) {
+    if (options.migrate) await migratePostgres(options.url);
+    const client = postgres(options.url, {
+      max: options.poolSize ?? 10,
+      onnotice: () => {},
+      // Every connection of the pool starts as the application role.
+      connection: { role: APP_ROLE, application_name: 'qicai' },
+    });
+    return {
+      db: drizzlePostgres({ client, schema, logger }),
+      driver: 'postgres',
+      close: () => client.end({ timeout: 5 }),
+    };
+  }
+
+  const dataDir = options.dataDir ?? 'memory://';
+  if (!dataDir.includes('://')) mkdirSync(dataDir, { recursive: true });
+  const client = await PGlite.create(dataDir);
+  await migratePglite(client);
+  // PGlite is one connection and signs in as a superuser; from here on it acts as the application role.
+  await client.exec(`SET ROLE ${APP_ROLE}`);
+  return {
+    db: drizzlePglite({ client, schema, logger }),
+    driver: 'pglite',
+    close: () => client.close(),
+  };
+}
+
+/**
+ * Runs raw SQL and returns its rows. The drivers shape `execute`'s result
+ * differently (postgres.js: an array; PGlite: `{ rows }`); this hides that.
+ */
+export async function queryRows<Row extends Record<string, unknown>>(db: Db, statement: SQL): Promise<Row[]> {
+  const result: unknown = await db.execute(statement);
+  const rows = Array.isArray(result) ? result : (result as { rows: unknown[] }).rows;
+  return rows as Row[];
+}

@@ -1,0 +1,5 @@
+export * from './schema/index.ts';
+export * from './client.ts';
+export * from './tenant.ts';
+export * from './errors.ts';
+export { migratePostgres, migrationsFolder } from './migrate.ts';

@@ -1,0 +1,33 @@
+import type { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migrateWithPglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migrateWithPostgres } from 'drizzle-orm/postgres-js/migrator';
+import { fileURLToPath } from 'node:url';
+import postgres from 'postgres';
+
+export const migrationsFolder = fileURLToPath(new URL('../migrations', import.meta.url));
+
+/** Any fixed number: serialises migrations when several API instances start at once. */
+const MIGRATION_LOCK = 7_226_001;
+
+/** Applies pending migrations as the connecting role, which becomes the tables' owner. */
+export async function migratePostgres(url: string): Promise<void> {
+  const client = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    const db = drizzlePostgres({ client });
+    await db.execute(sql`select pg_advisory_lock(${MIGRATION_LOCK})`);
+    try {
+      await migrateWithPostgres(db, { migrationsFolder });
+    } finally {
+      await db.execute(sql`select pg_advisory_unlock(${MIGRATION_LOCK})`);
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+export async function migratePglite(client: PGlite): Promise<void> {
+  await migrateWithPglite(drizzlePglite({ client }), { migrationsFolder });
+}

@@ -1,0 +1,108 @@
+/**
+ * People: accounts (who signs in, across organizations), their sessions, and
+ * members (an account's membership of one organization).
+ */
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  boolean,
+  check,
+  date,
+  index,
+  pgEnum,
+  pgPolicy,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  unique,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { appRole, localeEnum, organizations, tenantIsolation } from './tenancy.ts';
+
+/** An account is global: one person signs in once and may belong to several organizations. */
+export const accounts = pgTable(
+  'accounts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** Stored lower-cased, so the unique constraint is case-insensitive. */
+    email: text('email').unique(),
+    /** Mainland mobile number, 11 digits. */
+    phone: text('phone').unique(),
+    passwordHash: text('password_hash').notNull(),
+    displayName: text('display_name').notNull(),
+    locale: localeEnum('locale'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    check('accounts_email_or_phone', sql`${t.email} is not null or ${t.phone} is not null`),
+    check('accounts_email_lower', sql`${t.email} = lower(${t.email})`),
+    check('accounts_phone_format', sql`${t.phone} ~ '^1[3-9][0-9]{9}$'`),
+  ],
+);
+
+export const sessions = pgTable(
+  'sessions',
+  {
+    /** SHA-256 of the token in the cookie: a leaked table does not give sign-ins away. */
+    tokenHash: text('token_hash').primaryKey(),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    userAgent: text('user_agent'),
+  },
+  (t) => [index('sessions_account_idx').on(t.accountId)],
+);
+
+/** Failed sign-ins, counted per login and per address to throttle guessing; kept in the database so every API instance sees them. */
+export const signInFailures = pgTable(
+  'sign_in_failures',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    key: text('key').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('sign_in_failures_key_at_idx').on(t.key, t.at)],
+);
+
+/** 政治面貌: party member 党员, activist 入党积极分子, citizen 群众. */
+export const memberCategoryEnum = pgEnum('member_category', ['PARTY_MEMBER', 'ACTIVIST', 'CITIZEN']);
+export const memberRoleEnum = pgEnum('member_role', ['ADMIN', 'LEAD', 'MEMBER']);
+
+export const members = pgTable(
+  'members',
+  {
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    id: uuid('id').notNull().defaultRandom(),
+    /** Null for a roster entry whose person has not signed up yet. */
+    accountId: uuid('account_id').references(() => accounts.id, { onDelete: 'set null' }),
+    displayName: text('display_name').notNull(),
+    category: memberCategoryEnum('category').notNull().default('CITIZEN'),
+    /** 工作单位 / 职能部门 */
+    workUnit: text('work_unit'),
+    role: memberRoleEnum('role').notNull().default('MEMBER'),
+    active: boolean('active').notNull().default(true),
+    joinedOn: date('joined_on').notNull().defaultNow(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    unique('members_org_account_unique').on(t.orgId, t.accountId),
+    index('members_account_idx').on(t.accountId),
+    check('members_display_name_length', sql`char_length(${t.displayName}) between 1 and 60`),
+    tenantIsolation(),
+    // A signed-in person sees their own memberships in every organization,
+    // which is how the viewer's list of organizations is read.
+    pgPolicy('own_memberships', { for: 'select', to: appRole, using: sql`account_id = app_current_account()` }),
+  ],
+).enableRLS();
+
+export type Account = typeof accounts.$inferSelect;
+export type Member = typeof members.$inferSelect;
+export type MemberCategory = (typeof memberCategoryEnum.enumValues)[number];
+export type MemberRole = (typeof memberRoleEnum.enumValues)[number];
