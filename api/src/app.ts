@@ -1,0 +1,30 @@
+/**
+ * The Qicai API as a Fastify plugin: every cross-cutting concern is a named
+ * plugin, the domain lives in modules/. server.ts listens; tests `inject`.
+ */
+import type { Database } from '@qicai/db';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from './config.ts';
+import databasePlugin from './plugins/database.ts';
+import graphqlPlugin from './plugins/graphql.ts';
+import securityPlugin from './plugins/security.ts';
+import sessionPlugin from './plugins/session.ts';
+import webPlugin from './plugins/web.ts';
+
+export interface AppOptions {
+  config: Config;
+  /** An open database to use instead of opening one from the config (tests). */
+  database?: Database | undefined;
+  /** Serve the web app's build beside the API. */
+  serveWeb?: boolean | undefined;
+}
+
+export default async function app(fastify: FastifyInstance, options: AppOptions) {
+  const { config } = options;
+  await fastify.register(databasePlugin, { config, database: options.database });
+  await fastify.register(securityPlugin, { config });
+  await fastify.register(sessionPlugin, { config });
+  await fastify.register(graphqlPlugin, { config });
+  fastify.get('/healthz', () => ({ ok: true }));
+  if (options.serveWeb) await fastify.register(webPlugin, { config });
+}

@@ -1,0 +1,70 @@
+/**
+ * The one place that reads process.env. Every setting is listed in the README.
+ */
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((value) => (value === '' ? undefined : value));
+
+const environment = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  PUBLIC_URL: optionalString.pipe(z.url().optional()),
+  DATABASE_URL: optionalString,
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  DATA_DIR: z.string().default(`${repoRoot}.data`),
+  WEB_BUILD_DIR: z.string().default(`${repoRoot}web/build`),
+  SESSION_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  TRUST_PROXY: z.string().default('loopback'),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+/** The settings as they arrive: strings, by name. */
+export type Environment = Partial<Record<keyof z.infer<typeof environment>, string>>;
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  /** Where people reach the app; its scheme decides whether cookies are Secure. */
+  publicUrl: URL;
+  database: { url: string | undefined; poolSize: number; pgliteDir: string };
+  webBuildDir: string;
+  sessionTtlDays: number;
+  trustProxy: string;
+  rateLimitPerMinute: number;
+  logLevel: string;
+}
+
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  const parsed = environment.safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`).join('\n');
+    throw new Error(`Invalid settings:\n${problems}`);
+  }
+  const env = parsed.data;
+  const publicUrl = new URL(env.PUBLIC_URL ?? `http://localhost:${env.PORT}`);
+  const localHost = ['localhost', '127.0.0.1', '[::1]'].includes(publicUrl.hostname);
+  if (env.NODE_ENV === 'production' && publicUrl.protocol !== 'https:' && !localHost) {
+    throw new Error('Invalid settings:\n  PUBLIC_URL: must be https in production (session cookies are Secure)');
+  }
+  return {
+    env: env.NODE_ENV,
+    host: env.HOST,
+    port: env.PORT,
+    publicUrl,
+    database: { url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE, pgliteDir: `${env.DATA_DIR}/pglite` },
+    webBuildDir: env.WEB_BUILD_DIR,
+    sessionTtlDays: env.SESSION_TTL_DAYS,
+    trustProxy: env.TRUST_PROXY,
+    rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
+    logLevel: env.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,35 @@
+/**
+ * The domain modules the GraphQL API is made of: each brings its SDL,
+ * resolvers and loaders.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Resolvers } from '../__generated__/resolvers.ts';
+import * as organizations from './organizations/index.ts';
+import * as people from './people/index.ts';
+import * as shared from './shared/index.ts';
+import * as teams from './teams/index.ts';
+
+export interface DomainModule {
+  name: string;
+  resolvers: Resolvers;
+  loaders?: Record<string, Record<string, unknown>>;
+}
+
+export const modules: DomainModule[] = [shared, people, organizations, teams].map((module) => module.domain);
+
+const modulesDir = fileURLToPath(new URL('.', import.meta.url));
+
+/** The SDL of every module, shared first (it declares Query and Mutation; the others extend them). */
+export function loadTypeDefs(): string {
+  return modules
+    .map((module) => {
+      const dir = join(modulesDir, module.name);
+      return readdirSync(dir)
+        .filter((file) => file.endsWith('.graphql'))
+        .map((file) => readFileSync(join(dir, file), 'utf8'))
+        .join('\n');
+    })
+    .join('\n');
+}

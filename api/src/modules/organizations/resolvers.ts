@@ -1,0 +1,24 @@
+import type { Resolvers } from '../../__generated__/resolvers.ts';
+import { isAdmin, requireNamedOrganization } from '../../shared/access.ts';
+import { getTeamByColour } from '../teams/service.ts';
+import * as organizations from './service.ts';
+
+export const resolvers: Resolvers = {
+  Query: {
+    organization: (_root, _args, ctx) => ctx.organization,
+  },
+  Mutation: {
+    createOrganization: (_root, { input }, ctx) => organizations.createOrganization(ctx, input),
+  },
+  Organization: {
+    team: (organization, { colour }, ctx) => getTeamByColour(ctx, organization.id, colour),
+    members: (organization, args, ctx) => {
+      requireNamedOrganization(ctx, [organization.id]);
+      return organizations.listMembers(ctx, args);
+    },
+    viewerMember: async (organization, _args, ctx) =>
+      ctx.organization?.id === organization.id ? await ctx.viewerMember() : null,
+    viewerIsAdmin: async (organization, _args, ctx) =>
+      ctx.organization?.id === organization.id && isAdmin(await ctx.viewerMember()),
+  },
+};

@@ -1,0 +1,3 @@
+export interface ViewerParent {
+  account: import('@qicai/db').Account;
+}

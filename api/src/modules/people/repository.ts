@@ -1,0 +1,94 @@
+import { accounts, members, sessions, signInFailures, type Account, type Db, type Member } from '@qicai/db';
+import { and, asc, count, eq, gt, inArray, lt, or, sql } from 'drizzle-orm';
+import type { Login } from './validation.ts';
+
+export async function findAccountByLogin(db: Db, login: Login): Promise<Account | undefined> {
+  const [account] = await db
+    .select()
+    .from(accounts)
+    .where(login.kind === 'email' ? eq(accounts.email, login.email) : eq(accounts.phone, login.phone));
+  return account;
+}
+
+export async function insertAccount(
+  db: Db,
+  values: Pick<Account, 'displayName' | 'email' | 'phone' | 'passwordHash' | 'locale'>,
+): Promise<Account> {
+  const [account] = await db.insert(accounts).values(values).returning();
+  if (!account) throw new Error('insert returned no account');
+  return account;
+}
+
+export async function insertSession(
+  db: Db,
+  values: { tokenHash: string; accountId: string; expiresAt: Date; userAgent: string | null },
+): Promise<void> {
+  await db.insert(sessions).values(values);
+}
+
+/** The account behind an unexpired session. */
+export async function findSessionAccount(db: Db, tokenHash: string): Promise<Account | undefined> {
+  const [row] = await db
+    .select({ account: accounts })
+    .from(sessions)
+    .innerJoin(accounts, eq(accounts.id, sessions.accountId))
+    .where(and(eq(sessions.tokenHash, tokenHash), gt(sessions.expiresAt, sql`now()`)));
+  return row?.account;
+}
+
+export async function deleteSession(db: Db, tokenHash: string): Promise<void> {
+  await db.delete(sessions).where(eq(sessions.tokenHash, tokenHash));
+}
+
+/** Failed sign-ins per key since `since`, in one statement for several keys. */
+export async function countSignInFailures(db: Db, keys: string[], since: Date): Promise<Map<string, number>> {
+  const rows = await db
+    .select({ key: signInFailures.key, failures: count() })
+    .from(signInFailures)
+    .where(and(inArray(signInFailures.key, keys), gt(signInFailures.at, since)))
+    .groupBy(signInFailures.key);
+  return new Map(rows.map((row) => [row.key, row.failures]));
+}
+
+export async function recordSignInFailures(db: Db, keys: string[]): Promise<void> {
+  await db.insert(signInFailures).values(keys.map((key) => ({ key })));
+}
+
+/** Forgets a login's failures after it signs in, and everyone's failures older than `before`. */
+export async function clearSignInFailures(db: Db, key: string, before: Date): Promise<void> {
+  await db.delete(signInFailures).where(or(eq(signInFailures.key, key), lt(signInFailures.at, before)));
+}
+
+/** An account's memberships in every organization (visible through the own_memberships policy). */
+export async function findMembershipsOfAccount(db: Db, accountId: string): Promise<Member[]> {
+  return db
+    .select()
+    .from(members)
+    .where(and(eq(members.accountId, accountId), eq(members.active, true)))
+    .orderBy(asc(members.createdAt));
+}
+
+export async function findMemberOfAccount(db: Db, orgId: string, accountId: string): Promise<Member | undefined> {
+  const [member] = await db
+    .select()
+    .from(members)
+    .where(and(eq(members.orgId, orgId), eq(members.accountId, accountId)));
+  return member;
+}
+
+export async function findMembersByIds(db: Db, orgId: string, ids: string[]): Promise<Member[]> {
+  if (ids.length === 0) return [];
+  return db
+    .select()
+    .from(members)
+    .where(and(eq(members.orgId, orgId), inArray(members.id, ids)));
+}
+
+export async function insertMember(
+  db: Db,
+  values: Pick<Member, 'orgId' | 'accountId' | 'displayName' | 'role'> & Partial<Pick<Member, 'category' | 'workUnit'>>,
+): Promise<Member> {
+  const [member] = await db.insert(members).values(values).returning();
+  if (!member) throw new Error('insert returned no member');
+  return member;
+}

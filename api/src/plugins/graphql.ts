@@ -1,0 +1,131 @@
+import { withTenant, type Member } from '@qicai/db';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { GraphQLError, GraphQLScalarType, NoSchemaIntrospectionCustomRule } from 'graphql';
+import mercurius, { type IResolvers, type MercuriusLoaders } from 'mercurius';
+import type { Config } from '../config.ts';
+import { loadTypeDefs, modules } from '../modules/index.ts';
+import { findOrganizationBySlug } from '../modules/organizations/repository.ts';
+import { SLUG_PATTERN } from '../modules/organizations/service.ts';
+import { findMemberOfAccount } from '../modules/people/repository.ts';
+import { accountForSessionToken } from '../modules/people/service.ts';
+import type { RequestContext } from '../shared/context.ts';
+import { AppError } from '../shared/errors.ts';
+
+/** The header a client names the organization with, by its slug. */
+export const ORGANIZATION_HEADER = 'x-qicai-org';
+
+/** Deep enough for every screen; stops a query nesting members → teams → members … without end. */
+const MAX_QUERY_DEPTH = 8;
+
+/** Merges the modules' resolvers (or loaders) type by type; scalars are taken whole. */
+function mergeByType(parts: object[]): Record<string, unknown> {
+  const merged: Record<string, unknown> = {};
+  for (const part of parts) {
+    for (const [typeName, fields] of Object.entries(part)) {
+      const existing = merged[typeName];
+      merged[typeName] =
+        fields instanceof GraphQLScalarType || typeof fields !== 'object' || fields === null
+          ? fields
+          : { ...(typeof existing === 'object' ? existing : {}), ...fields };
+    }
+  }
+  return merged;
+}
+
+async function buildContext(
+  app: FastifyInstance,
+  config: Config,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<RequestContext> {
+  const db = app.database.db;
+  const token = app.sessionCookie.read(request);
+  const slugHeader = request.headers[ORGANIZATION_HEADER];
+  const slug = typeof slugHeader === 'string' && SLUG_PATTERN.test(slugHeader) ? slugHeader : undefined;
+
+  const [account, organization] = await Promise.all([
+    token ? accountForSessionToken(db, token) : undefined,
+    slug ? findOrganizationBySlug(db, slug) : undefined,
+  ]);
+  if (token && !account) app.sessionCookie.clear(reply);
+
+  const scope = { orgId: organization?.id ?? null, accountId: account?.id ?? null };
+  let viewerMember: Promise<Member | null> | undefined;
+  return {
+    config,
+    db,
+    account: account ?? null,
+    organization: organization ?? null,
+    tenant: (work) => withTenant(db, scope, work),
+    viewerMember: () =>
+      (viewerMember ??=
+        account && organization
+          ? withTenant(db, scope, (tx) => findMemberOfAccount(tx, organization.id, account.id)).then(
+              (member) => member ?? null,
+            )
+          : Promise.resolve(null)),
+    clientIp: request.ip,
+    userAgent: request.headers['user-agent'],
+    session: {
+      token,
+      start: (newToken, expiresAt) => {
+        app.sessionCookie.set(reply, newToken, expiresAt);
+      },
+      end: () => {
+        app.sessionCookie.clear(reply);
+      },
+    },
+  };
+}
+
+/**
+ * What a client may see of an error: coded errors as they are, GraphQL's own
+ * errors about the request (syntax, validation, variables), and for anything
+ * else a bare INTERNAL — the real error (SQL, parameters, stack) only in the log.
+ */
+function toClientError(error: GraphQLError, log: FastifyInstance['log']): GraphQLError[] {
+  const original = error.originalError;
+  if (original instanceof AppError) return [error];
+  const nested = original && 'errors' in original && Array.isArray(original.errors) ? original.errors : undefined;
+  if (nested) {
+    // mercurius' own checks before execution (validation, query depth): about the request, safe to show.
+    return nested.map((inner: unknown) =>
+      inner instanceof GraphQLError
+        ? new GraphQLError(inner.message, { nodes: inner.nodes, extensions: { code: 'GRAPHQL_VALIDATION' } })
+        : new GraphQLError(inner instanceof Error ? inner.message : 'Invalid request.', {
+            extensions: { code: 'GRAPHQL_VALIDATION' },
+          }),
+    );
+  }
+  if (!error.path) {
+    // Not raised while resolving a field: the request itself is malformed.
+    return [new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: 'GRAPHQL_VALIDATION' } })];
+  }
+  log.error({ err: original ?? error, path: error.path }, 'unexpected error while resolving');
+  return [new GraphQLError('Internal server error.', { path: error.path, extensions: { code: 'INTERNAL' } })];
+}
+
+async function graphqlPlugin(app: FastifyInstance, options: { config: Config }) {
+  const { config } = options;
+  await app.register(mercurius, {
+    schema: loadTypeDefs(),
+    resolvers: mergeByType(modules.map((module) => module.resolvers)) as IResolvers,
+    loaders: mergeByType(modules.map((module) => module.loaders ?? {})) as MercuriusLoaders,
+    context: (request, reply) => buildContext(app, config, request, reply),
+    queryDepth: MAX_QUERY_DEPTH,
+    allowBatchedQueries: false,
+    graphiql: config.env === 'development',
+    validationRules: config.env === 'production' ? [NoSchemaIntrospectionCustomRule] : [],
+    errorFormatter: (execution, ctx) => {
+      const log = ctx.reply.log;
+      const errors = execution.errors.flatMap((error) =>
+        toClientError(error, log).map((clientError) => clientError.toJSON()),
+      );
+      // application/json responses are 200 whatever the errors (GraphQL over HTTP).
+      return { statusCode: 200, response: { data: execution.data ?? null, errors } };
+    },
+  });
+}
+
+export default fp(graphqlPlugin, { name: 'graphql', dependencies: ['database', 'session', 'security'] });

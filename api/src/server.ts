@@ -1,0 +1,39 @@
+/**
+ * Runs Qicai: the API and the web app on one port. `pnpm start` (scripts/start.ts)
+ * builds the web app and loads the demo first; in production run this file.
+ */
+import closeWithGrace from 'close-with-grace';
+import type { Database } from '@qicai/db';
+import type { FastifyInstance } from 'fastify';
+import { pathToFileURL } from 'node:url';
+import { buildApp } from './build.ts';
+import { loadConfig, type Config } from './config.ts';
+
+export interface StartOptions {
+  config?: Config;
+  /** An open database instead of the one the config names (tests). */
+  database?: Database;
+  /** Close gracefully on SIGINT/SIGTERM and on a crash (off in tests, which close it themselves). */
+  handleSignals?: boolean;
+  /** Runs after the app is ready and before it listens (e.g. loading demo data). */
+  beforeListen?: (app: FastifyInstance) => Promise<void>;
+}
+
+export async function startServer(options: StartOptions = {}): Promise<FastifyInstance> {
+  const config = options.config ?? loadConfig();
+  const app = await buildApp({ config, database: options.database, serveWeb: true });
+  if (options.handleSignals ?? true) {
+    closeWithGrace({ delay: 10_000 }, async ({ err, signal }) => {
+      if (err) app.log.error({ err }, 'closing after an error');
+      else app.log.info({ signal }, 'closing');
+      await app.close();
+    });
+  }
+  await options.beforeListen?.(app);
+  await app.listen({ host: config.host, port: config.port });
+  return app;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  await startServer();
+}

@@ -1,0 +1,33 @@
+/**
+ * What every resolver and service receives: who is asking, for which
+ * organization, and a way to run SQL scoped to exactly that.
+ */
+import type { Account, Db, Member, Organization, Tx } from '@qicai/db';
+import type { Config } from '../config.ts';
+
+export interface RequestContext {
+  config: Config;
+  db: Db;
+  /** The signed-in account, or null. */
+  account: Account | null;
+  /** The organization the request names (X-Qicai-Org), or null. */
+  organization: Organization | null;
+  /** The viewer's membership of `organization`, looked up once per request. */
+  viewerMember(): Promise<Member | null>;
+  /** Runs `work` in a transaction with row-level security set to `organization` and `account`. */
+  tenant<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
+  clientIp: string;
+  userAgent: string | undefined;
+  session: {
+    token: string | null;
+    /** Sets the session cookie on the response. */
+    start(token: string, expiresAt: Date): void;
+    /** Clears the session cookie on the response. */
+    end(): void;
+  };
+}
+
+declare module 'mercurius' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- declaration merging
+  interface MercuriusContext extends RequestContext {}
+}

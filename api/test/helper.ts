@@ -1,0 +1,170 @@
+/**
+ * Builds the real app on a fresh database (PostgreSQL when reachable, else
+ * PGlite) and talks to it through GraphQL over `inject`, signing in through
+ * the real sign-in.
+ */
+import { members, withTenant, type Database, type MemberRole } from '@qicai/db';
+import { createTestDatabase, type TestDatabase } from '@qicai/db/testing';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../src/build.ts';
+import { loadConfig, type Environment } from '../src/config.ts';
+
+export interface GraphQLResponse<Data = Record<string, unknown>> {
+  data: Data | null;
+  errors?: { message: string; path?: string[]; extensions?: { code?: string; fields?: Record<string, string> } }[];
+}
+
+export class TestApp {
+  private constructor(
+    readonly app: FastifyInstance,
+    readonly database: Database,
+    private readonly testDatabase: TestDatabase,
+    private readonly counter: { statements: number },
+  ) {}
+
+  /** SQL statements the app has issued so far. */
+  get statements(): number {
+    return this.counter.statements;
+  }
+
+  static async start(settings: Partial<Environment> = {}): Promise<TestApp> {
+    const testDatabase = await createTestDatabase();
+    const counter = { statements: 0 };
+    const database = await testDatabase.open({
+      onQuery: () => {
+        counter.statements++;
+      },
+    });
+    const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...settings });
+    const app = await buildApp({ config, database });
+    return new TestApp(app, database, testDatabase, counter);
+  }
+
+  async close(): Promise<void> {
+    await this.app.close();
+    await this.testDatabase.drop();
+  }
+
+  /** A client with no session. */
+  anonymous(org?: string): Client {
+    return new Client(this, null, org ?? null);
+  }
+
+  private accountCounter = 0;
+
+  /** Registers a new account through the API and returns a client signed in as it. */
+  async signUp(
+    fields: { displayName?: string; email?: string; phone?: string; password?: string } = {},
+  ): Promise<Client> {
+    const n = ++this.accountCounter;
+    const input = {
+      displayName: fields.displayName ?? `志愿者${n}`,
+      email: fields.email ?? (fields.phone ? undefined : `volunteer${n}.${Date.now()}@example.cn`),
+      phone: fields.phone,
+      password: fields.password ?? 'correct horse battery',
+    };
+    const client = this.anonymous();
+    const result = await client.gql<{ register: { account: { id: string } } }>(
+      `mutation ($input: RegisterInput!) { register(input: $input) { account { id } } }`,
+      { input },
+    );
+    expectNoErrors(result);
+    client.accountId = result.data?.register.account.id ?? null;
+    client.email = input.email;
+    return client;
+  }
+
+  /** Seed builder: makes an account a member of an organization (the roster API arrives with the members issue). */
+  async addMember(orgId: string, client: Client, role: MemberRole = 'MEMBER'): Promise<string> {
+    if (!client.accountId) throw new Error('client is not signed in');
+    const accountId = client.accountId;
+    const [member] = await withTenant(this.database.db, { orgId, accountId: null }, (tx) =>
+      tx
+        .insert(members)
+        .values({ orgId, accountId, displayName: `成员 ${accountId.slice(0, 4)}`, role })
+        .returning(),
+    );
+    if (!member) throw new Error('no member inserted');
+    return member.id;
+  }
+}
+
+export class Client {
+  accountId: string | null = null;
+  /** The email the account signs in with, for clients made by signUp. */
+  email: string | undefined;
+  private cookies = new Map<string, string>();
+
+  constructor(
+    private readonly testApp: TestApp,
+    accountId: string | null,
+    /** The slug sent in X-Qicai-Org. */
+    public org: string | null,
+  ) {
+    this.accountId = accountId;
+  }
+
+  /** The same session, naming another organization. */
+  in(org: string | null): Client {
+    const copy = new Client(this.testApp, this.accountId, org);
+    copy.cookies = this.cookies;
+    return copy;
+  }
+
+  async gql<Data = Record<string, unknown>>(
+    query: string,
+    variables: Record<string, unknown> = {},
+    headers: Record<string, string> = {},
+  ): Promise<GraphQLResponse<Data>> {
+    const response = await this.testApp.app.inject({
+      method: 'POST',
+      url: '/graphql',
+      headers: {
+        'content-type': 'application/json',
+        ...(this.org ? { 'x-qicai-org': this.org } : {}),
+        ...(this.cookies.size > 0
+          ? { cookie: [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ') }
+          : {}),
+        ...headers,
+      },
+      payload: { query, variables },
+    });
+    for (const cookie of response.cookies) {
+      if (cookie.value === '' || (cookie.expires && cookie.expires.getTime() < Date.now()))
+        this.cookies.delete(cookie.name);
+      else this.cookies.set(cookie.name, cookie.value);
+    }
+    return response.json<GraphQLResponse<Data>>();
+  }
+
+  /** Creates an organization as this client and names it from now on. */
+  async createOrganization(name = '七彩之光测试协会', slug = `org-${Math.random().toString(36).slice(2, 10)}`) {
+    const result = await this.gql<{ createOrganization: { id: string; slug: string } }>(
+      `mutation ($input: CreateOrganizationInput!) { createOrganization(input: $input) { id slug } }`,
+      { input: { name, slug } },
+    );
+    expectNoErrors(result);
+    const organization = result.data?.createOrganization;
+    if (!organization) throw new Error('no organization');
+    this.org = organization.slug;
+    return organization;
+  }
+
+  /** The teams of the named organization by colour. */
+  async teams(): Promise<Record<string, string>> {
+    const result = await this.gql<{ organization: { teams: { id: string; colour: string }[] } }>(
+      `{ organization { teams { id colour } } }`,
+    );
+    expectNoErrors(result);
+    return Object.fromEntries((result.data?.organization.teams ?? []).map((team) => [team.colour, team.id]));
+  }
+}
+
+export function expectNoErrors(result: GraphQLResponse<unknown>): void {
+  if (result.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
+}
+
+/** The code of the first error, or undefined. */
+export function errorCode(result: GraphQLResponse<unknown>): string | undefined {
+  return result.errors?.[0]?.extensions?.code;
+}
