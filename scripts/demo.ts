@@ -1,0 +1,216 @@
+/**
+ * The demo organization `pnpm start` loads into an empty database: the
+ * Yueyang County Seven Colours of Light association, its seven teams, about
+ * sixty members and three people to sign in as. Deterministic: the same
+ * names, teams and leads every time.
+ */
+import { DEFAULT_TEAMS, hashPassword } from '@qicai/api';
+import {
+  accounts,
+  members,
+  organizations,
+  TEAM_COLOURS,
+  teamMemberships,
+  teams,
+  withTenant,
+  type Db,
+  type MemberCategory,
+  type TeamColour,
+} from '@qicai/db';
+import { and, count, eq, inArray } from 'drizzle-orm';
+
+export const DEMO_SLUG = 'yueyang-qicai';
+export const DEMO_PASSWORD = 'qicai-demo-2026';
+
+export const DEMO_SIGN_INS = [
+  { role: 'admin', name: '周丽华', phone: '13800000001', email: 'admin@demo.qicai.cn' },
+  { role: 'lead', name: '李建国', phone: '13800000002', email: 'lead@demo.qicai.cn' },
+  { role: 'member', name: '王小红', phone: '13800000003', email: 'member@demo.qicai.cn' },
+] as const;
+
+const SURNAMES =
+  '张王李赵刘陈杨黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文';
+const GIVEN = [
+  '建华',
+  '秀英',
+  '志强',
+  '丽娟',
+  '海燕',
+  '国平',
+  '红梅',
+  '文斌',
+  '晓东',
+  '春兰',
+  '德明',
+  '小芳',
+  '伟',
+  '敏',
+  '静',
+  '军',
+  '磊',
+  '洋',
+  '艳',
+  '勇',
+  '杰',
+  '娟',
+  '涛',
+  '明',
+  '超',
+  '霞',
+  '平',
+  '刚',
+  '桂英',
+  '玉兰',
+];
+const WORK_UNITS = [
+  '县委组织部',
+  '县人民医院',
+  '县教育局',
+  '县司法局',
+  '县民政局',
+  '县生态环境局',
+  '荣家湾镇人民政府',
+  '团县委',
+  '县妇联',
+  '县应急管理局',
+  '县卫生健康局',
+  '县财政局',
+  '新墙镇中心学校',
+  '县中医医院',
+  '县税务局',
+];
+const CATEGORIES: MemberCategory[] = ['PARTY_MEMBER', 'PARTY_MEMBER', 'PARTY_MEMBER', 'ACTIVIST', 'CITIZEN'];
+
+/** mulberry32: a small seeded generator, so the demo is the same on every machine. */
+function seededRandom(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let value = Math.imul(state ^ (state >>> 15), 1 | state);
+    value = (value + Math.imul(value ^ (value >>> 7), 61 | value)) ^ value;
+    return ((value ^ (value >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+/** Loads the demo when the database has no organization yet; true if it did. */
+export async function seedDemoIfEmpty(db: Db): Promise<boolean> {
+  const [existing] = await db.select({ organizations: count() }).from(organizations);
+  if ((existing?.organizations ?? 0) > 0) return false;
+  await seedDemo(db);
+  return true;
+}
+
+async function seedDemo(db: Db): Promise<void> {
+  const random = seededRandom(2018);
+  const pick = <Item>(items: readonly Item[]): Item => items[Math.floor(random() * items.length)] as Item;
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  const orgId = crypto.randomUUID();
+
+  // One transaction: a crash half-way leaves an empty database, and the next start tries again.
+  await withTenant(db, { orgId, accountId: null }, async (tx) => {
+    await tx.insert(organizations).values({
+      id: orgId,
+      slug: DEMO_SLUG,
+      name: '岳阳县七彩之光志愿者协会',
+      timeZone: 'Asia/Shanghai',
+      defaultLocale: 'zh',
+    });
+    const teamRows = await tx
+      .insert(teams)
+      .values(TEAM_COLOURS.map((colour) => ({ orgId, colour, ...DEFAULT_TEAMS[colour] })))
+      .returning({ id: teams.id, colour: teams.colour });
+    const teamId = (colour: TeamColour) => teamRows.find((team) => team.colour === colour)?.id ?? '';
+
+    const signInAccounts = await tx
+      .insert(accounts)
+      .values(
+        DEMO_SIGN_INS.map((person) => ({
+          displayName: person.name,
+          phone: person.phone,
+          email: person.email,
+          passwordHash,
+          locale: 'zh' as const,
+        })),
+      )
+      .returning({ id: accounts.id, phone: accounts.phone });
+    const accountOf = (phone: string) => signInAccounts.find((account) => account.phone === phone)?.id ?? null;
+
+    const [admin, lead, member] = DEMO_SIGN_INS;
+    const people: Pick<typeof members.$inferInsert, 'displayName' | 'accountId' | 'role' | 'category' | 'workUnit'>[] =
+      [
+        {
+          displayName: admin.name,
+          accountId: accountOf(admin.phone),
+          role: 'ADMIN',
+          category: 'PARTY_MEMBER',
+          workUnit: '县委组织部',
+        },
+        {
+          displayName: lead.name,
+          accountId: accountOf(lead.phone),
+          role: 'LEAD',
+          category: 'PARTY_MEMBER',
+          workUnit: '县委宣传部',
+        },
+        {
+          displayName: member.name,
+          accountId: accountOf(member.phone),
+          role: 'MEMBER',
+          category: 'ACTIVIST',
+          workUnit: '县人民医院',
+        },
+      ];
+    const usedNames = new Set(people.map((person) => person.displayName));
+    while (people.length < 60) {
+      const name = pick(Array.from(SURNAMES)) + pick(GIVEN);
+      if (usedNames.has(name)) continue;
+      usedNames.add(name);
+      people.push({
+        displayName: name,
+        accountId: null,
+        role: 'MEMBER',
+        category: pick(CATEGORIES),
+        workUnit: pick(WORK_UNITS),
+      });
+    }
+    const memberRows = await tx
+      .insert(members)
+      .values(people.map((person) => ({ orgId, ...person, joinedOn: '2018-03-05' })))
+      .returning({ id: members.id, displayName: members.displayName });
+    const memberId = (name: string) => memberRows.find((row) => row.displayName === name)?.id ?? '';
+
+    // The lead leads red (the article's 红色旗帜); the member is in red and green; the rest spread
+    // over the seven teams, one lead each for the other six.
+    const memberships = new Map<string, { orgId: string; teamId: string; memberId: string; isLead: boolean }>();
+    const join = (colour: TeamColour, id: string, isLead = false) =>
+      memberships.set(`${colour}:${id}`, { orgId, teamId: teamId(colour), memberId: id, isLead });
+    join('RED', memberId(lead.name), true);
+    join('RED', memberId(member.name));
+    join('GREEN', memberId(member.name));
+    const others = memberRows.slice(3);
+    others.forEach((row, index) => {
+      const colour = TEAM_COLOURS[index % TEAM_COLOURS.length] ?? 'RED';
+      join(colour, row.id);
+      if (random() < 0.25) join(pick(TEAM_COLOURS), row.id);
+    });
+    // others[i] joined TEAM_COLOURS[i % 7]: the first of each colour leads it.
+    const leadsOfOtherTeams = TEAM_COLOURS.filter((colour) => colour !== 'RED').map((colour) => ({
+      colour,
+      id: others[TEAM_COLOURS.indexOf(colour)]?.id ?? '',
+    }));
+    for (const { colour, id } of leadsOfOtherTeams) join(colour, id, true);
+    await tx.insert(teamMemberships).values([...memberships.values()]);
+    await tx
+      .update(members)
+      .set({ role: 'LEAD' })
+      .where(
+        and(
+          eq(members.orgId, orgId),
+          inArray(
+            members.id,
+            leadsOfOtherTeams.map((entry) => entry.id),
+          ),
+        ),
+      );
+  });
+}

@@ -1,0 +1,63 @@
+/**
+ * Chinese and English. Every user-facing text is a key in both dictionaries
+ * (the English one is typed against the Chinese, so none can be missing).
+ */
+import { page } from '$app/state';
+import { en } from './en';
+import { zh, type MessageKey } from './zh';
+
+export type Locale = 'zh' | 'en';
+export type { MessageKey };
+
+export const LOCALES: readonly Locale[] = ['zh', 'en'];
+export const LOCALE_COOKIE = 'qicai_locale';
+
+const dictionaries: Record<Locale, Record<MessageKey, string>> = { zh, en };
+
+export function isLocale(value: unknown): value is Locale {
+  return value === 'zh' || value === 'en';
+}
+
+export function isMessageKey(key: string): key is MessageKey {
+  return key in zh;
+}
+
+/** Picks zh or en from an Accept-Language header; Chinese unless English comes first. */
+export function localeFromAcceptLanguage(header: string | null): Locale {
+  const first = header?.split(',')[0]?.trim().toLowerCase() ?? '';
+  return first.startsWith('en') ? 'en' : 'zh';
+}
+
+/** The text for a key in a locale, with {name} placeholders filled. */
+export function translate(locale: Locale, key: MessageKey, params: Record<string, string | number> = {}): string {
+  return dictionaries[locale][key].replace(/\{(\w+)\}/g, (placeholder, name: string) =>
+    name in params ? String(params[name]) : placeholder,
+  );
+}
+
+/** The current page's locale (set by the layouts' load). */
+export function currentLocale(): Locale {
+  const locale: unknown = page.data['locale'];
+  return isLocale(locale) ? locale : 'zh';
+}
+
+/** Translates in the current page's locale; reactive in templates. */
+export function t(key: MessageKey, params?: Record<string, string | number>): string {
+  return translate(currentLocale(), key, params);
+}
+
+/** The message for an API error or field error code, falling back to a generic one. */
+export function errorMessage(code: string | undefined): string {
+  const key = `error.${code ?? 'INTERNAL'}`;
+  return t(isMessageKey(key) ? key : 'error.INTERNAL');
+}
+
+/** A date or number formatted for the current locale. */
+export function formatNumber(value: number): string {
+  return new Intl.NumberFormat(currentLocale() === 'zh' ? 'zh-CN' : 'en').format(value);
+}
+
+/** A text kept in both languages, in the current one. */
+export function localized(text: { zh: string; en: string }): string {
+  return text[currentLocale()];
+}

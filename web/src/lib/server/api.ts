@@ -1,0 +1,128 @@
+/**
+ * The web app's server side talks to the API over GraphQL, on behalf of the
+ * person whose request it is serving: their cookie and address go along, and
+ * the session cookie the API sets comes back to their browser.
+ */
+import { env } from '$env/dynamic/private';
+import { error, redirect, type Cookies, type RequestEvent } from '@sveltejs/kit';
+import type { TypedDocumentString } from '$lib/graphql/__generated__/operations';
+
+export class ApiError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    /** For VALIDATION: field → code. */
+    readonly fields: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+interface GraphQLResponseBody<Data> {
+  data?: Data | null;
+  errors?: { message: string; extensions?: { code?: string; fields?: Record<string, string> } }[];
+}
+
+export interface Api {
+  /** Runs an operation; `org` names the organization (its slug). Throws ApiError on any GraphQL error. */
+  request<Data, Variables>(
+    document: TypedDocumentString<Data, Variables>,
+    variables: Variables,
+    org?: string,
+  ): Promise<Data>;
+}
+
+function apiUrl(): string {
+  return env['API_URL'] ?? 'http://127.0.0.1:3000';
+}
+
+/** Passes the API's Set-Cookie headers on to the browser. */
+function relaySetCookies(setCookies: string[], cookies: Cookies): void {
+  for (const header of setCookies) {
+    const [pair = '', ...attributes] = header.split(';').map((part) => part.trim());
+    const separator = pair.indexOf('=');
+    const name = pair.slice(0, separator);
+    const value = decodeURIComponent(pair.slice(separator + 1));
+    const options: Parameters<Cookies['set']>[2] = { path: '/' };
+    for (const attribute of attributes) {
+      const [key = '', attributeValue = ''] = attribute.split('=');
+      switch (key.toLowerCase()) {
+        case 'path':
+          options.path = attributeValue;
+          break;
+        case 'expires':
+          options.expires = new Date(attributeValue);
+          break;
+        case 'max-age':
+          options.maxAge = Number(attributeValue);
+          break;
+        case 'httponly':
+          options.httpOnly = true;
+          break;
+        case 'secure':
+          options.secure = true;
+          break;
+        case 'samesite':
+          options.sameSite =
+            attributeValue.toLowerCase() === 'strict'
+              ? 'strict'
+              : attributeValue.toLowerCase() === 'none'
+                ? 'none'
+                : 'lax';
+          break;
+      }
+    }
+    options.httpOnly ??= false;
+    options.secure ??= false;
+    if (options.expires && options.expires.getTime() <= Date.now()) cookies.delete(name, options);
+    else cookies.set(name, value, options);
+  }
+}
+
+export function createApi(event: Pick<RequestEvent, 'request' | 'cookies' | 'getClientAddress'>): Api {
+  async function request<Data, Variables>(
+    document: TypedDocumentString<Data, Variables>,
+    variables: Variables,
+    org?: string,
+  ): Promise<Data> {
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      'x-forwarded-for': event.getClientAddress(),
+    };
+    const cookie = event.request.headers.get('cookie');
+    if (cookie) headers['cookie'] = cookie;
+    const userAgent = event.request.headers.get('user-agent');
+    if (userAgent) headers['user-agent'] = userAgent;
+    if (org) headers['x-qicai-org'] = org;
+
+    const response = await fetch(`${apiUrl()}/graphql`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ query: document.toString(), variables }),
+    });
+    relaySetCookies(response.headers.getSetCookie(), event.cookies);
+    if (!response.ok) throw new ApiError('INTERNAL', `API answered ${response.status}`);
+    const body = (await response.json()) as GraphQLResponseBody<Data>;
+    const [first] = body.errors ?? [];
+    if (first) throw new ApiError(first.extensions?.code ?? 'INTERNAL', first.message, first.extensions?.fields);
+    if (!body.data) throw new ApiError('INTERNAL', 'API answered without data');
+    return body.data;
+  }
+  return { request };
+}
+
+/** Turns an API error met while loading a page into the right response: sign-in, 404, 403 or 500. */
+export function failLoad(cause: unknown, url: URL): never {
+  if (cause instanceof ApiError) {
+    if (cause.code === 'UNAUTHENTICATED')
+      redirect(303, `/signin?next=${encodeURIComponent(url.pathname + url.search)}`);
+    if (cause.code === 'NOT_FOUND') error(404, { message: cause.message, code: cause.code });
+    if (cause.code === 'FORBIDDEN') error(403, { message: cause.message, code: cause.code });
+  }
+  throw cause;
+}
+
+/** A path on this site to go to after signing in, or null if `next` is not one (no open redirects). */
+export function safeNext(next: string | null): string | null {
+  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : null;
+}

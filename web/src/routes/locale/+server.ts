@@ -1,0 +1,15 @@
+import { redirect } from '@sveltejs/kit';
+import { isLocale, LOCALE_COOKIE } from '$lib/i18n';
+import { safeNext } from '$lib/server/api';
+import type { RequestHandler } from './$types';
+
+/** The language switch: remembers the choice for a year and goes back where the person was. */
+export const POST: RequestHandler = async ({ request, cookies }) => {
+  const form = await request.formData();
+  const locale = form.get('locale');
+  if (isLocale(locale)) {
+    cookies.set(LOCALE_COOKIE, locale, { path: '/', maxAge: 365 * 24 * 60 * 60, httpOnly: false, sameSite: 'lax' });
+  }
+  const redirectTo = form.get('redirectTo');
+  redirect(303, safeNext(typeof redirectTo === 'string' ? redirectTo : null) ?? '/');
+};

@@ -1,0 +1,31 @@
+import adapter from '@sveltejs/adapter-node';
+
+/** @type {import('@sveltejs/kit').Config} */
+const config = {
+  kit: {
+    typescript: {
+      // Type-check (and lint) the test runner's config with the app's settings.
+      config: (tsconfig) => {
+        tsconfig['include'] = [...tsconfig['include'], '../vitest.config.ts'];
+      },
+    },
+    adapter: adapter({ precompress: true }),
+    csp: {
+      mode: 'auto',
+      directives: {
+        'default-src': ['self'],
+        'script-src': ['self'],
+        'style-src': ['self', 'unsafe-inline'],
+        'img-src': ['self', 'data:'],
+        'connect-src': ['self'],
+        'font-src': ['self'],
+        'object-src': ['none'],
+        'base-uri': ['self'],
+        'form-action': ['self'],
+        'frame-ancestors': ['none'],
+      },
+    },
+  },
+};
+
+export default config;

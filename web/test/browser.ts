@@ -1,0 +1,35 @@
+import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+import { inject } from 'vitest';
+import { DEMO_PASSWORD } from '@qicai/scripts/demo';
+
+/** Debian's Chromium: browsers cannot be downloaded on this machine. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
+export const baseUrl = () => inject('baseUrl');
+
+export async function newPage(browser: Browser, options: BrowserContextOptions = {}): Promise<Page> {
+  const context = await browser.newContext({ baseURL: baseUrl(), locale: 'en-US', ...options });
+  return context.newPage();
+}
+
+/** Signs in through the sign-in form, as a person would. */
+export async function signIn(page: Page, login: string, password = DEMO_PASSWORD): Promise<void> {
+  await page.goto('/signin');
+  await page.getByLabel(/手机号或邮箱|Mobile number or email/).fill(login);
+  await page.getByLabel(/^(密码|Password)$/).fill(password);
+  await page.locator('form.card button[type=submit]').click();
+  await page.waitForURL((url) => url.pathname !== '/signin');
+}

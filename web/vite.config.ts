@@ -1,0 +1,10 @@
+import { sveltekit } from '@sveltejs/kit/vite';
+import { defineConfig } from 'vite';
+
+export default defineConfig({
+  plugins: [sveltekit()],
+  server: {
+    // In `pnpm dev` the API runs on its own port; the browser's GraphQL calls go through here.
+    proxy: { '/graphql': process.env['API_URL'] ?? 'http://127.0.0.1:3001' },
+  },
+});
