@@ -13,6 +13,8 @@ export interface StartOptions {
   config?: Config;
   /** An open database instead of the one the config names (tests). */
   database?: Database;
+  /** Serve the web app's build beside the API (default); `pnpm dev` serves it from Vite instead. */
+  serveWeb?: boolean;
   /** Close gracefully on SIGINT/SIGTERM and on a crash (off in tests, which close it themselves). */
   handleSignals?: boolean;
   /** Runs after the app is ready and before it listens (e.g. loading demo data). */
@@ -21,7 +23,7 @@ export interface StartOptions {
 
 export async function startServer(options: StartOptions = {}): Promise<FastifyInstance> {
   const config = options.config ?? loadConfig();
-  const app = await buildApp({ config, database: options.database, serveWeb: true });
+  const app = await buildApp({ config, database: options.database, serveWeb: options.serveWeb ?? true });
   if (options.handleSignals ?? true) {
     closeWithGrace({ delay: 10_000 }, async ({ err, signal }) => {
       if (err) app.log.error({ err }, 'closing after an error');
