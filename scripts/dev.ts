@@ -5,7 +5,7 @@
 import { loadConfig, startServer } from '@qicai/api';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { seedDemoIfEmpty } from './demo.ts';
+import { seedDemoIfEmpty } from './demo/index.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const config = loadConfig({ PORT: '3001', PUBLIC_URL: 'http://localhost:5173', ...process.env });

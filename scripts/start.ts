@@ -5,7 +5,7 @@
  * and how to sign in.
  */
 import { loadConfig, startServer } from '@qicai/api';
-import { DEMO_PASSWORD, DEMO_SIGN_INS, DEMO_SLUG, seedDemoIfEmpty } from './demo.ts';
+import { DEMO_PASSWORD, DEMO_SIGN_INS, DEMO_SLUG, seedDemoIfEmpty } from './demo/index.ts';
 import { ensureWebBuild } from './web-build.ts';
 
 // Quieter than a server's default: a person is reading this terminal.

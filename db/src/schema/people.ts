@@ -84,6 +84,11 @@ export const members = pgTable(
     category: memberCategoryEnum('category').notNull().default('CITIZEN'),
     /** 工作单位 / 职能部门 */
     workUnit: text('work_unit'),
+    /** Free tags (first aid, law, driving, …): matched against an activity's required skills. */
+    skills: text('skills')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     role: memberRoleEnum('role').notNull().default('MEMBER'),
     active: boolean('active').notNull().default(true),
     joinedOn: date('joined_on').notNull().defaultNow(),

@@ -3,8 +3,7 @@
  * (the English one is typed against the Chinese, so none can be missing).
  */
 import { page } from '$app/state';
-import { en } from './en';
-import { zh, type MessageKey } from './zh';
+import { en, zh, type MessageKey } from './messages';
 
 export type Locale = 'zh' | 'en';
 export type { MessageKey };

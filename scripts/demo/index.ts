@@ -18,6 +18,7 @@ import {
   type TeamColour,
 } from '@qicai/db';
 import { and, count, eq, inArray } from 'drizzle-orm';
+import { DOMAIN_SEEDS, type DemoOrganization } from './domains.ts';
 
 export const DEMO_SLUG = 'yueyang-qicai';
 export const DEMO_PASSWORD = 'qicai-demo-2026';
@@ -212,5 +213,16 @@ async function seedDemo(db: Db): Promise<void> {
           ),
         ),
       );
+
+    const demo: DemoOrganization = {
+      orgId,
+      teamIds: Object.fromEntries(teamRows.map((team) => [team.colour, team.id])) as Record<TeamColour, string>,
+      memberIds: memberRows.map((row) => row.id),
+      admin: { memberId: memberId(admin.name), accountId: accountOf(admin.phone) ?? '' },
+      lead: { memberId: memberId(lead.name), accountId: accountOf(lead.phone) ?? '' },
+      member: { memberId: memberId(member.name), accountId: accountOf(member.phone) ?? '' },
+      random,
+    };
+    for (const seed of DOMAIN_SEEDS) await seed(tx, demo);
   });
 }

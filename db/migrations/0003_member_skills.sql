@@ -1,0 +1,1 @@
+ALTER TABLE "members" ADD COLUMN "skills" text[] DEFAULT '{}'::text[] NOT NULL;

@@ -1,0 +1,23 @@
+/**
+ * Each domain adds its demo data here, in the demo's one transaction, after
+ * the organization, its teams and members exist.
+ */
+import type { TeamColour, Tx } from '@qicai/db';
+
+export interface DemoOrganization {
+  orgId: string;
+  teamIds: Record<TeamColour, string>;
+  /** All sixty members, the three who sign in first. */
+  memberIds: string[];
+  admin: { memberId: string; accountId: string };
+  /** Leads the red team. */
+  lead: { memberId: string; accountId: string };
+  /** In the red and green teams. */
+  member: { memberId: string; accountId: string };
+  /** The demo's seeded random numbers in [0, 1): use these, not Math.random, so the demo is the same everywhere. */
+  random: () => number;
+}
+
+export type DomainSeed = (tx: Tx, demo: DemoOrganization) => Promise<void>;
+
+export const DOMAIN_SEEDS: DomainSeed[] = [];

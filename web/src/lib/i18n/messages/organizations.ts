@@ -1,0 +1,46 @@
+import { defineMessages } from './define';
+
+export const organizations = defineMessages(
+  {
+    'newOrganization.title': '创建协会',
+    'newOrganization.lead': '创建后您将成为管理员，协会自动拥有七支队伍，名称和使命可随时修改。',
+    'newOrganization.name': '协会名称',
+    'newOrganization.slug': '网址标识',
+    'newOrganization.slugHint': '小写字母、数字和连字符，3–48 个字符。公开主页为 /o/{slug}。',
+    'newOrganization.timeZone': '时区',
+    'newOrganization.defaultLocale': '默认语言',
+    'newOrganization.submit': '创建',
+    'organization.publicPage': '公开主页',
+    'organization.home': '协会首页',
+    'organization.teams': '七支队伍',
+    'organization.memberCount': '{count} 名队员',
+    'organization.leads': '队长',
+    'organization.noLeads': '暂无队长',
+    'organization.goHome': '进入协会',
+    'organization.signInToJoin': '队员请登录',
+    'organization.yourRole': '您的身份：{role}',
+    'organization.yourTeam': '我的队伍',
+  },
+  {
+    'newOrganization.title': 'Create an association',
+    'newOrganization.lead':
+      'You become its admin. It starts with the seven teams; their names and missions can be changed at any time.',
+    'newOrganization.name': 'Name',
+    'newOrganization.slug': 'Address',
+    'newOrganization.slugHint':
+      'Lower-case letters, digits and hyphens, 3–48 characters. The public page is /o/{slug}.',
+    'newOrganization.timeZone': 'Time zone',
+    'newOrganization.defaultLocale': 'Default language',
+    'newOrganization.submit': 'Create',
+    'organization.publicPage': 'Public page',
+    'organization.home': 'Association home',
+    'organization.teams': 'The seven teams',
+    'organization.memberCount': '{count} members',
+    'organization.leads': 'Leads',
+    'organization.noLeads': 'No lead yet',
+    'organization.goHome': 'Go to the association',
+    'organization.signInToJoin': 'Members, sign in',
+    'organization.yourRole': 'Your role: {role}',
+    'organization.yourTeam': 'Your team',
+  },
+);

@@ -1,0 +1,16 @@
+/**
+ * The sections of an organization's members' area, in the order of its
+ * navigation bar. A new section adds one entry.
+ */
+import type { MessageKey } from '$lib/i18n';
+import type { MemberRole } from '$lib/graphql/__generated__/operations';
+
+export interface SectionLink {
+  label: MessageKey;
+  /** The section's path below /o/<slug>. */
+  path: string;
+  /** Who sees the link; everyone if absent. */
+  roles?: readonly MemberRole[];
+}
+
+export const ORGANIZATION_SECTIONS: readonly SectionLink[] = [{ label: 'nav.organizationHome', path: '/home' }];
