@@ -28,7 +28,7 @@ CREATE TABLE "children" (
 	"consent_recorded_by" uuid NOT NULL,
 	"consent_recorded_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"waiting_since" timestamp with time zone DEFAULT now() NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"deleted_at" timestamp with time zone,
 	CONSTRAINT "children_org_id_id_pk" PRIMARY KEY("org_id","id"),

@@ -9,6 +9,7 @@ import type { Resolvers } from '../__generated__/resolvers.ts';
 import * as organizations from './organizations/index.ts';
 import * as people from './people/index.ts';
 import * as shared from './shared/index.ts';
+import * as sponsorship from './sponsorship/index.ts';
 import * as teams from './teams/index.ts';
 
 export interface DomainModule {
@@ -17,7 +18,7 @@ export interface DomainModule {
   loaders?: Record<string, Record<string, unknown>>;
 }
 
-export const modules: DomainModule[] = [shared, people, organizations, teams].map((module) => module.domain);
+export const modules: DomainModule[] = [shared, people, organizations, teams, sponsorship].map((module) => module.domain);
 
 const modulesDir = fileURLToPath(new URL('.', import.meta.url));
 

@@ -13,7 +13,14 @@ export type ErrorCode =
   | 'VALIDATION'
   | 'RATE_LIMITED'
   | 'WRONG_ORGANIZATION'
-  | 'INTERNAL';
+  | 'INTERNAL'
+  // Sponsorship
+  | 'ALREADY_SPONSORED'
+  | 'ALREADY_PROPOSED'
+  | 'SPONSOR_FULL'
+  | 'PREFERENCE_MISMATCH'
+  | 'WRONG_STATUS'
+  | 'INVITATION_INVALID';
 
 /** A field name → the code of what is wrong with it (e.g. `{ slug: 'TAKEN' }`). */
 export type FieldErrors = Record<string, string>;

@@ -79,7 +79,8 @@ export const children = pgTable(
     consentRecordedAt: timestamp('consent_recorded_at', { withTimezone: true }).notNull().defaultNow(),
     /** Since when the child waits for a sponsor (registration, or the end of the last sponsorship). */
     waitingSince: timestamp('waiting_since', { withTimezone: true }).notNull().defaultNow(),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    /** In milliseconds, as JavaScript keeps it: the registry's page cursor holds it exactly. */
+    createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     /** Set when the record is deleted at a guardian's request: the row stays as a tombstone. */
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
