@@ -27,6 +27,8 @@ export const DEMO_SIGN_INS = [
   { role: 'admin', name: '周丽华', phone: '13800000001', email: 'admin@demo.qicai.cn' },
   { role: 'lead', name: '李建国', phone: '13800000002', email: 'lead@demo.qicai.cn' },
   { role: 'member', name: '王小红', phone: '13800000003', email: 'member@demo.qicai.cn' },
+  // Not a member: sponsors 一对一 children and sees them in the sponsor's view (scripts/demo/sponsorship.ts).
+  { role: 'sponsor', name: '刘爱华', phone: '13800000004', email: 'sponsor@demo.qicai.cn' },
 ] as const;
 
 const SURNAMES =
