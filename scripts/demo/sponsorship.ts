@@ -252,8 +252,8 @@ export const seedSponsorship: DomainSeed = async (tx, demo) => {
     .values(
       Array.from({ length: 24 }, (_, index) => {
         const gender: Gender = random() < 0.5 ? 'FEMALE' : 'MALE';
-        let familyName = '';
-        let givenName = '';
+        let familyName: string;
+        let givenName: string;
         do {
           familyName = pick(Array.from(FAMILY_NAMES));
           givenName = pick(GIVEN_NAMES[gender]);

@@ -18,7 +18,9 @@ export interface DomainModule {
   loaders?: Record<string, Record<string, unknown>>;
 }
 
-export const modules: DomainModule[] = [shared, people, organizations, teams, sponsorship].map((module) => module.domain);
+export const modules: DomainModule[] = [shared, people, organizations, teams, sponsorship].map(
+  (module) => module.domain,
+);
 
 const modulesDir = fileURLToPath(new URL('.', import.meta.url));
 

@@ -13,4 +13,7 @@ export interface SectionLink {
   roles?: readonly MemberRole[];
 }
 
-export const ORGANIZATION_SECTIONS: readonly SectionLink[] = [{ label: 'nav.organizationHome', path: '/home' }];
+export const ORGANIZATION_SECTIONS: readonly SectionLink[] = [
+  { label: 'nav.organizationHome', path: '/home' },
+  { label: 'nav.sponsorship', path: '/sponsorship', roles: ['ADMIN'] },
+];

@@ -347,7 +347,7 @@ export async function recordVisit(
   checkDay(checker, 'visitedOn', input.visitedOn, today);
   checker
     .check(volunteerIds.length > 0, 'volunteerIds', 'REQUIRED')
-    .check(volunteerIds.length <= LIMITS.visitVolunteers, 'volunteerIds', 'TOO_MANY')
+    .check(volunteerIds.length <= LIMITS.visitVolunteers, 'volunteerIds', 'TOO_MANY_VOLUNTEERS')
     .check(notes.length > 0, 'notes', 'REQUIRED')
     .check(notes.length <= LIMITS.visitNotes, 'notes', 'TOO_LONG')
     .throwIfAny();
@@ -359,7 +359,7 @@ export async function recordVisit(
       .check(
         volunteers.every((member) => member.active),
         'volunteerIds',
-        'INACTIVE_MEMBER',
+        'INACTIVE_VOLUNTEER',
       )
       .throwIfAny();
     const visit = await repository.insertVisit(

@@ -228,7 +228,11 @@ export function checkSponsor(input: SponsorInput): CheckedSponsor {
     .check(email === null || isEmail(email), 'email', 'INVALID_EMAIL')
     .check((values.township?.length ?? 0) <= LIMITS.place, 'township', 'TOO_LONG')
     .check(values.memberId === null || values.kind === 'INDIVIDUAL', 'memberId', 'NOT_INDIVIDUAL')
-    .check((values.preferredTownships?.length ?? 0) <= LIMITS.preferredTownships, 'preferredTownships', 'TOO_MANY')
+    .check(
+      (values.preferredTownships?.length ?? 0) <= LIMITS.preferredTownships,
+      'preferredTownships',
+      'TOO_MANY_TOWNSHIPS',
+    )
     .check(
       (values.preferredTownships ?? []).every((township) => township.length <= LIMITS.place),
       'preferredTownships',

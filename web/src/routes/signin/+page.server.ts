@@ -15,10 +15,15 @@ export const actions = {
         input: { login: values['login'] ?? '', password: values['password'] ?? '' },
       });
       const [only, ...others] = signIn.memberships;
-      // Straight to the person's association when there is just one.
+      const [sponsorOf, ...moreSponsorOf] = signIn.sponsorOf;
+      // Straight to the person's association when there is just one (or, for a sponsor who is no member, their view).
       destination =
         safeNext(url.searchParams.get('next')) ??
-        (only && others.length === 0 ? `/o/${only.organization.slug}/home` : '/');
+        (only && others.length === 0
+          ? `/o/${only.organization.slug}/home`
+          : !only && sponsorOf && moreSponsorOf.length === 0
+            ? `/o/${sponsorOf.slug}/sponsor`
+            : '/');
     } catch (cause) {
       return failForm(cause, { login: values['login'] ?? '' });
     }

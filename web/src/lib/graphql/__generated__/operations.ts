@@ -53,6 +53,187 @@ export type LocalizedTextInput = {
   en: string;
 };
 
+export type Gender =
+  | 'FEMALE'
+  | 'MALE';
+
+/** waiting for a sponsor, proposed to one or more, sponsored, or ended (left the programme). */
+export type ChildStatus =
+  | 'WAITING'
+  | 'PROPOSED'
+  | 'SPONSORED'
+  | 'ENDED';
+
+/** 留守 left-behind, 贫困 poverty, 残疾 disability, 孤儿 orphaned, other. */
+export type ChildCircumstance =
+  | 'LEFT_BEHIND'
+  | 'POVERTY'
+  | 'DISABILITY'
+  | 'ORPHANED'
+  | 'OTHER';
+
+export type ChildFilter = {
+  status?: ChildStatus | null | undefined;
+  circumstance?: ChildCircumstance | null | undefined;
+  /** Part of the name of a township or village. */
+  place?: string | null | undefined;
+  /** Deleted records (tombstones) are left out unless asked for. */
+  includeDeleted?: boolean | null | undefined;
+};
+
+export type ChildPersonalInput = {
+  familyName: string;
+  givenName: string;
+  gender: Gender;
+  dateOfBirth: string;
+  township: string;
+  village: string;
+  school?: string | null | undefined;
+  grade?: number | null | undefined;
+  /** At least one. */
+  circumstances: Array<ChildCircumstance>;
+  circumstanceNote?: string | null | undefined;
+  needs: string;
+  guardianName: string;
+  guardianRelation: string;
+  /** A mainland mobile number or a landline. */
+  guardianPhone: string;
+};
+
+export type GuardianConsentInput = {
+  /** When the guardian consented; not in the future. */
+  givenOn: string;
+  textVersion: string;
+};
+
+export type RegisterChildInput = {
+  personal: ChildPersonalInput;
+  consent: GuardianConsentInput;
+};
+
+export type UpdateChildInput = {
+  childId: string;
+  personal: ChildPersonalInput;
+  /** A renewed consent, e.g. to a new version of the text. */
+  consent?: GuardianConsentInput | null | undefined;
+};
+
+/** 个人 a person, 党组织 a party organization (e.g. a 党支部), 企业 a company, or another organization. */
+export type SponsorKind =
+  | 'INDIVIDUAL'
+  | 'PARTY_ORGANIZATION'
+  | 'COMPANY'
+  | 'OTHER_ORGANIZATION';
+
+export type SponsorFilter = {
+  /** Part of the name. */
+  search?: string | null | undefined;
+  kind?: SponsorKind | null | undefined;
+  /** Inactive sponsors are left out unless asked for. */
+  includeInactive?: boolean | null | undefined;
+};
+
+export type SponsorInput = {
+  kind: SponsorKind;
+  name: string;
+  contactName?: string | null | undefined;
+  phone?: string | null | undefined;
+  email?: string | null | undefined;
+  township?: string | null | undefined;
+  /** An individual sponsor who is a member; their account, if any, is linked. */
+  memberId?: string | null | undefined;
+  preferredTownships?: Array<string> | null | undefined;
+  preferredAgeMin?: number | null | undefined;
+  preferredAgeMax?: number | null | undefined;
+  preferredGender?: Gender | null | undefined;
+  prefersGreatestNeed?: boolean | null | undefined;
+  /** 1 to 100; defaults to 1. */
+  childrenOffered?: number | null | undefined;
+  /** In fen (分). */
+  monthlyPledgeFen?: number | null | undefined;
+  pledgedGoods?: string | null | undefined;
+  notes?: string | null | undefined;
+  /** Defaults to true. */
+  active?: boolean | null | undefined;
+};
+
+/** proposed → active (confirmed) → ended; or proposed → lapsed. */
+export type SponsorshipStatus =
+  | 'PROPOSED'
+  | 'ACTIVE'
+  | 'ENDED'
+  | 'LAPSED';
+
+export type SponsorshipEndReason =
+  /** Grew up or finished school: the child leaves the programme. */
+  | 'CHILD_GREW_UP'
+  /** Moved away: the child leaves the programme. */
+  | 'CHILD_MOVED'
+  /** The family withdrew: the child leaves the programme. */
+  | 'FAMILY_WITHDREW'
+  /** The sponsor stopped: the child waits for another sponsor. */
+  | 'SPONSOR_WITHDREW'
+  /** The child's record was deleted (set by deleteChild only). */
+  | 'RECORD_DELETED'
+  /** The child waits for another sponsor. */
+  | 'OTHER';
+
+export type TimelineEntryKind =
+  | 'SUPPORT'
+  | 'VISIT'
+  | 'UPDATE';
+
+export type SupportKind =
+  | 'MONEY'
+  | 'GOODS';
+
+export type EndSponsorshipInput = {
+  id: string;
+  reason: SponsorshipEndReason;
+  note?: string | null | undefined;
+};
+
+export type RecordSupportInput = {
+  sponsorshipId: string;
+  kind: SupportKind;
+  givenOn: string;
+  /** In fen: required for money, optional (the value) for goods. */
+  amountFen?: number | null | undefined;
+  /** Required for goods. */
+  description?: string | null | undefined;
+};
+
+export type RecordVisitInput = {
+  sponsorshipId: string;
+  visitedOn: string;
+  /** The volunteers who visited: members of the organization, at least one. */
+  volunteerIds: Array<string>;
+  notes: string;
+};
+
+export type PostSponsorshipUpdateInput = {
+  sponsorshipId: string;
+  /** Defaults to today. */
+  postedOn?: string | null | undefined;
+  body: string;
+};
+
+export type MatchReasonCode =
+  /** The child lives in the sponsor's township (township). */
+  | 'SAME_TOWNSHIP'
+  /** The child lives in a township the sponsor chose (township). */
+  | 'PREFERRED_REGION'
+  /** The child's age is in the sponsor's range (ageMin, ageMax). */
+  | 'PREFERRED_AGE'
+  /** The sponsor asked for a girl or a boy (gender). */
+  | 'PREFERRED_GENDER'
+  /** The sponsor asked for the children in greatest need; these are the child's circumstances (circumstances). */
+  | 'GREATEST_NEED'
+  /** The child has waited long (waitingDays). */
+  | 'LONG_WAIT'
+  /** The sponsor has free places (placesFree of placesOffered). */
+  | 'HAS_CAPACITY';
+
 /** The seven colours (七彩), in the article's order. */
 export type TeamColour =
   | 'RED'
@@ -102,14 +283,14 @@ export type CreateOrganizationMutation = { createOrganization: { slug: string } 
 export type ViewerQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ViewerQuery = { viewer: { account: { id: string, displayName: string }, memberships: Array<{ organization: { slug: string, name: string }, member: { role: MemberRole | null } }> } | null };
+export type ViewerQuery = { viewer: { account: { id: string, displayName: string }, memberships: Array<{ organization: { slug: string, name: string }, member: { role: MemberRole | null } }>, sponsorOf: Array<{ slug: string, name: string }> } | null };
 
 export type SignInMutationVariables = Exact<{
   input: SignInInput;
 }>;
 
 
-export type SignInMutation = { signIn: { memberships: Array<{ organization: { slug: string } }> } };
+export type SignInMutation = { signIn: { memberships: Array<{ organization: { slug: string } }>, sponsorOf: Array<{ slug: string }> } };
 
 export type RegisterMutationVariables = Exact<{
   input: RegisterInput;
@@ -122,6 +303,217 @@ export type SignOutMutationVariables = Exact<{ [key: string]: never; }>;
 
 
 export type SignOutMutation = { signOut: boolean };
+
+export type MatchReasonFieldsFragment = { code: MatchReasonCode, township: string | null, ageMin: number | null, ageMax: number | null, gender: Gender | null, circumstances: Array<ChildCircumstance> | null, waitingDays: number | null, placesFree: number | null, placesOffered: number | null };
+
+export type SupportTotalsFieldsFragment = { moneyFen: number, goodsCount: number, goodsValueFen: number, visitCount: number, lastSupportOn: string | null };
+
+export type ChildPersonalFieldsFragment = { familyName: string, givenName: string, fullName: string, gender: Gender, dateOfBirth: string, age: number, township: string, village: string, school: string | null, grade: number | null, circumstances: Array<ChildCircumstance>, circumstanceNote: string | null, needs: string, guardianName: string, guardianRelation: string, guardianPhone: string };
+
+export type SponsorFieldsFragment = { id: string, kind: SponsorKind, name: string, contactName: string | null, phone: string | null, email: string | null, township: string | null, childrenOffered: number, activeCount: number, proposedCount: number, notes: string | null, active: boolean, member: { id: string, displayName: string } | null, preferences: { townships: Array<string>, ageMin: number | null, ageMax: number | null, gender: Gender | null, greatestNeed: boolean }, pledge: { monthlyAmountFen: number | null, goods: string | null } };
+
+export type ProposalFieldsFragment = { id: string, status: SponsorshipStatus, proposedAt: string, child: { id: string, personal: { fullName: string, age: number, township: string } | null }, sponsor: { id: string, name: string, kind: SponsorKind } };
+
+export type SponsorshipLayoutQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type SponsorshipLayoutQuery = { organization: { timeZone: string } | null };
+
+export type SponsorshipOverviewQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type SponsorshipOverviewQuery = { organization: { sponsorshipCounts: { waitingChildren: number, proposedChildren: number, sponsoredChildren: number, activeSponsors: number, supportMoneyFen: number, supportGoodsCount: number } } | null, openProposals: Array<{ id: string, status: SponsorshipStatus, proposedAt: string, child: { id: string, personal: { fullName: string, age: number, township: string } | null }, sponsor: { id: string, name: string, kind: SponsorKind } }> };
+
+export type SponsorshipCountsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type SponsorshipCountsQuery = { organization: { sponsorshipCounts: { waitingChildren: number, sponsoredChildren: number, supportMoneyFen: number, supportGoodsCount: number } } | null };
+
+export type ChildrenListQueryVariables = Exact<{
+  filter?: ChildFilter | null | undefined;
+  first: number;
+  after?: string | null | undefined;
+}>;
+
+
+export type ChildrenListQuery = { children: { totalCount: number, nodes: Array<{ id: string, status: ChildStatus, deletedAt: string | null, registeredAt: string, personal: { fullName: string, gender: Gender, age: number, township: string, village: string, circumstances: Array<ChildCircumstance> } | null, activeSponsorship: { id: string, sponsor: { id: string, name: string } } | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type ChildPageQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type ChildPageQuery = { child: { id: string, status: ChildStatus, registeredAt: string, waitingSince: string, deletedAt: string | null, consent: { givenOn: string, textVersion: string, recordedAt: string, recordedBy: { displayName: string } | null }, personal: { familyName: string, givenName: string, fullName: string, gender: Gender, dateOfBirth: string, age: number, township: string, village: string, school: string | null, grade: number | null, circumstances: Array<ChildCircumstance>, circumstanceNote: string | null, needs: string, guardianName: string, guardianRelation: string, guardianPhone: string } | null, sponsorships: Array<{ id: string, status: SponsorshipStatus, proposedAt: string, confirmedAt: string | null, closedAt: string | null, endReason: SponsorshipEndReason | null, sponsor: { id: string, name: string, kind: SponsorKind } }>, totals: { moneyFen: number, goodsCount: number, goodsValueFen: number, visitCount: number, lastSupportOn: string | null }, auditTrail: Array<{ at: string, action: string, actorName: string | null, fields: Array<string> }> }, sponsorSuggestions: Array<{ fit: number, reasons: Array<{ code: MatchReasonCode, township: string | null, ageMin: number | null, ageMax: number | null, gender: Gender | null, circumstances: Array<ChildCircumstance> | null, waitingDays: number | null, placesFree: number | null, placesOffered: number | null }>, sponsor: { id: string, name: string, kind: SponsorKind, township: string | null } }> };
+
+export type ChildEditQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type ChildEditQuery = { child: { id: string, deletedAt: string | null, consent: { givenOn: string, textVersion: string }, personal: { familyName: string, givenName: string, fullName: string, gender: Gender, dateOfBirth: string, age: number, township: string, village: string, school: string | null, grade: number | null, circumstances: Array<ChildCircumstance>, circumstanceNote: string | null, needs: string, guardianName: string, guardianRelation: string, guardianPhone: string } | null } };
+
+export type ChildExportQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type ChildExportQuery = { childExport: { fileName: string, json: string } };
+
+export type RegisterChildMutationVariables = Exact<{
+  input: RegisterChildInput;
+}>;
+
+
+export type RegisterChildMutation = { registerChild: { id: string } };
+
+export type UpdateChildMutationVariables = Exact<{
+  input: UpdateChildInput;
+}>;
+
+
+export type UpdateChildMutation = { updateChild: { id: string } };
+
+export type DeleteChildMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type DeleteChildMutation = { deleteChild: { id: string } };
+
+export type SponsorsListQueryVariables = Exact<{
+  filter?: SponsorFilter | null | undefined;
+  first: number;
+  after?: string | null | undefined;
+}>;
+
+
+export type SponsorsListQuery = { sponsors: { totalCount: number, nodes: Array<{ id: string, kind: SponsorKind, name: string, township: string | null, childrenOffered: number, activeCount: number, proposedCount: number, active: boolean, account: { id: string } | null, totals: { moneyFen: number, goodsCount: number } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type SponsorPageQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type SponsorPageQuery = { sponsor: { invitationExpiresAt: string | null, id: string, kind: SponsorKind, name: string, contactName: string | null, phone: string | null, email: string | null, township: string | null, childrenOffered: number, activeCount: number, proposedCount: number, notes: string | null, active: boolean, account: { displayName: string, phone: string | null, email: string | null } | null, sponsorships: Array<{ id: string, status: SponsorshipStatus, proposedAt: string, confirmedAt: string | null, closedAt: string | null, endReason: SponsorshipEndReason | null, child: { id: string, deletedAt: string | null, personal: { fullName: string, age: number } | null } }>, totals: { moneyFen: number, goodsCount: number, goodsValueFen: number, visitCount: number, lastSupportOn: string | null }, member: { id: string, displayName: string } | null, preferences: { townships: Array<string>, ageMin: number | null, ageMax: number | null, gender: Gender | null, greatestNeed: boolean }, pledge: { monthlyAmountFen: number | null, goods: string | null } }, childSuggestions: Array<{ fit: number, reasons: Array<{ code: MatchReasonCode, township: string | null, ageMin: number | null, ageMax: number | null, gender: Gender | null, circumstances: Array<ChildCircumstance> | null, waitingDays: number | null, placesFree: number | null, placesOffered: number | null }>, child: { id: string, status: ChildStatus, personal: { fullName: string, age: number, gender: Gender, township: string, village: string, circumstances: Array<ChildCircumstance> } | null } }> };
+
+export type SponsorEditQueryVariables = Exact<{
+  id: string;
+  search?: string | null | undefined;
+}>;
+
+
+export type SponsorEditQuery = { sponsor: { id: string, kind: SponsorKind, name: string, contactName: string | null, phone: string | null, email: string | null, township: string | null, childrenOffered: number, activeCount: number, proposedCount: number, notes: string | null, active: boolean, member: { id: string, displayName: string } | null, preferences: { townships: Array<string>, ageMin: number | null, ageMax: number | null, gender: Gender | null, greatestNeed: boolean }, pledge: { monthlyAmountFen: number | null, goods: string | null } }, organization: { members: { nodes: Array<{ id: string, displayName: string, workUnit: string | null }> } } | null };
+
+export type MemberSearchQueryVariables = Exact<{
+  search?: string | null | undefined;
+}>;
+
+
+export type MemberSearchQuery = { organization: { members: { nodes: Array<{ id: string, displayName: string, workUnit: string | null }> } } | null };
+
+export type CreateSponsorMutationVariables = Exact<{
+  input: SponsorInput;
+}>;
+
+
+export type CreateSponsorMutation = { createSponsor: { id: string } };
+
+export type UpdateSponsorMutationVariables = Exact<{
+  id: string;
+  input: SponsorInput;
+}>;
+
+
+export type UpdateSponsorMutation = { updateSponsor: { id: string } };
+
+export type InviteSponsorAccountMutationVariables = Exact<{
+  sponsorId: string;
+}>;
+
+
+export type InviteSponsorAccountMutation = { inviteSponsorAccount: { code: string, expiresAt: string } };
+
+export type UnlinkSponsorAccountMutationVariables = Exact<{
+  sponsorId: string;
+}>;
+
+
+export type UnlinkSponsorAccountMutation = { unlinkSponsorAccount: { id: string } };
+
+export type BatchSuggestionQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type BatchSuggestionQuery = { batchSuggestion: { waitingChildren: number, freePlaces: number, pairs: Array<{ fit: number, reasons: Array<{ code: MatchReasonCode, township: string | null, ageMin: number | null, ageMax: number | null, gender: Gender | null, circumstances: Array<ChildCircumstance> | null, waitingDays: number | null, placesFree: number | null, placesOffered: number | null }>, child: { id: string, personal: { fullName: string, age: number, gender: Gender, township: string, circumstances: Array<ChildCircumstance> } | null }, sponsor: { id: string, name: string, kind: SponsorKind } }> }, openProposals: Array<{ id: string, status: SponsorshipStatus, proposedAt: string, child: { id: string, personal: { fullName: string, age: number, township: string } | null }, sponsor: { id: string, name: string, kind: SponsorKind } }> };
+
+export type ProposeSponsorshipMutationVariables = Exact<{
+  childId: string;
+  sponsorId: string;
+}>;
+
+
+export type ProposeSponsorshipMutation = { proposeSponsorship: { id: string } };
+
+export type ConfirmSponsorshipMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type ConfirmSponsorshipMutation = { confirmSponsorship: { id: string } };
+
+export type LapseSponsorshipMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type LapseSponsorshipMutation = { lapseSponsorship: { id: string } };
+
+export type EndSponsorshipMutationVariables = Exact<{
+  input: EndSponsorshipInput;
+}>;
+
+
+export type EndSponsorshipMutation = { endSponsorship: { id: string } };
+
+export type SponsorshipPageQueryVariables = Exact<{
+  id: string;
+  volunteerSearch?: string | null | undefined;
+}>;
+
+
+export type SponsorshipPageQuery = { sponsorship: { id: string, status: SponsorshipStatus, proposedAt: string, confirmedAt: string | null, closedAt: string | null, endReason: SponsorshipEndReason | null, endNote: string | null, proposedBy: { displayName: string } | null, confirmedBy: { displayName: string } | null, closedBy: { displayName: string } | null, child: { id: string, status: ChildStatus, deletedAt: string | null, personal: { fullName: string, age: number, grade: number | null, needs: string } | null }, sponsor: { id: string, name: string, kind: SponsorKind, pledge: { monthlyAmountFen: number | null, goods: string | null } }, totals: { moneyFen: number, goodsCount: number, goodsValueFen: number, visitCount: number, lastSupportOn: string | null }, timeline: Array<{ kind: TimelineEntryKind, on: string, support: { id: string, kind: SupportKind, amountFen: number | null, description: string | null, recordedBy: { displayName: string } | null } | null, visit: { id: string, notes: string | null, volunteers: Array<{ id: string, displayName: string }> } | null, update: { id: string, body: string } | null }> }, organization: { viewerMember: { id: string, displayName: string } | null, team: { name: { zh: string, en: string }, members: { nodes: Array<{ id: string, displayName: string }> } }, members: { nodes: Array<{ id: string, displayName: string, workUnit: string | null }> } } | null };
+
+export type RecordSupportMutationVariables = Exact<{
+  input: RecordSupportInput;
+}>;
+
+
+export type RecordSupportMutation = { recordSupport: { id: string } };
+
+export type RecordVisitMutationVariables = Exact<{
+  input: RecordVisitInput;
+}>;
+
+
+export type RecordVisitMutation = { recordVisit: { id: string } };
+
+export type PostSponsorshipUpdateMutationVariables = Exact<{
+  input: PostSponsorshipUpdateInput;
+}>;
+
+
+export type PostSponsorshipUpdateMutation = { postSponsorshipUpdate: { id: string } };
+
+export type SponsorViewQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type SponsorViewQuery = { organization: { timeZone: string } | null, sponsorView: { sponsor: { name: string, kind: SponsorKind, childrenOffered: number, pledge: { monthlyAmountFen: number | null, goods: string | null } }, children: Array<{ id: string, givenName: string, age: number, grade: number | null, needs: string, since: string, updates: Array<{ id: string, postedOn: string, body: string }>, totals: { moneyFen: number, goodsCount: number, visitCount: number } }> } | null };
+
+export type ClaimSponsorInvitationMutationVariables = Exact<{
+  code: string;
+}>;
+
+
+export type ClaimSponsorInvitationMutation = { claimSponsorInvitation: { sponsor: { name: string } } };
 
 export type TeamPageQueryVariables = Exact<{
   colour: TeamColour;
@@ -205,6 +597,99 @@ export const TeamCardFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"TeamCard"}) as unknown as TypedDocumentString<TeamCardFragment, unknown>;
+export const MatchReasonFieldsFragmentDoc = new TypedDocumentString(`
+    fragment MatchReasonFields on MatchReason {
+  code
+  township
+  ageMin
+  ageMax
+  gender
+  circumstances
+  waitingDays
+  placesFree
+  placesOffered
+}
+    `, {"fragmentName":"MatchReasonFields"}) as unknown as TypedDocumentString<MatchReasonFieldsFragment, unknown>;
+export const SupportTotalsFieldsFragmentDoc = new TypedDocumentString(`
+    fragment SupportTotalsFields on SupportTotals {
+  moneyFen
+  goodsCount
+  goodsValueFen
+  visitCount
+  lastSupportOn
+}
+    `, {"fragmentName":"SupportTotalsFields"}) as unknown as TypedDocumentString<SupportTotalsFieldsFragment, unknown>;
+export const ChildPersonalFieldsFragmentDoc = new TypedDocumentString(`
+    fragment ChildPersonalFields on ChildPersonal {
+  familyName
+  givenName
+  fullName
+  gender
+  dateOfBirth
+  age
+  township
+  village
+  school
+  grade
+  circumstances
+  circumstanceNote
+  needs
+  guardianName
+  guardianRelation
+  guardianPhone
+}
+    `, {"fragmentName":"ChildPersonalFields"}) as unknown as TypedDocumentString<ChildPersonalFieldsFragment, unknown>;
+export const SponsorFieldsFragmentDoc = new TypedDocumentString(`
+    fragment SponsorFields on Sponsor {
+  id
+  kind
+  name
+  contactName
+  phone
+  email
+  township
+  member {
+    id
+    displayName
+  }
+  preferences {
+    townships
+    ageMin
+    ageMax
+    gender
+    greatestNeed
+  }
+  childrenOffered
+  activeCount
+  proposedCount
+  pledge {
+    monthlyAmountFen
+    goods
+  }
+  notes
+  active
+}
+    `, {"fragmentName":"SponsorFields"}) as unknown as TypedDocumentString<SponsorFieldsFragment, unknown>;
+export const ProposalFieldsFragmentDoc = new TypedDocumentString(`
+    fragment ProposalFields on Sponsorship {
+  id
+  status
+  proposedAt
+  child {
+    id
+    personal {
+      fullName
+      age
+      township
+    }
+  }
+  sponsor {
+    id
+    name
+    kind
+  }
+}
+    `, {"fragmentName":"ProposalFields"}) as unknown as TypedDocumentString<ProposalFieldsFragment, unknown>;
 export const OrganizationLayoutDocument = new TypedDocumentString(`
     query OrganizationLayout {
   organization {
@@ -295,6 +780,10 @@ export const ViewerDocument = new TypedDocumentString(`
         role
       }
     }
+    sponsorOf {
+      slug
+      name
+    }
   }
 }
     `) as unknown as TypedDocumentString<ViewerQuery, ViewerQueryVariables>;
@@ -305,6 +794,9 @@ export const SignInDocument = new TypedDocumentString(`
       organization {
         slug
       }
+    }
+    sponsorOf {
+      slug
     }
   }
 }
@@ -323,6 +815,708 @@ export const SignOutDocument = new TypedDocumentString(`
   signOut
 }
     `) as unknown as TypedDocumentString<SignOutMutation, SignOutMutationVariables>;
+export const SponsorshipLayoutDocument = new TypedDocumentString(`
+    query SponsorshipLayout {
+  organization {
+    timeZone
+  }
+}
+    `) as unknown as TypedDocumentString<SponsorshipLayoutQuery, SponsorshipLayoutQueryVariables>;
+export const SponsorshipOverviewDocument = new TypedDocumentString(`
+    query SponsorshipOverview {
+  organization {
+    sponsorshipCounts {
+      waitingChildren
+      proposedChildren
+      sponsoredChildren
+      activeSponsors
+      supportMoneyFen
+      supportGoodsCount
+    }
+  }
+  openProposals {
+    ...ProposalFields
+  }
+}
+    fragment ProposalFields on Sponsorship {
+  id
+  status
+  proposedAt
+  child {
+    id
+    personal {
+      fullName
+      age
+      township
+    }
+  }
+  sponsor {
+    id
+    name
+    kind
+  }
+}`) as unknown as TypedDocumentString<SponsorshipOverviewQuery, SponsorshipOverviewQueryVariables>;
+export const SponsorshipCountsDocument = new TypedDocumentString(`
+    query SponsorshipCounts {
+  organization {
+    sponsorshipCounts {
+      waitingChildren
+      sponsoredChildren
+      supportMoneyFen
+      supportGoodsCount
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<SponsorshipCountsQuery, SponsorshipCountsQueryVariables>;
+export const ChildrenListDocument = new TypedDocumentString(`
+    query ChildrenList($filter: ChildFilter, $first: Int!, $after: String) {
+  children(filter: $filter, first: $first, after: $after) {
+    totalCount
+    nodes {
+      id
+      status
+      deletedAt
+      registeredAt
+      personal {
+        fullName
+        gender
+        age
+        township
+        village
+        circumstances
+      }
+      activeSponsorship {
+        id
+        sponsor {
+          id
+          name
+        }
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ChildrenListQuery, ChildrenListQueryVariables>;
+export const ChildPageDocument = new TypedDocumentString(`
+    query ChildPage($id: ID!) {
+  child(id: $id) {
+    id
+    status
+    registeredAt
+    waitingSince
+    deletedAt
+    consent {
+      givenOn
+      textVersion
+      recordedAt
+      recordedBy {
+        displayName
+      }
+    }
+    personal {
+      ...ChildPersonalFields
+    }
+    sponsorships {
+      id
+      status
+      proposedAt
+      confirmedAt
+      closedAt
+      endReason
+      sponsor {
+        id
+        name
+        kind
+      }
+    }
+    totals {
+      ...SupportTotalsFields
+    }
+    auditTrail(first: 30) {
+      at
+      action
+      actorName
+      fields
+    }
+  }
+  sponsorSuggestions(childId: $id, first: 8) {
+    fit
+    reasons {
+      ...MatchReasonFields
+    }
+    sponsor {
+      id
+      name
+      kind
+      township
+    }
+  }
+}
+    fragment MatchReasonFields on MatchReason {
+  code
+  township
+  ageMin
+  ageMax
+  gender
+  circumstances
+  waitingDays
+  placesFree
+  placesOffered
+}
+fragment SupportTotalsFields on SupportTotals {
+  moneyFen
+  goodsCount
+  goodsValueFen
+  visitCount
+  lastSupportOn
+}
+fragment ChildPersonalFields on ChildPersonal {
+  familyName
+  givenName
+  fullName
+  gender
+  dateOfBirth
+  age
+  township
+  village
+  school
+  grade
+  circumstances
+  circumstanceNote
+  needs
+  guardianName
+  guardianRelation
+  guardianPhone
+}`) as unknown as TypedDocumentString<ChildPageQuery, ChildPageQueryVariables>;
+export const ChildEditDocument = new TypedDocumentString(`
+    query ChildEdit($id: ID!) {
+  child(id: $id) {
+    id
+    deletedAt
+    consent {
+      givenOn
+      textVersion
+    }
+    personal {
+      ...ChildPersonalFields
+    }
+  }
+}
+    fragment ChildPersonalFields on ChildPersonal {
+  familyName
+  givenName
+  fullName
+  gender
+  dateOfBirth
+  age
+  township
+  village
+  school
+  grade
+  circumstances
+  circumstanceNote
+  needs
+  guardianName
+  guardianRelation
+  guardianPhone
+}`) as unknown as TypedDocumentString<ChildEditQuery, ChildEditQueryVariables>;
+export const ChildExportDocument = new TypedDocumentString(`
+    query ChildExport($id: ID!) {
+  childExport(id: $id) {
+    fileName
+    json
+  }
+}
+    `) as unknown as TypedDocumentString<ChildExportQuery, ChildExportQueryVariables>;
+export const RegisterChildDocument = new TypedDocumentString(`
+    mutation RegisterChild($input: RegisterChildInput!) {
+  registerChild(input: $input) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<RegisterChildMutation, RegisterChildMutationVariables>;
+export const UpdateChildDocument = new TypedDocumentString(`
+    mutation UpdateChild($input: UpdateChildInput!) {
+  updateChild(input: $input) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<UpdateChildMutation, UpdateChildMutationVariables>;
+export const DeleteChildDocument = new TypedDocumentString(`
+    mutation DeleteChild($id: ID!) {
+  deleteChild(id: $id) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<DeleteChildMutation, DeleteChildMutationVariables>;
+export const SponsorsListDocument = new TypedDocumentString(`
+    query SponsorsList($filter: SponsorFilter, $first: Int!, $after: String) {
+  sponsors(filter: $filter, first: $first, after: $after) {
+    totalCount
+    nodes {
+      id
+      kind
+      name
+      township
+      childrenOffered
+      activeCount
+      proposedCount
+      active
+      account {
+        id
+      }
+      totals {
+        moneyFen
+        goodsCount
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<SponsorsListQuery, SponsorsListQueryVariables>;
+export const SponsorPageDocument = new TypedDocumentString(`
+    query SponsorPage($id: ID!) {
+  sponsor(id: $id) {
+    ...SponsorFields
+    account {
+      displayName
+      phone
+      email
+    }
+    invitationExpiresAt
+    sponsorships {
+      id
+      status
+      proposedAt
+      confirmedAt
+      closedAt
+      endReason
+      child {
+        id
+        deletedAt
+        personal {
+          fullName
+          age
+        }
+      }
+    }
+    totals {
+      ...SupportTotalsFields
+    }
+  }
+  childSuggestions(sponsorId: $id, first: 8) {
+    fit
+    reasons {
+      ...MatchReasonFields
+    }
+    child {
+      id
+      status
+      personal {
+        fullName
+        age
+        gender
+        township
+        village
+        circumstances
+      }
+    }
+  }
+}
+    fragment MatchReasonFields on MatchReason {
+  code
+  township
+  ageMin
+  ageMax
+  gender
+  circumstances
+  waitingDays
+  placesFree
+  placesOffered
+}
+fragment SupportTotalsFields on SupportTotals {
+  moneyFen
+  goodsCount
+  goodsValueFen
+  visitCount
+  lastSupportOn
+}
+fragment SponsorFields on Sponsor {
+  id
+  kind
+  name
+  contactName
+  phone
+  email
+  township
+  member {
+    id
+    displayName
+  }
+  preferences {
+    townships
+    ageMin
+    ageMax
+    gender
+    greatestNeed
+  }
+  childrenOffered
+  activeCount
+  proposedCount
+  pledge {
+    monthlyAmountFen
+    goods
+  }
+  notes
+  active
+}`) as unknown as TypedDocumentString<SponsorPageQuery, SponsorPageQueryVariables>;
+export const SponsorEditDocument = new TypedDocumentString(`
+    query SponsorEdit($id: ID!, $search: String) {
+  sponsor(id: $id) {
+    ...SponsorFields
+  }
+  organization {
+    members(first: 20, search: $search) {
+      nodes {
+        id
+        displayName
+        workUnit
+      }
+    }
+  }
+}
+    fragment SponsorFields on Sponsor {
+  id
+  kind
+  name
+  contactName
+  phone
+  email
+  township
+  member {
+    id
+    displayName
+  }
+  preferences {
+    townships
+    ageMin
+    ageMax
+    gender
+    greatestNeed
+  }
+  childrenOffered
+  activeCount
+  proposedCount
+  pledge {
+    monthlyAmountFen
+    goods
+  }
+  notes
+  active
+}`) as unknown as TypedDocumentString<SponsorEditQuery, SponsorEditQueryVariables>;
+export const MemberSearchDocument = new TypedDocumentString(`
+    query MemberSearch($search: String) {
+  organization {
+    members(first: 20, search: $search) {
+      nodes {
+        id
+        displayName
+        workUnit
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<MemberSearchQuery, MemberSearchQueryVariables>;
+export const CreateSponsorDocument = new TypedDocumentString(`
+    mutation CreateSponsor($input: SponsorInput!) {
+  createSponsor(input: $input) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<CreateSponsorMutation, CreateSponsorMutationVariables>;
+export const UpdateSponsorDocument = new TypedDocumentString(`
+    mutation UpdateSponsor($id: ID!, $input: SponsorInput!) {
+  updateSponsor(id: $id, input: $input) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<UpdateSponsorMutation, UpdateSponsorMutationVariables>;
+export const InviteSponsorAccountDocument = new TypedDocumentString(`
+    mutation InviteSponsorAccount($sponsorId: ID!) {
+  inviteSponsorAccount(sponsorId: $sponsorId) {
+    code
+    expiresAt
+  }
+}
+    `) as unknown as TypedDocumentString<InviteSponsorAccountMutation, InviteSponsorAccountMutationVariables>;
+export const UnlinkSponsorAccountDocument = new TypedDocumentString(`
+    mutation UnlinkSponsorAccount($sponsorId: ID!) {
+  unlinkSponsorAccount(sponsorId: $sponsorId) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<UnlinkSponsorAccountMutation, UnlinkSponsorAccountMutationVariables>;
+export const BatchSuggestionDocument = new TypedDocumentString(`
+    query BatchSuggestion {
+  batchSuggestion {
+    waitingChildren
+    freePlaces
+    pairs {
+      fit
+      reasons {
+        ...MatchReasonFields
+      }
+      child {
+        id
+        personal {
+          fullName
+          age
+          gender
+          township
+          circumstances
+        }
+      }
+      sponsor {
+        id
+        name
+        kind
+      }
+    }
+  }
+  openProposals {
+    ...ProposalFields
+  }
+}
+    fragment MatchReasonFields on MatchReason {
+  code
+  township
+  ageMin
+  ageMax
+  gender
+  circumstances
+  waitingDays
+  placesFree
+  placesOffered
+}
+fragment ProposalFields on Sponsorship {
+  id
+  status
+  proposedAt
+  child {
+    id
+    personal {
+      fullName
+      age
+      township
+    }
+  }
+  sponsor {
+    id
+    name
+    kind
+  }
+}`) as unknown as TypedDocumentString<BatchSuggestionQuery, BatchSuggestionQueryVariables>;
+export const ProposeSponsorshipDocument = new TypedDocumentString(`
+    mutation ProposeSponsorship($childId: ID!, $sponsorId: ID!) {
+  proposeSponsorship(childId: $childId, sponsorId: $sponsorId) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<ProposeSponsorshipMutation, ProposeSponsorshipMutationVariables>;
+export const ConfirmSponsorshipDocument = new TypedDocumentString(`
+    mutation ConfirmSponsorship($id: ID!) {
+  confirmSponsorship(id: $id) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<ConfirmSponsorshipMutation, ConfirmSponsorshipMutationVariables>;
+export const LapseSponsorshipDocument = new TypedDocumentString(`
+    mutation LapseSponsorship($id: ID!) {
+  lapseSponsorship(id: $id) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<LapseSponsorshipMutation, LapseSponsorshipMutationVariables>;
+export const EndSponsorshipDocument = new TypedDocumentString(`
+    mutation EndSponsorship($input: EndSponsorshipInput!) {
+  endSponsorship(input: $input) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<EndSponsorshipMutation, EndSponsorshipMutationVariables>;
+export const SponsorshipPageDocument = new TypedDocumentString(`
+    query SponsorshipPage($id: ID!, $volunteerSearch: String) {
+  sponsorship(id: $id) {
+    id
+    status
+    proposedAt
+    proposedBy {
+      displayName
+    }
+    confirmedAt
+    confirmedBy {
+      displayName
+    }
+    closedAt
+    closedBy {
+      displayName
+    }
+    endReason
+    endNote
+    child {
+      id
+      status
+      deletedAt
+      personal {
+        fullName
+        age
+        grade
+        needs
+      }
+    }
+    sponsor {
+      id
+      name
+      kind
+      pledge {
+        monthlyAmountFen
+        goods
+      }
+    }
+    totals {
+      ...SupportTotalsFields
+    }
+    timeline {
+      kind
+      on
+      support {
+        id
+        kind
+        amountFen
+        description
+        recordedBy {
+          displayName
+        }
+      }
+      visit {
+        id
+        notes
+        volunteers {
+          id
+          displayName
+        }
+      }
+      update {
+        id
+        body
+      }
+    }
+  }
+  organization {
+    viewerMember {
+      id
+      displayName
+    }
+    team(colour: GOLD) {
+      name {
+        zh
+        en
+      }
+      members(first: 30) {
+        nodes {
+          id
+          displayName
+        }
+      }
+    }
+    members(first: 20, search: $volunteerSearch) {
+      nodes {
+        id
+        displayName
+        workUnit
+      }
+    }
+  }
+}
+    fragment SupportTotalsFields on SupportTotals {
+  moneyFen
+  goodsCount
+  goodsValueFen
+  visitCount
+  lastSupportOn
+}`) as unknown as TypedDocumentString<SponsorshipPageQuery, SponsorshipPageQueryVariables>;
+export const RecordSupportDocument = new TypedDocumentString(`
+    mutation RecordSupport($input: RecordSupportInput!) {
+  recordSupport(input: $input) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<RecordSupportMutation, RecordSupportMutationVariables>;
+export const RecordVisitDocument = new TypedDocumentString(`
+    mutation RecordVisit($input: RecordVisitInput!) {
+  recordVisit(input: $input) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<RecordVisitMutation, RecordVisitMutationVariables>;
+export const PostSponsorshipUpdateDocument = new TypedDocumentString(`
+    mutation PostSponsorshipUpdate($input: PostSponsorshipUpdateInput!) {
+  postSponsorshipUpdate(input: $input) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<PostSponsorshipUpdateMutation, PostSponsorshipUpdateMutationVariables>;
+export const SponsorViewDocument = new TypedDocumentString(`
+    query SponsorView {
+  organization {
+    timeZone
+  }
+  sponsorView {
+    sponsor {
+      name
+      kind
+      childrenOffered
+      pledge {
+        monthlyAmountFen
+        goods
+      }
+    }
+    children {
+      id
+      givenName
+      age
+      grade
+      needs
+      since
+      updates {
+        id
+        postedOn
+        body
+      }
+      totals {
+        moneyFen
+        goodsCount
+        visitCount
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<SponsorViewQuery, SponsorViewQueryVariables>;
+export const ClaimSponsorInvitationDocument = new TypedDocumentString(`
+    mutation ClaimSponsorInvitation($code: String!) {
+  claimSponsorInvitation(code: $code) {
+    sponsor {
+      name
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ClaimSponsorInvitationMutation, ClaimSponsorInvitationMutationVariables>;
 export const TeamPageDocument = new TypedDocumentString(`
     query TeamPage($colour: TeamColour!, $first: Int!, $after: String) {
   organization {

@@ -2,9 +2,16 @@
 import { common } from './common';
 import { organizations } from './organizations';
 import { people } from './people';
+import { sponsorship } from './sponsorship';
 import { teams } from './teams';
 
-export const zh = { ...common.zh, ...organizations.zh, ...people.zh, ...teams.zh };
-export const en: Record<MessageKey, string> = { ...common.en, ...organizations.en, ...people.en, ...teams.en };
+export const zh = { ...common.zh, ...organizations.zh, ...people.zh, ...teams.zh, ...sponsorship.zh };
+export const en: Record<MessageKey, string> = {
+  ...common.en,
+  ...organizations.en,
+  ...people.en,
+  ...teams.en,
+  ...sponsorship.en,
+};
 
 export type MessageKey = keyof typeof zh;

@@ -1,0 +1,33 @@
+import { redirect } from '@sveltejs/kit';
+import { SponsorEditDocument, UpdateSponsorDocument } from '$lib/graphql/__generated__/operations';
+import { failLoad } from '$lib/server/api';
+import { failForm } from '$lib/server/forms';
+import { failFields, readSponsorForm } from '$lib/server/sponsorship';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load = (async ({ locals, params, url }) => {
+  const search = url.searchParams.get('q')?.trim() || null;
+  try {
+    const { sponsor, organization } = await locals.api.request(
+      SponsorEditDocument,
+      { id: params.id, search },
+      params.slug,
+    );
+    return { sponsor, members: search ? (organization?.members.nodes ?? []) : [], search };
+  } catch (cause) {
+    failLoad(cause, url);
+  }
+}) satisfies PageServerLoad;
+
+export const actions = {
+  default: async ({ request, locals, params }) => {
+    const { input, values, missing } = readSponsorForm(await request.formData());
+    if (Object.keys(missing).length > 0) return failFields(values, missing);
+    try {
+      await locals.api.request(UpdateSponsorDocument, { id: params.id, input }, params.slug);
+    } catch (cause) {
+      return failForm(cause, values);
+    }
+    redirect(303, `/o/${params.slug}/sponsorship/sponsors/${params.id}?saved=1`);
+  },
+} satisfies Actions;
