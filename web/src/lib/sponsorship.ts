@@ -3,7 +3,7 @@
  * and the reasons of a match, in the page's language.
  */
 import type { ChildCircumstance, MatchReasonFieldsFragment } from '$lib/graphql/__generated__/operations';
-import { currentLocale, t } from '$lib/i18n';
+import { currentLocale, isMessageKey, t } from '$lib/i18n';
 
 function intlLocale(): string {
   return currentLocale() === 'zh' ? 'zh-CN' : 'en';
@@ -99,4 +99,16 @@ export function reasonText(reason: MatchReasonFieldsFragment): string {
     case 'HAS_CAPACITY':
       return t('reason.HAS_CAPACITY', { free: reason.placesFree ?? 0, offered: reason.placesOffered ?? 0 });
   }
+}
+
+/** What an audit entry of a child records, in words (the action's code if it has none). */
+export function auditActionText(action: string): string {
+  const key = `audit.${action}`;
+  return isMessageKey(key) ? t(key) : action;
+}
+
+/** The label of a field an audit entry names (its name if it has none). */
+export function auditFieldText(field: string): string {
+  const key = `audit.field.${field}`;
+  return isMessageKey(key) ? t(key) : field;
 }
