@@ -4,3 +4,4 @@ export { loadConfig, type Config } from './config.ts';
 export { startServer } from './server.ts';
 export { DEFAULT_TEAMS } from './modules/teams/defaults.ts';
 export { hashPassword } from './modules/people/passwords.ts';
+export { suggestBatch, type MatchChild, type MatchSponsor } from './modules/sponsorship/matching.ts';

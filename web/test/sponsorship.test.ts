@@ -13,6 +13,9 @@ function yearsAgo(years: number): string {
   return date.toISOString().slice(0, 10);
 }
 
+/** Pages answer slower while other test files run beside these. */
+const POLL = { timeout: 15_000 };
+
 const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
 
 describe('one-to-one sponsorship in a browser', () => {
@@ -58,7 +61,7 @@ describe('one-to-one sponsorship in a browser', () => {
     await page.getByRole('button', { name: '登记', exact: true }).click();
 
     await page.waitForURL(/\/sponsorship\/children\/[0-9a-f-]{36}\?registered=1$/);
-    await expect.poll(() => page.locator('h1').textContent()).toBe('司徒晓晴');
+    await expect.poll(() => page.locator('h1').textContent(), POLL).toBe('司徒晓晴');
     const suggestions = page.locator('section', { has: page.locator('#suggestions-heading') });
     const first = suggestions.locator('ol > li').first();
     expect(await first.textContent()).toContain(sponsor.name);
@@ -66,9 +69,9 @@ describe('one-to-one sponsorship in a browser', () => {
     expect(await first.textContent()).toContain('偏好 8–12 岁');
 
     await page.getByRole('button', { name: `提议结对: ${sponsor.name}` }).click();
-    await expect.poll(() => page.getByRole('status').textContent()).toContain('已提议');
+    await expect.poll(() => page.getByRole('status').textContent(), POLL).toContain('已提议');
     await page.getByRole('button', { name: '确认结对' }).click();
-    await expect.poll(() => page.getByRole('status').textContent()).toBe('已确认结对。');
+    await expect.poll(() => page.getByRole('status').textContent(), POLL).toBe('已确认结对。');
     expect(await page.locator('.heading .badge').textContent()).toBe('已结对');
 
     await page.getByRole('link', { name: sponsor.name }).click();
@@ -78,11 +81,11 @@ describe('one-to-one sponsorship in a browser', () => {
     expect(await visit.getByLabel(admin.name).isChecked()).toBe(true);
     await visit.getByLabel('走访情况').fill(child.visitNotes);
     await visit.getByRole('button', { name: '保存' }).click();
-    await expect.poll(() => page.locator('.timeline').textContent()).toContain(child.visitNotes);
+    await expect.poll(() => page.locator('.timeline').textContent(), POLL).toContain(child.visitNotes);
     const update = page.locator('form[action="?/update"]');
     await update.getByLabel('近况', { exact: true }).fill(child.update);
     await update.getByRole('button', { name: '保存' }).click();
-    await expect.poll(() => page.locator('.timeline').textContent()).toContain(child.update);
+    await expect.poll(() => page.locator('.timeline').textContent(), POLL).toContain(child.update);
     const childUrl = new URL(
       (await page.getByRole('link', { name: '司徒晓晴' }).first().getAttribute('href')) ?? '',
       page.url(),
@@ -94,7 +97,7 @@ describe('one-to-one sponsorship in a browser', () => {
     await signIn(sponsorPage, sponsor.phone);
     expect(new URL(sponsorPage.url()).pathname).toBe(`/o/${DEMO_SLUG}/sponsor`);
     const card = sponsorPage.locator('[data-testid=sponsored-child]', { hasText: child.givenName });
-    await expect.poll(() => card.locator('h2').textContent()).toBe(child.givenName);
+    await expect.poll(() => card.locator('h2').textContent(), POLL).toBe(child.givenName);
     const text = (await card.innerText()).replace(/\s+/g, ' ');
     expect(text).toContain('10 岁');
     expect(text).toContain('小学4年级');

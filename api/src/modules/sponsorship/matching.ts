@@ -214,12 +214,14 @@ export interface AssignmentEdge {
  * possible are each given one right node, no right node gets more than its
  * capacity, and among all such matchings the total weight is greatest.
  *
- * Min-cost max-flow by successive shortest paths (Dijkstra with Johnson
- * potentials): source → left (capacity 1) → right (capacity 1, cost
- * maxWeight − weight ≥ 0) → sink (capacity of the right node). Each
- * augmentation adds one pair; the flow after k augmentations is the cheapest
- * of value k, so at the maximum it is the heaviest maximum matching.
- * O(pairs · E log V).
+ * Min-cost max-flow, primal-dual: source → left (capacity 1) → right
+ * (capacity 1, cost maxWeight − weight ≥ 0) → sink (capacity of the right
+ * node). Each phase finds the shortest augmenting distance with Dijkstra over
+ * reduced costs (Johnson potentials), then augments along every path of that
+ * length at once (a blocking flow on the zero-reduced-cost edges). Each path
+ * adds one pair at the least cost, so the flow stays the cheapest of its value
+ * and at the maximum it is the heaviest maximum matching. Costs are small
+ * integers, so there are few distinct distances and few phases.
  */
 export function maximumWeightMaximumMatching(
   leftCount: number,
@@ -242,40 +244,63 @@ export function maximumWeightMaximumMatching(
 
   const potential = new Float64Array(nodeCount);
   const distance = new Float64Array(nodeCount);
-  const viaEdge = new Int32Array(nodeCount);
+  const settled = new Uint8Array(nodeCount);
   const heap = new MinHeap();
+  const reduced = (edge: number, from: number) =>
+    (graph.cost[edge] ?? 0) + (potential[from] ?? 0) - (potential[graph.to[edge] ?? 0] ?? 0);
   for (;;) {
+    // Shortest distances from the source over edges with capacity left.
     distance.fill(Infinity);
-    viaEdge.fill(-1);
     distance[source] = 0;
     heap.push(0, source);
+    settled.fill(0);
     while (heap.size > 0) {
       const [nodeDistance, node] = heap.pop();
-      if (nodeDistance > (distance[node] ?? Infinity)) continue;
+      if (settled[node] || nodeDistance > (distance[node] ?? Infinity)) continue;
+      settled[node] = 1;
+      // Nothing beyond the sink's distance matters to this phase's paths.
+      if (node === sink) break;
       for (let edge = graph.head[node] ?? -1; edge !== -1; edge = graph.next[edge] ?? -1) {
         if ((graph.capacity[edge] ?? 0) <= 0) continue;
         const to = graph.to[edge] ?? 0;
-        const reduced = (graph.cost[edge] ?? 0) + (potential[node] ?? 0) - (potential[to] ?? 0);
-        const candidate = nodeDistance + reduced;
+        const candidate = nodeDistance + reduced(edge, node);
         if (candidate < (distance[to] ?? Infinity)) {
           distance[to] = candidate;
-          viaEdge[to] = edge;
           heap.push(candidate, to);
         }
       }
     }
-    if (distance[sink] === Infinity) break;
+    heap.clear();
+    const sinkDistance = distance[sink] ?? Infinity;
+    if (sinkDistance === Infinity) break;
+    // Settled nodes move by their distance, the others by the sink's: reduced costs stay non-negative
+    // (Johnson's potentials with an early stop). Nodes the source cannot reach never become reachable.
     for (let node = 0; node < nodeCount; node++) {
-      const nodeDistance = distance[node] ?? Infinity;
-      if (nodeDistance < Infinity) potential[node] = (potential[node] ?? 0) + nodeDistance;
+      potential[node] = (potential[node] ?? 0) + (settled[node] ? (distance[node] ?? 0) : sinkDistance);
     }
-    // Every path starts with a source → left edge of capacity 1: push one unit.
-    for (let node = sink; node !== source;) {
-      const edge = viaEdge[node] ?? -1;
-      graph.capacity[edge] = (graph.capacity[edge] ?? 0) - 1;
-      graph.capacity[edge ^ 1] = (graph.capacity[edge ^ 1] ?? 0) + 1;
-      node = graph.to[edge ^ 1] ?? source;
-    }
+    // Every shortest augmenting path now runs over edges of reduced cost 0: augment along as many as there are.
+    const nextEdge = Int32Array.from(graph.head);
+    const onPath = new Uint8Array(nodeCount);
+    const dead = new Uint8Array(nodeCount);
+    const augment = (node: number): boolean => {
+      if (node === sink) return true;
+      onPath[node] = 1;
+      for (let edge = nextEdge[node] ?? -1; edge !== -1; edge = nextEdge[node] = graph.next[edge] ?? -1) {
+        const to = graph.to[edge] ?? 0;
+        if ((graph.capacity[edge] ?? 0) <= 0 || onPath[to] || dead[to] || reduced(edge, node) !== 0) continue;
+        if (augment(to)) {
+          graph.capacity[edge] = (graph.capacity[edge] ?? 0) - 1;
+          graph.capacity[edge ^ 1] = (graph.capacity[edge ^ 1] ?? 0) + 1;
+          onPath[node] = 0;
+          return true;
+        }
+      }
+      onPath[node] = 0;
+      // A node left only because of a cycle back onto the path may still lead on: the next phase finds it.
+      dead[node] = 1;
+      return false;
+    };
+    while (augment(source));
   }
   return edges.filter((_edge, index) => graph.capacity[pairEdges[index] ?? 0] === 0);
 }
@@ -322,6 +347,11 @@ class MinHeap {
 
   get size(): number {
     return this.nodes.length;
+  }
+
+  clear(): void {
+    this.priorities.length = 0;
+    this.nodes.length = 0;
   }
 
   push(priority: number, node: number): void {
