@@ -192,7 +192,7 @@ describe('sponsorship', () => {
       expect(seen[0]).toBe(third);
     });
 
-    it('lists children in a number of statements that does not grow with the page', async () => {
+    it('lists children and sponsors in a number of statements that does not grow with the page', async () => {
       const local = await sponsorshipOrganization(testApp, '语句计数协会');
       const sponsorId = await createSponsor(local.admin, { childrenOffered: 10 });
       for (let i = 0; i < 8; i++) {
@@ -209,6 +209,18 @@ describe('sponsorship', () => {
         return testApp.statements - before;
       };
       expect(await statementsFor(2)).toBe(await statementsFor(8));
+
+      const SPONSORS = `query ($first: Int!) { sponsors(first: $first) { nodes { id name activeCount proposedCount
+        account { id } member { id } totals { moneyFen } sponsorships { status child { personal { givenName } } } } } }`;
+      for (let i = 0; i < 6; i++) await createSponsor(local.admin);
+      const sponsorStatementsFor = async (first: number) => {
+        const before = testApp.statements;
+        const result = await local.admin.gql<{ sponsors: { nodes: unknown[] } }>(SPONSORS, { first });
+        expectNoErrors(result);
+        expect(result.data?.sponsors.nodes).toHaveLength(first);
+        return testApp.statements - before;
+      };
+      expect(await sponsorStatementsFor(2)).toBe(await sponsorStatementsFor(7));
     });
   });
 
