@@ -118,26 +118,35 @@ describe('sponsorship', () => {
     it('says what is wrong with each field', async () => {
       const result = await org.admin.gql(REGISTER, {
         input: {
-          personal: childInput({
-            familyName: ' ',
-            dateOfBirth: bornYearsAgo(19),
-            grade: 13,
-            circumstances: ['OTHER'],
-            guardianPhone: '12345',
-          }),
-          consent: CONSENT,
+          personal: {
+            ...childInput({
+              familyName: ' ',
+              dateOfBirth: bornYearsAgo(19),
+              grade: 13,
+              circumstances: ['OTHER'],
+              guardianPhone: '12345',
+            }),
+            gender: null,
+          },
+          consent: { givenOn: '', textVersion: 'v1' },
         },
       });
       expect(result.errors?.[0]?.extensions).toEqual({
         code: 'VALIDATION',
         fields: {
           'personal.familyName': 'REQUIRED',
+          'personal.gender': 'REQUIRED',
           'personal.dateOfBirth': 'NOT_A_MINOR',
           'personal.grade': 'OUT_OF_RANGE',
           'personal.circumstanceNote': 'REQUIRED',
           'personal.guardianPhone': 'INVALID_PHONE',
+          'consent.givenOn': 'REQUIRED',
         },
       });
+      const badDate = await org.admin.gql(REGISTER, {
+        input: { personal: childInput({ dateOfBirth: '2020-02-30' }), consent: CONSENT },
+      });
+      expect(badDate.errors?.[0]?.extensions?.fields).toEqual({ 'personal.dateOfBirth': 'INVALID_DATE' });
     });
 
     it('updates a child, auditing the names of the fields that changed and a renewed consent', async () => {

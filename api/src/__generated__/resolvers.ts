@@ -546,8 +546,10 @@ export type ChildFilter = {
 export type ChildPersonalInput = {
   familyName: Scalars['String']['input'];
   givenName: Scalars['String']['input'];
-  gender: Gender;
-  dateOfBirth: Scalars['Date']['input'];
+  /** Required: left out, it is refused with a field error (as are the dates below), so a form can show it. */
+  gender?: InputMaybe<Gender>;
+  /** YYYY-MM-DD. */
+  dateOfBirth: Scalars['String']['input'];
   township: Scalars['String']['input'];
   village: Scalars['String']['input'];
   school?: InputMaybe<Scalars['String']['input']>;
@@ -563,8 +565,8 @@ export type ChildPersonalInput = {
 };
 
 export type GuardianConsentInput = {
-  /** When the guardian consented; not in the future. */
-  givenOn: Scalars['Date']['input'];
+  /** When the guardian consented (YYYY-MM-DD); not in the future. */
+  givenOn: Scalars['String']['input'];
   textVersion: Scalars['String']['input'];
 };
 
@@ -801,7 +803,8 @@ export type EndSponsorshipInput = {
 export type RecordSupportInput = {
   sponsorshipId: Scalars['ID']['input'];
   kind: SupportKind;
-  givenOn: Scalars['Date']['input'];
+  /** YYYY-MM-DD; not in the future. */
+  givenOn: Scalars['String']['input'];
   /** In fen: required for money, optional (the value) for goods. */
   amountFen?: InputMaybe<Scalars['Int']['input']>;
   /** Required for goods. */
@@ -810,7 +813,8 @@ export type RecordSupportInput = {
 
 export type RecordVisitInput = {
   sponsorshipId: Scalars['ID']['input'];
-  visitedOn: Scalars['Date']['input'];
+  /** YYYY-MM-DD; not in the future. */
+  visitedOn: Scalars['String']['input'];
   /** The volunteers who visited: members of the organization, at least one. */
   volunteerIds: Array<Scalars['ID']['input']>;
   notes: Scalars['String']['input'];
@@ -818,8 +822,8 @@ export type RecordVisitInput = {
 
 export type PostSponsorshipUpdateInput = {
   sponsorshipId: Scalars['ID']['input'];
-  /** Defaults to today. */
-  postedOn?: InputMaybe<Scalars['Date']['input']>;
+  /** YYYY-MM-DD; defaults to today. */
+  postedOn?: InputMaybe<Scalars['String']['input']>;
   body: Scalars['String']['input'];
 };
 

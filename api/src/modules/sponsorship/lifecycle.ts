@@ -285,7 +285,10 @@ async function activeSponsorship(tx: Tx, orgId: string, id: string): Promise<Spo
 
 function checkDay(checker: FieldChecker, field: string, day: string, today: string): void {
   const valid = isCalendarDate(day);
-  checker.check(valid, field, 'INVALID_DATE').check(!valid || day <= today, field, 'IN_FUTURE');
+  checker
+    .check(day !== '', field, 'REQUIRED')
+    .check(valid, field, 'INVALID_DATE')
+    .check(!valid || day <= today, field, 'IN_FUTURE');
 }
 
 export async function recordSupport(
@@ -384,7 +387,7 @@ export async function postSponsorshipUpdate(
 ): Promise<SponsorshipUpdate> {
   const admin = await requireAdmin(ctx);
   const today = organizationToday(ctx);
-  const postedOn = input.postedOn ?? today;
+  const postedOn = input.postedOn || today;
   const body = input.body.trim();
   const checker = new FieldChecker();
   checkDay(checker, 'postedOn', postedOn, today);

@@ -54,7 +54,7 @@ export function optionalText(value: string | null | undefined): string | null {
 export interface ChildPersonalInput {
   familyName: string;
   givenName: string;
-  gender: Gender;
+  gender?: Gender | null | undefined;
   dateOfBirth: string;
   township: string;
   village: string;
@@ -100,7 +100,8 @@ export function checkChildPersonal(
   const values = {
     familyName: input.familyName.trim(),
     givenName: input.givenName.trim(),
-    gender: input.gender,
+    // Only read once the checker has passed: a missing gender is refused below.
+    gender: input.gender ?? 'FEMALE',
     dateOfBirth: input.dateOfBirth,
     township: input.township.trim(),
     village: input.village.trim(),
@@ -126,6 +127,8 @@ export function checkChildPersonal(
   required('guardianRelation', values.guardianRelation, LIMITS.guardianRelation);
   const born = isCalendarDate(values.dateOfBirth);
   checker
+    .check(input.gender !== null && input.gender !== undefined, 'personal.gender', 'REQUIRED')
+    .check(values.dateOfBirth !== '', 'personal.dateOfBirth', 'REQUIRED')
     .check(born, 'personal.dateOfBirth', 'INVALID_DATE')
     .check(!born || values.dateOfBirth <= today, 'personal.dateOfBirth', 'IN_FUTURE')
     .check(!born || ageOn(values.dateOfBirth, today) < ADULT_AGE, 'personal.dateOfBirth', 'NOT_A_MINOR')
@@ -160,6 +163,7 @@ export function checkConsent(
   const textVersion = input.textVersion.trim();
   const valid = isCalendarDate(input.givenOn);
   checker
+    .check(input.givenOn !== '', 'consent.givenOn', 'REQUIRED')
     .check(valid, 'consent.givenOn', 'INVALID_DATE')
     .check(!valid || input.givenOn <= today, 'consent.givenOn', 'IN_FUTURE')
     .check(textVersion.length > 0, 'consent.textVersion', 'REQUIRED')

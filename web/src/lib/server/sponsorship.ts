@@ -100,29 +100,22 @@ export function fenFromYuan(text: string): number | null | undefined {
   return /^\d{1,9}(\.\d{1,2})?$/.test(trimmed) ? Math.round(Number(trimmed) * 100) : undefined;
 }
 
-/**
- * The child form as the API's input. What the API's types cannot carry (no
- * gender chosen, an empty date) is reported here as the API would.
- */
+/** The child form as the API's input; the API says what is wrong with it. */
 export function readChildForm(data: FormData) {
   const values = readForm(data, CHILD_FORM_FIELDS);
   const circumstances = data.getAll('circumstances').map(String).filter(isCircumstance);
-  const missing: Record<string, string> = {};
   const gender = values['gender'] ?? '';
-  if (!isGender(gender)) missing['personal.gender'] = 'REQUIRED';
-  if (!values['dateOfBirth']) missing['personal.dateOfBirth'] = 'REQUIRED';
-  if (!values['consentGivenOn']) missing['consent.givenOn'] = 'REQUIRED';
-  const grade = wholeNumber(values['grade'] ?? '');
-  if (grade === undefined) missing['personal.grade'] = 'OUT_OF_RANGE';
+  const grade = values['grade'] ?? '';
   const personal: ChildPersonalInput = {
     familyName: values['familyName'] ?? '',
     givenName: values['givenName'] ?? '',
-    gender: isGender(gender) ? gender : 'FEMALE',
+    gender: isGender(gender) ? gender : null,
     dateOfBirth: values['dateOfBirth'] ?? '',
     township: values['township'] ?? '',
     village: values['village'] ?? '',
     school: values['school'] ?? '',
-    grade: grade ?? null,
+    // The form offers a list of grades; anything else is left out.
+    grade: /^\d{1,2}$/.test(grade) ? Number(grade) : null,
     circumstances,
     circumstanceNote: values['circumstanceNote'] ?? '',
     needs: values['needs'] ?? '',
@@ -131,7 +124,7 @@ export function readChildForm(data: FormData) {
     guardianPhone: values['guardianPhone'] ?? '',
   };
   const consent = { givenOn: values['consentGivenOn'] ?? '', textVersion: values['consentTextVersion'] ?? '' };
-  return { personal, consent, values: { ...values, circumstances: circumstances.join(',') }, missing };
+  return { personal, consent, values: { ...values, circumstances: circumstances.join(',') } };
 }
 
 export const SPONSOR_FORM_FIELDS = [

@@ -84,7 +84,9 @@ export type ChildFilter = {
 export type ChildPersonalInput = {
   familyName: string;
   givenName: string;
-  gender: Gender;
+  /** Required: left out, it is refused with a field error (as are the dates below), so a form can show it. */
+  gender?: Gender | null | undefined;
+  /** YYYY-MM-DD. */
   dateOfBirth: string;
   township: string;
   village: string;
@@ -101,7 +103,7 @@ export type ChildPersonalInput = {
 };
 
 export type GuardianConsentInput = {
-  /** When the guardian consented; not in the future. */
+  /** When the guardian consented (YYYY-MM-DD); not in the future. */
   givenOn: string;
   textVersion: string;
 };
@@ -196,6 +198,7 @@ export type EndSponsorshipInput = {
 export type RecordSupportInput = {
   sponsorshipId: string;
   kind: SupportKind;
+  /** YYYY-MM-DD; not in the future. */
   givenOn: string;
   /** In fen: required for money, optional (the value) for goods. */
   amountFen?: number | null | undefined;
@@ -205,6 +208,7 @@ export type RecordSupportInput = {
 
 export type RecordVisitInput = {
   sponsorshipId: string;
+  /** YYYY-MM-DD; not in the future. */
   visitedOn: string;
   /** The volunteers who visited: members of the organization, at least one. */
   volunteerIds: Array<string>;
@@ -213,7 +217,7 @@ export type RecordVisitInput = {
 
 export type PostSponsorshipUpdateInput = {
   sponsorshipId: string;
-  /** Defaults to today. */
+  /** YYYY-MM-DD; defaults to today. */
   postedOn?: string | null | undefined;
   body: string;
 };

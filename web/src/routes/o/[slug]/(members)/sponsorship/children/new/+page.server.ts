@@ -1,13 +1,12 @@
 import { redirect } from '@sveltejs/kit';
 import { RegisterChildDocument } from '$lib/graphql/__generated__/operations';
 import { failForm } from '$lib/server/forms';
-import { failFields, readChildForm } from '$lib/server/sponsorship';
+import { readChildForm } from '$lib/server/sponsorship';
 import type { Actions } from './$types';
 
 export const actions = {
   default: async ({ request, locals, params }) => {
-    const { personal, consent, values, missing } = readChildForm(await request.formData());
-    if (Object.keys(missing).length > 0) return failFields(values, missing);
+    const { personal, consent, values } = readChildForm(await request.formData());
     let id: string;
     try {
       const { registerChild } = await locals.api.request(

@@ -59,7 +59,6 @@ export const actions = {
     const kind = values['kind'] === 'GOODS' ? 'GOODS' : 'MONEY';
     const amountFen = fenFromYuan(values['amount'] ?? '');
     if (amountFen === undefined) return failFields(values, { amountFen: 'INVALID_AMOUNT' });
-    if (!values['givenOn']) return failFields(values, { givenOn: 'REQUIRED' });
     try {
       await locals.api.request(
         RecordSupportDocument,
@@ -67,7 +66,7 @@ export const actions = {
           input: {
             sponsorshipId: params.id,
             kind,
-            givenOn: values['givenOn'],
+            givenOn: values['givenOn'] ?? '',
             amountFen,
             description: values['description'] ?? '',
           },
@@ -87,14 +86,13 @@ export const actions = {
       volunteerIds: volunteerIds.join(','),
       form: 'visit',
     };
-    if (!values['visitedOn']) return failFields(values, { visitedOn: 'REQUIRED' });
     try {
       await locals.api.request(
         RecordVisitDocument,
         {
           input: {
             sponsorshipId: params.id,
-            visitedOn: values['visitedOn'],
+            visitedOn: values['visitedOn'] ?? '',
             volunteerIds,
             notes: values['notes'] ?? '',
           },

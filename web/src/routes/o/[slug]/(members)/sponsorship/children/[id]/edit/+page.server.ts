@@ -2,7 +2,7 @@ import { error, redirect } from '@sveltejs/kit';
 import { ChildEditDocument, UpdateChildDocument } from '$lib/graphql/__generated__/operations';
 import { failLoad } from '$lib/server/api';
 import { failForm } from '$lib/server/forms';
-import { failFields, readChildForm } from '$lib/server/sponsorship';
+import { readChildForm } from '$lib/server/sponsorship';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load = (async ({ locals, params, url }) => {
@@ -19,10 +19,7 @@ export const actions = {
   default: async ({ request, locals, params }) => {
     const data = await request.formData();
     const renewConsent = data.get('renewConsent') === 'on';
-    const { personal, consent, values, missing } = readChildForm(data);
-    if (!renewConsent) delete missing['consent.givenOn'];
-    if (Object.keys(missing).length > 0)
-      return failFields({ ...values, renewConsent: renewConsent ? 'on' : '' }, missing);
+    const { personal, consent, values } = readChildForm(data);
     try {
       await locals.api.request(
         UpdateChildDocument,
