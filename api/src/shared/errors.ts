@@ -13,7 +13,23 @@ export type ErrorCode =
   | 'VALIDATION'
   | 'RATE_LIMITED'
   | 'WRONG_ORGANIZATION'
-  | 'INTERNAL';
+  | 'INTERNAL'
+  // Activities: an activity's state forbids the change, sign-ups, check-in.
+  | 'INVALID_STATE'
+  | 'SIGN_UP_CLOSED'
+  | 'ALREADY_SIGNED_UP'
+  | 'OVERLAPPING_SIGN_UP'
+  | 'MISSING_SKILLS'
+  | 'NOT_SIGNED_UP'
+  | 'NOT_CONFIRMED'
+  | 'OUTSIDE_RADIUS'
+  | 'OUTSIDE_WINDOW'
+  | 'INVALID_CHECK_IN_CODE'
+  | 'CHECK_IN_CODE_EXPIRED'
+  | 'CHECK_IN_CODE_USED'
+  | 'ALREADY_CHECKED_IN'
+  | 'NOT_CHECKED_IN'
+  | 'ALREADY_CHECKED_OUT';
 
 /** A field name → the code of what is wrong with it (e.g. `{ slug: 'TAKEN' }`). */
 export type FieldErrors = Record<string, string>;
