@@ -104,6 +104,11 @@ export class Client {
     this.accountId = accountId;
   }
 
+  /** The Cookie header this client sends (e.g. to open a WebSocket as it). */
+  cookieHeader(): string {
+    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+  }
+
   /** The same session, naming another organization. */
   in(org: string | null): Client {
     const copy = new Client(this.testApp, this.accountId, org);

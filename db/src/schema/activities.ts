@@ -93,7 +93,7 @@ export const activities = pgTable(
     id: uuid('id').notNull().defaultRandom(),
     teamId: uuid('team_id').notNull(),
     seriesId: uuid('series_id'),
-    /** The occurrence of the series this is (RECURRENCE-ID): its rule start as local wall time. Generation is idempotent on it. */
+    /** Which occurrence of the series this is (RECURRENCE-ID): the local date the rule gives it. Generation is idempotent on it. */
     occurrenceKey: text('occurrence_key'),
     /** Edited on its own: editing the whole series leaves it alone. */
     detached: boolean('detached').notNull().default(false),

@@ -34,7 +34,7 @@ import {
 } from './recurrence.ts';
 import * as repository from './repository.ts';
 import { fillFreedPlaces } from './sign-ups.ts';
-import { addMinutes, formatWallTime, instantOf, parseWallTime, wallTimeAt, wallTimeValue, type WallTime } from './time.ts';
+import { addMinutes, formatLocalDate, formatWallTime, instantOf, parseWallTime, wallTimeAt, wallTimeValue, type WallTime } from './time.ts';
 
 export const DEFAULT_CHECK_IN_RADIUS_METRES = 500;
 export const DEFAULT_CHECK_IN_OPENS_MINUTES_BEFORE = 30;
@@ -182,12 +182,14 @@ function checkInput(input: ActivityInput, timeZone: string): CheckedInput {
   };
 }
 
-/** The times of each occurrence of a series: keyed by its rule start (RECURRENCE-ID), in UTC. */
+/** The times of each occurrence of a series, in UTC, keyed by its rule date (RECURRENCE-ID). */
 function occurrencesOf(series: Pick<ActivitySeries, 'rrule' | 'startsLocal' | 'durationMinutes'>, timeZone: string) {
   const start = parseWallTime(series.startsLocal);
   if (!start) throw new Error(`series with a bad start: ${series.startsLocal}`);
+  // Keyed by local date: a series has at most one occurrence a day, and an occurrence stays itself when
+  // the series' time of day changes.
   return expandRecurrence(parseRrule(series.rrule, timeZone), start).map((wall) => ({
-    key: formatWallTime(wall),
+    key: formatLocalDate(wall),
     startsAt: instantOf(wall, timeZone),
     endsAt: instantOf(addMinutes(wall, series.durationMinutes), timeZone),
   }));
