@@ -21,7 +21,8 @@ import {
   type Team,
   type TeamColour,
 } from '@qicai/db';
-import { and, asc, count, eq, gt, inArray, lt, ne, or, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gt, inArray, lt, lte, ne, or, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 
 export async function findActivityById(db: Db, orgId: string, id: string): Promise<Activity | undefined> {
   const [activity] = await db
@@ -443,12 +444,20 @@ export async function findSignUpsOfActivities(db: Db, orgId: string, activityIds
 
 /** Each waitlisted sign-up's place in its activity's queue (1 = next to be promoted). */
 export async function findWaitlistPositions(db: Db, orgId: string, signUpIds: string[]): Promise<Map<string, number>> {
-  const ahead = sql<number>`(
-    select count(*)::int from ${signUps} as queue
-    where queue.org_id = ${signUps.orgId} and queue.activity_id = ${signUps.activityId}
-      and queue.status = 'WAITLISTED' and queue.arrival <= ${signUps.arrival})`;
+  const queue = alias(signUps, 'queue');
+  const ahead = db
+    .select({ ahead: count() })
+    .from(queue)
+    .where(
+      and(
+        eq(queue.orgId, signUps.orgId),
+        eq(queue.activityId, signUps.activityId),
+        eq(queue.status, 'WAITLISTED'),
+        lte(queue.arrival, signUps.arrival),
+      ),
+    );
   const rows = await db
-    .select({ id: signUps.id, position: ahead })
+    .select({ id: signUps.id, position: sql<number>`(${ahead})::int` })
     .from(signUps)
     .where(and(eq(signUps.orgId, orgId), inArray(signUps.id, signUpIds), eq(signUps.status, 'WAITLISTED')));
   return new Map(rows.map((row) => [row.id, row.position]));
