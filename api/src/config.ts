@@ -62,7 +62,8 @@ const TEST_APP_SECRET = 'qicai-test-secret-not-for-any-real-deployment';
  */
 function appSecret(env: 'development' | 'production' | 'test', given: string | undefined, dataDir: string): string {
   if (given) return given;
-  if (env === 'production') throw new Error('Invalid settings:\n  APP_SECRET: required in production (32 characters or more)');
+  if (env === 'production')
+    throw new Error('Invalid settings:\n  APP_SECRET: required in production (32 characters or more)');
   if (env === 'test') return TEST_APP_SECRET;
   const file = `${dataDir}/app-secret`;
   if (!existsSync(file)) {

@@ -139,6 +139,7 @@ export async function setSkills(testApp: TestApp, orgId: string, memberId: strin
   );
 }
 
-export function errorOf(result: GraphQLResponse<unknown>) {
+/** The first error's extensions: its code and what else it tells. */
+export function errorOf(result: GraphQLResponse<unknown>): Record<string, unknown> | undefined {
   return result.errors?.[0]?.extensions;
 }

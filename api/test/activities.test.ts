@@ -354,7 +354,11 @@ describe('recurring activities', () => {
     const notifications = await member.gql<{
       notifications: { nodes: { kind: string; reason: string; read: boolean }[]; unreadCount: number };
     }>(`{ notifications { nodes { kind reason read } unreadCount } }`);
-    expect(notifications.data?.notifications.nodes[0]).toEqual({ kind: 'ACTIVITY_CANCELLED', reason: '暴雨预警', read: false });
+    expect(notifications.data?.notifications.nodes[0]).toEqual({
+      kind: 'ACTIVITY_CANCELLED',
+      reason: '暴雨预警',
+      read: false,
+    });
     const read = await member.gql<{ markNotificationsRead: number }>(`mutation { markNotificationsRead }`);
     expect(read.data?.markNotificationsRead).toBe(notifications.data?.notifications.unreadCount);
     const again = await member.gql<{ notifications: { unreadCount: number } }>(`{ notifications { unreadCount } }`);

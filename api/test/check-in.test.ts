@@ -84,7 +84,9 @@ describe('check-in and check-out', () => {
     expectNoErrors(await other.gql(SIGN_UP, { id: later.id }));
     const early = await other.gql(CHECK_IN, { input: { activityId: later.id, position: northOfSite(10) } });
     expect(errorOf(early)).toMatchObject({ code: 'OUTSIDE_WINDOW' });
-    expect(new Date(String(errorOf(early)?.['opensAt'])).getTime()).toBe(new Date(later.startsAt).getTime() - 30 * 60_000);
+    expect(new Date(String(errorOf(early)?.['opensAt'])).getTime()).toBe(
+      new Date(later.startsAt).getTime() - 30 * 60_000,
+    );
 
     const ended = await createActivity(org.lead, {
       teamId: org.teams['RED'] ?? '',
@@ -120,7 +122,11 @@ describe('check-in and check-out', () => {
       `http://localhost:3000/o/${org.slug}/activities/${soon.id}/check-in?code=${code}`,
     );
 
-    const elsewhere = await createActivity(org.lead, { teamId: org.teams['RED'] ?? '', startsAt: localIn(5), endsAt: localIn(60) });
+    const elsewhere = await createActivity(org.lead, {
+      teamId: org.teams['RED'] ?? '',
+      startsAt: localIn(5),
+      endsAt: localIn(60),
+    });
     const wrongActivity = await other.gql(CHECK_IN, {
       input: { activityId: soon.id, code: checkInCodeFor(TEST_SECRET, org.orgId, elsewhere.id, codeStep(new Date())) },
     });
@@ -137,16 +143,17 @@ describe('check-in and check-out', () => {
       { input: { activityId: soon.id, code: typed } },
     );
     expectNoErrors(accepted);
-    expect(accepted.data?.checkIn).toEqual(expect.objectContaining({ checkInMethod: 'QR', checkInDistanceMetres: null }));
+    expect(accepted.data?.checkIn).toEqual(
+      expect.objectContaining({ checkInMethod: 'QR', checkInDistanceMetres: null }),
+    );
     const replayed = await other.gql(CHECK_OUT, { input: { activityId: soon.id, code } });
     expect(errorCode(replayed)).toBe('CHECK_IN_CODE_USED');
   });
 
   it('lets the lead mark attendance by hand, audited; not a member', async () => {
-    const signUps = await org.lead.gql<{ activity: { signUps: { id: string; member: { id: string }; attendance: string | null }[] } }>(
-      `query ($id: ID!) { activity(id: $id) { signUps { id attendance member { id } } } }`,
-      { id: soon.id },
-    );
+    const signUps = await org.lead.gql<{
+      activity: { signUps: { id: string; member: { id: string }; attendance: string | null }[] };
+    }>(`query ($id: ID!) { activity(id: $id) { signUps { id attendance member { id } } } }`, { id: soon.id });
     const mine = signUps.data?.activity.signUps.find((row) => row.member.id === memberId);
     if (!mine) throw new Error('sign-up');
     const MARK = `mutation ($id: ID!, $attendance: Attendance!) { markAttendance(signUpId: $id, attendance: $attendance) { attendance } }`;
@@ -187,7 +194,8 @@ describe('the lead’s live view', () => {
     const socket = new WebSocket(`${baseUrl}/graphql?org=${client.org ?? ''}`, 'graphql-transport-ws', {
       headers: { cookie: client.cookieHeader(), ...headers },
     });
-    const messages: { type: string; payload?: { data?: unknown; errors?: { extensions?: { code?: string } }[] } }[] = [];
+    const messages: { type: string; payload?: { data?: unknown; errors?: { extensions?: { code?: string } }[] } }[] =
+      [];
     const opened = new Promise<void>((resolve, reject) => {
       socket.on('open', () => {
         socket.send(JSON.stringify({ type: 'connection_init' }));
@@ -220,7 +228,11 @@ describe('the lead’s live view', () => {
   }
 
   it('pushes a check-in to the lead as it happens, and to nobody else', async () => {
-    const activity = await createActivity(org.lead, { teamId: org.teams['RED'] ?? '', startsAt: localIn(5), endsAt: localIn(90) });
+    const activity = await createActivity(org.lead, {
+      teamId: org.teams['RED'] ?? '',
+      startsAt: localIn(5),
+      endsAt: localIn(90),
+    });
     const [checker, bystander] = org.members;
     if (!checker || !bystander) throw new Error('members');
     expectNoErrors(await checker.client.gql(SIGN_UP, { id: activity.id }));
@@ -230,7 +242,9 @@ describe('the lead’s live view', () => {
     const member = subscribe(bystander.client, activity.id);
     await member.opened;
 
-    expectNoErrors(await checker.client.gql(CHECK_IN, { input: { activityId: activity.id, position: northOfSite(60) } }));
+    expectNoErrors(
+      await checker.client.gql(CHECK_IN, { input: { activityId: activity.id, position: northOfSite(60) } }),
+    );
     await expect
       .poll(() => lead.messages.filter((message) => message.type === 'next').map((message) => message.payload?.data))
       .toEqual([

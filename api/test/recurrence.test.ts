@@ -35,7 +35,14 @@ describe('recurrence (RRULE)', () => {
   });
 
   it('repeats on several weekdays until a date, every other week', () => {
-    const rule = weekly({ interval: 2, byDay: [{ weekday: 'SA', ordinal: null }, { weekday: 'TU', ordinal: null }], until: '2027-02-02' });
+    const rule = weekly({
+      interval: 2,
+      byDay: [
+        { weekday: 'SA', ordinal: null },
+        { weekday: 'TU', ordinal: null },
+      ],
+      until: '2027-02-02',
+    });
     expect(expand(rule, '2027-01-05T14:30')).toEqual([
       '2027-01-05T14:30',
       '2027-01-09T14:30',
@@ -53,13 +60,29 @@ describe('recurrence (RRULE)', () => {
   });
 
   it('repeats monthly on the second Saturday, the last Friday, or a day of the month', () => {
-    const secondSaturday: Recurrence = { ...weekly({ count: 3 }), frequency: 'MONTHLY', byDay: [{ weekday: 'SA', ordinal: 2 }] };
-    expect(expand(secondSaturday, '2026-11-01T09:00')).toEqual(['2026-11-14T09:00', '2026-12-12T09:00', '2027-01-09T09:00']);
-    const lastFriday: Recurrence = { ...weekly({ count: 2 }), frequency: 'MONTHLY', byDay: [{ weekday: 'FR', ordinal: -1 }] };
+    const secondSaturday: Recurrence = {
+      ...weekly({ count: 3 }),
+      frequency: 'MONTHLY',
+      byDay: [{ weekday: 'SA', ordinal: 2 }],
+    };
+    expect(expand(secondSaturday, '2026-11-01T09:00')).toEqual([
+      '2026-11-14T09:00',
+      '2026-12-12T09:00',
+      '2027-01-09T09:00',
+    ]);
+    const lastFriday: Recurrence = {
+      ...weekly({ count: 2 }),
+      frequency: 'MONTHLY',
+      byDay: [{ weekday: 'FR', ordinal: -1 }],
+    };
     expect(expand(lastFriday, '2027-01-01T19:00')).toEqual(['2027-01-29T19:00', '2027-02-26T19:00']);
     // The 31st: months without one have no occurrence (RFC 5545).
     const thirtyFirst: Recurrence = { ...weekly({ count: 3 }), frequency: 'MONTHLY' };
-    expect(expand(thirtyFirst, '2027-01-31T10:00')).toEqual(['2027-01-31T10:00', '2027-03-31T10:00', '2027-05-31T10:00']);
+    expect(expand(thirtyFirst, '2027-01-31T10:00')).toEqual([
+      '2027-01-31T10:00',
+      '2027-03-31T10:00',
+      '2027-05-31T10:00',
+    ]);
   });
 
   it('writes RRULE text with UNTIL in UTC and reads it back', () => {
@@ -68,7 +91,11 @@ describe('recurrence (RRULE)', () => {
     // The end of 31 January in Shanghai is 15:59:59 UTC.
     expect(text).toBe('FREQ=WEEKLY;BYDAY=TU;UNTIL=20270131T155959Z');
     expect(parseRrule(text, 'Asia/Shanghai')).toEqual(rule);
-    const monthly: Recurrence = { ...weekly({ count: 6, interval: 2 }), frequency: 'MONTHLY', byDay: [{ weekday: 'SA', ordinal: 2 }] };
+    const monthly: Recurrence = {
+      ...weekly({ count: 6, interval: 2 }),
+      frequency: 'MONTHLY',
+      byDay: [{ weekday: 'SA', ordinal: 2 }],
+    };
     expect(parseRrule(formatRrule(monthly, 'Asia/Shanghai'), 'Asia/Shanghai')).toEqual(monthly);
   });
 

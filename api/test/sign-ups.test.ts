@@ -72,7 +72,9 @@ describe('200 concurrent sign-ups for 10 places', () => {
       ...Array.from({ length: 10 }, () => 'CONFIRMED'),
       ...Array.from({ length: 190 }, () => 'WAITLISTED'),
     ]);
-    const answeredPosition = new Map(results.map((result) => [result.data?.signUp.id, result.data?.signUp.waitlistPosition]));
+    const answeredPosition = new Map(
+      results.map((result) => [result.data?.signUp.id, result.data?.signUp.waitlistPosition]),
+    );
     expect(stored.slice(10).map((row) => answeredPosition.get(row.id))).toEqual(
       Array.from({ length: 190 }, (_, index) => index + 1),
     );

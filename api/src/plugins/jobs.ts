@@ -10,9 +10,12 @@ import { deliverDueNotifications, loggingDeliveryAdapter } from '../modules/noti
  * number of instances can run it; the work is in the database, so a restart
  * loses none of it.
  */
-async function jobsPlugin(app: FastifyInstance, options: { config: Config }) {
+function jobsPlugin(app: FastifyInstance, options: { config: Config }, done: () => void) {
   const seconds = options.config.workerIntervalSeconds;
-  if (seconds === 0) return;
+  if (seconds === 0) {
+    done();
+    return;
+  }
   const adapter = loggingDeliveryAdapter(app.log);
   let running: Promise<void> | undefined;
   const run = async () => {
@@ -24,7 +27,7 @@ async function jobsPlugin(app: FastifyInstance, options: { config: Config }) {
     }
   };
   let timer: NodeJS.Timeout | undefined;
-  app.addHook('onReady', async () => {
+  app.addHook('onReady', (ready) => {
     timer = setInterval(() => {
       // Never two runs at once in one process.
       running ??= run().finally(() => {
@@ -32,11 +35,13 @@ async function jobsPlugin(app: FastifyInstance, options: { config: Config }) {
       });
     }, seconds * 1000);
     timer.unref();
+    ready();
   });
   app.addHook('onClose', async () => {
     clearInterval(timer);
     await running;
   });
+  done();
 }
 
 export default fp(jobsPlugin, { name: 'jobs', dependencies: ['database'] });

@@ -27,7 +27,7 @@ export function liveTopic(orgId: string, kind: string, subjectId: string): strin
   return `org:${orgId}:${kind}:${subjectId}`;
 }
 
-async function pubsubPlugin(app: FastifyInstance) {
+function pubsubPlugin(app: FastifyInstance, _options: unknown, done: () => void) {
   const emitter = mqemitter();
   app.decorate('liveEvents', {
     emitter,
@@ -42,6 +42,7 @@ async function pubsubPlugin(app: FastifyInstance) {
       done();
     });
   });
+  done();
 }
 
 export default fp(pubsubPlugin, { name: 'pubsub' });

@@ -91,9 +91,10 @@ export const notificationDeliveries = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.id] }),
-    foreignKey({ columns: [t.orgId, t.notificationId], foreignColumns: [notifications.orgId, notifications.id] }).onDelete(
-      'cascade',
-    ),
+    foreignKey({
+      columns: [t.orgId, t.notificationId],
+      foreignColumns: [notifications.orgId, notifications.id],
+    }).onDelete('cascade'),
     index('notification_deliveries_due_idx')
       .on(t.nextAttemptAt)
       .where(sql`${t.sentAt} is null and ${t.failedAt} is null`),

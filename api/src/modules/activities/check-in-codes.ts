@@ -42,7 +42,7 @@ export function checkInCodeFor(secret: string, orgId: string, activityId: string
     value = (value << 8) | byte;
     bits += 8;
     while (bits >= 5 && code.length < 8) {
-      code += ALPHABET[(value >>> (bits - 5)) & 31];
+      code += ALPHABET.charAt((value >>> (bits - 5)) & 31);
       bits -= 5;
     }
     if (code.length === 8) break;
@@ -52,11 +52,7 @@ export function checkInCodeFor(secret: string, orgId: string, activityId: string
 
 /** Upper case, spaces and dashes dropped, and the letters people type for digits mapped back. */
 export function normalizeCode(text: string): string {
-  return text
-    .toUpperCase()
-    .replace(/[\s-]/g, '')
-    .replace(/O/g, '0')
-    .replace(/[IL]/g, '1');
+  return text.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
 }
 
 export type CodeCheck = { ok: true; step: number } | { ok: false; reason: 'INVALID' | 'EXPIRED' };

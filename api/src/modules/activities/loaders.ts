@@ -102,7 +102,9 @@ const waitlistPosition: Loader<SignUp, number | null> = async (queries, ctx) => 
   const orgId = requireOrganization(ctx).id;
   const waiting = queries.filter(({ obj }) => obj.status === 'WAITLISTED').map(({ obj }) => obj.id);
   const positions =
-    waiting.length > 0 ? await ctx.tenant((tx) => repository.findWaitlistPositions(tx, orgId, waiting)) : new Map();
+    waiting.length > 0
+      ? await ctx.tenant((tx) => repository.findWaitlistPositions(tx, orgId, waiting))
+      : new Map<string, number>();
   return queries.map(({ obj }) => positions.get(obj.id) ?? null);
 };
 

@@ -46,11 +46,7 @@ export const MAX_SERIES_DAYS = 2 * 366;
 
 /** Why a rule is refused, as field error codes. */
 export type RecurrenceProblem =
-  | 'INVALID_RECURRENCE'
-  | 'END_REQUIRED'
-  | 'TOO_MANY_OCCURRENCES'
-  | 'UNTIL_BEFORE_START'
-  | 'NO_OCCURRENCES';
+  'INVALID_RECURRENCE' | 'END_REQUIRED' | 'TOO_MANY_OCCURRENCES' | 'UNTIL_BEFORE_START' | 'NO_OCCURRENCES';
 
 export function recurrenceProblem(rule: Recurrence, start: WallTime): RecurrenceProblem | undefined {
   if (!Number.isInteger(rule.interval) || rule.interval < 1 || rule.interval > 12) return 'INVALID_RECURRENCE';
@@ -78,7 +74,8 @@ export function recurrenceProblem(rule: Recurrence, start: WallTime): Recurrence
 
 /** Candidate days of one week (from its Monday) or one month, in order. */
 function weekCandidates(weekStart: WallTime, rule: Recurrence, start: WallTime): WallTime[] {
-  const weekdays = rule.byDay.length > 0 ? rule.byDay.map((day) => WEEKDAYS.indexOf(day.weekday)) : [weekdayIndex(start)];
+  const weekdays =
+    rule.byDay.length > 0 ? rule.byDay.map((day) => WEEKDAYS.indexOf(day.weekday)) : [weekdayIndex(start)];
   return [...new Set(weekdays)].sort((a, b) => a - b).map((index) => addDays(weekStart, index));
 }
 
@@ -125,7 +122,11 @@ export function expandRecurrence(rule: Recurrence, start: WallTime, limit = MAX_
     let candidates: WallTime[];
     if (rule.frequency === 'WEEKLY') {
       const weekStart = addDays(start, -weekdayIndex(start) + period * 7 * rule.interval);
-      candidates = weekCandidates(weekStart, rule, start).map((day) => ({ ...day, hour: start.hour, minute: start.minute }));
+      candidates = weekCandidates(weekStart, rule, start).map((day) => ({
+        ...day,
+        hour: start.hour,
+        minute: start.minute,
+      }));
     } else {
       const monthIndex = start.year * 12 + (start.month - 1) + period * rule.interval;
       candidates = monthCandidates(Math.floor(monthIndex / 12), (monthIndex % 12) + 1, rule, start);
@@ -193,9 +194,7 @@ export function parseRrule(text: string, timeZone: string): Recurrence {
     const match = UNTIL_UTC.exec(untilText);
     if (!match) throw new Error(`unsupported UNTIL: ${untilText}`);
     const [, year, month, day, hour, minute, second] = match.map(Number);
-    const instant = new Date(
-      Date.UTC(year ?? 0, (month ?? 1) - 1, day ?? 1, hour ?? 0, minute ?? 0, second ?? 0),
-    );
+    const instant = new Date(Date.UTC(year ?? 0, (month ?? 1) - 1, day ?? 1, hour ?? 0, minute ?? 0, second ?? 0));
     until = formatLocalDate(wallTimeAt(instant, timeZone));
   }
   const count = fields.get('COUNT');

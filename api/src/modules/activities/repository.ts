@@ -168,8 +168,7 @@ export async function findLedTeamIds(db: Db, orgId: string, memberId: string): P
 
 /** Who may see what: the public sees published public activities; members all but other teams' drafts. */
 export type ActivityVisibility =
-  | { kind: 'public' }
-  | { kind: 'member'; memberId: string; allDrafts: boolean; draftTeamIds: string[] };
+  { kind: 'public' } | { kind: 'member'; memberId: string; allDrafts: boolean; draftTeamIds: string[] };
 
 function visibleTo(visibility: ActivityVisibility) {
   if (visibility.kind === 'public') return and(eq(activities.status, 'PUBLISHED'), eq(activities.isPublic, true));
@@ -404,9 +403,7 @@ export async function countSignUpsOfActivities(
   const rows = await db
     .select({ activityId: signUps.activityId, status: signUps.status, signUps: count() })
     .from(signUps)
-    .where(
-      and(eq(signUps.orgId, orgId), inArray(signUps.activityId, activityIds), ne(signUps.status, 'CANCELLED')),
-    )
+    .where(and(eq(signUps.orgId, orgId), inArray(signUps.activityId, activityIds), ne(signUps.status, 'CANCELLED')))
     .groupBy(signUps.activityId, signUps.status);
   const counts = new Map<string, { confirmed: number; waitlisted: number }>();
   for (const row of rows) {

@@ -37,11 +37,9 @@ export const resolvers: Resolvers = {
   },
   Mutation: {
     createActivity: (_root, { input }, ctx) => activities.createActivity(ctx, input),
-    updateActivity: (_root, { id, input, scope }, ctx) =>
-      activities.updateActivity(ctx, id, input, scope ?? 'OCCURRENCE'),
-    publishActivity: (_root, { id, scope }, ctx) => activities.publishActivity(ctx, id, scope ?? 'OCCURRENCE'),
-    cancelActivity: (_root, { id, reason, scope }, ctx) =>
-      activities.cancelActivity(ctx, id, reason, scope ?? 'OCCURRENCE'),
+    updateActivity: (_root, { id, input, scope }, ctx) => activities.updateActivity(ctx, id, input, scope),
+    publishActivity: (_root, { id, scope }, ctx) => activities.publishActivity(ctx, id, scope),
+    cancelActivity: (_root, { id, reason, scope }, ctx) => activities.cancelActivity(ctx, id, reason, scope),
     completeActivity: (_root, { id, beneficiaries }, ctx) => activities.completeActivity(ctx, id, beneficiaries),
     regenerateSeries: (_root, { id }, ctx) => activities.regenerateSeries(ctx, id),
     signUp: (_root, { activityId }, ctx) => signUps.signUp(ctx, activityId),

@@ -34,7 +34,16 @@ import {
 } from './recurrence.ts';
 import * as repository from './repository.ts';
 import { fillFreedPlaces } from './sign-ups.ts';
-import { addMinutes, formatLocalDate, formatWallTime, instantOf, parseWallTime, wallTimeAt, wallTimeValue, type WallTime } from './time.ts';
+import {
+  addMinutes,
+  formatLocalDate,
+  formatWallTime,
+  instantOf,
+  parseWallTime,
+  wallTimeAt,
+  wallTimeValue,
+  type WallTime,
+} from './time.ts';
 
 export const DEFAULT_CHECK_IN_RADIUS_METRES = 500;
 export const DEFAULT_CHECK_IN_OPENS_MINUTES_BEFORE = 30;
@@ -212,10 +221,12 @@ async function notifySignedUp(
   kind: 'ACTIVITY_CANCELLED' | 'ACTIVITY_MOVED',
   detail: NotificationDetail,
 ): Promise<void> {
-  const signedUp = await repository.findMemberIdsSignedUp(tx, activity.orgId, [activity.id], [
-    'CONFIRMED',
-    'WAITLISTED',
-  ]);
+  const signedUp = await repository.findMemberIdsSignedUp(
+    tx,
+    activity.orgId,
+    [activity.id],
+    ['CONFIRMED', 'WAITLISTED'],
+  );
   if (signedUp.length === 0) return;
   await notifyMembers(tx, activity.orgId, {
     memberIds: signedUp.map((row) => row.memberId),
@@ -226,11 +237,7 @@ async function notifySignedUp(
 }
 
 /** An activity the viewer can see, locked for a change they may make (a lead of its team or an admin). */
-async function lockManagedActivity(
-  tx: Tx,
-  access: ActivityAccess,
-  id: string,
-): Promise<Activity> {
+async function lockManagedActivity(tx: Tx, access: ActivityAccess, id: string): Promise<Activity> {
   const activity = await repository.lockActivity(tx, access.orgId, id);
   if (!activity || !canSeeActivity(access, activity)) throw notFound('Activity');
   requireTeamManager(access, activity.teamId);
@@ -497,7 +504,7 @@ export async function updateActivity(
       requireTeamManager(access, checked.teamId);
     }
 
-    if (scope === 'OCCURRENCE' || !activity.seriesId) {
+    if (scope !== 'SERIES' || !activity.seriesId) {
       return changeOccurrence(tx, ctx, activity, {
         teamId: checked.teamId,
         ...checked.template,
@@ -582,7 +589,7 @@ async function cancelOne(tx: Tx, ctx: RequestContext, activity: Activity, reason
 
 /** The upcoming occurrences of the activity's series still open to change, or just the activity. */
 async function inScope(tx: Tx, activity: Activity, scope: 'OCCURRENCE' | 'SERIES'): Promise<Activity[]> {
-  if (scope === 'OCCURRENCE' || !activity.seriesId) return [activity];
+  if (scope !== 'SERIES' || !activity.seriesId) return [activity];
   const now = Date.now();
   const occurrences = await repository.lockOccurrences(tx, activity.orgId, activity.seriesId);
   return occurrences.filter(

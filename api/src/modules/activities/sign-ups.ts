@@ -90,7 +90,12 @@ export async function signUp(ctx: RequestContext, activityId: string): Promise<S
     const status = confirmed < activity.capacity ? 'CONFIRMED' : 'WAITLISTED';
     const created = existing
       ? await repository.renewSignUp(tx, viewer.orgId, existing.id, status)
-      : await repository.insertSignUp(tx, { orgId: viewer.orgId, activityId: activity.id, memberId: member.id, status });
+      : await repository.insertSignUp(tx, {
+          orgId: viewer.orgId,
+          activityId: activity.id,
+          memberId: member.id,
+          status,
+        });
     return created;
   });
 }

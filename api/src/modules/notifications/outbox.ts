@@ -26,7 +26,10 @@ export interface DeliveryAdapter {
 export function loggingDeliveryAdapter(log: FastifyBaseLogger): DeliveryAdapter {
   return {
     send(message) {
-      log.info({ channel: message.channel, kind: message.kind, text: message.text }, 'notification (not sent: log only)');
+      log.info(
+        { channel: message.channel, kind: message.kind, text: message.text },
+        'notification (not sent: log only)',
+      );
       return Promise.resolve();
     },
   };

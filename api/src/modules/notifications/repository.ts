@@ -15,7 +15,13 @@ import { and, count, desc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
 
 export async function insertNotifications(
   db: Db,
-  rows: { orgId: string; memberId: string; kind: NotificationKind; activityId: string | null; detail: NotificationDetail }[],
+  rows: {
+    orgId: string;
+    memberId: string;
+    kind: NotificationKind;
+    activityId: string | null;
+    detail: NotificationDetail;
+  }[],
 ): Promise<Notification[]> {
   if (rows.length === 0) return [];
   return db.insert(notifications).values(rows).returning();

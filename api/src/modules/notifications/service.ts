@@ -37,12 +37,16 @@ export async function notifyMembers(tx: Tx, orgId: string, notice: MembersNotice
   );
   await repository.insertDeliveries(
     tx,
-    created.flatMap((notification): { orgId: string; notificationId: string; channel: DeliveryChannel; recipient: string }[] => {
-      const contact = contacts.get(notification.memberId);
-      if (contact?.phone) return [{ orgId, notificationId: notification.id, channel: 'SMS', recipient: contact.phone }];
-      if (contact?.email) return [{ orgId, notificationId: notification.id, channel: 'EMAIL', recipient: contact.email }];
-      return [];
-    }),
+    created.flatMap(
+      (notification): { orgId: string; notificationId: string; channel: DeliveryChannel; recipient: string }[] => {
+        const contact = contacts.get(notification.memberId);
+        if (contact?.phone)
+          return [{ orgId, notificationId: notification.id, channel: 'SMS', recipient: contact.phone }];
+        if (contact?.email)
+          return [{ orgId, notificationId: notification.id, channel: 'EMAIL', recipient: contact.email }];
+        return [];
+      },
+    ),
   );
   return created;
 }
