@@ -203,6 +203,10 @@ export type ActivityFilter = {
   from?: InputMaybe<Scalars['DateTime']['input']>;
   /** Activities starting before this instant. */
   to?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Activities ending after this day starts, in the organization's time zone. */
+  fromDate?: InputMaybe<Scalars['Date']['input']>;
+  /** Activities starting before this day ends, in the organization's time zone. */
+  toDate?: InputMaybe<Scalars['Date']['input']>;
   teamColours?: InputMaybe<Array<TeamColour>>;
   categories?: InputMaybe<Array<ActivityCategory>>;
   statuses?: InputMaybe<Array<ActivityStatus>>;

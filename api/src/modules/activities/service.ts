@@ -35,10 +35,12 @@ import {
 import * as repository from './repository.ts';
 import { fillFreedPlaces } from './sign-ups.ts';
 import {
+  addDays,
   addMinutes,
   formatLocalDate,
   formatWallTime,
   instantOf,
+  parseLocalDate,
   parseWallTime,
   wallTimeAt,
   wallTimeValue,
@@ -265,6 +267,8 @@ export async function getActivity(ctx: RequestContext, id: string): Promise<Acti
 export interface ActivityFilterInput {
   from?: Date | null | undefined;
   to?: Date | null | undefined;
+  fromDate?: string | null | undefined;
+  toDate?: string | null | undefined;
   teamColours?: TeamColour[] | null | undefined;
   categories?: ActivityCategory[] | null | undefined;
   statuses?: ActivityStatus[] | null | undefined;
@@ -278,14 +282,20 @@ export async function listActivities(
   const first = clampPageSize(options.first);
   const after = options.after ? decodeCursor(options.after, ['string', 'string']) : undefined;
   const filter = options.filter ?? {};
+  const { timeZone } = requireOrganization(ctx);
+  const fromDay = filter.fromDate ? parseLocalDate(filter.fromDate) : undefined;
+  const toDay = filter.toDate ? parseLocalDate(filter.toDate) : undefined;
+  // The later of the two starts and the earlier of the two ends.
+  const from = latest([filter.from, fromDay && instantOf(fromDay, timeZone)]);
+  const to = earliest([filter.to, toDay && instantOf(addDays(toDay, 1), timeZone)]);
   const rows = await ctx.tenant(async (tx) => {
     const access = await activityAccess(ctx, tx);
     if (filter.mine && !access.member) return [];
     return repository.pageActivities(tx, access.orgId, {
       visibility: visibilityOf(access),
       filter: {
-        from: filter.from ?? undefined,
-        to: filter.to ?? undefined,
+        from,
+        to,
         teamColours: filter.teamColours ?? undefined,
         categories: filter.categories ?? undefined,
         statuses: filter.statuses ?? undefined,
@@ -304,6 +314,16 @@ export async function listActivities(
       endCursor: last ? encodeCursor([last.startsAt.toISOString(), last.id]) : null,
     },
   };
+}
+
+function latest(instants: (Date | null | undefined)[]): Date | undefined {
+  const known = instants.filter((instant): instant is Date => instant instanceof Date);
+  return known.length > 0 ? new Date(Math.max(...known.map((instant) => instant.getTime()))) : undefined;
+}
+
+function earliest(instants: (Date | null | undefined)[]): Date | undefined {
+  const known = instants.filter((instant): instant is Date => instant instanceof Date);
+  return known.length > 0 ? new Date(Math.min(...known.map((instant) => instant.getTime()))) : undefined;
 }
 
 export async function getSeries(ctx: RequestContext, id: string): Promise<ActivitySeries> {

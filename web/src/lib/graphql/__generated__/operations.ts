@@ -5,6 +5,125 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+/** 党课, 环保, 义诊, 献血, 救灾, 走访慰问, 关爱儿童, 公益课堂, other. */
+export type ActivityCategory =
+  | 'LECTURE'
+  | 'ENVIRONMENT'
+  | 'FREE_CLINIC'
+  | 'BLOOD_DRIVE'
+  | 'DISASTER_RELIEF'
+  | 'HOME_VISIT'
+  | 'CARE_FOR_CHILDREN'
+  | 'PUBLIC_COURSE'
+  | 'OTHER';
+
+export type ActivityStatus =
+  | 'DRAFT'
+  | 'PUBLISHED'
+  | 'CANCELLED'
+  | 'COMPLETED';
+
+export type SignUpStatus =
+  | 'CONFIRMED'
+  | 'WAITLISTED'
+  | 'CANCELLED';
+
+export type Attendance =
+  | 'ATTENDED'
+  | 'NO_SHOW';
+
+export type CheckInMethod =
+  | 'GPS'
+  | 'QR'
+  | 'MANUAL';
+
+export type EditScope =
+  /** This occurrence only. */
+  | 'OCCURRENCE'
+  /** Every upcoming occurrence of the series not edited on its own, and the series itself. */
+  | 'SERIES';
+
+export type RecurrenceFrequency =
+  | 'WEEKLY'
+  | 'MONTHLY';
+
+export type Weekday =
+  | 'MO'
+  | 'TU'
+  | 'WE'
+  | 'TH'
+  | 'FR'
+  | 'SA'
+  | 'SU';
+
+export type ActivityFilter = {
+  /** Activities ending after this instant. */
+  from?: string | null | undefined;
+  /** Activities starting before this instant. */
+  to?: string | null | undefined;
+  /** Activities ending after this day starts, in the organization's time zone. */
+  fromDate?: string | null | undefined;
+  /** Activities starting before this day ends, in the organization's time zone. */
+  toDate?: string | null | undefined;
+  teamColours?: Array<TeamColour> | null | undefined;
+  categories?: Array<ActivityCategory> | null | undefined;
+  statuses?: Array<ActivityStatus> | null | undefined;
+  /** Only those the viewer has signed up for (and not cancelled). */
+  mine?: boolean | null | undefined;
+};
+
+export type ActivityInput = {
+  teamId: string;
+  title: string;
+  description?: string | null | undefined;
+  category: ActivityCategory;
+  placeName: string;
+  latitude: number;
+  longitude: number;
+  startsAt: string;
+  endsAt: string;
+  capacity: number;
+  requiredSkills?: Array<string> | null | undefined;
+  isPublic: boolean;
+  /** createActivity: publish at once rather than keep a draft. */
+  publish?: boolean | null | undefined;
+  /** createActivity, or updateActivity with scope SERIES: how it recurs. */
+  recurrence?: RecurrenceInput | null | undefined;
+};
+
+export type RecurrenceInput = {
+  frequency: RecurrenceFrequency;
+  interval?: number | null | undefined;
+  /** WEEKLY: the weekdays (default the start's); MONTHLY: with weekOfMonth, e.g. the second Saturday. */
+  byWeekday?: Array<Weekday> | null | undefined;
+  weekOfMonth?: number | null | undefined;
+  /** MONTHLY: days of the month (-1 for the last). */
+  byMonthDay?: Array<number> | null | undefined;
+  /** The last date an occurrence may fall on. Give this or count. */
+  until?: string | null | undefined;
+  count?: number | null | undefined;
+};
+
+export type PositionInput = {
+  latitude: number;
+  longitude: number;
+  accuracyMetres?: number | null | undefined;
+};
+
+export type CheckInInput = {
+  activityId: string;
+  /** The browser's geolocation. */
+  position?: PositionInput | null | undefined;
+  /** The lead's code (typed, pasted or scanned), where GPS is poor. */
+  code?: string | null | undefined;
+};
+
+export type NotificationKind =
+  | 'ACTIVITY_CANCELLED'
+  | 'ACTIVITY_MOVED'
+  | 'WAITLIST_PROMOTED'
+  | 'ACTIVITY_REMINDER';
+
 export type CreateOrganizationInput = {
   name: string;
   /** 3 to 48 characters: lower-case letters, digits and hyphens. */
@@ -75,12 +194,148 @@ export type SetTeamLeadsInput = {
   memberIds: Array<string>;
 };
 
+export type ActivitySummaryFragment = { id: string, title: string, category: ActivityCategory, status: ActivityStatus, placeName: string, startsAt: string, endsAt: string, startsAtLocal: string, endsAtLocal: string, capacity: number, isPublic: boolean, confirmedCount: number, waitlistCount: number, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } };
+
+export type ActivityListQueryVariables = Exact<{
+  filter?: ActivityFilter | null | undefined;
+  first?: number | null | undefined;
+}>;
+
+
+export type ActivityListQuery = { organization: { timeZone: string, viewerIsAdmin: boolean, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string }, leads: Array<{ id: string }> }>, viewerMember: { id: string } | null } | null, activities: { nodes: Array<{ id: string, title: string, category: ActivityCategory, status: ActivityStatus, placeName: string, startsAt: string, endsAt: string, startsAtLocal: string, endsAtLocal: string, capacity: number, isPublic: boolean, confirmedCount: number, waitlistCount: number, viewerSignUp: { id: string, status: SignUpStatus, waitlistPosition: number | null } | null, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } }>, pageInfo: { hasNextPage: boolean } } };
+
+export type PublicActivitiesQueryVariables = Exact<{
+  filter?: ActivityFilter | null | undefined;
+}>;
+
+
+export type PublicActivitiesQuery = { organization: { timeZone: string } | null, activities: { nodes: Array<{ description: string, id: string, title: string, category: ActivityCategory, status: ActivityStatus, placeName: string, startsAt: string, endsAt: string, startsAtLocal: string, endsAtLocal: string, capacity: number, isPublic: boolean, confirmedCount: number, waitlistCount: number, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } }>, pageInfo: { hasNextPage: boolean } } };
+
+export type ActivityDetailQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type ActivityDetailQuery = { organization: { timeZone: string, checkInRules: { radiusMetres: number } } | null, activity: { description: string, latitude: number, longitude: number, requiredSkills: Array<string>, beneficiaries: number | null, detached: boolean, viewerCanManage: boolean, checkInOpensAt: string, checkInClosesAt: string, id: string, title: string, category: ActivityCategory, status: ActivityStatus, placeName: string, startsAt: string, endsAt: string, startsAtLocal: string, endsAtLocal: string, capacity: number, isPublic: boolean, confirmedCount: number, waitlistCount: number, series: { id: string, rrule: string } | null, viewerSignUp: { id: string, status: SignUpStatus, waitlistPosition: number | null, checkedInAt: string | null, checkInDistanceMetres: number | null, checkedOutAt: string | null } | null, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } } };
+
+export type ActivityEditQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type ActivityEditQuery = { activity: { id: string, title: string, description: string, category: ActivityCategory, placeName: string, latitude: number, longitude: number, startsAtLocal: string, endsAtLocal: string, capacity: number, requiredSkills: Array<string>, isPublic: boolean, status: ActivityStatus, viewerCanManage: boolean, team: { id: string }, series: { id: string, recurrence: { frequency: RecurrenceFrequency, interval: number, byWeekday: Array<Weekday>, weekOfMonth: number | null, byMonthDay: Array<number>, until: string | null, count: number | null } } | null } };
+
+export type ActivityAttendanceQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type ActivityAttendanceQuery = { organization: { timeZone: string, checkInRules: { radiusMetres: number } } | null, activity: { viewerCanManage: boolean, checkInOpensAt: string, checkInClosesAt: string, id: string, title: string, category: ActivityCategory, status: ActivityStatus, placeName: string, startsAt: string, endsAt: string, startsAtLocal: string, endsAtLocal: string, capacity: number, isPublic: boolean, confirmedCount: number, waitlistCount: number, signUps: Array<{ id: string, status: SignUpStatus, waitlistPosition: number | null, checkedInAt: string | null, checkInMethod: CheckInMethod | null, checkInDistanceMetres: number | null, checkedOutAt: string | null, checkOutMethod: CheckInMethod | null, checkOutDistanceMetres: number | null, attendance: Attendance | null, member: { id: string, displayName: string } }>, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } } };
+
+export type ActivityCheckInCodeQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type ActivityCheckInCodeQuery = { activity: { id: string, title: string, startsAt: string, team: { colour: TeamColour }, checkInCode: { code: string, url: string, refreshAt: string, expiresAt: string } } };
+
+export type CreateActivityMutationVariables = Exact<{
+  input: ActivityInput;
+}>;
+
+
+export type CreateActivityMutation = { createActivity: { id: string } };
+
+export type UpdateActivityMutationVariables = Exact<{
+  id: string;
+  input: ActivityInput;
+  scope?: EditScope | null | undefined;
+}>;
+
+
+export type UpdateActivityMutation = { updateActivity: { id: string } };
+
+export type PublishActivityMutationVariables = Exact<{
+  id: string;
+  scope?: EditScope | null | undefined;
+}>;
+
+
+export type PublishActivityMutation = { publishActivity: { id: string } };
+
+export type CancelActivityMutationVariables = Exact<{
+  id: string;
+  reason?: string | null | undefined;
+  scope?: EditScope | null | undefined;
+}>;
+
+
+export type CancelActivityMutation = { cancelActivity: { id: string } };
+
+export type CompleteActivityMutationVariables = Exact<{
+  id: string;
+  beneficiaries: number;
+}>;
+
+
+export type CompleteActivityMutation = { completeActivity: { id: string } };
+
+export type SignUpMutationVariables = Exact<{
+  activityId: string;
+}>;
+
+
+export type SignUpMutation = { signUp: { id: string, status: SignUpStatus, waitlistPosition: number | null } };
+
+export type CancelSignUpMutationVariables = Exact<{
+  activityId: string;
+}>;
+
+
+export type CancelSignUpMutation = { cancelSignUp: { id: string } };
+
+export type CheckInMutationVariables = Exact<{
+  input: CheckInInput;
+}>;
+
+
+export type CheckInMutation = { checkIn: { id: string, checkedInAt: string | null, checkInDistanceMetres: number | null } };
+
+export type CheckOutMutationVariables = Exact<{
+  input: CheckInInput;
+}>;
+
+
+export type CheckOutMutation = { checkOut: { id: string, checkedOutAt: string | null, checkOutDistanceMetres: number | null } };
+
+export type MarkAttendanceMutationVariables = Exact<{
+  signUpId: string;
+  attendance: Attendance;
+}>;
+
+
+export type MarkAttendanceMutation = { markAttendance: { id: string } };
+
+export type NotificationsQueryVariables = Exact<{
+  after?: string | null | undefined;
+}>;
+
+
+export type NotificationsQuery = { organization: { timeZone: string } | null, notifications: { unreadCount: number, nodes: Array<{ id: string, kind: NotificationKind, title: string, startsAt: string, placeName: string, previousStartsAt: string | null, reason: string | null, createdAt: string, read: boolean, activity: { id: string } | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type MarkNotificationsReadMutationVariables = Exact<{
+  ids?: Array<string> | string | null | undefined;
+}>;
+
+
+export type MarkNotificationsReadMutation = { markNotificationsRead: number };
+
 export type TeamCardFragment = { id: string, colour: TeamColour, memberCount: number, name: { zh: string, en: string }, mission: { zh: string, en: string }, leads: Array<{ id: string, displayName: string }> };
 
 export type OrganizationLayoutQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type OrganizationLayoutQuery = { organization: { id: string, slug: string, name: string, defaultLocale: Locale, viewerIsAdmin: boolean, viewerMember: { id: string, role: MemberRole | null } | null } | null };
+export type OrganizationLayoutQuery = { organization: { id: string, slug: string, name: string, timeZone: string, defaultLocale: Locale, viewerIsAdmin: boolean, viewerMember: { id: string, role: MemberRole | null } | null } | null };
 
 export type OrganizationTeamsQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -186,6 +441,31 @@ export class TypedDocumentString<TResult, TVariables>
     return this.value;
   }
 }
+export const ActivitySummaryFragmentDoc = new TypedDocumentString(`
+    fragment ActivitySummary on Activity {
+  id
+  title
+  category
+  status
+  placeName
+  startsAt
+  endsAt
+  startsAtLocal
+  endsAtLocal
+  capacity
+  isPublic
+  confirmedCount
+  waitlistCount
+  team {
+    id
+    colour
+    name {
+      zh
+      en
+    }
+  }
+}
+    `, {"fragmentName":"ActivitySummary"}) as unknown as TypedDocumentString<ActivitySummaryFragment, unknown>;
 export const TeamCardFragmentDoc = new TypedDocumentString(`
     fragment TeamCard on Team {
   id
@@ -205,12 +485,380 @@ export const TeamCardFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"TeamCard"}) as unknown as TypedDocumentString<TeamCardFragment, unknown>;
+export const ActivityListDocument = new TypedDocumentString(`
+    query ActivityList($filter: ActivityFilter, $first: Int) {
+  organization {
+    timeZone
+    teams {
+      id
+      colour
+      name {
+        zh
+        en
+      }
+      leads {
+        id
+      }
+    }
+    viewerIsAdmin
+    viewerMember {
+      id
+    }
+  }
+  activities(filter: $filter, first: $first) {
+    nodes {
+      ...ActivitySummary
+      viewerSignUp {
+        id
+        status
+        waitlistPosition
+      }
+    }
+    pageInfo {
+      hasNextPage
+    }
+  }
+}
+    fragment ActivitySummary on Activity {
+  id
+  title
+  category
+  status
+  placeName
+  startsAt
+  endsAt
+  startsAtLocal
+  endsAtLocal
+  capacity
+  isPublic
+  confirmedCount
+  waitlistCount
+  team {
+    id
+    colour
+    name {
+      zh
+      en
+    }
+  }
+}`) as unknown as TypedDocumentString<ActivityListQuery, ActivityListQueryVariables>;
+export const PublicActivitiesDocument = new TypedDocumentString(`
+    query PublicActivities($filter: ActivityFilter) {
+  organization {
+    timeZone
+  }
+  activities(filter: $filter, first: 100) {
+    nodes {
+      ...ActivitySummary
+      description
+    }
+    pageInfo {
+      hasNextPage
+    }
+  }
+}
+    fragment ActivitySummary on Activity {
+  id
+  title
+  category
+  status
+  placeName
+  startsAt
+  endsAt
+  startsAtLocal
+  endsAtLocal
+  capacity
+  isPublic
+  confirmedCount
+  waitlistCount
+  team {
+    id
+    colour
+    name {
+      zh
+      en
+    }
+  }
+}`) as unknown as TypedDocumentString<PublicActivitiesQuery, PublicActivitiesQueryVariables>;
+export const ActivityDetailDocument = new TypedDocumentString(`
+    query ActivityDetail($id: ID!) {
+  organization {
+    timeZone
+    checkInRules {
+      radiusMetres
+    }
+  }
+  activity(id: $id) {
+    ...ActivitySummary
+    description
+    latitude
+    longitude
+    requiredSkills
+    beneficiaries
+    detached
+    viewerCanManage
+    checkInOpensAt
+    checkInClosesAt
+    series {
+      id
+      rrule
+    }
+    viewerSignUp {
+      id
+      status
+      waitlistPosition
+      checkedInAt
+      checkInDistanceMetres
+      checkedOutAt
+    }
+  }
+}
+    fragment ActivitySummary on Activity {
+  id
+  title
+  category
+  status
+  placeName
+  startsAt
+  endsAt
+  startsAtLocal
+  endsAtLocal
+  capacity
+  isPublic
+  confirmedCount
+  waitlistCount
+  team {
+    id
+    colour
+    name {
+      zh
+      en
+    }
+  }
+}`) as unknown as TypedDocumentString<ActivityDetailQuery, ActivityDetailQueryVariables>;
+export const ActivityEditDocument = new TypedDocumentString(`
+    query ActivityEdit($id: ID!) {
+  activity(id: $id) {
+    id
+    title
+    description
+    category
+    placeName
+    latitude
+    longitude
+    startsAtLocal
+    endsAtLocal
+    capacity
+    requiredSkills
+    isPublic
+    status
+    viewerCanManage
+    team {
+      id
+    }
+    series {
+      id
+      recurrence {
+        frequency
+        interval
+        byWeekday
+        weekOfMonth
+        byMonthDay
+        until
+        count
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ActivityEditQuery, ActivityEditQueryVariables>;
+export const ActivityAttendanceDocument = new TypedDocumentString(`
+    query ActivityAttendance($id: ID!) {
+  organization {
+    timeZone
+    checkInRules {
+      radiusMetres
+    }
+  }
+  activity(id: $id) {
+    ...ActivitySummary
+    viewerCanManage
+    checkInOpensAt
+    checkInClosesAt
+    signUps {
+      id
+      status
+      waitlistPosition
+      checkedInAt
+      checkInMethod
+      checkInDistanceMetres
+      checkedOutAt
+      checkOutMethod
+      checkOutDistanceMetres
+      attendance
+      member {
+        id
+        displayName
+      }
+    }
+  }
+}
+    fragment ActivitySummary on Activity {
+  id
+  title
+  category
+  status
+  placeName
+  startsAt
+  endsAt
+  startsAtLocal
+  endsAtLocal
+  capacity
+  isPublic
+  confirmedCount
+  waitlistCount
+  team {
+    id
+    colour
+    name {
+      zh
+      en
+    }
+  }
+}`) as unknown as TypedDocumentString<ActivityAttendanceQuery, ActivityAttendanceQueryVariables>;
+export const ActivityCheckInCodeDocument = new TypedDocumentString(`
+    query ActivityCheckInCode($id: ID!) {
+  activity(id: $id) {
+    id
+    title
+    startsAt
+    team {
+      colour
+    }
+    checkInCode {
+      code
+      url
+      refreshAt
+      expiresAt
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ActivityCheckInCodeQuery, ActivityCheckInCodeQueryVariables>;
+export const CreateActivityDocument = new TypedDocumentString(`
+    mutation CreateActivity($input: ActivityInput!) {
+  createActivity(input: $input) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<CreateActivityMutation, CreateActivityMutationVariables>;
+export const UpdateActivityDocument = new TypedDocumentString(`
+    mutation UpdateActivity($id: ID!, $input: ActivityInput!, $scope: EditScope) {
+  updateActivity(id: $id, input: $input, scope: $scope) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<UpdateActivityMutation, UpdateActivityMutationVariables>;
+export const PublishActivityDocument = new TypedDocumentString(`
+    mutation PublishActivity($id: ID!, $scope: EditScope) {
+  publishActivity(id: $id, scope: $scope) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<PublishActivityMutation, PublishActivityMutationVariables>;
+export const CancelActivityDocument = new TypedDocumentString(`
+    mutation CancelActivity($id: ID!, $reason: String, $scope: EditScope) {
+  cancelActivity(id: $id, reason: $reason, scope: $scope) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<CancelActivityMutation, CancelActivityMutationVariables>;
+export const CompleteActivityDocument = new TypedDocumentString(`
+    mutation CompleteActivity($id: ID!, $beneficiaries: Int!) {
+  completeActivity(id: $id, beneficiaries: $beneficiaries) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<CompleteActivityMutation, CompleteActivityMutationVariables>;
+export const SignUpDocument = new TypedDocumentString(`
+    mutation SignUp($activityId: ID!) {
+  signUp(activityId: $activityId) {
+    id
+    status
+    waitlistPosition
+  }
+}
+    `) as unknown as TypedDocumentString<SignUpMutation, SignUpMutationVariables>;
+export const CancelSignUpDocument = new TypedDocumentString(`
+    mutation CancelSignUp($activityId: ID!) {
+  cancelSignUp(activityId: $activityId) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<CancelSignUpMutation, CancelSignUpMutationVariables>;
+export const CheckInDocument = new TypedDocumentString(`
+    mutation CheckIn($input: CheckInInput!) {
+  checkIn(input: $input) {
+    id
+    checkedInAt
+    checkInDistanceMetres
+  }
+}
+    `) as unknown as TypedDocumentString<CheckInMutation, CheckInMutationVariables>;
+export const CheckOutDocument = new TypedDocumentString(`
+    mutation CheckOut($input: CheckInInput!) {
+  checkOut(input: $input) {
+    id
+    checkedOutAt
+    checkOutDistanceMetres
+  }
+}
+    `) as unknown as TypedDocumentString<CheckOutMutation, CheckOutMutationVariables>;
+export const MarkAttendanceDocument = new TypedDocumentString(`
+    mutation MarkAttendance($signUpId: ID!, $attendance: Attendance!) {
+  markAttendance(signUpId: $signUpId, attendance: $attendance) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<MarkAttendanceMutation, MarkAttendanceMutationVariables>;
+export const NotificationsDocument = new TypedDocumentString(`
+    query Notifications($after: String) {
+  organization {
+    timeZone
+  }
+  notifications(first: 30, after: $after) {
+    nodes {
+      id
+      kind
+      title
+      startsAt
+      placeName
+      previousStartsAt
+      reason
+      createdAt
+      read
+      activity {
+        id
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    unreadCount
+  }
+}
+    `) as unknown as TypedDocumentString<NotificationsQuery, NotificationsQueryVariables>;
+export const MarkNotificationsReadDocument = new TypedDocumentString(`
+    mutation MarkNotificationsRead($ids: [ID!]) {
+  markNotificationsRead(ids: $ids)
+}
+    `) as unknown as TypedDocumentString<MarkNotificationsReadMutation, MarkNotificationsReadMutationVariables>;
 export const OrganizationLayoutDocument = new TypedDocumentString(`
     query OrganizationLayout {
   organization {
     id
     slug
     name
+    timeZone
     defaultLocale
     viewerIsAdmin
     viewerMember {
