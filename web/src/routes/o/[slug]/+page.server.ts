@@ -1,7 +1,18 @@
-import { OrganizationTeamsDocument } from '$lib/graphql/__generated__/operations';
+import { OrganizationTeamsDocument, PublicActivitiesDocument } from '$lib/graphql/__generated__/operations';
+import { addDays, localDateOf } from '$lib/activities';
 import type { PageServerLoad } from './$types';
 
-export const load = (async ({ locals, params }) => {
-  const { organization } = await locals.api.request(OrganizationTeamsDocument, {}, params.slug);
-  return { teams: organization?.teams ?? [] };
+export const load = (async ({ locals, params, parent }) => {
+  const { organization: layoutOrganization } = await parent();
+  const today = localDateOf(new Date(), layoutOrganization.timeZone);
+  const [{ organization }, { activities }] = await Promise.all([
+    locals.api.request(OrganizationTeamsDocument, {}, params.slug),
+    // Published public activities of the coming two months: anyone sees them here.
+    locals.api.request(
+      PublicActivitiesDocument,
+      { filter: { fromDate: today, toDate: addDays(today, 60) } },
+      params.slug,
+    ),
+  ]);
+  return { teams: organization?.teams ?? [], activities: activities.nodes };
 }) satisfies PageServerLoad;

@@ -1,5 +1,14 @@
 import { ActivityListDocument } from '$lib/graphql/__generated__/operations';
-import { addDays, addMonths, isCategory, isDate, localDateOf, monthWeeks, startOfWeek, teamColours } from '$lib/activities';
+import {
+  addDays,
+  addMonths,
+  isCategory,
+  isDate,
+  localDateOf,
+  monthWeeks,
+  startOfWeek,
+  teamColours,
+} from '$lib/activities';
 import { failLoad } from '$lib/server/api';
 import type { PageServerLoad } from './$types';
 

@@ -32,25 +32,25 @@ export const actions = {
   signUp: async ({ locals, params }: Event) => {
     let done: string;
     try {
-      const { signUp } = await locals.api.request(SignUpDocument, { activityId: params['id'] ?? '' }, params['slug']);
+      const { signUp } = await locals.api.request(SignUpDocument, { activityId: params.id }, params.slug);
       done = signUp.status === 'CONFIRMED' ? 'signedUp' : 'waitlisted';
     } catch (cause) {
       return failForm(cause, {});
     }
-    redirect(303, `/o/${params['slug'] ?? ''}/activities/${params['id'] ?? ''}?done=${done}`);
+    redirect(303, `/o/${params.slug}/activities/${params.id}?done=${done}`);
   },
   cancelSignUp: async ({ locals, params }: Event) => {
     try {
-      await locals.api.request(CancelSignUpDocument, { activityId: params['id'] ?? '' }, params['slug']);
+      await locals.api.request(CancelSignUpDocument, { activityId: params.id }, params.slug);
     } catch (cause) {
       return failForm(cause, {});
     }
-    redirect(303, `/o/${params['slug'] ?? ''}/activities/${params['id'] ?? ''}?done=cancelled`);
+    redirect(303, `/o/${params.slug}/activities/${params.id}?done=cancelled`);
   },
   publish: async ({ locals, params, request }: Event) => {
     const data = await request.formData();
     try {
-      await locals.api.request(PublishActivityDocument, { id: params['id'] ?? '', scope: scopeOf(data) }, params['slug']);
+      await locals.api.request(PublishActivityDocument, { id: params.id, scope: scopeOf(data) }, params.slug);
     } catch (cause) {
       return failForm(cause, {});
     }
@@ -62,8 +62,8 @@ export const actions = {
     try {
       await locals.api.request(
         CancelActivityDocument,
-        { id: params['id'] ?? '', reason: reason || null, scope: scopeOf(data) },
-        params['slug'],
+        { id: params.id, reason: reason || null, scope: scopeOf(data) },
+        params.slug,
       );
     } catch (cause) {
       return failForm(cause, { reason });
@@ -76,8 +76,8 @@ export const actions = {
       await locals.api.request(
         CompleteActivityDocument,
         // Anything but a whole number is refused by the API as OUT_OF_RANGE.
-        { id: params['id'] ?? '', beneficiaries: /^\d{1,9}$/.test(beneficiaries.trim()) ? Number(beneficiaries) : -1 },
-        params['slug'],
+        { id: params.id, beneficiaries: /^\d{1,9}$/.test(beneficiaries.trim()) ? Number(beneficiaries) : -1 },
+        params.slug,
       );
     } catch (cause) {
       return failForm(cause, { beneficiaries });

@@ -27,7 +27,7 @@ export const load = (async ({ locals, params, url, parent }) => {
         capacity: '20',
         repeat: 'NONE',
         publish: 'on',
-      } as Record<string, string>,
+      },
     };
   } catch (cause) {
     failLoad(cause, url);

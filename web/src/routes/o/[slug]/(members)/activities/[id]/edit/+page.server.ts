@@ -1,5 +1,9 @@
 import { error, fail, redirect } from '@sveltejs/kit';
-import { ActivityEditDocument, ActivityListDocument, UpdateActivityDocument } from '$lib/graphql/__generated__/operations';
+import {
+  ActivityEditDocument,
+  ActivityListDocument,
+  UpdateActivityDocument,
+} from '$lib/graphql/__generated__/operations';
 import { failLoad } from '$lib/server/api';
 import { activityFormValues, readActivityForm } from '$lib/server/activity-form';
 import { failForm } from '$lib/server/forms';
