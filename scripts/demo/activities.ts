@@ -204,9 +204,11 @@ export const seedActivities: DomainSeed = async (tx, demo: DemoOrganization) => 
     );
     const wanted = Math.min(pool.length, Math.floor(activity.capacity * (0.4 + random() * 0.8)));
     const chosen = pool.slice(0, wanted);
+    // The demo member's own sign-ups are history or a day ahead and more: the coming day is theirs to try.
     const memberTakesPart =
       (activity.teamId === demo.teamIds.RED || activity.teamId === demo.teamIds.GREEN) &&
       activity.requiredSkills.length === 0 &&
+      (activity.endsAt < now || activity.startsAt.getTime() > now.getTime() + DAY_MS) &&
       free(demo.member.memberId, activity) &&
       random() < 0.5;
     if (memberTakesPart) chosen.unshift(demo.member.memberId);
