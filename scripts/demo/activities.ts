@@ -130,7 +130,8 @@ export const seedActivities: DomainSeed = async (tx, demo: DemoOrganization) => 
     longitude: centre.longitude,
     startsAt: soon,
     endsAt: new Date(soon.getTime() + 3 * 3600_000),
-    capacity: 12,
+    // Room left for the demo member to sign up and check in.
+    capacity: 40,
     isPublic: true,
     status: 'PUBLISHED',
   });

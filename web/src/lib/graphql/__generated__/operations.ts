@@ -206,6 +206,7 @@ export type ActivityListQuery = { organization: { timeZone: string, viewerIsAdmi
 
 export type PublicActivitiesQueryVariables = Exact<{
   filter?: ActivityFilter | null | undefined;
+  first?: number | null | undefined;
 }>;
 
 
@@ -543,11 +544,11 @@ export const ActivityListDocument = new TypedDocumentString(`
   }
 }`) as unknown as TypedDocumentString<ActivityListQuery, ActivityListQueryVariables>;
 export const PublicActivitiesDocument = new TypedDocumentString(`
-    query PublicActivities($filter: ActivityFilter) {
+    query PublicActivities($filter: ActivityFilter, $first: Int) {
   organization {
     timeZone
   }
-  activities(filter: $filter, first: 100) {
+  activities(filter: $filter, first: $first) {
     nodes {
       ...ActivitySummary
       description
