@@ -28,7 +28,7 @@ const environment = z.object({
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   APP_SECRET: optionalString.pipe(z.string().min(32, 'at least 32 characters').optional()),
-  WORKER_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(3600).optional(),
+  JOBS_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(3600).optional(),
 });
 
 /** The settings as they arrive: strings, by name. */
@@ -49,7 +49,7 @@ export interface Config {
   /** Signs what must not be forged (check-in codes); the same on every instance and across restarts. */
   appSecret: string;
   /** How often the notification outbox and the reminder scheduler run, in seconds; 0: not in this process. */
-  workerIntervalSeconds: number;
+  jobsIntervalSeconds: number;
 }
 
 /** Only for tests: never used outside NODE_ENV=test. */
@@ -103,6 +103,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     logLevel: env.LOG_LEVEL,
     appSecret: appSecret(env.NODE_ENV, env.APP_SECRET, env.DATA_DIR),
     // Tests run the workers' functions themselves, when they want.
-    workerIntervalSeconds: env.WORKER_INTERVAL_SECONDS ?? (env.NODE_ENV === 'test' ? 0 : 15),
+    jobsIntervalSeconds: env.JOBS_INTERVAL_SECONDS ?? (env.NODE_ENV === 'test' ? 0 : 15),
   };
 }

@@ -11,7 +11,7 @@ import { deliverDueNotifications, loggingDeliveryAdapter } from '../modules/noti
  * loses none of it.
  */
 function jobsPlugin(app: FastifyInstance, options: { config: Config }, done: () => void) {
-  const seconds = options.config.workerIntervalSeconds;
+  const seconds = options.config.jobsIntervalSeconds;
   if (seconds === 0) {
     done();
     return;
