@@ -146,6 +146,58 @@ describe('scheduling activities', () => {
     expect(seenByOutsider.data?.activities.nodes.map((node) => node.id)).toEqual([open.id]);
   });
 
+  it('filters by calendar day in the organization’s time zone, team colour and category', async () => {
+    // 07:30 on 1 April in Shanghai is still 31 March in UTC; 23:30 on 1 April is 15:30 UTC.
+    const early = await createActivity(org.lead, {
+      teamId: org.teams['RED'] ?? '',
+      title: '清晨党课',
+      category: 'LECTURE',
+      startsAt: '2032-04-01T07:30',
+      endsAt: '2032-04-01T08:30',
+    });
+    const late = await createActivity(org.admin, {
+      teamId: org.teams['GOLD'] ?? '',
+      title: '深夜陪伴',
+      category: 'CARE_FOR_CHILDREN',
+      startsAt: '2032-04-01T23:00',
+      endsAt: '2032-04-01T23:30',
+    });
+    await createActivity(org.lead, {
+      teamId: org.teams['RED'] ?? '',
+      startsAt: '2032-04-02T00:30',
+      endsAt: '2032-04-02T01:00',
+    });
+    const day = async (filter: Record<string, unknown>) =>
+      (
+        await org.members[0]?.client.gql<{ activities: { nodes: { id: string }[] } }>(LIST, {
+          filter: { fromDate: '2032-04-01', toDate: '2032-04-01', ...filter },
+        })
+      )?.data?.activities.nodes.map((node) => node.id);
+    expect(await day({})).toEqual([early.id, late.id]);
+    expect(await day({ teamColours: ['GOLD'] })).toEqual([late.id]);
+    expect(await day({ categories: ['LECTURE'] })).toEqual([early.id]);
+  });
+
+  it('answers NOT_FOUND for another organization’s activities to every operation', async () => {
+    const victim = await createActivity(org.lead, { teamId: org.teams['RED'] ?? '' });
+    const outsider = await testApp.signUp();
+    await outsider.createOrganization('第三个协会', 'third-org');
+    const operations = [
+      `mutation ($id: ID!) { cancelActivity(id: $id) { id } }`,
+      `mutation ($id: ID!) { publishActivity(id: $id) { id } }`,
+      `mutation ($id: ID!) { completeActivity(id: $id, beneficiaries: 1) { id } }`,
+      `mutation ($id: ID!) { cancelSignUp(activityId: $id) { id } }`,
+      `mutation ($id: ID!) { checkIn(input: { activityId: $id, position: { latitude: 29.1, longitude: 113.1 } }) { id } }`,
+      `mutation ($id: ID!) { markAttendance(signUpId: $id, attendance: NO_SHOW) { id } }`,
+      `query ($id: ID!) { activity(id: $id) { signUps { id } } }`,
+    ];
+    for (const query of operations) {
+      for (const client of [outsider, outsider.in(org.slug)]) {
+        expect(errorCode(await client.gql(query, { id: victim.id })), query).toBe('NOT_FOUND');
+      }
+    }
+  });
+
   it('lists with team, counts and the viewer’s sign-up in a number of statements that does not grow', async () => {
     const team = org.teams['BLUE'] ?? '';
     const from = '2031-01-01T00:00:00Z';
