@@ -331,6 +331,11 @@ export type MarkNotificationsReadMutationVariables = Exact<{
 
 export type MarkNotificationsReadMutation = { markNotificationsRead: number };
 
+export type SchedulableTeamsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type SchedulableTeamsQuery = { organization: { viewerIsAdmin: boolean, viewerMember: { id: string } | null, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string }, leads: Array<{ id: string }> }> } | null };
+
 export type TeamCardFragment = { id: string, colour: TeamColour, memberCount: number, name: { zh: string, en: string }, mission: { zh: string, en: string }, leads: Array<{ id: string, displayName: string }> };
 
 export type OrganizationLayoutQueryVariables = Exact<{ [key: string]: never; }>;
@@ -853,6 +858,27 @@ export const MarkNotificationsReadDocument = new TypedDocumentString(`
   markNotificationsRead(ids: $ids)
 }
     `) as unknown as TypedDocumentString<MarkNotificationsReadMutation, MarkNotificationsReadMutationVariables>;
+export const SchedulableTeamsDocument = new TypedDocumentString(`
+    query SchedulableTeams {
+  organization {
+    viewerIsAdmin
+    viewerMember {
+      id
+    }
+    teams {
+      id
+      colour
+      name {
+        zh
+        en
+      }
+      leads {
+        id
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<SchedulableTeamsQuery, SchedulableTeamsQueryVariables>;
 export const OrganizationLayoutDocument = new TypedDocumentString(`
     query OrganizationLayout {
   organization {

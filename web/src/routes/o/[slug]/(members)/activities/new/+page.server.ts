@@ -1,5 +1,5 @@
 import { error, fail, redirect } from '@sveltejs/kit';
-import { ActivityListDocument, CreateActivityDocument } from '$lib/graphql/__generated__/operations';
+import { SchedulableTeamsDocument, CreateActivityDocument } from '$lib/graphql/__generated__/operations';
 import { addDays, localDateOf } from '$lib/activities';
 import { failLoad } from '$lib/server/api';
 import { readActivityForm } from '$lib/server/activity-form';
@@ -9,8 +9,8 @@ import type { Actions, PageServerLoad } from './$types';
 export const load = (async ({ locals, params, url, parent }) => {
   const { organization } = await parent();
   try {
-    // The teams and their leads: a lead schedules for the teams they lead, an admin for any.
-    const result = await locals.api.request(ActivityListDocument, { filter: { mine: true }, first: 1 }, params.slug);
+    // A lead schedules for the teams they lead, an admin for any.
+    const result = await locals.api.request(SchedulableTeamsDocument, {}, params.slug);
     const viewerId = result.organization?.viewerMember?.id;
     const teams = (result.organization?.teams ?? []).filter(
       (team) => result.organization?.viewerIsAdmin === true || team.leads.some((lead) => lead.id === viewerId),

@@ -1,7 +1,7 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import {
   ActivityEditDocument,
-  ActivityListDocument,
+  SchedulableTeamsDocument,
   UpdateActivityDocument,
 } from '$lib/graphql/__generated__/operations';
 import { failLoad } from '$lib/server/api';
@@ -13,7 +13,7 @@ export const load = (async ({ locals, params, url }) => {
   try {
     const [{ activity }, teamsResult] = await Promise.all([
       locals.api.request(ActivityEditDocument, { id: params.id }, params.slug),
-      locals.api.request(ActivityListDocument, { filter: { mine: true }, first: 1 }, params.slug),
+      locals.api.request(SchedulableTeamsDocument, {}, params.slug),
     ]);
     if (!activity.viewerCanManage) error(403, { message: 'Leads of its team only', code: 'FORBIDDEN' });
     const viewerId = teamsResult.organization?.viewerMember?.id;
