@@ -130,12 +130,12 @@ export const seedActivities: DomainSeed = async (tx, demo: DemoOrganization) => 
     longitude: centre.longitude,
     startsAt: soon,
     endsAt: new Date(soon.getTime() + 3 * 3600_000),
-    // Room left for the demo member to sign up and check in.
     capacity: 40,
     isPublic: true,
     status: 'PUBLISHED',
   });
   const inserted = await tx.insert(activities).values(planned).returning();
+  const today = inserted.find((activity) => activity.startsAt.getTime() === soon.getTime());
 
   // The red team's weekly party lecture, Wednesdays at 19:30 for four weeks (FREQ=WEEKLY;BYDAY=WE;COUNT=4).
   const firstWednesday = Array.from({ length: 7 }, (_, index) => dayFrom(index + 1)).find(
@@ -203,7 +203,9 @@ export const seedActivities: DomainSeed = async (tx, demo: DemoOrganization) => 
         (id) => id !== demo.member.memberId && id !== demo.lead.memberId && free(id, activity),
       ),
     );
-    const wanted = Math.min(pool.length, Math.floor(activity.capacity * (0.4 + random() * 0.8)));
+    // Some are full with a waitlist; today's keeps room for the demo member to sign up and check in.
+    const fill = activity.id === today?.id ? 0.5 : 0.4 + random() * 0.8;
+    const wanted = Math.min(pool.length, Math.floor(activity.capacity * fill));
     const chosen = pool.slice(0, wanted);
     // The demo member's own sign-ups are history or a day ahead and more: the coming day is theirs to try.
     const memberTakesPart =
