@@ -17,6 +17,7 @@ import { requireAdmin } from '../../shared/access.ts';
 import { recordAudit } from '../../shared/audit.ts';
 import type { RequestContext } from '../../shared/context.ts';
 import { AppError, notFound } from '../../shared/errors.ts';
+import { requireId } from './ids.ts';
 import * as imports from './imports-repository.ts';
 import type { RosterFileParent } from './mappers.ts';
 import { CATEGORY_LABELS, GENDER_LABELS } from './profile.ts';
@@ -79,6 +80,7 @@ export async function previewRosterImport(
 
 export async function getRosterImport(ctx: RequestContext, id: string): Promise<RosterImport> {
   const admin = await requireAdmin(ctx);
+  requireId(id, 'Roster import');
   const found = await ctx.tenant((tx) => imports.findImport(tx, admin.orgId, id));
   if (!found) throw notFound('Roster import');
   return found;
@@ -115,6 +117,7 @@ export async function pageImportRows(
  */
 export async function applyRosterImport(ctx: MercuriusContext, id: string): Promise<RosterImport> {
   const admin = await requireAdmin(ctx);
+  requireId(id, 'Roster import');
   const orgId = admin.orgId;
   const claimed = await ctx.tenant((tx) => imports.claimImport(tx, orgId, id, new Date(Date.now() - STALE_APPLY_MS)));
   if (!claimed) {

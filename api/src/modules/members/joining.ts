@@ -13,6 +13,7 @@ import { AppError, FieldChecker, notFound } from '../../shared/errors.ts';
 import { findOrganizationsByIds } from '../organizations/repository.ts';
 import type { CreatedInvitationParent, InvitationPreviewParent, JoinRequestParent } from './mappers.ts';
 import { nameProblem, normalizeName, parseEmail, parseMobile } from './profile.ts';
+import { requireId } from './ids.ts';
 import * as repository from './repository.ts';
 
 /** How long an invitation link works. */
@@ -43,6 +44,7 @@ export interface InviteInput {
 /** An admin invites someone by phone or email; the answer carries the link, which is shown only now. */
 export async function inviteMember(ctx: RequestContext, input: InviteInput): Promise<CreatedInvitationParent> {
   const admin = await requireAdmin(ctx);
+  if (input.memberId) requireId(input.memberId, 'Member');
   return ctx.tenant(async (tx) => {
     const target = input.memberId ? await repository.findMember(tx, admin.orgId, input.memberId) : undefined;
     if (input.memberId && !target) throw notFound('Member');
@@ -96,6 +98,7 @@ export async function listInvitations(ctx: RequestContext): Promise<Invitation[]
 
 export async function revokeInvitation(ctx: RequestContext, id: string): Promise<Invitation> {
   const admin = await requireAdmin(ctx);
+  requireId(id, 'Invitation');
   return ctx.tenant(async (tx) => {
     const invitation = await repository.revokeInvitation(tx, admin.orgId, id);
     if (invitation) {
@@ -261,6 +264,7 @@ export async function decideJoinRequest(
   input: { id: string; approve: boolean },
 ): Promise<JoinRequestParent> {
   const admin = await requireAdmin(ctx);
+  requireId(input.id, 'Join request');
   return ctx.tenant(async (tx) => {
     const decided = await repository.decideJoinRequest(tx, admin.orgId, input.id, {
       status: input.approve ? 'APPROVED' : 'DECLINED',

@@ -254,10 +254,11 @@ export interface RosterEntry extends Member {
 export async function listRosterWithTeams(db: Db, orgId: string, query: RosterQuery): Promise<RosterEntry[]> {
   const { key, descending } = orderOf(query.sort);
   const direction = descending ? desc : asc;
+  // Spelled out: in a select list drizzle writes columns without their table, which a subquery would misread.
   const teamIds = sql<string[]>`coalesce((
-      select array_agg(${teamMemberships.teamId} order by ${teams.colour})
-      from ${teamMemberships} join ${teams} on ${teams.orgId} = ${teamMemberships.orgId} and ${teams.id} = ${teamMemberships.teamId}
-      where ${teamMemberships.orgId} = ${members.orgId} and ${teamMemberships.memberId} = ${members.id}
+      select array_agg(tm.team_id order by t.colour)
+      from team_memberships tm join teams t on t.org_id = tm.org_id and t.id = tm.team_id
+      where tm.org_id = "members"."org_id" and tm.member_id = "members"."id"
     ), '{}')`;
   return db
     .select({ ...getTableColumns(members), teamIds })
@@ -302,7 +303,7 @@ export async function findMembersByPhones(db: Db, orgId: string, phones: string[
     .from(members)
     .leftJoin(teamMemberships, and(eq(teamMemberships.orgId, members.orgId), eq(teamMemberships.memberId, members.id)))
     .where(and(eq(members.orgId, orgId), sql`${members.phone} = any(${sql.param(phones)}::text[])`))
-    .groupBy(members.id);
+    .groupBy(members.orgId, members.id);
   return rows.flatMap((row) => (row.phone ? [{ ...row, phone: row.phone }] : []));
 }
 

@@ -34,7 +34,13 @@ async function rosterImportRoutes(app: FastifyInstance, options: { config: Confi
         const created = await previewRosterImport(ctx, { name: fileName, bytes: request.body });
         return { data: { id: created.id } };
       } catch (error) {
-        if (!(error instanceof AppError)) throw error;
+        // As for GraphQL: coded errors as they are; anything else only in the log, never its message (SQL).
+        if (!(error instanceof AppError)) {
+          request.log.error({ err: error }, 'roster upload failed');
+          return reply
+            .code(500)
+            .send({ errors: [{ message: 'Internal server error.', extensions: { code: 'INTERNAL' } }] });
+        }
         return reply.code(error.code === 'VALIDATION' ? 400 : error.code === 'UNAUTHENTICATED' ? 401 : 403).send({
           errors: [{ message: error.message, extensions: error.extensions }],
         });

@@ -27,6 +27,7 @@ import {
   SUGGESTED_SKILLS,
   WORK_UNIT_MAX_LENGTH,
 } from './profile.ts';
+import { isUuid, requireId } from './ids.ts';
 import * as repository from './repository.ts';
 import type { RosterQuery, RosterSort, RosterStatus } from './repository.ts';
 
@@ -57,6 +58,7 @@ export function rosterQueryFor(viewer: Member, args: RosterArgs): RosterQuery {
   if (!admin && (status !== 'ACTIVE' || filter.category || filter.skill)) {
     throw forbidden('Only an admin may filter the roster by status, category or skill.');
   }
+  if (filter.teamId) requireId(filter.teamId, 'Team');
   return {
     status,
     teamId: filter.teamId ?? undefined,
@@ -100,6 +102,7 @@ export async function listRoster(
 /** A member of the named organization; others' members and, for non-admins, inactive ones are NOT_FOUND. */
 export async function getMember(ctx: RequestContext, memberId: string): Promise<Member> {
   const viewer = await requireMember(ctx);
+  requireId(memberId, 'Member');
   const member = await ctx.tenant((tx) => repository.findMember(tx, viewer.orgId, memberId));
   if (!member || (!member.active && viewer.role !== 'ADMIN' && member.id !== viewer.id)) throw notFound('Member');
   return member;
@@ -179,6 +182,7 @@ function phoneTaken(error: unknown): boolean {
 
 async function checkTeams(ctx: RequestContext, orgId: string, teamIds: readonly string[]): Promise<string[]> {
   const unique = [...new Set(teamIds)];
+  if (!unique.every(isUuid)) throw new ValidationError({ teamIds: 'UNKNOWN_TEAM' });
   const found = await ctx.tenant((tx) => repository.countTeams(tx, orgId, unique));
   if (found !== unique.length) throw new ValidationError({ teamIds: 'UNKNOWN_TEAM' });
   return unique;
@@ -220,6 +224,7 @@ const SELF_EDITABLE = new Set<keyof ProfileInput>(['displayName', 'phone', 'emai
 /** Members edit their own profile; admins edit anyone's. */
 export async function updateMember(ctx: RequestContext, input: ProfileInput & { memberId: string }): Promise<Member> {
   const viewer = await requireMember(ctx);
+  requireId(input.memberId, 'Member');
   const isAdmin = viewer.role === 'ADMIN';
   if (!isAdmin && input.memberId !== viewer.id) throw forbidden('Members edit their own profile only.');
   const { memberId, teamIds: wantedTeams, ...fields } = input;
@@ -278,6 +283,7 @@ async function changeStanding(
   change: (tx: Tx, member: Member) => Promise<Member>,
 ): Promise<Member> {
   const admin = await requireAdmin(ctx);
+  requireId(memberId, 'Member');
   return ctx.tenant(async (tx) => {
     await repository.lockOrganizationAdmins(tx, admin.orgId);
     const actor = await repository.findMember(tx, admin.orgId, admin.id);
