@@ -89,10 +89,10 @@ export function generateRoster(count: number, withBadRows = true): GeneratedRost
   for (let index = 0; index < count; index++) {
     const givenLength = 1 + Math.floor(random() * 2);
     let given = '';
-    for (let character = 0; character < givenLength; character++) given += pick([...GIVEN]);
+    for (let character = 0; character < givenLength; character++) given += pick(Array.from(GIVEN));
     const skills = random() < 0.6 ? [pick(SKILLS), ...(random() < 0.3 ? [pick(SKILLS)] : [])] : [];
     rows.push([
-      pick([...SURNAMES]) + given,
+      pick(Array.from(SURNAMES)) + given,
       generatedPhone(index),
       random() < 0.5 ? '男' : '女',
       pick(CATEGORIES),

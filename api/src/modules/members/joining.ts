@@ -12,7 +12,7 @@ import type { RequestContext } from '../../shared/context.ts';
 import { AppError, FieldChecker, notFound } from '../../shared/errors.ts';
 import { findOrganizationsByIds } from '../organizations/repository.ts';
 import type { CreatedInvitationParent, InvitationPreviewParent, JoinRequestParent } from './mappers.ts';
-import { nameProblem, normalizeName, parseEmail, parseMobile } from './profile.ts';
+import { lengthOf, nameProblem, normalizeName, parseEmail, parseMobile } from './profile.ts';
 import { requireId } from './ids.ts';
 import * as repository from './repository.ts';
 
@@ -213,7 +213,7 @@ export async function requestToJoin(
   const account = requireAccount(ctx);
   const organization = requireOrganization(ctx);
   const message = (input.message ?? '').trim();
-  new FieldChecker().check([...message].length <= JOIN_MESSAGE_MAX_LENGTH, 'message', 'TOO_LONG').throwIfAny();
+  new FieldChecker().check(lengthOf(message) <= JOIN_MESSAGE_MAX_LENGTH, 'message', 'TOO_LONG').throwIfAny();
   const viewer = await ctx.viewerMember();
   if (viewer?.active) throw new AppError('ALREADY_MEMBER', 'You are already a member.');
   return ctx.tenant(async (tx) => {

@@ -35,6 +35,11 @@ export const SUGGESTED_SKILLS = [
   '应急救援',
 ] as const;
 
+/** Length in Unicode code points, as PostgreSQL's char_length counts (a CJK character is one). */
+export function lengthOf(text: string): number {
+  return Array.from(text).length;
+}
+
 /** Trims and collapses runs of white space; names keep any script and length up to the limit (少数民族 names are long). */
 export function normalizeName(name: string): string {
   return name.replace(/\s+/g, ' ').trim();
@@ -47,7 +52,7 @@ export type NameProblem = 'REQUIRED' | 'TOO_LONG' | 'INVALID_NAME' | null;
 
 export function nameProblem(name: string): NameProblem {
   if (name.length === 0) return 'REQUIRED';
-  if ([...name].length > DISPLAY_NAME_MAX_LENGTH) return 'TOO_LONG';
+  if (lengthOf(name) > DISPLAY_NAME_MAX_LENGTH) return 'TOO_LONG';
   if (CONTROL_CHARACTERS.test(name)) return 'INVALID_NAME';
   return null;
 }
@@ -73,7 +78,7 @@ export function parseSkills(input: string | readonly string[]): { skills: string
   for (const part of parts) {
     const skill = normalizeName(part);
     if (!skill) continue;
-    if ([...skill].length > SKILL_MAX_LENGTH || CONTROL_CHARACTERS.test(skill)) valid = false;
+    if (lengthOf(skill) > SKILL_MAX_LENGTH || CONTROL_CHARACTERS.test(skill)) valid = false;
     const key = skill.toLowerCase();
     if (seen.has(key)) continue;
     seen.add(key);

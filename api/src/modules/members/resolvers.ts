@@ -55,7 +55,7 @@ export const resolvers: Resolvers = {
   Organization: {
     members: (organization, args, ctx) => {
       requireNamedOrganization(ctx, [organization.id]);
-      return members.listRoster(ctx, { ...args, first: args.first ?? 50 });
+      return members.listRoster(ctx, args);
     },
     member: (organization, { id }, ctx) => {
       requireNamedOrganization(ctx, [organization.id]);
@@ -71,7 +71,7 @@ export const resolvers: Resolvers = {
     },
     joinRequests: (organization, { status }, ctx) => {
       requireNamedOrganization(ctx, [organization.id]);
-      return joining.listJoinRequests(ctx, status ?? 'PENDING');
+      return joining.listJoinRequests(ctx, status);
     },
     pendingJoinRequestCount: (organization, _args, ctx) => {
       requireNamedOrganization(ctx, [organization.id]);
@@ -106,6 +106,6 @@ export const resolvers: Resolvers = {
     email: (request) => request.account.email,
   },
   RosterImport: {
-    rows: (rosterImport, args, ctx) => imports.pageImportRows(ctx, rosterImport, { ...args, first: args.first ?? 50 }),
+    rows: (rosterImport, args, ctx) => imports.pageImportRows(ctx, rosterImport, args),
   },
 };

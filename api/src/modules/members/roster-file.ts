@@ -146,7 +146,7 @@ export function parseCsv(text: string): string[][] {
   let field = '';
   let quoted = false;
   for (let index = 0; index < text.length; index++) {
-    const character = text[index];
+    const character = text.charAt(index);
     if (quoted) {
       if (character === '"') {
         if (text[index + 1] === '"') {

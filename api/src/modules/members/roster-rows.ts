@@ -6,6 +6,7 @@
  */
 import type { Gender, MemberCategory, RosterImportOutcome, Team, TeamColour } from '@qicai/db';
 import {
+  lengthOf,
   LIST_SEPARATORS,
   nameProblem,
   normalizeName,
@@ -128,7 +129,7 @@ function readRow(
   }
   if (cells.workUnit !== undefined) {
     const workUnit = normalizeName(cells.workUnit);
-    if ([...workUnit].length > WORK_UNIT_MAX_LENGTH) problems.push('WORK_UNIT_TOO_LONG');
+    if (lengthOf(workUnit) > WORK_UNIT_MAX_LENGTH) problems.push('WORK_UNIT_TOO_LONG');
     values.workUnit = workUnit || null;
   }
   if (cells.teams !== undefined) {

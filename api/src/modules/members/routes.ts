@@ -14,6 +14,7 @@ import { MAX_IMPORT_BYTES, previewRosterImport } from './imports.ts';
 export const ROSTER_UPLOAD_PATH = '/imports/roster';
 
 async function rosterImportRoutes(app: FastifyInstance, options: { config: Config }) {
+  // eslint-disable-next-line @typescript-eslint/require-await -- Fastify takes an async plugin or a callback
   await app.register(async (routes) => {
     routes.addContentTypeParser(
       'application/octet-stream',

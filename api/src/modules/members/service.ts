@@ -19,6 +19,7 @@ import { AppError, FieldChecker, forbidden, notFound, ValidationError } from '..
 import { syncLeadRoles } from '../teams/repository.ts';
 import type { MemberConnectionParent } from './mappers.ts';
 import {
+  lengthOf,
   nameProblem,
   normalizeName,
   parseEmail,
@@ -158,7 +159,7 @@ function readProfile(input: ProfileInput, required: { phone: boolean }): Profile
   if (input.category) changes.category = input.category;
   if (input.workUnit !== undefined) {
     const workUnit = normalizeName(input.workUnit ?? '');
-    checker.check([...workUnit].length <= WORK_UNIT_MAX_LENGTH, 'workUnit', 'TOO_LONG');
+    checker.check(lengthOf(workUnit) <= WORK_UNIT_MAX_LENGTH, 'workUnit', 'TOO_LONG');
     changes.workUnit = workUnit || null;
   }
   if (input.skills !== undefined) {
