@@ -175,9 +175,16 @@ function likeFragment(text: string): string {
   return `%${text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
 }
 
+/**
+ * What a search looks for: a number typed with spaces or dashes as its digits,
+ * anything else lower-cased (the search text is lower-cased).
+ */
+function searchTerm(search: string): string {
+  return /^[\d\s-]+$/.test(search) ? search.replace(/[\s-]/g, '') : search.toLowerCase();
+}
+
 function rosterConditions(orgId: string, query: RosterQuery): SQL | undefined {
-  const pattern = query.search ? likeFragment(query.search) : undefined;
-  const digits = query.search?.replace(/[\s-]/g, '') ?? '';
+  const pattern = query.search ? likeFragment(searchTerm(query.search)) : undefined;
   return and(
     eq(members.orgId, orgId),
     query.status === 'ALL' ? undefined : eq(members.active, query.status === 'ACTIVE'),
@@ -189,11 +196,9 @@ function rosterConditions(orgId: string, query: RosterQuery): SQL | undefined {
       : undefined,
     pattern
       ? query.searchAll
-        ? sql`(${members.displayName} ilike ${pattern}
-            or ${/^\d{3,11}$/.test(digits) ? sql`${members.phone} like ${likeFragment(digits)}` : sql`false`}
-            or ${members.workUnit} ilike ${pattern}
-            or array_to_string(${members.skills}, '、') ilike ${pattern})`
-        : sql`${members.displayName} ilike ${pattern}`
+        ? // members.search_text: name, phone, work unit and skills, lower-cased (migration 0005).
+          sql`"members"."search_text" like ${pattern}`
+        : sql`lower(${members.displayName}) like ${pattern}`
       : undefined,
   );
 }
