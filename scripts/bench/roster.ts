@@ -31,7 +31,7 @@ const base = `http://127.0.0.1:${typeof address === 'object' && address ? addres
 let cookie = '';
 let org = '';
 
-async function post(path: string, body: BodyInit, headers: Record<string, string>): Promise<unknown> {
+async function post(path: string, body: string | Buffer, headers: Record<string, string>): Promise<unknown> {
   const response = await fetch(`${base}${path}`, {
     method: 'POST',
     headers: { ...headers, ...(cookie && { cookie }), ...(org && { 'x-qicai-org': org }) },

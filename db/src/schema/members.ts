@@ -88,7 +88,9 @@ export const joinRequests = pgTable(
   (t) => [
     primaryKey({ columns: [t.orgId, t.id] }),
     // One open request per person and organization.
-    uniqueIndex('join_requests_one_pending').on(t.orgId, t.accountId).where(sql`status = 'PENDING'`),
+    uniqueIndex('join_requests_one_pending')
+      .on(t.orgId, t.accountId)
+      .where(sql`status = 'PENDING'`),
     index('join_requests_org_status_idx').on(t.orgId, t.status, t.createdAt),
     foreignKey({ columns: [t.orgId, t.decidedByMemberId], foreignColumns: [members.orgId, members.id] }),
     foreignKey({ columns: [t.orgId, t.memberId], foreignColumns: [members.orgId, members.id] }),
