@@ -555,3 +555,79 @@ describe('one account, several organizations', () => {
     );
   });
 });
+
+describe('members of another organization', () => {
+  let testApp: TestApp;
+  let outsider: Client;
+  let victimSlug: string;
+  const victim = { memberId: '', invitationId: '', requestId: '', importId: '' };
+
+  beforeAll(async () => {
+    testApp = await TestApp.start();
+    const victimAdmin = await testApp.signUp();
+    victimSlug = (await victimAdmin.createOrganization('受害协会')).slug;
+    victim.memberId = await addRosterMember(victimAdmin, { displayName: '受害人', phone: '13600009999' });
+    const invited = await victimAdmin.gql<{ inviteMember: { invitation: { id: string } } }>(
+      `mutation { inviteMember(input: { email: "v@example.cn" }) { invitation { id } } }`,
+    );
+    victim.invitationId = invited.data?.inviteMember.invitation.id ?? '';
+    const asker = (await testApp.signUp()).in(victimSlug);
+    const asked = await asker.gql<{ requestToJoin: { id: string } }>(`mutation { requestToJoin(input: {}) { id } }`);
+    victim.requestId = asked.data?.requestToJoin.id ?? '';
+    outsider = await testApp.signUp();
+    await outsider.createOrganization('另一个协会');
+  });
+  afterAll(async () => {
+    await testApp.close();
+  });
+
+  const operations: { name: string; query: string; variables: () => Record<string, unknown> }[] = [
+    {
+      name: 'member',
+      query: `query ($id: ID!) { organization { member(id: $id) { id phone } } }`,
+      variables: () => ({ id: victim.memberId }),
+    },
+    {
+      name: 'updateMember',
+      query: `mutation ($id: ID!) { updateMember(input: { memberId: $id, displayName: "占领" }) { id } }`,
+      variables: () => ({ id: victim.memberId }),
+    },
+    {
+      name: 'setMemberRole',
+      query: `mutation ($id: ID!) { setMemberRole(input: { memberId: $id, role: ADMIN }) { id } }`,
+      variables: () => ({ id: victim.memberId }),
+    },
+    {
+      name: 'setMemberActive',
+      query: `mutation ($id: ID!) { setMemberActive(input: { memberId: $id, active: false }) { id } }`,
+      variables: () => ({ id: victim.memberId }),
+    },
+    {
+      name: 'inviteMember (their roster entry)',
+      query: `mutation ($id: ID!) { inviteMember(input: { memberId: $id }) { link } }`,
+      variables: () => ({ id: victim.memberId }),
+    },
+    {
+      name: 'revokeInvitation',
+      query: `mutation ($id: ID!) { revokeInvitation(id: $id) { id } }`,
+      variables: () => ({ id: victim.invitationId }),
+    },
+    {
+      name: 'decideJoinRequest',
+      query: `mutation ($id: ID!) { decideJoinRequest(input: { id: $id, approve: true }) { id } }`,
+      variables: () => ({ id: victim.requestId }),
+    },
+    {
+      name: 'a malformed id',
+      query: `mutation ($id: ID!) { updateMember(input: { memberId: $id, displayName: "x" }) { id } }`,
+      variables: () => ({ id: 'not-a-uuid' }),
+    },
+  ];
+
+  for (const operation of operations) {
+    it(`${operation.name}: NOT_FOUND naming their own organization or the other`, async () => {
+      expect(errorCode(await outsider.gql(operation.query, operation.variables()))).toBe('NOT_FOUND');
+      expect(errorCode(await outsider.in(victimSlug).gql(operation.query, operation.variables()))).toBe('NOT_FOUND');
+    });
+  }
+});
