@@ -6,6 +6,7 @@ import type { Database } from '@qicai/db';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
 import databasePlugin from './plugins/database.ts';
+import rosterImportRoutes from './modules/members/routes.ts';
 import graphqlPlugin from './plugins/graphql.ts';
 import securityPlugin from './plugins/security.ts';
 import sessionPlugin from './plugins/session.ts';
@@ -25,6 +26,7 @@ export default async function app(fastify: FastifyInstance, options: AppOptions)
   await fastify.register(securityPlugin, { config });
   await fastify.register(sessionPlugin, { config });
   await fastify.register(graphqlPlugin, { config });
+  await fastify.register(rosterImportRoutes, { config });
   fastify.get('/healthz', () => ({ ok: true }));
   if (options.serveWeb) await fastify.register(webPlugin, { config });
 }

@@ -3,6 +3,7 @@
  * the organization, its teams and members exist.
  */
 import type { TeamColour, Tx } from '@qicai/db';
+import { seedMembers } from './members.ts';
 
 export interface DemoOrganization {
   orgId: string;
@@ -20,4 +21,4 @@ export interface DemoOrganization {
 
 export type DomainSeed = (tx: Tx, demo: DemoOrganization) => Promise<void>;
 
-export const DOMAIN_SEEDS: DomainSeed[] = [];
+export const DOMAIN_SEEDS: DomainSeed[] = [seedMembers];

@@ -6,6 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Resolvers } from '../__generated__/resolvers.ts';
+import * as members from './members/index.ts';
 import * as organizations from './organizations/index.ts';
 import * as people from './people/index.ts';
 import * as shared from './shared/index.ts';
@@ -17,7 +18,7 @@ export interface DomainModule {
   loaders?: Record<string, Record<string, unknown>>;
 }
 
-export const modules: DomainModule[] = [shared, people, organizations, teams].map((module) => module.domain);
+export const modules: DomainModule[] = [shared, people, organizations, teams, members].map((module) => module.domain);
 
 const modulesDir = fileURLToPath(new URL('.', import.meta.url));
 

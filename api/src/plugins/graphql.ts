@@ -33,7 +33,8 @@ function mergeByType(parts: object[]): Record<string, unknown> {
   return merged;
 }
 
-async function buildContext(
+/** The request context for GraphQL, and for the few routes beside it (a roster file upload). */
+export async function buildContext(
   app: FastifyInstance,
   config: Config,
   request: FastifyRequest,

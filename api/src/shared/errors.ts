@@ -13,6 +13,12 @@ export type ErrorCode =
   | 'VALIDATION'
   | 'RATE_LIMITED'
   | 'WRONG_ORGANIZATION'
+  | 'LAST_ADMIN'
+  | 'ALREADY_MEMBER'
+  | 'INVITATION_EXPIRED'
+  | 'INVITATION_USED'
+  | 'ALREADY_DECIDED'
+  | 'IMPORT_NOT_READY'
   | 'INTERNAL';
 
 /** A field name → the code of what is wrong with it (e.g. `{ slug: 'TAKEN' }`). */

@@ -2,3 +2,4 @@ export * from './tenancy.ts';
 export * from './people.ts';
 export * from './teams.ts';
 export * from './audit.ts';
+export * from './members.ts';

@@ -13,4 +13,8 @@ export interface SectionLink {
   roles?: readonly MemberRole[];
 }
 
-export const ORGANIZATION_SECTIONS: readonly SectionLink[] = [{ label: 'nav.organizationHome', path: '/home' }];
+export const ORGANIZATION_SECTIONS: readonly SectionLink[] = [
+  { label: 'nav.organizationHome', path: '/home' },
+  { label: 'nav.members', path: '/members' },
+  { label: 'nav.profile', path: '/profile' },
+];

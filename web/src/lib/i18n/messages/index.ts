@@ -1,10 +1,17 @@
 /** Every domain's texts. A new domain adds its file here. */
 import { common } from './common';
+import { members } from './members';
 import { organizations } from './organizations';
 import { people } from './people';
 import { teams } from './teams';
 
-export const zh = { ...common.zh, ...organizations.zh, ...people.zh, ...teams.zh };
-export const en: Record<MessageKey, string> = { ...common.en, ...organizations.en, ...people.en, ...teams.en };
+export const zh = { ...common.zh, ...organizations.zh, ...people.zh, ...teams.zh, ...members.zh };
+export const en: Record<MessageKey, string> = {
+  ...common.en,
+  ...organizations.en,
+  ...people.en,
+  ...teams.en,
+  ...members.en,
+};
 
 export type MessageKey = keyof typeof zh;

@@ -1,7 +1,33 @@
-import { OrganizationTeamsDocument } from '$lib/graphql/__generated__/operations';
-import type { PageServerLoad } from './$types';
+import {
+  OrganizationTeamsDocument,
+  RequestToJoinDocument,
+  ViewerJoinRequestDocument,
+} from '$lib/graphql/__generated__/operations';
+import { failForm, readForm } from '$lib/server/forms';
+import type { Actions, PageServerLoad } from './$types';
 
-export const load = (async ({ locals, params }) => {
-  const { organization } = await locals.api.request(OrganizationTeamsDocument, {}, params.slug);
-  return { teams: organization?.teams ?? [] };
+export const load = (async ({ locals, params, parent }) => {
+  const { viewer, organization: layout } = await parent();
+  const [{ organization }, joinRequest] = await Promise.all([
+    locals.api.request(OrganizationTeamsDocument, {}, params.slug),
+    // A signed-in person who is not a member may ask to join (申请加入); show where their request stands.
+    viewer && !layout.viewerMember
+      ? locals.api
+          .request(ViewerJoinRequestDocument, {}, params.slug)
+          .then((result) => result.organization?.viewerJoinRequest ?? null)
+      : Promise.resolve(null),
+  ]);
+  return { teams: organization?.teams ?? [], joinRequest };
 }) satisfies PageServerLoad;
+
+export const actions = {
+  join: async ({ locals, params, request }) => {
+    const values = readForm(await request.formData(), ['message']);
+    try {
+      await locals.api.request(RequestToJoinDocument, { input: { message: values['message'] ?? '' } }, params.slug);
+    } catch (cause) {
+      return failForm(cause, values);
+    }
+    return { asked: true };
+  },
+} satisfies Actions;
