@@ -6,6 +6,7 @@ import type { Database } from '@qicai/db';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
 import databasePlugin from './plugins/database.ts';
+import rosterImportRoutes from './modules/members/routes.ts';
 import graphqlPlugin from './plugins/graphql.ts';
 import jobsPlugin from './plugins/jobs.ts';
 import pubsubPlugin from './plugins/pubsub.ts';
@@ -29,6 +30,7 @@ export default async function app(fastify: FastifyInstance, options: AppOptions)
   await fastify.register(pubsubPlugin);
   await fastify.register(graphqlPlugin, { config });
   await fastify.register(jobsPlugin, { config });
+  await fastify.register(rosterImportRoutes, { config });
   fastify.get('/healthz', () => ({ ok: true }));
   if (options.serveWeb) await fastify.register(webPlugin, { config });
 }

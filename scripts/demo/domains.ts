@@ -4,6 +4,7 @@
  */
 import type { TeamColour, Tx } from '@qicai/db';
 import { seedActivities } from './activities.ts';
+import { seedMembers } from './members.ts';
 
 export interface DemoOrganization {
   orgId: string;
@@ -21,4 +22,4 @@ export interface DemoOrganization {
 
 export type DomainSeed = (tx: Tx, demo: DemoOrganization) => Promise<void>;
 
-export const DOMAIN_SEEDS: DomainSeed[] = [seedActivities];
+export const DOMAIN_SEEDS: DomainSeed[] = [seedMembers, seedActivities];

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Resolvers } from '../__generated__/resolvers.ts';
 import * as activities from './activities/index.ts';
+import * as members from './members/index.ts';
 import * as notifications from './notifications/index.ts';
 import * as organizations from './organizations/index.ts';
 import * as people from './people/index.ts';
@@ -19,7 +20,7 @@ export interface DomainModule {
   loaders?: Record<string, Record<string, unknown>>;
 }
 
-export const modules: DomainModule[] = [shared, people, organizations, teams, activities, notifications].map(
+export const modules: DomainModule[] = [shared, people, organizations, teams, members, activities, notifications].map(
   (module) => module.domain,
 );
 

@@ -34,12 +34,13 @@ function mergeByType(parts: object[]): Record<string, unknown> {
 }
 
 /**
- * The context of a request — or, with no reply, of a WebSocket for
+ * The context of a request (GraphQL, and the few routes beside it, such as the
+ * roster file upload) — or, with no reply, of a WebSocket for
  * subscriptions: signed in by the session cookie sent when the socket
  * connects, for the organization named by the header or, since browsers
  * cannot set headers on a WebSocket, by `?org=<slug>` in its address.
  */
-async function buildContext(
+export async function buildContext(
   app: FastifyInstance,
   config: Config,
   request: FastifyRequest,

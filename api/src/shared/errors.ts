@@ -14,6 +14,13 @@ export type ErrorCode =
   | 'RATE_LIMITED'
   | 'WRONG_ORGANIZATION'
   | 'INTERNAL'
+  // Members and roster.
+  | 'LAST_ADMIN'
+  | 'ALREADY_MEMBER'
+  | 'INVITATION_EXPIRED'
+  | 'INVITATION_USED'
+  | 'ALREADY_DECIDED'
+  | 'IMPORT_NOT_READY'
   // Activities: an activity's state forbids the change, sign-ups, check-in.
   | 'INVALID_STATE'
   | 'SIGN_UP_CLOSED'

@@ -4,3 +4,4 @@ export * from './teams.ts';
 export * from './audit.ts';
 export * from './activities.ts';
 export * from './notifications.ts';
+export * from './members.ts';

@@ -17,4 +17,6 @@ export const ORGANIZATION_SECTIONS: readonly SectionLink[] = [
   { label: 'nav.organizationHome', path: '/home' },
   { label: 'nav.activities', path: '/activities' },
   { label: 'nav.notifications', path: '/notifications' },
+  { label: 'nav.members', path: '/members' },
+  { label: 'nav.profile', path: '/profile' },
 ];

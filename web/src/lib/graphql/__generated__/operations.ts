@@ -118,6 +118,128 @@ export type CheckInInput = {
   code?: string | null | undefined;
 };
 
+/** 性别 */
+export type Gender =
+  | 'FEMALE'
+  | 'MALE';
+
+export type MemberSort =
+  | 'NAME'
+  | 'NAME_DESC'
+  | 'JOINED_NEWEST'
+  | 'JOINED_OLDEST';
+
+export type MemberStatus =
+  | 'ACTIVE'
+  | 'INACTIVE'
+  | 'ALL';
+
+export type MemberFilter = {
+  teamId?: string | null | undefined;
+  category?: MemberCategory | null | undefined;
+  role?: MemberRole | null | undefined;
+  /** Defaults to ACTIVE; INACTIVE and ALL for admins. */
+  status?: MemberStatus | null | undefined;
+  /** An exact skill tag. */
+  skill?: string | null | undefined;
+};
+
+export type CreateMemberInput = {
+  displayName: string;
+  /** A mainland mobile number, unique in the organization. */
+  phone: string;
+  email?: string | null | undefined;
+  gender?: Gender | null | undefined;
+  category?: MemberCategory | null | undefined;
+  workUnit?: string | null | undefined;
+  skills?: Array<string> | null | undefined;
+  teamIds?: Array<string> | null | undefined;
+  joinedOn?: string | null | undefined;
+};
+
+/** A field left out is kept; an optional one given as null is cleared. */
+export type UpdateMemberInput = {
+  memberId: string;
+  displayName?: string | null | undefined;
+  phone?: string | null | undefined;
+  email?: string | null | undefined;
+  gender?: Gender | null | undefined;
+  category?: MemberCategory | null | undefined;
+  workUnit?: string | null | undefined;
+  skills?: Array<string> | null | undefined;
+  /** Exactly these teams (teams the member leads are kept). Admins only. */
+  teamIds?: Array<string> | null | undefined;
+  joinedOn?: string | null | undefined;
+};
+
+export type SetMemberRoleInput = {
+  memberId: string;
+  /** ADMIN or MEMBER. */
+  role: MemberRole;
+};
+
+export type SetMemberActiveInput = {
+  memberId: string;
+  active: boolean;
+};
+
+export type InviteMemberInput = {
+  /** A mobile number or an email (or both). */
+  phone?: string | null | undefined;
+  email?: string | null | undefined;
+  displayName?: string | null | undefined;
+  /** A roster entry (a member without an account) to invite to sign in. */
+  memberId?: string | null | undefined;
+};
+
+export type InvitationStatus =
+  | 'PENDING'
+  | 'ACCEPTED'
+  | 'EXPIRED'
+  | 'REVOKED';
+
+export type JoinRequestStatus =
+  | 'PENDING'
+  | 'APPROVED'
+  | 'DECLINED';
+
+export type RequestToJoinInput = {
+  /** Up to 500 characters for the admins. */
+  message?: string | null | undefined;
+};
+
+export type DecideJoinRequestInput = {
+  id: string;
+  approve: boolean;
+};
+
+export type RosterImportStatus =
+  /** Previewed: nothing written yet. */
+  | 'READY'
+  | 'APPLYING'
+  | 'APPLIED'
+  /** Rolled back: the roster is as it was. */
+  | 'FAILED';
+
+export type RosterImportOutcome =
+  | 'CREATE'
+  | 'UPDATE'
+  | 'UNCHANGED'
+  | 'REJECT';
+
+export type RosterFileFormat =
+  | 'XLSX'
+  | 'CSV';
+
+export type ExportRosterInput = {
+  format: RosterFileFormat;
+  /** The headers' and labels' language; Chinese by default. */
+  locale?: Locale | null | undefined;
+  search?: string | null | undefined;
+  filter?: MemberFilter | null | undefined;
+  sort?: MemberSort | null | undefined;
+};
+
 export type NotificationKind =
   | 'ACTIVITY_CANCELLED'
   | 'ACTIVITY_MOVED'
@@ -336,6 +458,165 @@ export type SchedulableTeamsQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type SchedulableTeamsQuery = { organization: { viewerIsAdmin: boolean, viewerMember: { id: string } | null, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string }, leads: Array<{ id: string }> }> } | null };
 
+export type RosterMemberFragment = { id: string, displayName: string, role: MemberRole | null, phone: string | null, email: string | null, category: MemberCategory | null, workUnit: string | null, skills: Array<string> | null, active: boolean | null, hasAccount: boolean | null, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }> };
+
+export type RosterQueryVariables = Exact<{
+  first: number;
+  after?: string | null | undefined;
+  search?: string | null | undefined;
+  filter?: MemberFilter | null | undefined;
+  sort?: MemberSort | null | undefined;
+  isAdmin: boolean;
+}>;
+
+
+export type RosterQuery = { organization: { pendingJoinRequestCount?: number, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }>, members: { totalCount: number | null, nodes: Array<{ id: string, displayName: string, role: MemberRole | null, phone: string | null, email: string | null, category: MemberCategory | null, workUnit: string | null, skills: Array<string> | null, active: boolean | null, hasAccount: boolean | null, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }> }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
+
+export type ExportRosterMutationVariables = Exact<{
+  input: ExportRosterInput;
+}>;
+
+
+export type ExportRosterMutation = { exportRoster: { fileName: string, contentType: string, base64: string, rowCount: number } };
+
+export type MemberProfileFragment = { id: string, displayName: string, role: MemberRole | null, phone: string | null, email: string | null, gender: Gender | null, category: MemberCategory | null, workUnit: string | null, skills: Array<string> | null, joinedOn: string | null, active: boolean | null, hasAccount: boolean | null, viewerCanEdit: boolean, viewerCanSeePersonal: boolean, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }> };
+
+export type MemberPageQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type MemberPageQuery = { organization: { member: { id: string, displayName: string, role: MemberRole | null, phone: string | null, email: string | null, gender: Gender | null, category: MemberCategory | null, workUnit: string | null, skills: Array<string> | null, joinedOn: string | null, active: boolean | null, hasAccount: boolean | null, viewerCanEdit: boolean, viewerCanSeePersonal: boolean, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }> } } | null };
+
+export type MemberEditQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type MemberEditQuery = { organization: { skillSuggestions: Array<string>, member: { id: string, displayName: string, role: MemberRole | null, phone: string | null, email: string | null, gender: Gender | null, category: MemberCategory | null, workUnit: string | null, skills: Array<string> | null, joinedOn: string | null, active: boolean | null, hasAccount: boolean | null, viewerCanEdit: boolean, viewerCanSeePersonal: boolean, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }> }, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }> } | null };
+
+export type MemberNewQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MemberNewQuery = { organization: { skillSuggestions: Array<string>, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }> } | null };
+
+export type CreateMemberMutationVariables = Exact<{
+  input: CreateMemberInput;
+}>;
+
+
+export type CreateMemberMutation = { createMember: { id: string } };
+
+export type UpdateMemberMutationVariables = Exact<{
+  input: UpdateMemberInput;
+}>;
+
+
+export type UpdateMemberMutation = { updateMember: { id: string } };
+
+export type SetMemberRoleMutationVariables = Exact<{
+  input: SetMemberRoleInput;
+}>;
+
+
+export type SetMemberRoleMutation = { setMemberRole: { id: string, role: MemberRole | null } };
+
+export type SetMemberActiveMutationVariables = Exact<{
+  input: SetMemberActiveInput;
+}>;
+
+
+export type SetMemberActiveMutation = { setMemberActive: { id: string, active: boolean | null } };
+
+export type InvitationsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type InvitationsQuery = { organization: { invitations: Array<{ id: string, phone: string | null, email: string | null, displayName: string | null, status: InvitationStatus, createdAt: string, expiresAt: string, member: { id: string, displayName: string } | null }> } | null };
+
+export type InviteMemberMutationVariables = Exact<{
+  input: InviteMemberInput;
+}>;
+
+
+export type InviteMemberMutation = { inviteMember: { link: string, invitation: { id: string, displayName: string | null, phone: string | null, email: string | null, expiresAt: string } } };
+
+export type RevokeInvitationMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type RevokeInvitationMutation = { revokeInvitation: { id: string, status: InvitationStatus } };
+
+export type InvitationPreviewQueryVariables = Exact<{
+  token: string;
+}>;
+
+
+export type InvitationPreviewQuery = { invitation: { organizationName: string, organizationSlug: string, displayName: string | null, status: InvitationStatus, expiresAt: string } | null };
+
+export type AcceptInvitationMutationVariables = Exact<{
+  token: string;
+}>;
+
+
+export type AcceptInvitationMutation = { acceptInvitation: { organization: { slug: string } } };
+
+export type JoinRequestsQueryVariables = Exact<{
+  status: JoinRequestStatus;
+}>;
+
+
+export type JoinRequestsQuery = { organization: { joinRequests: Array<{ id: string, status: JoinRequestStatus, message: string, createdAt: string, decidedAt: string | null, displayName: string, phone: string | null, email: string | null, member: { id: string } | null }> } | null };
+
+export type DecideJoinRequestMutationVariables = Exact<{
+  input: DecideJoinRequestInput;
+}>;
+
+
+export type DecideJoinRequestMutation = { decideJoinRequest: { id: string, status: JoinRequestStatus } };
+
+export type ViewerJoinRequestQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ViewerJoinRequestQuery = { organization: { viewerJoinRequest: { id: string, status: JoinRequestStatus, createdAt: string } | null } | null };
+
+export type RequestToJoinMutationVariables = Exact<{
+  input: RequestToJoinInput;
+}>;
+
+
+export type RequestToJoinMutation = { requestToJoin: { id: string, status: JoinRequestStatus } };
+
+export type RosterImportSummaryFragment = { id: string, fileName: string, format: string, columns: Array<string>, status: RosterImportStatus, createdAt: string, appliedAt: string | null, totalRows: number, createCount: number, updateCount: number, unchangedCount: number, rejectCount: number, progressDone: number, failureCode: string | null };
+
+export type RosterImportsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type RosterImportsQuery = { organization: { rosterImports: Array<{ id: string, fileName: string, format: string, columns: Array<string>, status: RosterImportStatus, createdAt: string, appliedAt: string | null, totalRows: number, createCount: number, updateCount: number, unchangedCount: number, rejectCount: number, progressDone: number, failureCode: string | null }> } | null };
+
+export type RosterImportPageQueryVariables = Exact<{
+  id: string;
+  outcomes?: Array<RosterImportOutcome> | RosterImportOutcome | null | undefined;
+  after?: number | null | undefined;
+}>;
+
+
+export type RosterImportPageQuery = { organization: { rosterImport: { id: string, fileName: string, format: string, columns: Array<string>, status: RosterImportStatus, createdAt: string, appliedAt: string | null, totalRows: number, createCount: number, updateCount: number, unchangedCount: number, rejectCount: number, progressDone: number, failureCode: string | null, rows: { hasNextPage: boolean, endRow: number | null, nodes: Array<{ rowNumber: number, outcome: RosterImportOutcome, problems: Array<string>, duplicateOf: number | null, changes: Array<string>, cells: { name: string | null, phone: string | null, gender: string | null, category: string | null, workUnit: string | null, teams: string | null, skills: string | null, email: string | null } }> } } } | null };
+
+export type RosterImportProgressQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type RosterImportProgressQuery = { organization: { rosterImport: { id: string, status: RosterImportStatus, progressDone: number, createCount: number, updateCount: number } } | null };
+
+export type ApplyRosterImportMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type ApplyRosterImportMutation = { applyRosterImport: { id: string, status: RosterImportStatus, failureCode: string | null } };
+
 export type TeamCardFragment = { id: string, colour: TeamColour, memberCount: number, name: { zh: string, en: string }, mission: { zh: string, en: string }, leads: Array<{ id: string, displayName: string }> };
 
 export type OrganizationLayoutQueryVariables = Exact<{ [key: string]: never; }>;
@@ -472,6 +753,72 @@ export const ActivitySummaryFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"ActivitySummary"}) as unknown as TypedDocumentString<ActivitySummaryFragment, unknown>;
+export const RosterMemberFragmentDoc = new TypedDocumentString(`
+    fragment RosterMember on Member {
+  id
+  displayName
+  role
+  phone
+  email
+  category
+  workUnit
+  skills
+  active
+  hasAccount
+  teams {
+    id
+    colour
+    name {
+      zh
+      en
+    }
+  }
+}
+    `, {"fragmentName":"RosterMember"}) as unknown as TypedDocumentString<RosterMemberFragment, unknown>;
+export const MemberProfileFragmentDoc = new TypedDocumentString(`
+    fragment MemberProfile on Member {
+  id
+  displayName
+  role
+  phone
+  email
+  gender
+  category
+  workUnit
+  skills
+  joinedOn
+  active
+  hasAccount
+  viewerCanEdit
+  viewerCanSeePersonal
+  teams {
+    id
+    colour
+    name {
+      zh
+      en
+    }
+  }
+}
+    `, {"fragmentName":"MemberProfile"}) as unknown as TypedDocumentString<MemberProfileFragment, unknown>;
+export const RosterImportSummaryFragmentDoc = new TypedDocumentString(`
+    fragment RosterImportSummary on RosterImport {
+  id
+  fileName
+  format
+  columns
+  status
+  createdAt
+  appliedAt
+  totalRows
+  createCount
+  updateCount
+  unchangedCount
+  rejectCount
+  progressDone
+  failureCode
+}
+    `, {"fragmentName":"RosterImportSummary"}) as unknown as TypedDocumentString<RosterImportSummaryFragment, unknown>;
 export const TeamCardFragmentDoc = new TypedDocumentString(`
     fragment TeamCard on Team {
   id
@@ -879,6 +1226,382 @@ export const SchedulableTeamsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<SchedulableTeamsQuery, SchedulableTeamsQueryVariables>;
+export const RosterDocument = new TypedDocumentString(`
+    query Roster($first: Int!, $after: String, $search: String, $filter: MemberFilter, $sort: MemberSort, $isAdmin: Boolean!) {
+  organization {
+    teams {
+      id
+      colour
+      name {
+        zh
+        en
+      }
+    }
+    members(
+      first: $first
+      after: $after
+      search: $search
+      filter: $filter
+      sort: $sort
+    ) {
+      nodes {
+        ...RosterMember
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      totalCount
+    }
+    pendingJoinRequestCount @include(if: $isAdmin)
+  }
+}
+    fragment RosterMember on Member {
+  id
+  displayName
+  role
+  phone
+  email
+  category
+  workUnit
+  skills
+  active
+  hasAccount
+  teams {
+    id
+    colour
+    name {
+      zh
+      en
+    }
+  }
+}`) as unknown as TypedDocumentString<RosterQuery, RosterQueryVariables>;
+export const ExportRosterDocument = new TypedDocumentString(`
+    mutation ExportRoster($input: ExportRosterInput!) {
+  exportRoster(input: $input) {
+    fileName
+    contentType
+    base64
+    rowCount
+  }
+}
+    `) as unknown as TypedDocumentString<ExportRosterMutation, ExportRosterMutationVariables>;
+export const MemberPageDocument = new TypedDocumentString(`
+    query MemberPage($id: ID!) {
+  organization {
+    member(id: $id) {
+      ...MemberProfile
+    }
+  }
+}
+    fragment MemberProfile on Member {
+  id
+  displayName
+  role
+  phone
+  email
+  gender
+  category
+  workUnit
+  skills
+  joinedOn
+  active
+  hasAccount
+  viewerCanEdit
+  viewerCanSeePersonal
+  teams {
+    id
+    colour
+    name {
+      zh
+      en
+    }
+  }
+}`) as unknown as TypedDocumentString<MemberPageQuery, MemberPageQueryVariables>;
+export const MemberEditDocument = new TypedDocumentString(`
+    query MemberEdit($id: ID!) {
+  organization {
+    member(id: $id) {
+      ...MemberProfile
+    }
+    teams {
+      id
+      colour
+      name {
+        zh
+        en
+      }
+    }
+    skillSuggestions
+  }
+}
+    fragment MemberProfile on Member {
+  id
+  displayName
+  role
+  phone
+  email
+  gender
+  category
+  workUnit
+  skills
+  joinedOn
+  active
+  hasAccount
+  viewerCanEdit
+  viewerCanSeePersonal
+  teams {
+    id
+    colour
+    name {
+      zh
+      en
+    }
+  }
+}`) as unknown as TypedDocumentString<MemberEditQuery, MemberEditQueryVariables>;
+export const MemberNewDocument = new TypedDocumentString(`
+    query MemberNew {
+  organization {
+    teams {
+      id
+      colour
+      name {
+        zh
+        en
+      }
+    }
+    skillSuggestions
+  }
+}
+    `) as unknown as TypedDocumentString<MemberNewQuery, MemberNewQueryVariables>;
+export const CreateMemberDocument = new TypedDocumentString(`
+    mutation CreateMember($input: CreateMemberInput!) {
+  createMember(input: $input) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<CreateMemberMutation, CreateMemberMutationVariables>;
+export const UpdateMemberDocument = new TypedDocumentString(`
+    mutation UpdateMember($input: UpdateMemberInput!) {
+  updateMember(input: $input) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<UpdateMemberMutation, UpdateMemberMutationVariables>;
+export const SetMemberRoleDocument = new TypedDocumentString(`
+    mutation SetMemberRole($input: SetMemberRoleInput!) {
+  setMemberRole(input: $input) {
+    id
+    role
+  }
+}
+    `) as unknown as TypedDocumentString<SetMemberRoleMutation, SetMemberRoleMutationVariables>;
+export const SetMemberActiveDocument = new TypedDocumentString(`
+    mutation SetMemberActive($input: SetMemberActiveInput!) {
+  setMemberActive(input: $input) {
+    id
+    active
+  }
+}
+    `) as unknown as TypedDocumentString<SetMemberActiveMutation, SetMemberActiveMutationVariables>;
+export const InvitationsDocument = new TypedDocumentString(`
+    query Invitations {
+  organization {
+    invitations {
+      id
+      phone
+      email
+      displayName
+      status
+      createdAt
+      expiresAt
+      member {
+        id
+        displayName
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<InvitationsQuery, InvitationsQueryVariables>;
+export const InviteMemberDocument = new TypedDocumentString(`
+    mutation InviteMember($input: InviteMemberInput!) {
+  inviteMember(input: $input) {
+    link
+    invitation {
+      id
+      displayName
+      phone
+      email
+      expiresAt
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<InviteMemberMutation, InviteMemberMutationVariables>;
+export const RevokeInvitationDocument = new TypedDocumentString(`
+    mutation RevokeInvitation($id: ID!) {
+  revokeInvitation(id: $id) {
+    id
+    status
+  }
+}
+    `) as unknown as TypedDocumentString<RevokeInvitationMutation, RevokeInvitationMutationVariables>;
+export const InvitationPreviewDocument = new TypedDocumentString(`
+    query InvitationPreview($token: String!) {
+  invitation(token: $token) {
+    organizationName
+    organizationSlug
+    displayName
+    status
+    expiresAt
+  }
+}
+    `) as unknown as TypedDocumentString<InvitationPreviewQuery, InvitationPreviewQueryVariables>;
+export const AcceptInvitationDocument = new TypedDocumentString(`
+    mutation AcceptInvitation($token: String!) {
+  acceptInvitation(token: $token) {
+    organization {
+      slug
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<AcceptInvitationMutation, AcceptInvitationMutationVariables>;
+export const JoinRequestsDocument = new TypedDocumentString(`
+    query JoinRequests($status: JoinRequestStatus!) {
+  organization {
+    joinRequests(status: $status) {
+      id
+      status
+      message
+      createdAt
+      decidedAt
+      displayName
+      phone
+      email
+      member {
+        id
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<JoinRequestsQuery, JoinRequestsQueryVariables>;
+export const DecideJoinRequestDocument = new TypedDocumentString(`
+    mutation DecideJoinRequest($input: DecideJoinRequestInput!) {
+  decideJoinRequest(input: $input) {
+    id
+    status
+  }
+}
+    `) as unknown as TypedDocumentString<DecideJoinRequestMutation, DecideJoinRequestMutationVariables>;
+export const ViewerJoinRequestDocument = new TypedDocumentString(`
+    query ViewerJoinRequest {
+  organization {
+    viewerJoinRequest {
+      id
+      status
+      createdAt
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ViewerJoinRequestQuery, ViewerJoinRequestQueryVariables>;
+export const RequestToJoinDocument = new TypedDocumentString(`
+    mutation RequestToJoin($input: RequestToJoinInput!) {
+  requestToJoin(input: $input) {
+    id
+    status
+  }
+}
+    `) as unknown as TypedDocumentString<RequestToJoinMutation, RequestToJoinMutationVariables>;
+export const RosterImportsDocument = new TypedDocumentString(`
+    query RosterImports {
+  organization {
+    rosterImports {
+      ...RosterImportSummary
+    }
+  }
+}
+    fragment RosterImportSummary on RosterImport {
+  id
+  fileName
+  format
+  columns
+  status
+  createdAt
+  appliedAt
+  totalRows
+  createCount
+  updateCount
+  unchangedCount
+  rejectCount
+  progressDone
+  failureCode
+}`) as unknown as TypedDocumentString<RosterImportsQuery, RosterImportsQueryVariables>;
+export const RosterImportPageDocument = new TypedDocumentString(`
+    query RosterImportPage($id: ID!, $outcomes: [RosterImportOutcome!], $after: Int) {
+  organization {
+    rosterImport(id: $id) {
+      ...RosterImportSummary
+      rows(outcomes: $outcomes, first: 50, after: $after) {
+        nodes {
+          rowNumber
+          outcome
+          problems
+          duplicateOf
+          changes
+          cells {
+            name
+            phone
+            gender
+            category
+            workUnit
+            teams
+            skills
+            email
+          }
+        }
+        hasNextPage
+        endRow
+      }
+    }
+  }
+}
+    fragment RosterImportSummary on RosterImport {
+  id
+  fileName
+  format
+  columns
+  status
+  createdAt
+  appliedAt
+  totalRows
+  createCount
+  updateCount
+  unchangedCount
+  rejectCount
+  progressDone
+  failureCode
+}`) as unknown as TypedDocumentString<RosterImportPageQuery, RosterImportPageQueryVariables>;
+export const RosterImportProgressDocument = new TypedDocumentString(`
+    query RosterImportProgress($id: ID!) {
+  organization {
+    rosterImport(id: $id) {
+      id
+      status
+      progressDone
+      createCount
+      updateCount
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RosterImportProgressQuery, RosterImportProgressQueryVariables>;
+export const ApplyRosterImportDocument = new TypedDocumentString(`
+    mutation ApplyRosterImport($id: ID!) {
+  applyRosterImport(id: $id) {
+    id
+    status
+    failureCode
+  }
+}
+    `) as unknown as TypedDocumentString<ApplyRosterImportMutation, ApplyRosterImportMutationVariables>;
 export const OrganizationLayoutDocument = new TypedDocumentString(`
     query OrganizationLayout {
   organization {
@@ -887,6 +1610,7 @@ export const OrganizationLayoutDocument = new TypedDocumentString(`
     name
     timeZone
     defaultLocale
+    timeZone
     viewerIsAdmin
     viewerMember {
       id

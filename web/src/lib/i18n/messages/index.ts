@@ -1,16 +1,25 @@
 /** Every domain's texts. A new domain adds its file here. */
 import { activities } from './activities';
 import { common } from './common';
+import { members } from './members';
 import { organizations } from './organizations';
 import { people } from './people';
 import { teams } from './teams';
 
-export const zh = { ...common.zh, ...organizations.zh, ...people.zh, ...teams.zh, ...activities.zh };
+export const zh = {
+  ...common.zh,
+  ...organizations.zh,
+  ...people.zh,
+  ...teams.zh,
+  ...members.zh,
+  ...activities.zh,
+};
 export const en: Record<MessageKey, string> = {
   ...common.en,
   ...organizations.en,
   ...people.en,
   ...teams.en,
+  ...members.en,
   ...activities.en,
 };
 
