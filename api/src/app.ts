@@ -6,7 +6,10 @@ import type { Database } from '@qicai/db';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
 import databasePlugin from './plugins/database.ts';
+import rosterImportRoutes from './modules/members/routes.ts';
 import graphqlPlugin from './plugins/graphql.ts';
+import jobsPlugin from './plugins/jobs.ts';
+import pubsubPlugin from './plugins/pubsub.ts';
 import securityPlugin from './plugins/security.ts';
 import sessionPlugin from './plugins/session.ts';
 import webPlugin from './plugins/web.ts';
@@ -24,7 +27,10 @@ export default async function app(fastify: FastifyInstance, options: AppOptions)
   await fastify.register(databasePlugin, { config, database: options.database });
   await fastify.register(securityPlugin, { config });
   await fastify.register(sessionPlugin, { config });
+  await fastify.register(pubsubPlugin);
   await fastify.register(graphqlPlugin, { config });
+  await fastify.register(jobsPlugin, { config });
+  await fastify.register(rosterImportRoutes, { config });
   fastify.get('/healthz', () => ({ ok: true }));
   if (options.serveWeb) await fastify.register(webPlugin, { config });
 }

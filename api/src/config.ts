@@ -1,6 +1,9 @@
 /**
  * The one place that reads process.env. Every setting is listed in the README.
  */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
@@ -24,6 +27,8 @@ const environment = z.object({
   TRUST_PROXY: z.string().default('loopback'),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  APP_SECRET: optionalString.pipe(z.string().min(32, 'at least 32 characters').optional()),
+  JOBS_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(3600).optional(),
 });
 
 /** The settings as they arrive: strings, by name. */
@@ -41,6 +46,36 @@ export interface Config {
   trustProxy: string;
   rateLimitPerMinute: number;
   logLevel: string;
+  /** Signs what must not be forged (check-in codes); the same on every instance and across restarts. */
+  appSecret: string;
+  /** How often the notification outbox and the reminder scheduler run, in seconds; 0: not in this process. */
+  jobsIntervalSeconds: number;
+}
+
+/** Only for tests: never used outside NODE_ENV=test. */
+const TEST_APP_SECRET = 'qicai-test-secret-not-for-any-real-deployment';
+
+/**
+ * APP_SECRET: required in production. In development a random one is made
+ * once and kept in the data folder, so codes survive a restart (a secret per
+ * process would not) and every process sharing that folder agrees on it.
+ */
+function appSecret(env: 'development' | 'production' | 'test', given: string | undefined, dataDir: string): string {
+  if (given) return given;
+  if (env === 'production')
+    throw new Error('Invalid settings:\n  APP_SECRET: required in production (32 characters or more)');
+  if (env === 'test') return TEST_APP_SECRET;
+  const file = `${dataDir}/app-secret`;
+  if (!existsSync(file)) {
+    mkdirSync(dirname(file), { recursive: true });
+    try {
+      // 'wx': of two processes starting at once, one writes it and both read the same.
+      writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600, flag: 'wx' });
+    } catch (error) {
+      if (!(error instanceof Error && 'code' in error && error.code === 'EEXIST')) throw error;
+    }
+  }
+  return readFileSync(file, 'utf8').trim();
 }
 
 export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
@@ -66,5 +101,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     trustProxy: env.TRUST_PROXY,
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     logLevel: env.LOG_LEVEL,
+    appSecret: appSecret(env.NODE_ENV, env.APP_SECRET, env.DATA_DIR),
+    // Tests run the workers' functions themselves, when they want.
+    jobsIntervalSeconds: env.JOBS_INTERVAL_SECONDS ?? (env.NODE_ENV === 'test' ? 0 : 15),
   };
 }

@@ -175,7 +175,10 @@ describe('request safety', () => {
 describe('in production', () => {
   let testApp: TestApp;
   beforeAll(async () => {
-    testApp = await TestApp.start({ NODE_ENV: 'production' });
+    testApp = await TestApp.start({
+      NODE_ENV: 'production',
+      APP_SECRET: 'a-production-secret-of-32-characters-or-more',
+    });
   });
   afterAll(async () => {
     await testApp.close();

@@ -22,6 +22,11 @@ export class TestApp {
     private readonly counter: { statements: number },
   ) {}
 
+  /** The test database's URL (to connect as its owner), or undefined on PGlite. */
+  get databaseUrl(): string | undefined {
+    return this.testDatabase.url;
+  }
+
   /** SQL statements the app has issued so far. */
   get statements(): number {
     return this.counter.statements;
@@ -104,11 +109,32 @@ export class Client {
     this.accountId = accountId;
   }
 
+  /** The Cookie header this client sends (e.g. to open a WebSocket as it). */
+  cookieHeader(): string {
+    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+  }
+
   /** The same session, naming another organization. */
   in(org: string | null): Client {
     const copy = new Client(this.testApp, this.accountId, org);
     copy.cookies = this.cookies;
     return copy;
+  }
+
+  /** A POST to a route beside /graphql, with this client's session and organization. */
+  async post(url: string, payload: Buffer, headers: Record<string, string> = {}) {
+    return this.testApp.app.inject({
+      method: 'POST',
+      url,
+      headers: {
+        ...(this.org ? { 'x-qicai-org': this.org } : {}),
+        ...(this.cookies.size > 0
+          ? { cookie: [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ') }
+          : {}),
+        ...headers,
+      },
+      payload,
+    });
   }
 
   async gql<Data = Record<string, unknown>>(

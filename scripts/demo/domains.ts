@@ -3,6 +3,8 @@
  * the organization, its teams and members exist.
  */
 import type { TeamColour, Tx } from '@qicai/db';
+import { seedActivities } from './activities.ts';
+import { seedMembers } from './members.ts';
 import { seedSponsorship } from './sponsorship.ts';
 
 export interface DemoOrganization {
@@ -21,4 +23,4 @@ export interface DemoOrganization {
 
 export type DomainSeed = (tx: Tx, demo: DemoOrganization) => Promise<void>;
 
-export const DOMAIN_SEEDS: DomainSeed[] = [seedSponsorship];
+export const DOMAIN_SEEDS: DomainSeed[] = [seedMembers, seedActivities, seedSponsorship];

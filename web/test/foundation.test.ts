@@ -89,6 +89,23 @@ describe('the foundation in a browser', () => {
     await page.context().close();
   });
 
+  it('keeps what a person types before the page has started its scripts (a slow phone)', async () => {
+    const page = await newPage(browser);
+    // Hold the app's scripts back until the person has typed, as a slow phone would.
+    let releaseScripts = () => {};
+    const scriptsReleased = new Promise<void>((resolve) => (releaseScripts = resolve));
+    await page.route('**/_app/immutable/**', async (route) => {
+      await scriptsReleased;
+      await route.continue();
+    });
+    await page.goto('/signin', { waitUntil: 'commit' });
+    await page.getByLabel(/Mobile number or email/).fill(admin.phone);
+    releaseScripts();
+    await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
+    expect(await page.getByLabel(/Mobile number or email/).inputValue()).toBe(admin.phone);
+    await page.context().close();
+  });
+
   it('works without JavaScript: sign in and switch language', async () => {
     const page = await newPage(browser, { javaScriptEnabled: false });
     await signIn(page, admin.email);

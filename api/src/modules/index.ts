@@ -6,6 +6,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Resolvers } from '../__generated__/resolvers.ts';
+import * as activities from './activities/index.ts';
+import * as members from './members/index.ts';
+import * as notifications from './notifications/index.ts';
 import * as organizations from './organizations/index.ts';
 import * as people from './people/index.ts';
 import * as shared from './shared/index.ts';
@@ -18,9 +21,16 @@ export interface DomainModule {
   loaders?: Record<string, Record<string, unknown>>;
 }
 
-export const modules: DomainModule[] = [shared, people, organizations, teams, sponsorship].map(
-  (module) => module.domain,
-);
+export const modules: DomainModule[] = [
+  shared,
+  people,
+  organizations,
+  teams,
+  members,
+  activities,
+  notifications,
+  sponsorship,
+].map((module) => module.domain);
 
 const modulesDir = fileURLToPath(new URL('.', import.meta.url));
 

@@ -33,22 +33,34 @@ function mergeByType(parts: object[]): Record<string, unknown> {
   return merged;
 }
 
-async function buildContext(
+/**
+ * The context of a request (GraphQL, and the few routes beside it, such as the
+ * roster file upload) — or, with no reply, of a WebSocket for
+ * subscriptions: signed in by the session cookie sent when the socket
+ * connects, for the organization named by the header or, since browsers
+ * cannot set headers on a WebSocket, by `?org=<slug>` in its address.
+ */
+export async function buildContext(
   app: FastifyInstance,
   config: Config,
   request: FastifyRequest,
-  reply: FastifyReply,
+  reply: FastifyReply | null,
 ): Promise<RequestContext> {
   const db = app.database.db;
   const token = app.sessionCookie.read(request);
   const slugHeader = request.headers[ORGANIZATION_HEADER];
-  const slug = typeof slugHeader === 'string' && SLUG_PATTERN.test(slugHeader) ? slugHeader : undefined;
+  const slugQuery =
+    !reply && typeof request.query === 'object' && request.query !== null && 'org' in request.query
+      ? request.query.org
+      : undefined;
+  const slugText = typeof slugHeader === 'string' ? slugHeader : slugQuery;
+  const slug = typeof slugText === 'string' && SLUG_PATTERN.test(slugText) ? slugText : undefined;
 
   const [account, organization] = await Promise.all([
     token ? accountForSessionToken(db, token) : undefined,
     slug ? findOrganizationBySlug(db, slug) : undefined,
   ]);
-  if (token && !account) app.sessionCookie.clear(reply);
+  if (token && !account && reply) app.sessionCookie.clear(reply);
 
   const scope = { orgId: organization?.id ?? null, accountId: account?.id ?? null };
   let viewerMember: Promise<Member | null> | undefined;
@@ -65,18 +77,36 @@ async function buildContext(
               (member) => member ?? null,
             )
           : Promise.resolve(null)),
+    publish: (event) => {
+      app.liveEvents.publish(event);
+    },
     clientIp: request.ip,
     userAgent: request.headers['user-agent'],
     session: {
       token,
       start: (newToken, expiresAt) => {
-        app.sessionCookie.set(reply, newToken, expiresAt);
+        if (reply) app.sessionCookie.set(reply, newToken, expiresAt);
       },
       end: () => {
-        app.sessionCookie.clear(reply);
+        if (reply) app.sessionCookie.clear(reply);
       },
     },
   };
+}
+
+/**
+ * A browser sends its cookies with a WebSocket to any site that asks
+ * (cross-site WebSocket hijacking): only this site's pages may open one.
+ * Clients that are not browsers send no Origin.
+ */
+function isSameOriginSocket(origin: string | undefined, host: string | undefined, config: Config): boolean {
+  if (!origin) return true;
+  try {
+    const url = new URL(origin);
+    return url.host === host || url.origin === config.publicUrl.origin;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -113,12 +143,21 @@ async function graphqlPlugin(app: FastifyInstance, options: { config: Config }) 
     resolvers: mergeByType(modules.map((module) => module.resolvers)) as IResolvers,
     loaders: mergeByType(modules.map((module) => module.loaders ?? {})) as MercuriusLoaders,
     context: (request, reply) => buildContext(app, config, request, reply),
+    subscription: {
+      emitter: app.liveEvents.emitter,
+      verifyClient: (info, next) => {
+        next(isSameOriginSocket(info.origin, info.req.headers.host, config), 403);
+      },
+      context: (_socket, request) => buildContext(app, config, request, null),
+      keepAlive: 30_000,
+    },
     queryDepth: MAX_QUERY_DEPTH,
     allowBatchedQueries: false,
     graphiql: config.env === 'development',
     validationRules: config.env === 'production' ? [NoSchemaIntrospectionCustomRule] : [],
     errorFormatter: (execution, ctx) => {
-      const log = ctx.reply.log;
+      // A subscription's context has no reply of its own.
+      const log = (ctx.reply as FastifyReply | undefined)?.log ?? app.log;
       const errors = execution.errors.flatMap((error) =>
         toClientError(error, log).map((clientError) => clientError.toJSON()),
       );
@@ -128,4 +167,4 @@ async function graphqlPlugin(app: FastifyInstance, options: { config: Config }) 
   });
 }
 
-export default fp(graphqlPlugin, { name: 'graphql', dependencies: ['database', 'session', 'security'] });
+export default fp(graphqlPlugin, { name: 'graphql', dependencies: ['database', 'session', 'security', 'pubsub'] });

@@ -32,6 +32,8 @@ async function webPlugin(app: FastifyInstance, options: { config: Config }) {
   // adapter-node reads these when the handler is imported.
   process.env['ORIGIN'] ??= config.publicUrl.origin;
   process.env['API_URL'] ??= ownApiUrl(config);
+  // A county roster file (.xlsx, ~31,000 rows) goes through a form action to the API: larger than adapter-node's 512 KB default.
+  process.env['BODY_SIZE_LIMIT'] ??= '25M';
   const imported: unknown = await import(pathToFileURL(handlerFile).href);
   const handler =
     typeof imported === 'object' && imported !== null && 'handler' in imported ? imported.handler : undefined;

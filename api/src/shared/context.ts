@@ -4,6 +4,7 @@
  */
 import type { Account, Db, Member, Organization, Tx } from '@qicai/db';
 import type { Config } from '../config.ts';
+import type { LiveEvent } from '../plugins/pubsub.ts';
 
 export interface RequestContext {
   config: Config;
@@ -16,6 +17,8 @@ export interface RequestContext {
   viewerMember(): Promise<Member | null>;
   /** Runs `work` in a transaction with row-level security set to `organization` and `account`. */
   tenant<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Sends a live event to subscribers (after the transaction that caused it has committed). */
+  publish(message: LiveEvent): void;
   clientIp: string;
   userAgent: string | undefined;
   session: {

@@ -70,6 +70,8 @@ export const signInFailures = pgTable(
 /** 政治面貌: party member 党员, activist 入党积极分子, citizen 群众. */
 export const memberCategoryEnum = pgEnum('member_category', ['PARTY_MEMBER', 'ACTIVIST', 'CITIZEN']);
 export const memberRoleEnum = pgEnum('member_role', ['ADMIN', 'LEAD', 'MEMBER']);
+/** 性别, as rosters record it; optional. */
+export const genderEnum = pgEnum('gender', ['FEMALE', 'MALE']);
 
 export const members = pgTable(
   'members',
@@ -81,6 +83,11 @@ export const members = pgTable(
     /** Null for a roster entry whose person has not signed up yet. */
     accountId: uuid('account_id').references(() => accounts.id, { onDelete: 'set null' }),
     displayName: text('display_name').notNull(),
+    /** Mainland mobile number, 11 digits; the roster's key (an import matches on it), unique in the organization. */
+    phone: text('phone'),
+    /** Stored lower-cased. Unlike the phone, not unique: families share an address. */
+    email: text('email'),
+    gender: genderEnum('gender'),
     category: memberCategoryEnum('category').notNull().default('CITIZEN'),
     /** 工作单位 / 职能部门 */
     workUnit: text('work_unit'),
@@ -98,8 +105,15 @@ export const members = pgTable(
   (t) => [
     primaryKey({ columns: [t.orgId, t.id] }),
     unique('members_org_account_unique').on(t.orgId, t.accountId),
+    unique('members_org_phone_unique').on(t.orgId, t.phone),
     index('members_account_idx').on(t.accountId),
+    // The roster's orders: by name, and by date joined; both end on id for keyset paging.
+    index('members_org_name_idx').on(t.orgId, t.displayName, t.id),
+    index('members_org_joined_idx').on(t.orgId, t.joinedOn, t.id),
     check('members_display_name_length', sql`char_length(${t.displayName}) between 1 and 60`),
+    check('members_phone_format', sql`${t.phone} ~ '^1[3-9][0-9]{9}$'`),
+    check('members_email_lower', sql`${t.email} = lower(${t.email})`),
+    check('members_work_unit_length', sql`char_length(${t.workUnit}) <= 100`),
     tenantIsolation(),
     // A signed-in person sees their own memberships in every organization,
     // which is how the viewer's list of organizations is read.
@@ -111,3 +125,4 @@ export type Account = typeof accounts.$inferSelect;
 export type Member = typeof members.$inferSelect;
 export type MemberCategory = (typeof memberCategoryEnum.enumValues)[number];
 export type MemberRole = (typeof memberRoleEnum.enumValues)[number];
+export type Gender = (typeof genderEnum.enumValues)[number];

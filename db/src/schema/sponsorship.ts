@@ -6,7 +6,7 @@
  * A child's personal fields are sensitive personal information of a minor
  * (个人信息保护法 art. 28, 31): they are held only with a guardian's recorded
  * consent, and deleting a child nulls them, leaving a tombstone. Migration
- * 0005 adds what drizzle cannot say: the capacity trigger, the revoked
+ * 0009 adds what drizzle cannot say: the capacity trigger, the revoked
  * DELETEs and the member link that is cleared when a member is removed.
  */
 import { sql } from 'drizzle-orm';
@@ -28,10 +28,8 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { accounts, members } from './people.ts';
+import { accounts, genderEnum, members } from './people.ts';
 import { appRole, organizations, tenantIsolation } from './tenancy.ts';
-
-export const genderEnum = pgEnum('gender', ['FEMALE', 'MALE']);
 
 /** waiting for a sponsor, proposed to one or more, sponsored (one active sponsorship), ended (left the programme). */
 export const childStatusEnum = pgEnum('child_status', ['WAITING', 'PROPOSED', 'SPONSORED', 'ENDED']);
@@ -135,7 +133,7 @@ export const sponsors = pgTable(
     email: text('email'),
     /** Where the sponsor is (乡镇 / 街道); a child of the same township fits better. */
     township: text('township'),
-    /** An individual sponsor who is a member of the organization (foreign key in migration 0005). */
+    /** An individual sponsor who is a member of the organization (foreign key in migration 0009). */
     memberId: uuid('member_id'),
     /** The account that signs in to the sponsor's own view; linked by the sponsor claiming an invitation. */
     accountId: uuid('account_id').references(() => accounts.id, { onDelete: 'set null' }),
@@ -344,7 +342,6 @@ export const sponsorshipUpdates = pgTable(
 export type Child = typeof children.$inferSelect;
 export type ChildStatus = (typeof childStatusEnum.enumValues)[number];
 export type ChildCircumstance = (typeof childCircumstanceEnum.enumValues)[number];
-export type Gender = (typeof genderEnum.enumValues)[number];
 export type Sponsor = typeof sponsors.$inferSelect;
 export type SponsorKind = (typeof sponsorKindEnum.enumValues)[number];
 export type Sponsorship = typeof sponsorships.$inferSelect;

@@ -31,6 +31,8 @@ export const localeEnum = pgEnum('locale', ['zh', 'en']);
 export interface OrganizationSettings {
   /** Check-in is accepted within this distance of an activity's site, in metres. */
   checkInRadiusMetres?: number;
+  /** Check-in opens this many minutes before an activity starts (and closes at its end). */
+  checkInOpensMinutesBefore?: number;
   /** Travel time is not service time (志愿服务记录办法); on by default. */
   excludeTravelTime?: boolean;
 }

@@ -15,5 +15,9 @@ export interface SectionLink {
 
 export const ORGANIZATION_SECTIONS: readonly SectionLink[] = [
   { label: 'nav.organizationHome', path: '/home' },
+  { label: 'nav.activities', path: '/activities' },
+  { label: 'nav.notifications', path: '/notifications' },
+  { label: 'nav.members', path: '/members' },
   { label: 'nav.sponsorship', path: '/sponsorship', roles: ['ADMIN'] },
+  { label: 'nav.profile', path: '/profile' },
 ];

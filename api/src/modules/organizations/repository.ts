@@ -1,5 +1,5 @@
-import { members, organizations, type Db, type Member, type Organization } from '@qicai/db';
-import { and, asc, count, eq, ilike, inArray, sql } from 'drizzle-orm';
+import { members, organizations, type Db, type Organization } from '@qicai/db';
+import { and, count, eq, inArray } from 'drizzle-orm';
 
 export async function findOrganizationBySlug(db: Db, slug: string): Promise<Organization | undefined> {
   const [organization] = await db.select().from(organizations).where(eq(organizations.slug, slug));
@@ -26,31 +26,4 @@ export async function countActiveMembers(db: Db, orgIds: string[]): Promise<Map<
     .where(and(inArray(members.orgId, orgIds), eq(members.active, true)))
     .groupBy(members.orgId);
   return new Map(rows.map((row) => [row.orgId, row.members]));
-}
-
-/** Escapes LIKE's wildcards so a search matches what was typed. */
-function likeFragment(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
-}
-
-/** Active members by name, `limit` of them after the cursor (name, id). */
-export async function pageActiveMembers(
-  db: Db,
-  orgId: string,
-  options: { limit: number; after: { displayName: string; id: string } | undefined; search: string | undefined },
-): Promise<Member[]> {
-  const { limit, after, search } = options;
-  return db
-    .select()
-    .from(members)
-    .where(
-      and(
-        eq(members.orgId, orgId),
-        eq(members.active, true),
-        search ? ilike(members.displayName, likeFragment(search)) : undefined,
-        after ? sql`(${members.displayName}, ${members.id}) > (${after.displayName}, ${after.id}::uuid)` : undefined,
-      ),
-    )
-    .orderBy(asc(members.displayName), asc(members.id))
-    .limit(limit);
 }

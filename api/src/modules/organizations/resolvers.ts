@@ -1,5 +1,5 @@
 import type { Resolvers } from '../../__generated__/resolvers.ts';
-import { isAdmin, requireNamedOrganization } from '../../shared/access.ts';
+import { isAdmin } from '../../shared/access.ts';
 import { getTeamByColour } from '../teams/service.ts';
 import * as organizations from './service.ts';
 
@@ -12,10 +12,6 @@ export const resolvers: Resolvers = {
   },
   Organization: {
     team: (organization, { colour }, ctx) => getTeamByColour(ctx, organization.id, colour),
-    members: (organization, args, ctx) => {
-      requireNamedOrganization(ctx, [organization.id]);
-      return organizations.listMembers(ctx, args);
-    },
     viewerMember: async (organization, _args, ctx) =>
       ctx.organization?.id === organization.id ? await ctx.viewerMember() : null,
     viewerIsAdmin: async (organization, _args, ctx) =>

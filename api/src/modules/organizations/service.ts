@@ -3,11 +3,9 @@
  */
 import { pgError, PG_UNIQUE_VIOLATION, withTenant, type Organization } from '@qicai/db';
 import { randomUUID } from 'node:crypto';
-import { requireAccount, requireMember } from '../../shared/access.ts';
+import { requireAccount } from '../../shared/access.ts';
 import { recordAudit } from '../../shared/audit.ts';
-import type { ResolversTypes } from '../../__generated__/resolvers.ts';
 import type { RequestContext } from '../../shared/context.ts';
-import { clampPageSize, decodeCursor, encodeCursor } from '../../shared/cursor.ts';
 import { FieldChecker, ValidationError } from '../../shared/errors.ts';
 import { insertMember } from '../people/repository.ts';
 import { createDefaultTeams } from '../teams/service.ts';
@@ -55,7 +53,14 @@ export async function createOrganization(ctx: RequestContext, input: CreateOrgan
         timeZone,
         defaultLocale: input.defaultLocale ?? 'zh',
       });
-      await insertMember(tx, { orgId, accountId: account.id, displayName: account.displayName, role: 'ADMIN' });
+      await insertMember(tx, {
+        orgId,
+        accountId: account.id,
+        displayName: account.displayName,
+        phone: account.phone,
+        email: account.email,
+        role: 'ADMIN',
+      });
       await createDefaultTeams(tx, orgId);
       await recordAudit(tx, ctx, orgId, {
         action: 'organization.created',
@@ -72,27 +77,4 @@ export async function createOrganization(ctx: RequestContext, input: CreateOrgan
     }
     throw error;
   }
-}
-
-/** A page of the organization's active members, for its members. */
-export async function listMembers(
-  ctx: RequestContext,
-  options: { first: number; after?: string | null | undefined; search?: string | null | undefined },
-): Promise<ResolversTypes['MemberConnection']> {
-  const viewer = await requireMember(ctx);
-  const first = clampPageSize(options.first);
-  const after = options.after ? decodeCursor(options.after, ['string', 'string']) : undefined;
-  const rows = await ctx.tenant((tx) =>
-    repository.pageActiveMembers(tx, viewer.orgId, {
-      limit: first + 1,
-      after: after && { displayName: after[0], id: after[1] },
-      search: options.search?.trim() || undefined,
-    }),
-  );
-  const nodes = rows.slice(0, first);
-  const last = nodes.at(-1);
-  return {
-    nodes,
-    pageInfo: { hasNextPage: rows.length > first, endCursor: last ? encodeCursor([last.displayName, last.id]) : null },
-  };
 }

@@ -9,7 +9,7 @@
  * the second finds the child sponsored and gets ALREADY_SPONSORED.
  * Confirmations for one sponsor queue on the sponsor: the last finds no place
  * and gets SPONSOR_FULL. Behind both, the database holds the same rules (the
- * partial unique index and the capacity trigger of migrations 0004–0005).
+ * partial unique index and the capacity trigger of migrations 0008–0009).
  */
 import {
   pgError,

@@ -1,6 +1,9 @@
 import { members, teamMemberships, teams, type Db, type Member, type Team, type TeamColour } from '@qicai/db';
 import { and, asc, count, eq, getTableColumns, inArray, lte, ne, notInArray, sql } from 'drizzle-orm';
 
+/** Joins a team membership to its member (same organization, same id). */
+const membershipMember = and(eq(members.orgId, teamMemberships.orgId), eq(members.id, teamMemberships.memberId));
+
 export async function findTeamsOfOrganizations(db: Db, orgIds: string[]): Promise<Team[]> {
   // The colour enum is declared in the article's order, so ordering by it gives red … blue.
   return db.select().from(teams).where(inArray(teams.orgId, orgIds)).orderBy(asc(teams.colour));
@@ -49,7 +52,7 @@ export async function findLeadsOfTeams(
   return db
     .select({ ...getTableColumns(members), teamId: teamMemberships.teamId })
     .from(teamMemberships)
-    .innerJoin(members, and(eq(members.orgId, teamMemberships.orgId), eq(members.id, teamMemberships.memberId)))
+    .innerJoin(members, membershipMember)
     .where(
       and(
         eq(teamMemberships.orgId, orgId),
@@ -69,7 +72,7 @@ export async function countActiveMembersOfTeams(
   const rows = await db
     .select({ teamId: teamMemberships.teamId, members: count() })
     .from(teamMemberships)
-    .innerJoin(members, and(eq(members.orgId, teamMemberships.orgId), eq(members.id, teamMemberships.memberId)))
+    .innerJoin(members, membershipMember)
     .where(and(eq(teamMemberships.orgId, orgId), inArray(teamMemberships.teamId, teamIds), eq(members.active, true)))
     .groupBy(teamMemberships.teamId);
   return new Map(rows.map((row) => [row.teamId, row.members]));
@@ -139,7 +142,7 @@ export async function pageMembersOfTeams(
         ),
     })
     .from(teamMemberships)
-    .innerJoin(members, and(eq(members.orgId, teamMemberships.orgId), eq(members.id, teamMemberships.memberId)))
+    .innerJoin(members, membershipMember)
     .where(
       and(
         eq(teamMemberships.orgId, orgId),

@@ -30,6 +30,8 @@ export interface Api {
     variables: Variables,
     org?: string,
   ): Promise<Data>;
+  /** Sends a file to one of the API's upload routes (e.g. /imports/roster); answers its `data`. Throws ApiError. */
+  upload<Data>(path: string, file: File, org: string): Promise<Data>;
 }
 
 function apiUrl(): string {
@@ -80,35 +82,54 @@ function relaySetCookies(setCookies: string[], cookies: Cookies): void {
 }
 
 export function createApi(event: Pick<RequestEvent, 'request' | 'cookies' | 'getClientAddress'>): Api {
-  async function request<Data, Variables>(
-    document: TypedDocumentString<Data, Variables>,
-    variables: Variables,
-    org?: string,
-  ): Promise<Data> {
-    const headers: Record<string, string> = {
-      'content-type': 'application/json',
-      'x-forwarded-for': event.getClientAddress(),
-    };
+  /** The person's cookie, address and browser, passed on to the API. */
+  function forwardedHeaders(org: string | undefined): Record<string, string> {
+    const headers: Record<string, string> = { 'x-forwarded-for': event.getClientAddress() };
     const cookie = event.request.headers.get('cookie');
     if (cookie) headers['cookie'] = cookie;
     const userAgent = event.request.headers.get('user-agent');
     if (userAgent) headers['user-agent'] = userAgent;
     if (org) headers['x-qicai-org'] = org;
+    return headers;
+  }
 
-    const response = await fetch(`${apiUrl()}/graphql`, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify({ query: document.toString(), variables }),
-    });
+  async function readAnswer<Data>(response: Response): Promise<Data> {
     relaySetCookies(response.headers.getSetCookie(), event.cookies);
-    if (!response.ok) throw new ApiError('INTERNAL', `API answered ${response.status}`);
+    const isJson = response.headers.get('content-type')?.startsWith('application/json') ?? false;
+    if (!isJson) throw new ApiError('INTERNAL', `API answered ${response.status}`);
     const body = (await response.json()) as GraphQLResponseBody<Data>;
     const [first] = body.errors ?? [];
     if (first) throw new ApiError(first.extensions?.code ?? 'INTERNAL', first.message, first.extensions?.fields);
-    if (!body.data) throw new ApiError('INTERNAL', 'API answered without data');
+    if (!response.ok || !body.data) throw new ApiError('INTERNAL', `API answered ${response.status} without data`);
     return body.data;
   }
-  return { request };
+
+  async function request<Data, Variables>(
+    document: TypedDocumentString<Data, Variables>,
+    variables: Variables,
+    org?: string,
+  ): Promise<Data> {
+    const response = await fetch(`${apiUrl()}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...forwardedHeaders(org) },
+      body: JSON.stringify({ query: document.toString(), variables }),
+    });
+    return readAnswer<Data>(response);
+  }
+
+  async function upload<Data>(path: string, file: File, org: string): Promise<Data> {
+    const response = await fetch(`${apiUrl()}${path}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/octet-stream',
+        'x-file-name': encodeURIComponent(file.name),
+        ...forwardedHeaders(org),
+      },
+      body: Buffer.from(await file.arrayBuffer()),
+    });
+    return readAnswer<Data>(response);
+  }
+  return { request, upload };
 }
 
 /** Turns an API error met while loading a page into the right response: sign-in, 404, 403 or 500. */

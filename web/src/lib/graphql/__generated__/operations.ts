@@ -5,6 +5,247 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+/** 党课, 环保, 义诊, 献血, 救灾, 走访慰问, 关爱儿童, 公益课堂, other. */
+export type ActivityCategory =
+  | 'LECTURE'
+  | 'ENVIRONMENT'
+  | 'FREE_CLINIC'
+  | 'BLOOD_DRIVE'
+  | 'DISASTER_RELIEF'
+  | 'HOME_VISIT'
+  | 'CARE_FOR_CHILDREN'
+  | 'PUBLIC_COURSE'
+  | 'OTHER';
+
+export type ActivityStatus =
+  | 'DRAFT'
+  | 'PUBLISHED'
+  | 'CANCELLED'
+  | 'COMPLETED';
+
+export type SignUpStatus =
+  | 'CONFIRMED'
+  | 'WAITLISTED'
+  | 'CANCELLED';
+
+export type Attendance =
+  | 'ATTENDED'
+  | 'NO_SHOW';
+
+export type CheckInMethod =
+  | 'GPS'
+  | 'QR'
+  | 'MANUAL';
+
+export type EditScope =
+  /** This occurrence only. */
+  | 'OCCURRENCE'
+  /** Every upcoming occurrence of the series not edited on its own, and the series itself. */
+  | 'SERIES';
+
+export type RecurrenceFrequency =
+  | 'WEEKLY'
+  | 'MONTHLY';
+
+export type Weekday =
+  | 'MO'
+  | 'TU'
+  | 'WE'
+  | 'TH'
+  | 'FR'
+  | 'SA'
+  | 'SU';
+
+export type ActivityFilter = {
+  /** Activities ending after this instant. */
+  from?: string | null | undefined;
+  /** Activities starting before this instant. */
+  to?: string | null | undefined;
+  /** Activities ending after this day starts, in the organization's time zone. */
+  fromDate?: string | null | undefined;
+  /** Activities starting before this day ends, in the organization's time zone. */
+  toDate?: string | null | undefined;
+  teamColours?: Array<TeamColour> | null | undefined;
+  categories?: Array<ActivityCategory> | null | undefined;
+  statuses?: Array<ActivityStatus> | null | undefined;
+  /** Only those the viewer has signed up for (and not cancelled). */
+  mine?: boolean | null | undefined;
+};
+
+export type ActivityInput = {
+  teamId: string;
+  title: string;
+  description?: string | null | undefined;
+  category: ActivityCategory;
+  placeName: string;
+  latitude: number;
+  longitude: number;
+  startsAt: string;
+  endsAt: string;
+  capacity: number;
+  requiredSkills?: Array<string> | null | undefined;
+  isPublic: boolean;
+  /** createActivity: publish at once rather than keep a draft. */
+  publish?: boolean | null | undefined;
+  /** createActivity, or updateActivity with scope SERIES: how it recurs. */
+  recurrence?: RecurrenceInput | null | undefined;
+};
+
+export type RecurrenceInput = {
+  frequency: RecurrenceFrequency;
+  interval?: number | null | undefined;
+  /** WEEKLY: the weekdays (default the start's); MONTHLY: with weekOfMonth, e.g. the second Saturday. */
+  byWeekday?: Array<Weekday> | null | undefined;
+  weekOfMonth?: number | null | undefined;
+  /** MONTHLY: days of the month (-1 for the last). */
+  byMonthDay?: Array<number> | null | undefined;
+  /** The last date an occurrence may fall on. Give this or count. */
+  until?: string | null | undefined;
+  count?: number | null | undefined;
+};
+
+export type PositionInput = {
+  latitude: number;
+  longitude: number;
+  accuracyMetres?: number | null | undefined;
+};
+
+export type CheckInInput = {
+  activityId: string;
+  /** The browser's geolocation. */
+  position?: PositionInput | null | undefined;
+  /** The lead's code (typed, pasted or scanned), where GPS is poor. */
+  code?: string | null | undefined;
+};
+
+/** 性别 */
+export type Gender =
+  | 'FEMALE'
+  | 'MALE';
+
+export type MemberSort =
+  | 'NAME'
+  | 'NAME_DESC'
+  | 'JOINED_NEWEST'
+  | 'JOINED_OLDEST';
+
+export type MemberStatus =
+  | 'ACTIVE'
+  | 'INACTIVE'
+  | 'ALL';
+
+export type MemberFilter = {
+  teamId?: string | null | undefined;
+  category?: MemberCategory | null | undefined;
+  role?: MemberRole | null | undefined;
+  /** Defaults to ACTIVE; INACTIVE and ALL for admins. */
+  status?: MemberStatus | null | undefined;
+  /** An exact skill tag. */
+  skill?: string | null | undefined;
+};
+
+export type CreateMemberInput = {
+  displayName: string;
+  /** A mainland mobile number, unique in the organization. */
+  phone: string;
+  email?: string | null | undefined;
+  gender?: Gender | null | undefined;
+  category?: MemberCategory | null | undefined;
+  workUnit?: string | null | undefined;
+  skills?: Array<string> | null | undefined;
+  teamIds?: Array<string> | null | undefined;
+  joinedOn?: string | null | undefined;
+};
+
+/** A field left out is kept; an optional one given as null is cleared. */
+export type UpdateMemberInput = {
+  memberId: string;
+  displayName?: string | null | undefined;
+  phone?: string | null | undefined;
+  email?: string | null | undefined;
+  gender?: Gender | null | undefined;
+  category?: MemberCategory | null | undefined;
+  workUnit?: string | null | undefined;
+  skills?: Array<string> | null | undefined;
+  /** Exactly these teams (teams the member leads are kept). Admins only. */
+  teamIds?: Array<string> | null | undefined;
+  joinedOn?: string | null | undefined;
+};
+
+export type SetMemberRoleInput = {
+  memberId: string;
+  /** ADMIN or MEMBER. */
+  role: MemberRole;
+};
+
+export type SetMemberActiveInput = {
+  memberId: string;
+  active: boolean;
+};
+
+export type InviteMemberInput = {
+  /** A mobile number or an email (or both). */
+  phone?: string | null | undefined;
+  email?: string | null | undefined;
+  displayName?: string | null | undefined;
+  /** A roster entry (a member without an account) to invite to sign in. */
+  memberId?: string | null | undefined;
+};
+
+export type InvitationStatus =
+  | 'PENDING'
+  | 'ACCEPTED'
+  | 'EXPIRED'
+  | 'REVOKED';
+
+export type JoinRequestStatus =
+  | 'PENDING'
+  | 'APPROVED'
+  | 'DECLINED';
+
+export type RequestToJoinInput = {
+  /** Up to 500 characters for the admins. */
+  message?: string | null | undefined;
+};
+
+export type DecideJoinRequestInput = {
+  id: string;
+  approve: boolean;
+};
+
+export type RosterImportStatus =
+  /** Previewed: nothing written yet. */
+  | 'READY'
+  | 'APPLYING'
+  | 'APPLIED'
+  /** Rolled back: the roster is as it was. */
+  | 'FAILED';
+
+export type RosterImportOutcome =
+  | 'CREATE'
+  | 'UPDATE'
+  | 'UNCHANGED'
+  | 'REJECT';
+
+export type RosterFileFormat =
+  | 'XLSX'
+  | 'CSV';
+
+export type ExportRosterInput = {
+  format: RosterFileFormat;
+  /** The headers' and labels' language; Chinese by default. */
+  locale?: Locale | null | undefined;
+  search?: string | null | undefined;
+  filter?: MemberFilter | null | undefined;
+  sort?: MemberSort | null | undefined;
+};
+
+export type NotificationKind =
+  | 'ACTIVITY_CANCELLED'
+  | 'ACTIVITY_MOVED'
+  | 'WAITLIST_PROMOTED'
+  | 'ACTIVITY_REMINDER';
+
 export type CreateOrganizationInput = {
   name: string;
   /** 3 to 48 characters: lower-case letters, digits and hyphens. */
@@ -52,10 +293,6 @@ export type LocalizedTextInput = {
   zh: string;
   en: string;
 };
-
-export type Gender =
-  | 'FEMALE'
-  | 'MALE';
 
 /** waiting for a sponsor, proposed to one or more, sponsored, or ended (left the programme). */
 export type ChildStatus =
@@ -260,12 +497,313 @@ export type SetTeamLeadsInput = {
   memberIds: Array<string>;
 };
 
+export type ActivitySummaryFragment = { id: string, title: string, category: ActivityCategory, status: ActivityStatus, placeName: string, startsAt: string, endsAt: string, startsAtLocal: string, endsAtLocal: string, capacity: number, isPublic: boolean, confirmedCount: number, waitlistCount: number, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } };
+
+export type ActivityListQueryVariables = Exact<{
+  filter?: ActivityFilter | null | undefined;
+  first?: number | null | undefined;
+}>;
+
+
+export type ActivityListQuery = { organization: { timeZone: string, viewerIsAdmin: boolean, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string }, leads: Array<{ id: string }> }>, viewerMember: { id: string } | null } | null, activities: { nodes: Array<{ id: string, title: string, category: ActivityCategory, status: ActivityStatus, placeName: string, startsAt: string, endsAt: string, startsAtLocal: string, endsAtLocal: string, capacity: number, isPublic: boolean, confirmedCount: number, waitlistCount: number, viewerSignUp: { id: string, status: SignUpStatus, waitlistPosition: number | null } | null, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } }>, pageInfo: { hasNextPage: boolean } } };
+
+export type PublicActivitiesQueryVariables = Exact<{
+  filter?: ActivityFilter | null | undefined;
+  first?: number | null | undefined;
+}>;
+
+
+export type PublicActivitiesQuery = { organization: { timeZone: string } | null, activities: { nodes: Array<{ description: string, id: string, title: string, category: ActivityCategory, status: ActivityStatus, placeName: string, startsAt: string, endsAt: string, startsAtLocal: string, endsAtLocal: string, capacity: number, isPublic: boolean, confirmedCount: number, waitlistCount: number, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } }>, pageInfo: { hasNextPage: boolean } } };
+
+export type ActivityDetailQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type ActivityDetailQuery = { organization: { timeZone: string, checkInRules: { radiusMetres: number } } | null, activity: { description: string, latitude: number, longitude: number, requiredSkills: Array<string>, beneficiaries: number | null, detached: boolean, viewerCanManage: boolean, checkInOpensAt: string, checkInClosesAt: string, id: string, title: string, category: ActivityCategory, status: ActivityStatus, placeName: string, startsAt: string, endsAt: string, startsAtLocal: string, endsAtLocal: string, capacity: number, isPublic: boolean, confirmedCount: number, waitlistCount: number, series: { id: string, rrule: string } | null, viewerSignUp: { id: string, status: SignUpStatus, waitlistPosition: number | null, checkedInAt: string | null, checkInDistanceMetres: number | null, checkedOutAt: string | null } | null, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } } };
+
+export type ActivityEditQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type ActivityEditQuery = { activity: { id: string, title: string, description: string, category: ActivityCategory, placeName: string, latitude: number, longitude: number, startsAtLocal: string, endsAtLocal: string, capacity: number, requiredSkills: Array<string>, isPublic: boolean, status: ActivityStatus, viewerCanManage: boolean, team: { id: string }, series: { id: string, recurrence: { frequency: RecurrenceFrequency, interval: number, byWeekday: Array<Weekday>, weekOfMonth: number | null, byMonthDay: Array<number>, until: string | null, count: number | null } } | null } };
+
+export type ActivityAttendanceQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type ActivityAttendanceQuery = { organization: { timeZone: string, checkInRules: { radiusMetres: number } } | null, activity: { viewerCanManage: boolean, checkInOpensAt: string, checkInClosesAt: string, id: string, title: string, category: ActivityCategory, status: ActivityStatus, placeName: string, startsAt: string, endsAt: string, startsAtLocal: string, endsAtLocal: string, capacity: number, isPublic: boolean, confirmedCount: number, waitlistCount: number, signUps: Array<{ id: string, status: SignUpStatus, waitlistPosition: number | null, checkedInAt: string | null, checkInMethod: CheckInMethod | null, checkInDistanceMetres: number | null, checkedOutAt: string | null, checkOutMethod: CheckInMethod | null, checkOutDistanceMetres: number | null, attendance: Attendance | null, member: { id: string, displayName: string } }>, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } } };
+
+export type ActivityCheckInCodeQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type ActivityCheckInCodeQuery = { activity: { id: string, title: string, startsAt: string, team: { colour: TeamColour }, checkInCode: { code: string, url: string, refreshAt: string, expiresAt: string } } };
+
+export type CreateActivityMutationVariables = Exact<{
+  input: ActivityInput;
+}>;
+
+
+export type CreateActivityMutation = { createActivity: { id: string } };
+
+export type UpdateActivityMutationVariables = Exact<{
+  id: string;
+  input: ActivityInput;
+  scope?: EditScope | null | undefined;
+}>;
+
+
+export type UpdateActivityMutation = { updateActivity: { id: string } };
+
+export type PublishActivityMutationVariables = Exact<{
+  id: string;
+  scope?: EditScope | null | undefined;
+}>;
+
+
+export type PublishActivityMutation = { publishActivity: { id: string } };
+
+export type CancelActivityMutationVariables = Exact<{
+  id: string;
+  reason?: string | null | undefined;
+  scope?: EditScope | null | undefined;
+}>;
+
+
+export type CancelActivityMutation = { cancelActivity: { id: string } };
+
+export type CompleteActivityMutationVariables = Exact<{
+  id: string;
+  beneficiaries: number;
+}>;
+
+
+export type CompleteActivityMutation = { completeActivity: { id: string } };
+
+export type SignUpMutationVariables = Exact<{
+  activityId: string;
+}>;
+
+
+export type SignUpMutation = { signUp: { id: string, status: SignUpStatus, waitlistPosition: number | null } };
+
+export type CancelSignUpMutationVariables = Exact<{
+  activityId: string;
+}>;
+
+
+export type CancelSignUpMutation = { cancelSignUp: { id: string } };
+
+export type CheckInMutationVariables = Exact<{
+  input: CheckInInput;
+}>;
+
+
+export type CheckInMutation = { checkIn: { id: string, checkedInAt: string | null, checkInDistanceMetres: number | null } };
+
+export type CheckOutMutationVariables = Exact<{
+  input: CheckInInput;
+}>;
+
+
+export type CheckOutMutation = { checkOut: { id: string, checkedOutAt: string | null, checkOutDistanceMetres: number | null } };
+
+export type MarkAttendanceMutationVariables = Exact<{
+  signUpId: string;
+  attendance: Attendance;
+}>;
+
+
+export type MarkAttendanceMutation = { markAttendance: { id: string } };
+
+export type NotificationsQueryVariables = Exact<{
+  after?: string | null | undefined;
+}>;
+
+
+export type NotificationsQuery = { organization: { timeZone: string } | null, notifications: { unreadCount: number, nodes: Array<{ id: string, kind: NotificationKind, title: string, startsAt: string, placeName: string, previousStartsAt: string | null, reason: string | null, createdAt: string, read: boolean, activity: { id: string } | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type MarkNotificationsReadMutationVariables = Exact<{
+  ids?: Array<string> | string | null | undefined;
+}>;
+
+
+export type MarkNotificationsReadMutation = { markNotificationsRead: number };
+
+export type SchedulableTeamsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type SchedulableTeamsQuery = { organization: { viewerIsAdmin: boolean, viewerMember: { id: string } | null, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string }, leads: Array<{ id: string }> }> } | null };
+
+export type RosterMemberFragment = { id: string, displayName: string, role: MemberRole | null, phone: string | null, email: string | null, category: MemberCategory | null, workUnit: string | null, skills: Array<string> | null, active: boolean | null, hasAccount: boolean | null, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }> };
+
+export type RosterQueryVariables = Exact<{
+  first: number;
+  after?: string | null | undefined;
+  search?: string | null | undefined;
+  filter?: MemberFilter | null | undefined;
+  sort?: MemberSort | null | undefined;
+  isAdmin: boolean;
+}>;
+
+
+export type RosterQuery = { organization: { pendingJoinRequestCount?: number, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }>, members: { totalCount: number | null, nodes: Array<{ id: string, displayName: string, role: MemberRole | null, phone: string | null, email: string | null, category: MemberCategory | null, workUnit: string | null, skills: Array<string> | null, active: boolean | null, hasAccount: boolean | null, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }> }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
+
+export type ExportRosterMutationVariables = Exact<{
+  input: ExportRosterInput;
+}>;
+
+
+export type ExportRosterMutation = { exportRoster: { fileName: string, contentType: string, base64: string, rowCount: number } };
+
+export type MemberProfileFragment = { id: string, displayName: string, role: MemberRole | null, phone: string | null, email: string | null, gender: Gender | null, category: MemberCategory | null, workUnit: string | null, skills: Array<string> | null, joinedOn: string | null, active: boolean | null, hasAccount: boolean | null, viewerCanEdit: boolean, viewerCanSeePersonal: boolean, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }> };
+
+export type MemberPageQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type MemberPageQuery = { organization: { member: { id: string, displayName: string, role: MemberRole | null, phone: string | null, email: string | null, gender: Gender | null, category: MemberCategory | null, workUnit: string | null, skills: Array<string> | null, joinedOn: string | null, active: boolean | null, hasAccount: boolean | null, viewerCanEdit: boolean, viewerCanSeePersonal: boolean, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }> } } | null };
+
+export type MemberEditQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type MemberEditQuery = { organization: { skillSuggestions: Array<string>, member: { id: string, displayName: string, role: MemberRole | null, phone: string | null, email: string | null, gender: Gender | null, category: MemberCategory | null, workUnit: string | null, skills: Array<string> | null, joinedOn: string | null, active: boolean | null, hasAccount: boolean | null, viewerCanEdit: boolean, viewerCanSeePersonal: boolean, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }> }, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }> } | null };
+
+export type MemberNewQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MemberNewQuery = { organization: { skillSuggestions: Array<string>, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }> } | null };
+
+export type CreateMemberMutationVariables = Exact<{
+  input: CreateMemberInput;
+}>;
+
+
+export type CreateMemberMutation = { createMember: { id: string } };
+
+export type UpdateMemberMutationVariables = Exact<{
+  input: UpdateMemberInput;
+}>;
+
+
+export type UpdateMemberMutation = { updateMember: { id: string } };
+
+export type SetMemberRoleMutationVariables = Exact<{
+  input: SetMemberRoleInput;
+}>;
+
+
+export type SetMemberRoleMutation = { setMemberRole: { id: string, role: MemberRole | null } };
+
+export type SetMemberActiveMutationVariables = Exact<{
+  input: SetMemberActiveInput;
+}>;
+
+
+export type SetMemberActiveMutation = { setMemberActive: { id: string, active: boolean | null } };
+
+export type InvitationsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type InvitationsQuery = { organization: { invitations: Array<{ id: string, phone: string | null, email: string | null, displayName: string | null, status: InvitationStatus, createdAt: string, expiresAt: string, member: { id: string, displayName: string } | null }> } | null };
+
+export type InviteMemberMutationVariables = Exact<{
+  input: InviteMemberInput;
+}>;
+
+
+export type InviteMemberMutation = { inviteMember: { link: string, invitation: { id: string, displayName: string | null, phone: string | null, email: string | null, expiresAt: string } } };
+
+export type RevokeInvitationMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type RevokeInvitationMutation = { revokeInvitation: { id: string, status: InvitationStatus } };
+
+export type InvitationPreviewQueryVariables = Exact<{
+  token: string;
+}>;
+
+
+export type InvitationPreviewQuery = { invitation: { organizationName: string, organizationSlug: string, displayName: string | null, status: InvitationStatus, expiresAt: string } | null };
+
+export type AcceptInvitationMutationVariables = Exact<{
+  token: string;
+}>;
+
+
+export type AcceptInvitationMutation = { acceptInvitation: { organization: { slug: string } } };
+
+export type JoinRequestsQueryVariables = Exact<{
+  status: JoinRequestStatus;
+}>;
+
+
+export type JoinRequestsQuery = { organization: { joinRequests: Array<{ id: string, status: JoinRequestStatus, message: string, createdAt: string, decidedAt: string | null, displayName: string, phone: string | null, email: string | null, member: { id: string } | null }> } | null };
+
+export type DecideJoinRequestMutationVariables = Exact<{
+  input: DecideJoinRequestInput;
+}>;
+
+
+export type DecideJoinRequestMutation = { decideJoinRequest: { id: string, status: JoinRequestStatus } };
+
+export type ViewerJoinRequestQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ViewerJoinRequestQuery = { organization: { viewerJoinRequest: { id: string, status: JoinRequestStatus, createdAt: string } | null } | null };
+
+export type RequestToJoinMutationVariables = Exact<{
+  input: RequestToJoinInput;
+}>;
+
+
+export type RequestToJoinMutation = { requestToJoin: { id: string, status: JoinRequestStatus } };
+
+export type RosterImportSummaryFragment = { id: string, fileName: string, format: string, columns: Array<string>, status: RosterImportStatus, createdAt: string, appliedAt: string | null, totalRows: number, createCount: number, updateCount: number, unchangedCount: number, rejectCount: number, progressDone: number, failureCode: string | null };
+
+export type RosterImportsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type RosterImportsQuery = { organization: { rosterImports: Array<{ id: string, fileName: string, format: string, columns: Array<string>, status: RosterImportStatus, createdAt: string, appliedAt: string | null, totalRows: number, createCount: number, updateCount: number, unchangedCount: number, rejectCount: number, progressDone: number, failureCode: string | null }> } | null };
+
+export type RosterImportPageQueryVariables = Exact<{
+  id: string;
+  outcomes?: Array<RosterImportOutcome> | RosterImportOutcome | null | undefined;
+  after?: number | null | undefined;
+}>;
+
+
+export type RosterImportPageQuery = { organization: { rosterImport: { id: string, fileName: string, format: string, columns: Array<string>, status: RosterImportStatus, createdAt: string, appliedAt: string | null, totalRows: number, createCount: number, updateCount: number, unchangedCount: number, rejectCount: number, progressDone: number, failureCode: string | null, rows: { hasNextPage: boolean, endRow: number | null, nodes: Array<{ rowNumber: number, outcome: RosterImportOutcome, problems: Array<string>, duplicateOf: number | null, changes: Array<string>, cells: { name: string | null, phone: string | null, gender: string | null, category: string | null, workUnit: string | null, teams: string | null, skills: string | null, email: string | null } }> } } } | null };
+
+export type RosterImportProgressQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type RosterImportProgressQuery = { organization: { rosterImport: { id: string, status: RosterImportStatus, progressDone: number, createCount: number, updateCount: number } } | null };
+
+export type ApplyRosterImportMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type ApplyRosterImportMutation = { applyRosterImport: { id: string, status: RosterImportStatus, failureCode: string | null } };
+
 export type TeamCardFragment = { id: string, colour: TeamColour, memberCount: number, name: { zh: string, en: string }, mission: { zh: string, en: string }, leads: Array<{ id: string, displayName: string }> };
 
 export type OrganizationLayoutQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type OrganizationLayoutQuery = { organization: { id: string, slug: string, name: string, defaultLocale: Locale, viewerIsAdmin: boolean, viewerMember: { id: string, role: MemberRole | null } | null } | null };
+export type OrganizationLayoutQuery = { organization: { id: string, slug: string, name: string, timeZone: string, defaultLocale: Locale, viewerIsAdmin: boolean, viewerMember: { id: string, role: MemberRole | null } | null } | null };
 
 export type OrganizationTeamsQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -582,6 +1120,97 @@ export class TypedDocumentString<TResult, TVariables>
     return this.value;
   }
 }
+export const ActivitySummaryFragmentDoc = new TypedDocumentString(`
+    fragment ActivitySummary on Activity {
+  id
+  title
+  category
+  status
+  placeName
+  startsAt
+  endsAt
+  startsAtLocal
+  endsAtLocal
+  capacity
+  isPublic
+  confirmedCount
+  waitlistCount
+  team {
+    id
+    colour
+    name {
+      zh
+      en
+    }
+  }
+}
+    `, {"fragmentName":"ActivitySummary"}) as unknown as TypedDocumentString<ActivitySummaryFragment, unknown>;
+export const RosterMemberFragmentDoc = new TypedDocumentString(`
+    fragment RosterMember on Member {
+  id
+  displayName
+  role
+  phone
+  email
+  category
+  workUnit
+  skills
+  active
+  hasAccount
+  teams {
+    id
+    colour
+    name {
+      zh
+      en
+    }
+  }
+}
+    `, {"fragmentName":"RosterMember"}) as unknown as TypedDocumentString<RosterMemberFragment, unknown>;
+export const MemberProfileFragmentDoc = new TypedDocumentString(`
+    fragment MemberProfile on Member {
+  id
+  displayName
+  role
+  phone
+  email
+  gender
+  category
+  workUnit
+  skills
+  joinedOn
+  active
+  hasAccount
+  viewerCanEdit
+  viewerCanSeePersonal
+  teams {
+    id
+    colour
+    name {
+      zh
+      en
+    }
+  }
+}
+    `, {"fragmentName":"MemberProfile"}) as unknown as TypedDocumentString<MemberProfileFragment, unknown>;
+export const RosterImportSummaryFragmentDoc = new TypedDocumentString(`
+    fragment RosterImportSummary on RosterImport {
+  id
+  fileName
+  format
+  columns
+  status
+  createdAt
+  appliedAt
+  totalRows
+  createCount
+  updateCount
+  unchangedCount
+  rejectCount
+  progressDone
+  failureCode
+}
+    `, {"fragmentName":"RosterImportSummary"}) as unknown as TypedDocumentString<RosterImportSummaryFragment, unknown>;
 export const TeamCardFragmentDoc = new TypedDocumentString(`
     fragment TeamCard on Team {
   id
@@ -694,13 +1323,779 @@ export const ProposalFieldsFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"ProposalFields"}) as unknown as TypedDocumentString<ProposalFieldsFragment, unknown>;
+export const ActivityListDocument = new TypedDocumentString(`
+    query ActivityList($filter: ActivityFilter, $first: Int) {
+  organization {
+    timeZone
+    teams {
+      id
+      colour
+      name {
+        zh
+        en
+      }
+      leads {
+        id
+      }
+    }
+    viewerIsAdmin
+    viewerMember {
+      id
+    }
+  }
+  activities(filter: $filter, first: $first) {
+    nodes {
+      ...ActivitySummary
+      viewerSignUp {
+        id
+        status
+        waitlistPosition
+      }
+    }
+    pageInfo {
+      hasNextPage
+    }
+  }
+}
+    fragment ActivitySummary on Activity {
+  id
+  title
+  category
+  status
+  placeName
+  startsAt
+  endsAt
+  startsAtLocal
+  endsAtLocal
+  capacity
+  isPublic
+  confirmedCount
+  waitlistCount
+  team {
+    id
+    colour
+    name {
+      zh
+      en
+    }
+  }
+}`) as unknown as TypedDocumentString<ActivityListQuery, ActivityListQueryVariables>;
+export const PublicActivitiesDocument = new TypedDocumentString(`
+    query PublicActivities($filter: ActivityFilter, $first: Int) {
+  organization {
+    timeZone
+  }
+  activities(filter: $filter, first: $first) {
+    nodes {
+      ...ActivitySummary
+      description
+    }
+    pageInfo {
+      hasNextPage
+    }
+  }
+}
+    fragment ActivitySummary on Activity {
+  id
+  title
+  category
+  status
+  placeName
+  startsAt
+  endsAt
+  startsAtLocal
+  endsAtLocal
+  capacity
+  isPublic
+  confirmedCount
+  waitlistCount
+  team {
+    id
+    colour
+    name {
+      zh
+      en
+    }
+  }
+}`) as unknown as TypedDocumentString<PublicActivitiesQuery, PublicActivitiesQueryVariables>;
+export const ActivityDetailDocument = new TypedDocumentString(`
+    query ActivityDetail($id: ID!) {
+  organization {
+    timeZone
+    checkInRules {
+      radiusMetres
+    }
+  }
+  activity(id: $id) {
+    ...ActivitySummary
+    description
+    latitude
+    longitude
+    requiredSkills
+    beneficiaries
+    detached
+    viewerCanManage
+    checkInOpensAt
+    checkInClosesAt
+    series {
+      id
+      rrule
+    }
+    viewerSignUp {
+      id
+      status
+      waitlistPosition
+      checkedInAt
+      checkInDistanceMetres
+      checkedOutAt
+    }
+  }
+}
+    fragment ActivitySummary on Activity {
+  id
+  title
+  category
+  status
+  placeName
+  startsAt
+  endsAt
+  startsAtLocal
+  endsAtLocal
+  capacity
+  isPublic
+  confirmedCount
+  waitlistCount
+  team {
+    id
+    colour
+    name {
+      zh
+      en
+    }
+  }
+}`) as unknown as TypedDocumentString<ActivityDetailQuery, ActivityDetailQueryVariables>;
+export const ActivityEditDocument = new TypedDocumentString(`
+    query ActivityEdit($id: ID!) {
+  activity(id: $id) {
+    id
+    title
+    description
+    category
+    placeName
+    latitude
+    longitude
+    startsAtLocal
+    endsAtLocal
+    capacity
+    requiredSkills
+    isPublic
+    status
+    viewerCanManage
+    team {
+      id
+    }
+    series {
+      id
+      recurrence {
+        frequency
+        interval
+        byWeekday
+        weekOfMonth
+        byMonthDay
+        until
+        count
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ActivityEditQuery, ActivityEditQueryVariables>;
+export const ActivityAttendanceDocument = new TypedDocumentString(`
+    query ActivityAttendance($id: ID!) {
+  organization {
+    timeZone
+    checkInRules {
+      radiusMetres
+    }
+  }
+  activity(id: $id) {
+    ...ActivitySummary
+    viewerCanManage
+    checkInOpensAt
+    checkInClosesAt
+    signUps {
+      id
+      status
+      waitlistPosition
+      checkedInAt
+      checkInMethod
+      checkInDistanceMetres
+      checkedOutAt
+      checkOutMethod
+      checkOutDistanceMetres
+      attendance
+      member {
+        id
+        displayName
+      }
+    }
+  }
+}
+    fragment ActivitySummary on Activity {
+  id
+  title
+  category
+  status
+  placeName
+  startsAt
+  endsAt
+  startsAtLocal
+  endsAtLocal
+  capacity
+  isPublic
+  confirmedCount
+  waitlistCount
+  team {
+    id
+    colour
+    name {
+      zh
+      en
+    }
+  }
+}`) as unknown as TypedDocumentString<ActivityAttendanceQuery, ActivityAttendanceQueryVariables>;
+export const ActivityCheckInCodeDocument = new TypedDocumentString(`
+    query ActivityCheckInCode($id: ID!) {
+  activity(id: $id) {
+    id
+    title
+    startsAt
+    team {
+      colour
+    }
+    checkInCode {
+      code
+      url
+      refreshAt
+      expiresAt
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ActivityCheckInCodeQuery, ActivityCheckInCodeQueryVariables>;
+export const CreateActivityDocument = new TypedDocumentString(`
+    mutation CreateActivity($input: ActivityInput!) {
+  createActivity(input: $input) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<CreateActivityMutation, CreateActivityMutationVariables>;
+export const UpdateActivityDocument = new TypedDocumentString(`
+    mutation UpdateActivity($id: ID!, $input: ActivityInput!, $scope: EditScope) {
+  updateActivity(id: $id, input: $input, scope: $scope) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<UpdateActivityMutation, UpdateActivityMutationVariables>;
+export const PublishActivityDocument = new TypedDocumentString(`
+    mutation PublishActivity($id: ID!, $scope: EditScope) {
+  publishActivity(id: $id, scope: $scope) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<PublishActivityMutation, PublishActivityMutationVariables>;
+export const CancelActivityDocument = new TypedDocumentString(`
+    mutation CancelActivity($id: ID!, $reason: String, $scope: EditScope) {
+  cancelActivity(id: $id, reason: $reason, scope: $scope) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<CancelActivityMutation, CancelActivityMutationVariables>;
+export const CompleteActivityDocument = new TypedDocumentString(`
+    mutation CompleteActivity($id: ID!, $beneficiaries: Int!) {
+  completeActivity(id: $id, beneficiaries: $beneficiaries) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<CompleteActivityMutation, CompleteActivityMutationVariables>;
+export const SignUpDocument = new TypedDocumentString(`
+    mutation SignUp($activityId: ID!) {
+  signUp(activityId: $activityId) {
+    id
+    status
+    waitlistPosition
+  }
+}
+    `) as unknown as TypedDocumentString<SignUpMutation, SignUpMutationVariables>;
+export const CancelSignUpDocument = new TypedDocumentString(`
+    mutation CancelSignUp($activityId: ID!) {
+  cancelSignUp(activityId: $activityId) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<CancelSignUpMutation, CancelSignUpMutationVariables>;
+export const CheckInDocument = new TypedDocumentString(`
+    mutation CheckIn($input: CheckInInput!) {
+  checkIn(input: $input) {
+    id
+    checkedInAt
+    checkInDistanceMetres
+  }
+}
+    `) as unknown as TypedDocumentString<CheckInMutation, CheckInMutationVariables>;
+export const CheckOutDocument = new TypedDocumentString(`
+    mutation CheckOut($input: CheckInInput!) {
+  checkOut(input: $input) {
+    id
+    checkedOutAt
+    checkOutDistanceMetres
+  }
+}
+    `) as unknown as TypedDocumentString<CheckOutMutation, CheckOutMutationVariables>;
+export const MarkAttendanceDocument = new TypedDocumentString(`
+    mutation MarkAttendance($signUpId: ID!, $attendance: Attendance!) {
+  markAttendance(signUpId: $signUpId, attendance: $attendance) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<MarkAttendanceMutation, MarkAttendanceMutationVariables>;
+export const NotificationsDocument = new TypedDocumentString(`
+    query Notifications($after: String) {
+  organization {
+    timeZone
+  }
+  notifications(first: 30, after: $after) {
+    nodes {
+      id
+      kind
+      title
+      startsAt
+      placeName
+      previousStartsAt
+      reason
+      createdAt
+      read
+      activity {
+        id
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    unreadCount
+  }
+}
+    `) as unknown as TypedDocumentString<NotificationsQuery, NotificationsQueryVariables>;
+export const MarkNotificationsReadDocument = new TypedDocumentString(`
+    mutation MarkNotificationsRead($ids: [ID!]) {
+  markNotificationsRead(ids: $ids)
+}
+    `) as unknown as TypedDocumentString<MarkNotificationsReadMutation, MarkNotificationsReadMutationVariables>;
+export const SchedulableTeamsDocument = new TypedDocumentString(`
+    query SchedulableTeams {
+  organization {
+    viewerIsAdmin
+    viewerMember {
+      id
+    }
+    teams {
+      id
+      colour
+      name {
+        zh
+        en
+      }
+      leads {
+        id
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<SchedulableTeamsQuery, SchedulableTeamsQueryVariables>;
+export const RosterDocument = new TypedDocumentString(`
+    query Roster($first: Int!, $after: String, $search: String, $filter: MemberFilter, $sort: MemberSort, $isAdmin: Boolean!) {
+  organization {
+    teams {
+      id
+      colour
+      name {
+        zh
+        en
+      }
+    }
+    members(
+      first: $first
+      after: $after
+      search: $search
+      filter: $filter
+      sort: $sort
+    ) {
+      nodes {
+        ...RosterMember
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      totalCount
+    }
+    pendingJoinRequestCount @include(if: $isAdmin)
+  }
+}
+    fragment RosterMember on Member {
+  id
+  displayName
+  role
+  phone
+  email
+  category
+  workUnit
+  skills
+  active
+  hasAccount
+  teams {
+    id
+    colour
+    name {
+      zh
+      en
+    }
+  }
+}`) as unknown as TypedDocumentString<RosterQuery, RosterQueryVariables>;
+export const ExportRosterDocument = new TypedDocumentString(`
+    mutation ExportRoster($input: ExportRosterInput!) {
+  exportRoster(input: $input) {
+    fileName
+    contentType
+    base64
+    rowCount
+  }
+}
+    `) as unknown as TypedDocumentString<ExportRosterMutation, ExportRosterMutationVariables>;
+export const MemberPageDocument = new TypedDocumentString(`
+    query MemberPage($id: ID!) {
+  organization {
+    member(id: $id) {
+      ...MemberProfile
+    }
+  }
+}
+    fragment MemberProfile on Member {
+  id
+  displayName
+  role
+  phone
+  email
+  gender
+  category
+  workUnit
+  skills
+  joinedOn
+  active
+  hasAccount
+  viewerCanEdit
+  viewerCanSeePersonal
+  teams {
+    id
+    colour
+    name {
+      zh
+      en
+    }
+  }
+}`) as unknown as TypedDocumentString<MemberPageQuery, MemberPageQueryVariables>;
+export const MemberEditDocument = new TypedDocumentString(`
+    query MemberEdit($id: ID!) {
+  organization {
+    member(id: $id) {
+      ...MemberProfile
+    }
+    teams {
+      id
+      colour
+      name {
+        zh
+        en
+      }
+    }
+    skillSuggestions
+  }
+}
+    fragment MemberProfile on Member {
+  id
+  displayName
+  role
+  phone
+  email
+  gender
+  category
+  workUnit
+  skills
+  joinedOn
+  active
+  hasAccount
+  viewerCanEdit
+  viewerCanSeePersonal
+  teams {
+    id
+    colour
+    name {
+      zh
+      en
+    }
+  }
+}`) as unknown as TypedDocumentString<MemberEditQuery, MemberEditQueryVariables>;
+export const MemberNewDocument = new TypedDocumentString(`
+    query MemberNew {
+  organization {
+    teams {
+      id
+      colour
+      name {
+        zh
+        en
+      }
+    }
+    skillSuggestions
+  }
+}
+    `) as unknown as TypedDocumentString<MemberNewQuery, MemberNewQueryVariables>;
+export const CreateMemberDocument = new TypedDocumentString(`
+    mutation CreateMember($input: CreateMemberInput!) {
+  createMember(input: $input) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<CreateMemberMutation, CreateMemberMutationVariables>;
+export const UpdateMemberDocument = new TypedDocumentString(`
+    mutation UpdateMember($input: UpdateMemberInput!) {
+  updateMember(input: $input) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<UpdateMemberMutation, UpdateMemberMutationVariables>;
+export const SetMemberRoleDocument = new TypedDocumentString(`
+    mutation SetMemberRole($input: SetMemberRoleInput!) {
+  setMemberRole(input: $input) {
+    id
+    role
+  }
+}
+    `) as unknown as TypedDocumentString<SetMemberRoleMutation, SetMemberRoleMutationVariables>;
+export const SetMemberActiveDocument = new TypedDocumentString(`
+    mutation SetMemberActive($input: SetMemberActiveInput!) {
+  setMemberActive(input: $input) {
+    id
+    active
+  }
+}
+    `) as unknown as TypedDocumentString<SetMemberActiveMutation, SetMemberActiveMutationVariables>;
+export const InvitationsDocument = new TypedDocumentString(`
+    query Invitations {
+  organization {
+    invitations {
+      id
+      phone
+      email
+      displayName
+      status
+      createdAt
+      expiresAt
+      member {
+        id
+        displayName
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<InvitationsQuery, InvitationsQueryVariables>;
+export const InviteMemberDocument = new TypedDocumentString(`
+    mutation InviteMember($input: InviteMemberInput!) {
+  inviteMember(input: $input) {
+    link
+    invitation {
+      id
+      displayName
+      phone
+      email
+      expiresAt
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<InviteMemberMutation, InviteMemberMutationVariables>;
+export const RevokeInvitationDocument = new TypedDocumentString(`
+    mutation RevokeInvitation($id: ID!) {
+  revokeInvitation(id: $id) {
+    id
+    status
+  }
+}
+    `) as unknown as TypedDocumentString<RevokeInvitationMutation, RevokeInvitationMutationVariables>;
+export const InvitationPreviewDocument = new TypedDocumentString(`
+    query InvitationPreview($token: String!) {
+  invitation(token: $token) {
+    organizationName
+    organizationSlug
+    displayName
+    status
+    expiresAt
+  }
+}
+    `) as unknown as TypedDocumentString<InvitationPreviewQuery, InvitationPreviewQueryVariables>;
+export const AcceptInvitationDocument = new TypedDocumentString(`
+    mutation AcceptInvitation($token: String!) {
+  acceptInvitation(token: $token) {
+    organization {
+      slug
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<AcceptInvitationMutation, AcceptInvitationMutationVariables>;
+export const JoinRequestsDocument = new TypedDocumentString(`
+    query JoinRequests($status: JoinRequestStatus!) {
+  organization {
+    joinRequests(status: $status) {
+      id
+      status
+      message
+      createdAt
+      decidedAt
+      displayName
+      phone
+      email
+      member {
+        id
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<JoinRequestsQuery, JoinRequestsQueryVariables>;
+export const DecideJoinRequestDocument = new TypedDocumentString(`
+    mutation DecideJoinRequest($input: DecideJoinRequestInput!) {
+  decideJoinRequest(input: $input) {
+    id
+    status
+  }
+}
+    `) as unknown as TypedDocumentString<DecideJoinRequestMutation, DecideJoinRequestMutationVariables>;
+export const ViewerJoinRequestDocument = new TypedDocumentString(`
+    query ViewerJoinRequest {
+  organization {
+    viewerJoinRequest {
+      id
+      status
+      createdAt
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ViewerJoinRequestQuery, ViewerJoinRequestQueryVariables>;
+export const RequestToJoinDocument = new TypedDocumentString(`
+    mutation RequestToJoin($input: RequestToJoinInput!) {
+  requestToJoin(input: $input) {
+    id
+    status
+  }
+}
+    `) as unknown as TypedDocumentString<RequestToJoinMutation, RequestToJoinMutationVariables>;
+export const RosterImportsDocument = new TypedDocumentString(`
+    query RosterImports {
+  organization {
+    rosterImports {
+      ...RosterImportSummary
+    }
+  }
+}
+    fragment RosterImportSummary on RosterImport {
+  id
+  fileName
+  format
+  columns
+  status
+  createdAt
+  appliedAt
+  totalRows
+  createCount
+  updateCount
+  unchangedCount
+  rejectCount
+  progressDone
+  failureCode
+}`) as unknown as TypedDocumentString<RosterImportsQuery, RosterImportsQueryVariables>;
+export const RosterImportPageDocument = new TypedDocumentString(`
+    query RosterImportPage($id: ID!, $outcomes: [RosterImportOutcome!], $after: Int) {
+  organization {
+    rosterImport(id: $id) {
+      ...RosterImportSummary
+      rows(outcomes: $outcomes, first: 50, after: $after) {
+        nodes {
+          rowNumber
+          outcome
+          problems
+          duplicateOf
+          changes
+          cells {
+            name
+            phone
+            gender
+            category
+            workUnit
+            teams
+            skills
+            email
+          }
+        }
+        hasNextPage
+        endRow
+      }
+    }
+  }
+}
+    fragment RosterImportSummary on RosterImport {
+  id
+  fileName
+  format
+  columns
+  status
+  createdAt
+  appliedAt
+  totalRows
+  createCount
+  updateCount
+  unchangedCount
+  rejectCount
+  progressDone
+  failureCode
+}`) as unknown as TypedDocumentString<RosterImportPageQuery, RosterImportPageQueryVariables>;
+export const RosterImportProgressDocument = new TypedDocumentString(`
+    query RosterImportProgress($id: ID!) {
+  organization {
+    rosterImport(id: $id) {
+      id
+      status
+      progressDone
+      createCount
+      updateCount
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RosterImportProgressQuery, RosterImportProgressQueryVariables>;
+export const ApplyRosterImportDocument = new TypedDocumentString(`
+    mutation ApplyRosterImport($id: ID!) {
+  applyRosterImport(id: $id) {
+    id
+    status
+    failureCode
+  }
+}
+    `) as unknown as TypedDocumentString<ApplyRosterImportMutation, ApplyRosterImportMutationVariables>;
 export const OrganizationLayoutDocument = new TypedDocumentString(`
     query OrganizationLayout {
   organization {
     id
     slug
     name
+    timeZone
     defaultLocale
+    timeZone
     viewerIsAdmin
     viewerMember {
       id

@@ -1,16 +1,28 @@
 /** Every domain's texts. A new domain adds its file here. */
+import { activities } from './activities';
 import { common } from './common';
+import { members } from './members';
 import { organizations } from './organizations';
 import { people } from './people';
 import { sponsorship } from './sponsorship';
 import { teams } from './teams';
 
-export const zh = { ...common.zh, ...organizations.zh, ...people.zh, ...teams.zh, ...sponsorship.zh };
+export const zh = {
+  ...common.zh,
+  ...organizations.zh,
+  ...people.zh,
+  ...teams.zh,
+  ...members.zh,
+  ...activities.zh,
+  ...sponsorship.zh,
+};
 export const en: Record<MessageKey, string> = {
   ...common.en,
   ...organizations.en,
   ...people.en,
   ...teams.en,
+  ...members.en,
+  ...activities.en,
   ...sponsorship.en,
 };
 

@@ -1,4 +1,4 @@
--- Sponsorship: what drizzle cannot say about the tables of 0004.
+-- Sponsorship: what drizzle cannot say about the tables of 0008.
 
 -- Row-level security applies to the tables' owner too (db/test/tenancy.test.ts checks the catalog).
 ALTER TABLE "children" FORCE ROW LEVEL SECURITY;

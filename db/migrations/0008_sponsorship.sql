@@ -1,6 +1,5 @@
 CREATE TYPE "public"."child_circumstance" AS ENUM('LEFT_BEHIND', 'POVERTY', 'DISABILITY', 'ORPHANED', 'OTHER');--> statement-breakpoint
 CREATE TYPE "public"."child_status" AS ENUM('WAITING', 'PROPOSED', 'SPONSORED', 'ENDED');--> statement-breakpoint
-CREATE TYPE "public"."gender" AS ENUM('FEMALE', 'MALE');--> statement-breakpoint
 CREATE TYPE "public"."sponsor_kind" AS ENUM('INDIVIDUAL', 'PARTY_ORGANIZATION', 'COMPANY', 'OTHER_ORGANIZATION');--> statement-breakpoint
 CREATE TYPE "public"."sponsorship_end_reason" AS ENUM('CHILD_GREW_UP', 'CHILD_MOVED', 'FAMILY_WITHDREW', 'SPONSOR_WITHDREW', 'RECORD_DELETED', 'OTHER');--> statement-breakpoint
 CREATE TYPE "public"."sponsorship_status" AS ENUM('PROPOSED', 'ACTIVE', 'ENDED', 'LAPSED');--> statement-breakpoint

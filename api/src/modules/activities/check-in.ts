@@ -1,0 +1,158 @@
+/**
+ * Check-in and check-out (打卡) at the site, on the member's phone: the
+ * browser's position is accepted within the organization's radius of the
+ * site, and the lead's code where GPS is poor; both only within the window
+ * (from before the start to the end). Times, positions and distances are
+ * kept on the sign-up: service hours are computed from them.
+ */
+import type { Activity, SignUp } from '@qicai/db';
+import { requireMember, requireOrganization } from '../../shared/access.ts';
+import type { RequestContext } from '../../shared/context.ts';
+import { AppError, forbidden, notFound, ValidationError } from '../../shared/errors.ts';
+import { activityAccess, canManageTeam, canSeeActivity } from './access.ts';
+import { currentCheckInCode, verifyCheckInCode } from './check-in-codes.ts';
+import { publishAttendance } from './events.ts';
+import { distanceMetres, isPosition, type Position } from './geo.ts';
+import * as repository from './repository.ts';
+import { checkInRules, checkInWindow } from './service.ts';
+
+/** Check-out stays open this long after the end, for those who leave last. */
+export const CHECK_OUT_GRACE_MINUTES = 60;
+
+export interface CheckInInput {
+  activityId: string;
+  position?: (Position & { accuracyMetres?: number | null | undefined }) | null | undefined;
+  code?: string | null | undefined;
+}
+
+type Direction = 'in' | 'out';
+
+function checkInput(input: CheckInInput): void {
+  const code = input.code?.trim();
+  if (!input.position && !code) throw new ValidationError({ position: 'REQUIRED' });
+  if (input.position && !isPosition(input.position)) throw new ValidationError({ position: 'OUT_OF_RANGE' });
+  const accuracy = input.position?.accuracyMetres;
+  if (accuracy !== undefined && accuracy !== null && !(Number.isFinite(accuracy) && accuracy >= 0))
+    throw new ValidationError({ position: 'OUT_OF_RANGE' });
+}
+
+async function record(ctx: RequestContext, input: CheckInInput, direction: Direction): Promise<SignUp> {
+  const viewer = await requireMember(ctx);
+  const organization = requireOrganization(ctx);
+  checkInput(input);
+  const rules = checkInRules(organization);
+  const now = new Date();
+
+  const updated = await ctx.tenant(async (tx) => {
+    const access = await activityAccess(ctx, tx);
+    const activity = await repository.findActivityById(tx, viewer.orgId, input.activityId);
+    if (!activity || !canSeeActivity(access, activity)) throw notFound('Activity');
+    if (activity.status !== 'PUBLISHED') {
+      throw new AppError('INVALID_STATE', 'Check-in is for published activities.', { status: activity.status });
+    }
+    const found = await repository.findSignUp(tx, viewer.orgId, activity.id, viewer.id);
+    const signUp = found && (await repository.lockSignUp(tx, viewer.orgId, found.id));
+    if (!signUp || signUp.status === 'CANCELLED') throw new AppError('NOT_SIGNED_UP', 'Sign up first.');
+    if (signUp.status !== 'CONFIRMED') {
+      throw new AppError('NOT_CONFIRMED', 'You are on the waitlist, without a place yet.', { status: signUp.status });
+    }
+    if (direction === 'in' && signUp.checkedInAt) {
+      throw new AppError('ALREADY_CHECKED_IN', 'You have checked in already.', {
+        checkedInAt: signUp.checkedInAt.toISOString(),
+      });
+    }
+    if (direction === 'out' && !signUp.checkedInAt) throw new AppError('NOT_CHECKED_IN', 'Check in first.');
+    if (direction === 'out' && signUp.checkedOutAt) {
+      throw new AppError('ALREADY_CHECKED_OUT', 'You have checked out already.', {
+        checkedOutAt: signUp.checkedOutAt.toISOString(),
+      });
+    }
+
+    const window = checkInWindow(organization, activity);
+    const closesAt =
+      direction === 'in' ? window.closesAt : new Date(activity.endsAt.getTime() + CHECK_OUT_GRACE_MINUTES * 60_000);
+    if (now < window.opensAt || now > closesAt) {
+      throw new AppError('OUTSIDE_WINDOW', 'Check-in is not open now.', {
+        opensAt: window.opensAt.toISOString(),
+        closesAt: closesAt.toISOString(),
+      });
+    }
+
+    const position = input.position ?? null;
+    const distance = position ? distanceMetres(position, activity) : null;
+    const code = input.code?.trim();
+    let method: 'GPS' | 'QR';
+    if (code) {
+      const check = verifyCheckInCode(ctx.config.appSecret, viewer.orgId, activity.id, code, now);
+      if (!check.ok && check.reason === 'EXPIRED') {
+        throw new AppError('CHECK_IN_CODE_EXPIRED', 'This code has expired: scan the current one.');
+      }
+      if (!check.ok) throw new AppError('INVALID_CHECK_IN_CODE', 'This is not the code of this activity.');
+      const firstUse = await repository.recordCodeUse(tx, {
+        orgId: viewer.orgId,
+        activityId: activity.id,
+        memberId: viewer.id,
+        nonce: `${activity.id}:${check.step}`,
+      });
+      if (!firstUse) throw new AppError('CHECK_IN_CODE_USED', 'You have used this code already: scan the current one.');
+      method = 'QR';
+    } else {
+      if (distance === null || distance > rules.radiusMetres) {
+        throw new AppError('OUTSIDE_RADIUS', 'You are too far from the site.', {
+          distanceMetres: distance === null ? null : Math.round(distance),
+          radiusMetres: rules.radiusMetres,
+        });
+      }
+      method = 'GPS';
+    }
+
+    const at = {
+      latitude: position?.latitude ?? null,
+      longitude: position?.longitude ?? null,
+      accuracy: position?.accuracyMetres ?? null,
+      distance,
+    };
+    return direction === 'in'
+      ? repository.updateSignUp(tx, viewer.orgId, signUp.id, {
+          checkedInAt: now,
+          checkInMethod: method,
+          checkInLatitude: at.latitude,
+          checkInLongitude: at.longitude,
+          checkInAccuracyMetres: at.accuracy,
+          checkInDistanceMetres: at.distance,
+          attendance: 'ATTENDED',
+        })
+      : repository.updateSignUp(tx, viewer.orgId, signUp.id, {
+          checkedOutAt: now,
+          checkOutMethod: method,
+          checkOutLatitude: at.latitude,
+          checkOutLongitude: at.longitude,
+          checkOutAccuracyMetres: at.accuracy,
+          checkOutDistanceMetres: at.distance,
+        });
+  });
+  publishAttendance(ctx, updated);
+  return updated;
+}
+
+export function checkIn(ctx: RequestContext, input: CheckInInput): Promise<SignUp> {
+  return record(ctx, input, 'in');
+}
+
+export function checkOut(ctx: RequestContext, input: CheckInInput): Promise<SignUp> {
+  return record(ctx, input, 'out');
+}
+
+/** The code a lead shows for the QR fallback, with the check-in page it opens. */
+export async function checkInCode(ctx: RequestContext, activity: Activity) {
+  await requireMember(ctx);
+  const organization = requireOrganization(ctx);
+  const access = await activityAccess(ctx);
+  if (!canManageTeam(access, activity.teamId)) throw forbidden('Only a lead of this team or an admin shows the code.');
+  const current = currentCheckInCode(ctx.config.appSecret, organization.id, activity.id, new Date());
+  const url = new URL(
+    `/o/${organization.slug}/activities/${activity.id}/check-in?code=${current.code}`,
+    ctx.config.publicUrl,
+  );
+  return { ...current, url: url.toString() };
+}

@@ -1,0 +1,131 @@
+import type { Activity, ActivitySeries, Member, SignUp, Team } from '@qicai/db';
+import { requireOrganization } from '../../shared/access.ts';
+import { forbidden } from '../../shared/errors.ts';
+import { groupInOrder, type Loader } from '../../shared/loaders.ts';
+import { findMembersByIds } from '../people/repository.ts';
+import { activityAccess, canManageTeam, canSeeActivity } from './access.ts';
+import * as repository from './repository.ts';
+
+const team: Loader<Activity, Team> = async (queries, ctx) => {
+  const orgId = requireOrganization(ctx).id;
+  const ids = [...new Set(queries.map(({ obj }) => obj.teamId))];
+  const rows = await ctx.tenant((tx) => repository.findTeamsByIds(tx, orgId, ids));
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return queries.map(({ obj }) => {
+    const found = byId.get(obj.teamId);
+    if (!found) throw new Error('activity without team');
+    return found;
+  });
+};
+
+const series: Loader<Activity, ActivitySeries | null> = async (queries, ctx) => {
+  const orgId = requireOrganization(ctx).id;
+  const ids = [...new Set(queries.flatMap(({ obj }) => (obj.seriesId ? [obj.seriesId] : [])))];
+  const rows = ids.length > 0 ? await ctx.tenant((tx) => repository.findSeriesByIds(tx, orgId, ids)) : [];
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return queries.map(({ obj }) => (obj.seriesId ? (byId.get(obj.seriesId) ?? null) : null));
+};
+
+const counts = async (activities: Activity[], ctx: Parameters<Loader<Activity, number>>[1]) => {
+  const orgId = requireOrganization(ctx).id;
+  const ids = activities.map((activity) => activity.id);
+  return ctx.tenant((tx) => repository.countSignUpsOfActivities(tx, orgId, ids));
+};
+
+const confirmedCount: Loader<Activity, number> = async (queries, ctx) => {
+  const byActivity = await counts(
+    queries.map(({ obj }) => obj),
+    ctx,
+  );
+  return queries.map(({ obj }) => byActivity.get(obj.id)?.confirmed ?? 0);
+};
+
+const waitlistCount: Loader<Activity, number> = async (queries, ctx) => {
+  const byActivity = await counts(
+    queries.map(({ obj }) => obj),
+    ctx,
+  );
+  return queries.map(({ obj }) => byActivity.get(obj.id)?.waitlisted ?? 0);
+};
+
+const viewerSignUp: Loader<Activity, SignUp | null> = async (queries, ctx) => {
+  const member = ctx.organization && (await ctx.viewerMember());
+  if (!member?.active || member.orgId !== ctx.organization?.id) return queries.map(() => null);
+  const ids = queries.map(({ obj }) => obj.id);
+  const rows = await ctx.tenant((tx) => repository.findSignUpsOfMember(tx, member.orgId, member.id, ids));
+  const byActivity = new Map(rows.map((row) => [row.activityId, row]));
+  return queries.map(({ obj }) => byActivity.get(obj.id) ?? null);
+};
+
+const viewerCanManage: Loader<Activity, boolean> = async (queries, ctx) => {
+  const access = await activityAccess(ctx);
+  return queries.map(({ obj }) => canManageTeam(access, obj.teamId));
+};
+
+/** Everyone signed up, for the team's leads and admins. */
+const signUps: Loader<Activity, SignUp[]> = async (queries, ctx) => {
+  const access = await activityAccess(ctx);
+  for (const { obj } of queries) {
+    if (!canManageTeam(access, obj.teamId)) throw forbidden('Only a lead of this team or an admin sees its sign-ups.');
+  }
+  const ids = queries.map(({ obj }) => obj.id);
+  const rows = await ctx.tenant((tx) => repository.findSignUpsOfActivities(tx, access.orgId, ids));
+  return groupInOrder(ids, rows, (row) => row.activityId);
+};
+
+const signUpActivity: Loader<SignUp, Activity> = async (queries, ctx) => {
+  const access = await activityAccess(ctx);
+  const ids = [...new Set(queries.map(({ obj }) => obj.activityId))];
+  const rows = await ctx.tenant((tx) => repository.findActivitiesByIds(tx, access.orgId, ids));
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return queries.map(({ obj }) => {
+    const found = byId.get(obj.activityId);
+    // A sign-up is shown to its member or to the activity's managers, who may see the activity.
+    if (!found || (!canSeeActivity(access, found) && access.member?.id !== obj.memberId)) throw forbidden();
+    return found;
+  });
+};
+
+const signUpMember: Loader<SignUp, Member> = async (queries, ctx) => {
+  const orgId = requireOrganization(ctx).id;
+  const ids = [...new Set(queries.map(({ obj }) => obj.memberId))];
+  const rows = await ctx.tenant((tx) => findMembersByIds(tx, orgId, ids));
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return queries.map(({ obj }) => {
+    const found = byId.get(obj.memberId);
+    if (!found) throw new Error('sign-up without member');
+    return found;
+  });
+};
+
+const waitlistPosition: Loader<SignUp, number | null> = async (queries, ctx) => {
+  const orgId = requireOrganization(ctx).id;
+  const waiting = queries.filter(({ obj }) => obj.status === 'WAITLISTED').map(({ obj }) => obj.id);
+  const positions =
+    waiting.length > 0
+      ? await ctx.tenant((tx) => repository.findWaitlistPositions(tx, orgId, waiting))
+      : new Map<string, number>();
+  return queries.map(({ obj }) => positions.get(obj.id) ?? null);
+};
+
+const occurrences: Loader<ActivitySeries, Activity[]> = async (queries, ctx) => {
+  const access = await activityAccess(ctx);
+  const ids = queries.map(({ obj }) => obj.id);
+  const rows = await ctx.tenant((tx) => repository.findOccurrencesOfSeries(tx, access.orgId, ids));
+  return groupInOrder(
+    ids,
+    rows.filter((row) => canSeeActivity(access, row)),
+    (row) => row.seriesId,
+  );
+};
+
+export const loaders = {
+  Activity: { team, series, confirmedCount, waitlistCount, viewerSignUp, viewerCanManage, signUps },
+  // Read fresh for every event a subscription sends.
+  SignUp: {
+    activity: signUpActivity,
+    member: signUpMember,
+    waitlistPosition: { loader: waitlistPosition, opts: { cache: false } },
+  },
+  ActivitySeries: { occurrences },
+};

@@ -1,0 +1,521 @@
+import {
+  accounts,
+  invitations,
+  joinRequests,
+  members,
+  organizations,
+  teamMemberships,
+  teams,
+  type Account,
+  type Db,
+  type Invitation,
+  type JoinRequest,
+  type JoinRequestStatus,
+  type Member,
+  type MemberCategory,
+  type MemberRole,
+  type Team,
+} from '@qicai/db';
+import { and, asc, count, desc, eq, getTableColumns, gt, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+
+export async function findMember(db: Db, orgId: string, id: string): Promise<Member | undefined> {
+  const [member] = await db
+    .select()
+    .from(members)
+    .where(and(eq(members.orgId, orgId), eq(members.id, id)));
+  return member;
+}
+
+export async function findMemberByPhone(db: Db, orgId: string, phone: string): Promise<Member | undefined> {
+  const [member] = await db
+    .select()
+    .from(members)
+    .where(and(eq(members.orgId, orgId), eq(members.phone, phone)));
+  return member;
+}
+
+export type MemberValues = Omit<typeof members.$inferInsert, 'id' | 'createdAt' | 'updatedAt'>;
+export type MemberChanges = Partial<
+  Pick<
+    Member,
+    'displayName' | 'phone' | 'email' | 'gender' | 'category' | 'workUnit' | 'skills' | 'joinedOn' | 'role' | 'active'
+  > & { accountId: string }
+>;
+
+export async function insertMember(db: Db, values: MemberValues): Promise<Member> {
+  const [member] = await db.insert(members).values(values).returning();
+  if (!member) throw new Error('insert returned no member');
+  return member;
+}
+
+export async function updateMember(db: Db, orgId: string, id: string, changes: MemberChanges): Promise<Member> {
+  const [member] = await db
+    .update(members)
+    .set({ ...changes, updatedAt: sql`now()` })
+    .where(and(eq(members.orgId, orgId), eq(members.id, id)))
+    .returning();
+  if (!member) throw new Error('update found no member');
+  return member;
+}
+
+/**
+ * Serialises the changes that could leave an organization without an admin
+ * (demoting, deactivating): each takes this lock on the organization's row
+ * first, then counts. NO KEY UPDATE, so inserts that reference the
+ * organization (their foreign key check takes KEY SHARE) are not held up.
+ */
+export async function lockOrganizationAdmins(db: Db, orgId: string): Promise<void> {
+  await db.execute(sql`select 1 from ${organizations} where ${organizations.id} = ${orgId} for no key update`);
+}
+
+export async function countActiveAdmins(db: Db, orgId: string, exceptMemberId: string): Promise<number> {
+  const [row] = await db
+    .select({ admins: count() })
+    .from(members)
+    .where(
+      and(
+        eq(members.orgId, orgId),
+        eq(members.role, 'ADMIN'),
+        eq(members.active, true),
+        sql`${members.id} <> ${exceptMemberId}::uuid`,
+      ),
+    );
+  return row?.admins ?? 0;
+}
+
+/** The ids of the teams a member is in, and of those they lead. */
+export async function findTeamIdsOfMember(
+  db: Db,
+  orgId: string,
+  memberId: string,
+): Promise<{ teamId: string; isLead: boolean }[]> {
+  return db
+    .select({ teamId: teamMemberships.teamId, isLead: teamMemberships.isLead })
+    .from(teamMemberships)
+    .where(and(eq(teamMemberships.orgId, orgId), eq(teamMemberships.memberId, memberId)));
+}
+
+/**
+ * Puts members in exactly these teams, except that a team they lead is kept
+ * (leadership changes on the team's page, not through a profile or an import).
+ */
+export async function setTeamsOfMembers(
+  db: Db,
+  orgId: string,
+  wanted: { memberId: string; teamIds: string[] }[],
+): Promise<void> {
+  if (wanted.length === 0) return;
+  const memberIds = wanted.map((entry) => entry.memberId);
+  const pairs = wanted.flatMap((entry) => entry.teamIds.map((teamId) => ({ orgId, teamId, memberId: entry.memberId })));
+  const keep = pairs.map((pair) => sql`(${pair.teamId}::uuid, ${pair.memberId}::uuid)`);
+  await db
+    .delete(teamMemberships)
+    .where(
+      and(
+        eq(teamMemberships.orgId, orgId),
+        inArray(teamMemberships.memberId, memberIds),
+        eq(teamMemberships.isLead, false),
+        keep.length > 0
+          ? sql`(${teamMemberships.teamId}, ${teamMemberships.memberId}) not in (${sql.join(keep, sql`, `)})`
+          : undefined,
+      ),
+    );
+  if (pairs.length > 0) await db.insert(teamMemberships).values(pairs).onConflictDoNothing();
+}
+
+/** Who may see a member's personal fields besides admins: leads of a team the member is in. */
+export async function membersInTeamsLedBy(
+  db: Db,
+  orgId: string,
+  leadMemberId: string,
+  memberIds: string[],
+): Promise<Set<string>> {
+  if (memberIds.length === 0) return new Set();
+  const led = db
+    .select({ teamId: teamMemberships.teamId })
+    .from(teamMemberships)
+    .where(
+      and(
+        eq(teamMemberships.orgId, orgId),
+        eq(teamMemberships.memberId, leadMemberId),
+        eq(teamMemberships.isLead, true),
+      ),
+    );
+  const rows = await db
+    .selectDistinct({ memberId: teamMemberships.memberId })
+    .from(teamMemberships)
+    .where(
+      and(
+        eq(teamMemberships.orgId, orgId),
+        inArray(teamMemberships.memberId, memberIds),
+        inArray(teamMemberships.teamId, led),
+      ),
+    );
+  return new Set(rows.map((row) => row.memberId));
+}
+
+export type RosterSort = 'NAME' | 'NAME_DESC' | 'JOINED_NEWEST' | 'JOINED_OLDEST';
+export type RosterStatus = 'ACTIVE' | 'INACTIVE' | 'ALL';
+
+export interface RosterQuery {
+  status: RosterStatus;
+  teamId?: string | undefined;
+  category?: MemberCategory | undefined;
+  role?: MemberRole | undefined;
+  /** An exact skill tag. */
+  skill?: string | undefined;
+  /** Text matched anywhere in the name, or (when `searchAll`) also the phone, work unit and skills. */
+  search?: string | undefined;
+  searchAll: boolean;
+  sort: RosterSort;
+}
+
+/** Escapes LIKE's wildcards so a search matches what was typed. */
+function likeFragment(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
+}
+
+/**
+ * What a search looks for: a number typed with spaces or dashes as its digits,
+ * anything else lower-cased (the search text is lower-cased).
+ */
+function searchTerm(search: string): string {
+  return /^[\d\s-]+$/.test(search) ? search.replace(/[\s-]/g, '') : search.toLowerCase();
+}
+
+function rosterConditions(orgId: string, query: RosterQuery): SQL | undefined {
+  const pattern = query.search ? likeFragment(searchTerm(query.search)) : undefined;
+  return and(
+    eq(members.orgId, orgId),
+    query.status === 'ALL' ? undefined : eq(members.active, query.status === 'ACTIVE'),
+    query.category ? eq(members.category, query.category) : undefined,
+    query.role ? eq(members.role, query.role) : undefined,
+    query.skill ? sql`${members.skills} @> array[${query.skill}]::text[]` : undefined,
+    query.teamId
+      ? sql`exists (select 1 from ${teamMemberships} where ${teamMemberships.orgId} = ${members.orgId} and ${teamMemberships.memberId} = ${members.id} and ${teamMemberships.teamId} = ${query.teamId}::uuid)`
+      : undefined,
+    pattern
+      ? query.searchAll
+        ? // members.search_text: name, phone, work unit and skills, lower-cased (migration 0005).
+          sql`"members"."search_text" like ${pattern}`
+        : sql`lower(${members.displayName}) like ${pattern}`
+      : undefined,
+  );
+}
+
+/** The sort key of a member in a roster order, as its cursor holds it. */
+export function sortKeyOf(member: Member, sort: RosterSort): string {
+  return sort === 'NAME' || sort === 'NAME_DESC' ? member.displayName : member.joinedOn;
+}
+
+function orderOf(sort: RosterSort) {
+  switch (sort) {
+    case 'NAME':
+      return { key: members.displayName, descending: false };
+    case 'NAME_DESC':
+      return { key: members.displayName, descending: true };
+    case 'JOINED_NEWEST':
+      return { key: members.joinedOn, descending: true };
+    case 'JOINED_OLDEST':
+      return { key: members.joinedOn, descending: false };
+  }
+}
+
+/** A page of the roster in keyset order: `limit` members after (key, id). */
+export async function pageRoster(
+  db: Db,
+  orgId: string,
+  query: RosterQuery,
+  options: { limit: number; after: { key: string; id: string } | undefined },
+): Promise<Member[]> {
+  const { key, descending } = orderOf(query.sort);
+  const { after } = options;
+  const keyText = query.sort === 'NAME' || query.sort === 'NAME_DESC' ? sql`${after?.key}` : sql`${after?.key}::date`;
+  const afterCondition = after
+    ? descending
+      ? sql`(${key}, ${members.id}) < (${keyText}, ${after.id}::uuid)`
+      : sql`(${key}, ${members.id}) > (${keyText}, ${after.id}::uuid)`
+    : undefined;
+  const direction = descending ? desc : asc;
+  return db
+    .select()
+    .from(members)
+    .where(and(rosterConditions(orgId, query), afterCondition))
+    .orderBy(direction(key), direction(members.id))
+    .limit(options.limit);
+}
+
+export async function countRoster(db: Db, orgId: string, query: RosterQuery): Promise<number> {
+  const [row] = await db.select({ members: count() }).from(members).where(rosterConditions(orgId, query));
+  return row?.members ?? 0;
+}
+
+export interface RosterEntry extends Member {
+  /** Every team the member is in, in colour order. */
+  teamIds: string[];
+}
+
+/** The whole roster for a query (an export), each member with their teams, in one statement. */
+export async function listRosterWithTeams(db: Db, orgId: string, query: RosterQuery): Promise<RosterEntry[]> {
+  const { key, descending } = orderOf(query.sort);
+  const direction = descending ? desc : asc;
+  // Spelled out: in a select list drizzle writes columns without their table, which a subquery would misread.
+  const teamIds = sql<string[]>`coalesce((
+      select array_agg(tm.team_id order by t.colour)
+      from team_memberships tm join teams t on t.org_id = tm.org_id and t.id = tm.team_id
+      where tm.org_id = "members"."org_id" and tm.member_id = "members"."id"
+    ), '{}')`;
+  return db
+    .select({ ...getTableColumns(members), teamIds })
+    .from(members)
+    .where(rosterConditions(orgId, query))
+    .orderBy(direction(key), direction(members.id));
+}
+
+export interface ImportMatch {
+  id: string;
+  phone: string;
+  displayName: string;
+  email: string | null;
+  gender: Member['gender'];
+  category: MemberCategory;
+  workUnit: string | null;
+  skills: string[];
+  teamIds: string[];
+  ledTeamIds: string[];
+}
+
+/** The members who have these phone numbers, with their teams: what an import compares its rows with. */
+export async function findMembersByPhones(db: Db, orgId: string, phones: string[]): Promise<ImportMatch[]> {
+  if (phones.length === 0) return [];
+  const rows = await db
+    .select({
+      id: members.id,
+      phone: members.phone,
+      displayName: members.displayName,
+      email: members.email,
+      gender: members.gender,
+      category: members.category,
+      workUnit: members.workUnit,
+      skills: members.skills,
+      teamIds: sql<
+        string[]
+      >`coalesce(array_agg(${teamMemberships.teamId}) filter (where ${teamMemberships.teamId} is not null), '{}')`,
+      ledTeamIds: sql<
+        string[]
+      >`coalesce(array_agg(${teamMemberships.teamId}) filter (where ${teamMemberships.isLead}), '{}')`,
+    })
+    .from(members)
+    .leftJoin(teamMemberships, and(eq(teamMemberships.orgId, members.orgId), eq(teamMemberships.memberId, members.id)))
+    .where(and(eq(members.orgId, orgId), sql`${members.phone} = any(${sql.param(phones)}::text[])`))
+    .groupBy(members.orgId, members.id);
+  return rows.flatMap((row) => (row.phone ? [{ ...row, phone: row.phone }] : []));
+}
+
+/** Adds many members at once (an import); returns their ids in the order given. */
+export async function insertMembers(db: Db, values: MemberValues[]): Promise<string[]> {
+  if (values.length === 0) return [];
+  const rows = await db.insert(members).values(values).returning({ id: members.id });
+  return rows.map((row) => row.id);
+}
+
+/** Skills in use in the organization, most used first. */
+export async function findSkillsInUse(db: Db, orgId: string, limit: number): Promise<string[]> {
+  const skill = sql<string>`unnest(${members.skills})`;
+  const rows = await db
+    .select({ skill: skill.as('skill'), uses: count() })
+    .from(members)
+    .where(and(eq(members.orgId, orgId), eq(members.active, true)))
+    .groupBy(sql`1`)
+    .orderBy(desc(count()), asc(sql`1`))
+    .limit(limit);
+  return rows.map((row) => row.skill);
+}
+
+export async function findTeams(db: Db, orgId: string): Promise<Team[]> {
+  return db.select().from(teams).where(eq(teams.orgId, orgId)).orderBy(asc(teams.colour));
+}
+
+/** Which of these ids are teams of the organization. */
+export async function countTeams(db: Db, orgId: string, teamIds: string[]): Promise<number> {
+  if (teamIds.length === 0) return 0;
+  const [row] = await db
+    .select({ teams: count() })
+    .from(teams)
+    .where(and(eq(teams.orgId, orgId), inArray(teams.id, teamIds)));
+  return row?.teams ?? 0;
+}
+
+// Joining: invitations and requests to join.
+
+export async function insertInvitation(db: Db, values: typeof invitations.$inferInsert): Promise<Invitation> {
+  const [invitation] = await db.insert(invitations).values(values).returning();
+  if (!invitation) throw new Error('insert returned no invitation');
+  return invitation;
+}
+
+export async function findInvitations(db: Db, orgId: string, limit: number): Promise<Invitation[]> {
+  return db
+    .select()
+    .from(invitations)
+    .where(eq(invitations.orgId, orgId))
+    .orderBy(desc(invitations.createdAt), desc(invitations.id))
+    .limit(limit);
+}
+
+/** The invitation with this token hash; visible (through its policy) only in a transaction that named the hash. */
+export async function findInvitationByTokenHash(db: Db, tokenHash: string): Promise<Invitation | undefined> {
+  await db.execute(sql`select set_config('app.invitation_token_hash', ${tokenHash}, true)`);
+  const [invitation] = await db.select().from(invitations).where(eq(invitations.tokenHash, tokenHash));
+  return invitation;
+}
+
+/** Uses an invitation up, if it still can be: once only, before it expires, unless revoked. */
+export async function claimInvitation(
+  db: Db,
+  orgId: string,
+  id: string,
+  accountId: string,
+): Promise<Invitation | undefined> {
+  const [invitation] = await db
+    .update(invitations)
+    .set({ acceptedAt: sql`now()`, acceptedAccountId: accountId })
+    .where(
+      and(
+        eq(invitations.orgId, orgId),
+        eq(invitations.id, id),
+        isNull(invitations.acceptedAt),
+        isNull(invitations.revokedAt),
+        gt(invitations.expiresAt, sql`now()`),
+      ),
+    )
+    .returning();
+  return invitation;
+}
+
+export async function revokeInvitation(db: Db, orgId: string, id: string): Promise<Invitation | undefined> {
+  const [invitation] = await db
+    .update(invitations)
+    .set({ revokedAt: sql`now()` })
+    .where(
+      and(
+        eq(invitations.orgId, orgId),
+        eq(invitations.id, id),
+        isNull(invitations.acceptedAt),
+        isNull(invitations.revokedAt),
+      ),
+    )
+    .returning();
+  return invitation;
+}
+
+export async function findInvitation(db: Db, orgId: string, id: string): Promise<Invitation | undefined> {
+  const [invitation] = await db
+    .select()
+    .from(invitations)
+    .where(and(eq(invitations.orgId, orgId), eq(invitations.id, id)));
+  return invitation;
+}
+
+export async function findAccount(db: Db, id: string): Promise<Account | undefined> {
+  const [account] = await db.select().from(accounts).where(eq(accounts.id, id));
+  return account;
+}
+
+export async function findAccountsByIds(db: Db, ids: string[]): Promise<Account[]> {
+  if (ids.length === 0) return [];
+  return db.select().from(accounts).where(inArray(accounts.id, ids));
+}
+
+export async function findMemberOfAccount(db: Db, orgId: string, accountId: string): Promise<Member | undefined> {
+  const [member] = await db
+    .select()
+    .from(members)
+    .where(and(eq(members.orgId, orgId), eq(members.accountId, accountId)));
+  return member;
+}
+
+export async function insertJoinRequest(
+  db: Db,
+  values: { orgId: string; accountId: string; message: string },
+): Promise<JoinRequest | undefined> {
+  const [request] = await db
+    .insert(joinRequests)
+    .values(values)
+    .onConflictDoNothing({
+      target: [joinRequests.orgId, joinRequests.accountId],
+      where: sql`status = 'PENDING'`,
+    })
+    .returning();
+  return request;
+}
+
+export async function findJoinRequests(
+  db: Db,
+  orgId: string,
+  status: JoinRequestStatus,
+  limit: number,
+): Promise<JoinRequest[]> {
+  return db
+    .select()
+    .from(joinRequests)
+    .where(and(eq(joinRequests.orgId, orgId), eq(joinRequests.status, status)))
+    .orderBy(status === 'PENDING' ? asc(joinRequests.createdAt) : desc(joinRequests.decidedAt), asc(joinRequests.id))
+    .limit(limit);
+}
+
+export async function countPendingJoinRequests(db: Db, orgId: string): Promise<number> {
+  const [row] = await db
+    .select({ requests: count() })
+    .from(joinRequests)
+    .where(and(eq(joinRequests.orgId, orgId), eq(joinRequests.status, 'PENDING')));
+  return row?.requests ?? 0;
+}
+
+/** The viewer's latest request to join this organization. */
+export async function findLatestJoinRequestOf(
+  db: Db,
+  orgId: string,
+  accountId: string,
+): Promise<JoinRequest | undefined> {
+  const [request] = await db
+    .select()
+    .from(joinRequests)
+    .where(and(eq(joinRequests.orgId, orgId), eq(joinRequests.accountId, accountId)))
+    .orderBy(desc(joinRequests.createdAt))
+    .limit(1);
+  return request;
+}
+
+/** Decides a pending request, once: a second decision (or a concurrent one) finds nothing to update. */
+export async function decideJoinRequest(
+  db: Db,
+  orgId: string,
+  id: string,
+  decision: { status: 'APPROVED' | 'DECLINED'; decidedByMemberId: string },
+): Promise<JoinRequest | undefined> {
+  const [request] = await db
+    .update(joinRequests)
+    .set({ ...decision, decidedAt: sql`now()` })
+    .where(and(eq(joinRequests.orgId, orgId), eq(joinRequests.id, id), eq(joinRequests.status, 'PENDING')))
+    .returning();
+  return request;
+}
+
+export async function setJoinRequestMember(db: Db, orgId: string, id: string, memberId: string): Promise<JoinRequest> {
+  const [request] = await db
+    .update(joinRequests)
+    .set({ memberId })
+    .where(and(eq(joinRequests.orgId, orgId), eq(joinRequests.id, id)))
+    .returning();
+  if (!request) throw new Error('join request vanished');
+  return request;
+}
+
+export async function findJoinRequest(db: Db, orgId: string, id: string): Promise<JoinRequest | undefined> {
+  const [request] = await db
+    .select()
+    .from(joinRequests)
+    .where(and(eq(joinRequests.orgId, orgId), eq(joinRequests.id, id)));
+  return request;
+}

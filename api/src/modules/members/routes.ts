@@ -1,0 +1,56 @@
+/**
+ * POST /imports/roster: a roster file (.xlsx or .csv) as the raw request
+ * body, too large for a GraphQL request; answers with the previewed import's
+ * id. The rest of the import — preview rows, apply, progress — is GraphQL.
+ */
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Config } from '../../config.ts';
+import { buildContext } from '../../plugins/graphql.ts';
+import { isCrossSite } from '../../plugins/security.ts';
+import { AppError } from '../../shared/errors.ts';
+import { MAX_IMPORT_BYTES, previewRosterImport } from './imports.ts';
+
+export const ROSTER_UPLOAD_PATH = '/imports/roster';
+
+async function rosterImportRoutes(app: FastifyInstance, options: { config: Config }) {
+  // eslint-disable-next-line @typescript-eslint/require-await -- Fastify takes an async plugin or a callback
+  await app.register(async (routes) => {
+    routes.addContentTypeParser(
+      'application/octet-stream',
+      { parseAs: 'buffer', bodyLimit: MAX_IMPORT_BYTES },
+      (_request, body, done) => {
+        done(null, body);
+      },
+    );
+    routes.post(ROSTER_UPLOAD_PATH, { bodyLimit: MAX_IMPORT_BYTES }, async (request, reply) => {
+      // The session is a cookie: same rules as /graphql. application/octet-stream already forces a CORS preflight.
+      if (isCrossSite(request) || !Buffer.isBuffer(request.body)) {
+        return reply.code(403).send({ errors: [{ message: 'Request refused.', extensions: { code: 'FORBIDDEN' } }] });
+      }
+      const header = request.headers['x-file-name'];
+      const fileName = typeof header === 'string' ? decodeURIComponent(header) : 'roster';
+      const ctx = await buildContext(app, options.config, request, reply);
+      try {
+        const created = await previewRosterImport(ctx, { name: fileName, bytes: request.body });
+        return { data: { id: created.id } };
+      } catch (error) {
+        // As for GraphQL: coded errors as they are; anything else only in the log, never its message (SQL).
+        if (!(error instanceof AppError)) {
+          request.log.error({ err: error }, 'roster upload failed');
+          return reply
+            .code(500)
+            .send({ errors: [{ message: 'Internal server error.', extensions: { code: 'INTERNAL' } }] });
+        }
+        return reply.code(error.code === 'VALIDATION' ? 400 : error.code === 'UNAUTHENTICATED' ? 401 : 403).send({
+          errors: [{ message: error.message, extensions: error.extensions }],
+        });
+      }
+    });
+  });
+}
+
+export default fp(rosterImportRoutes, {
+  name: 'roster-import-routes',
+  dependencies: ['database', 'session', 'security'],
+});

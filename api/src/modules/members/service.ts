@@ -1,0 +1,342 @@
+/**
+ * Members: the roster, profiles (members edit their own, admins anyone's) and
+ * roles, with the rule that an organization always keeps an active admin.
+ */
+import {
+  pgError,
+  PG_UNIQUE_VIOLATION,
+  type Gender,
+  type Member,
+  type MemberCategory,
+  type MemberRole,
+  type Tx,
+} from '@qicai/db';
+import { requireAdmin, requireMember } from '../../shared/access.ts';
+import { recordAudit } from '../../shared/audit.ts';
+import type { RequestContext } from '../../shared/context.ts';
+import { clampPageSize, decodeCursor, encodeCursor } from '../../shared/cursor.ts';
+import { AppError, FieldChecker, forbidden, notFound, ValidationError } from '../../shared/errors.ts';
+import { syncLeadRoles } from '../teams/repository.ts';
+import type { MemberConnectionParent } from './mappers.ts';
+import {
+  lengthOf,
+  nameProblem,
+  normalizeName,
+  parseEmail,
+  parseMobile,
+  parseSkills,
+  SUGGESTED_SKILLS,
+  WORK_UNIT_MAX_LENGTH,
+} from './profile.ts';
+import { isUuid, requireId } from './ids.ts';
+import * as repository from './repository.ts';
+import type { RosterQuery, RosterSort, RosterStatus } from './repository.ts';
+
+export interface RosterFilter {
+  teamId?: string | null | undefined;
+  category?: MemberCategory | null | undefined;
+  role?: MemberRole | null | undefined;
+  status?: RosterStatus | null | undefined;
+  skill?: string | null | undefined;
+}
+
+export interface RosterArgs {
+  search?: string | null | undefined;
+  filter?: RosterFilter | null | undefined;
+  sort?: RosterSort | null | undefined;
+}
+
+/**
+ * The roster query a viewer may run. Admins search names, phones, work units
+ * and skills and filter on anything; other members see active members and
+ * search and filter by what they may see (names, teams, roles) — a phone
+ * search would otherwise tell them whose number it is.
+ */
+export function rosterQueryFor(viewer: Member, args: RosterArgs): RosterQuery {
+  const filter = args.filter ?? {};
+  const admin = viewer.role === 'ADMIN';
+  const status = filter.status ?? 'ACTIVE';
+  if (!admin && (status !== 'ACTIVE' || filter.category || filter.skill)) {
+    throw forbidden('Only an admin may filter the roster by status, category or skill.');
+  }
+  if (filter.teamId) requireId(filter.teamId, 'Team');
+  return {
+    status,
+    teamId: filter.teamId ?? undefined,
+    category: filter.category ?? undefined,
+    role: filter.role ?? undefined,
+    skill: filter.skill?.trim() || undefined,
+    search: args.search?.trim().slice(0, 60) || undefined,
+    searchAll: admin,
+    sort: args.sort ?? 'NAME',
+  };
+}
+
+function decodeRosterCursor(text: string, sort: RosterSort): { key: string; id: string } {
+  const [cursorSort, key, id] = decodeCursor(text, ['string', 'string', 'string']);
+  if (cursorSort !== sort) throw new ValidationError({ after: 'INVALID_CURSOR' });
+  return { key, id };
+}
+
+/** A page of the roster, for the organization's members. */
+export async function listRoster(
+  ctx: RequestContext,
+  args: RosterArgs & { first: number; after?: string | null | undefined },
+): Promise<MemberConnectionParent> {
+  const viewer = await requireMember(ctx);
+  const query = rosterQueryFor(viewer, args);
+  const first = clampPageSize(args.first);
+  const after = args.after ? decodeRosterCursor(args.after, query.sort) : undefined;
+  const rows = await ctx.tenant((tx) => repository.pageRoster(tx, viewer.orgId, query, { limit: first + 1, after }));
+  const nodes = rows.slice(0, first);
+  const last = nodes.at(-1);
+  return {
+    nodes,
+    pageInfo: {
+      hasNextPage: rows.length > first,
+      endCursor: last ? encodeCursor([query.sort, repository.sortKeyOf(last, query.sort), last.id]) : null,
+    },
+    count: () => ctx.tenant((tx) => repository.countRoster(tx, viewer.orgId, query)),
+  };
+}
+
+/** A member of the named organization; others' members and, for non-admins, inactive ones are NOT_FOUND. */
+export async function getMember(ctx: RequestContext, memberId: string): Promise<Member> {
+  const viewer = await requireMember(ctx);
+  requireId(memberId, 'Member');
+  const member = await ctx.tenant((tx) => repository.findMember(tx, viewer.orgId, memberId));
+  if (!member || (!member.active && viewer.role !== 'ADMIN' && member.id !== viewer.id)) throw notFound('Member');
+  return member;
+}
+
+export async function skillSuggestions(ctx: RequestContext): Promise<string[]> {
+  const viewer = await requireMember(ctx);
+  const inUse = await ctx.tenant((tx) => repository.findSkillsInUse(tx, viewer.orgId, 30));
+  return [...new Set([...inUse, ...SUGGESTED_SKILLS])];
+}
+
+export interface ProfileInput {
+  displayName?: string | null | undefined;
+  phone?: string | null | undefined;
+  email?: string | null | undefined;
+  gender?: Gender | null | undefined;
+  category?: MemberCategory | null | undefined;
+  workUnit?: string | null | undefined;
+  skills?: readonly string[] | null | undefined;
+  joinedOn?: string | null | undefined;
+  teamIds?: readonly string[] | null | undefined;
+}
+
+type ProfileChanges = repository.MemberChanges;
+
+/**
+ * Checks a profile form and turns it into changes: a field left out is kept,
+ * an optional one given as null or '' is cleared. All problems at once.
+ */
+function readProfile(input: ProfileInput, required: { phone: boolean }): ProfileChanges {
+  const checker = new FieldChecker();
+  const changes: ProfileChanges = {};
+  if (input.displayName !== undefined) {
+    const displayName = normalizeName(input.displayName ?? '');
+    const problem = nameProblem(displayName);
+    checker.check(problem === null, 'displayName', problem ?? '');
+    changes.displayName = displayName;
+  }
+  if (input.phone !== undefined || required.phone) {
+    const text = input.phone?.trim() ?? '';
+    const phone = text ? parseMobile(text) : null;
+    checker.check(text !== '' || !required.phone, 'phone', 'REQUIRED');
+    checker.check(text === '' || phone !== null, 'phone', 'INVALID_PHONE');
+    changes.phone = phone;
+  }
+  if (input.email !== undefined) {
+    const text = input.email?.trim() ?? '';
+    const email = text ? parseEmail(text) : null;
+    checker.check(text === '' || email !== null, 'email', 'INVALID_EMAIL');
+    changes.email = email;
+  }
+  if (input.gender !== undefined) changes.gender = input.gender;
+  if (input.category) changes.category = input.category;
+  if (input.workUnit !== undefined) {
+    const workUnit = normalizeName(input.workUnit ?? '');
+    checker.check(lengthOf(workUnit) <= WORK_UNIT_MAX_LENGTH, 'workUnit', 'TOO_LONG');
+    changes.workUnit = workUnit || null;
+  }
+  if (input.skills !== undefined) {
+    const { skills, valid } = parseSkills(input.skills ?? []);
+    checker.check(valid, 'skills', 'INVALID_SKILLS');
+    changes.skills = skills;
+  }
+  if (input.joinedOn) {
+    const joined = new Date(`${input.joinedOn}T00:00:00Z`);
+    checker.check(!Number.isNaN(joined.getTime()) && joined.getTime() <= Date.now(), 'joinedOn', 'INVALID_DATE');
+    changes.joinedOn = input.joinedOn;
+  }
+  checker.throwIfAny();
+  return changes;
+}
+
+function phoneTaken(error: unknown): boolean {
+  const pg = pgError(error);
+  return pg?.code === PG_UNIQUE_VIOLATION && pg.constraint === 'members_org_phone_unique';
+}
+
+async function checkTeams(ctx: RequestContext, orgId: string, teamIds: readonly string[]): Promise<string[]> {
+  const unique = [...new Set(teamIds)];
+  if (!unique.every(isUuid)) throw new ValidationError({ teamIds: 'UNKNOWN_TEAM' });
+  const found = await ctx.tenant((tx) => repository.countTeams(tx, orgId, unique));
+  if (found !== unique.length) throw new ValidationError({ teamIds: 'UNKNOWN_TEAM' });
+  return unique;
+}
+
+/** An admin adds someone to the roster (without an account: they may be invited to sign in later). */
+export async function createMember(
+  ctx: RequestContext,
+  input: ProfileInput & { displayName: string },
+): Promise<Member> {
+  const admin = await requireAdmin(ctx);
+  const profile = readProfile(input, { phone: true });
+  const teamIds = input.teamIds ? await checkTeams(ctx, admin.orgId, input.teamIds) : [];
+  try {
+    return await ctx.tenant(async (tx) => {
+      const member = await repository.insertMember(tx, {
+        orgId: admin.orgId,
+        displayName: profile.displayName ?? '',
+        ...profile,
+        role: 'MEMBER',
+      });
+      await repository.setTeamsOfMembers(tx, admin.orgId, [{ memberId: member.id, teamIds }]);
+      await recordAudit(tx, ctx, admin.orgId, {
+        action: 'member.created',
+        subjectType: 'member',
+        subjectId: member.id,
+      });
+      return member;
+    });
+  } catch (error) {
+    if (phoneTaken(error)) throw new ValidationError({ phone: 'TAKEN' });
+    throw error;
+  }
+}
+
+/** What a member may change of their own profile; the rest (政治面貌, join date, teams) is the admins'. */
+const SELF_EDITABLE = new Set<keyof ProfileInput>(['displayName', 'phone', 'email', 'gender', 'workUnit', 'skills']);
+
+/** Members edit their own profile; admins edit anyone's. */
+export async function updateMember(ctx: RequestContext, input: ProfileInput & { memberId: string }): Promise<Member> {
+  const viewer = await requireMember(ctx);
+  requireId(input.memberId, 'Member');
+  const isAdmin = viewer.role === 'ADMIN';
+  if (!isAdmin && input.memberId !== viewer.id) throw forbidden('Members edit their own profile only.');
+  const { memberId, teamIds: wantedTeams, ...fields } = input;
+  if (!isAdmin) {
+    const others = (Object.keys(fields) as (keyof typeof fields)[]).filter(
+      (field) => fields[field] !== undefined && !SELF_EDITABLE.has(field),
+    );
+    if (others.length > 0 || wantedTeams) throw forbidden('Only an admin may change this.');
+  }
+  const changes = readProfile(fields, { phone: false });
+  const teamIds = wantedTeams ? await checkTeams(ctx, viewer.orgId, wantedTeams) : undefined;
+  try {
+    return await ctx.tenant(async (tx) => {
+      const before = await repository.findMember(tx, viewer.orgId, memberId);
+      if (!before) throw notFound('Member');
+      const changed = (Object.keys(changes) as (keyof ProfileChanges)[]).filter(
+        (field) => JSON.stringify(changes[field]) !== JSON.stringify(before[field]),
+      );
+      const member = changed.length > 0 ? await repository.updateMember(tx, viewer.orgId, memberId, changes) : before;
+      if (teamIds) await repository.setTeamsOfMembers(tx, viewer.orgId, [{ memberId, teamIds }]);
+      if (changed.length > 0 || teamIds) {
+        await recordAudit(tx, ctx, viewer.orgId, {
+          action: 'member.updated',
+          subjectType: 'member',
+          subjectId: memberId,
+          // Which fields, not their values: the audit log is not a second copy of personal data.
+          detail: { fields: teamIds ? [...changed, 'teams'] : changed },
+        });
+      }
+      return member;
+    });
+  } catch (error) {
+    if (phoneTaken(error)) throw new ValidationError({ phone: 'TAKEN' });
+    throw error;
+  }
+}
+
+/**
+ * THE rule: an organization always has an active admin. Called, after
+ * `lockOrganizationAdmins`, by every change that could take the last one away.
+ */
+async function requireAnotherAdmin(tx: Tx, orgId: string, memberId: string) {
+  if ((await repository.countActiveAdmins(tx, orgId, memberId)) === 0) {
+    throw new AppError('LAST_ADMIN', 'The organization’s last admin cannot be demoted or removed.');
+  }
+}
+
+/**
+ * Runs a change to a member's role or activity under the organization's admin
+ * lock, after checking (again, under the lock) that the viewer is still an
+ * admin: two admins demoting each other at once leave one.
+ */
+async function changeStanding(
+  ctx: RequestContext,
+  memberId: string,
+  change: (tx: Tx, member: Member) => Promise<Member>,
+): Promise<Member> {
+  const admin = await requireAdmin(ctx);
+  requireId(memberId, 'Member');
+  return ctx.tenant(async (tx) => {
+    await repository.lockOrganizationAdmins(tx, admin.orgId);
+    const actor = await repository.findMember(tx, admin.orgId, admin.id);
+    if (!actor?.active || actor.role !== 'ADMIN') throw forbidden('Only an admin of this organization may do this.');
+    const member = await repository.findMember(tx, admin.orgId, memberId);
+    if (!member) throw notFound('Member');
+    return change(tx, member);
+  });
+}
+
+/** Makes a member an admin, or takes admin away (they go back to LEAD if they lead a team, else MEMBER). */
+export async function setMemberRole(
+  ctx: RequestContext,
+  input: { memberId: string; role: MemberRole },
+): Promise<Member> {
+  if (input.role === 'LEAD') throw new ValidationError({ role: 'LEAD_BY_TEAM' });
+  return changeStanding(ctx, input.memberId, async (tx, member) => {
+    if (input.role === 'ADMIN') {
+      if (!member.active) throw new ValidationError({ memberId: 'INACTIVE_MEMBER' });
+      if (member.role === 'ADMIN') return member;
+    } else {
+      if (member.role !== 'ADMIN') return member;
+      await requireAnotherAdmin(tx, member.orgId, member.id);
+    }
+    await repository.updateMember(tx, member.orgId, member.id, { role: input.role });
+    if (input.role !== 'ADMIN') await syncLeadRoles(tx, member.orgId, [member.id]);
+    await recordAudit(tx, ctx, member.orgId, {
+      action: 'member.role_changed',
+      subjectType: 'member',
+      subjectId: member.id,
+      detail: { from: member.role, to: input.role },
+    });
+    const after = await repository.findMember(tx, member.orgId, member.id);
+    if (!after) throw notFound('Member');
+    return after;
+  });
+}
+
+/** Takes a member off the active roster (they keep their history and can be brought back), or back on. */
+export async function setMemberActive(
+  ctx: RequestContext,
+  input: { memberId: string; active: boolean },
+): Promise<Member> {
+  return changeStanding(ctx, input.memberId, async (tx, member) => {
+    if (member.active === input.active) return member;
+    if (!input.active && member.role === 'ADMIN') await requireAnotherAdmin(tx, member.orgId, member.id);
+    const updated = await repository.updateMember(tx, member.orgId, member.id, { active: input.active });
+    await recordAudit(tx, ctx, member.orgId, {
+      action: input.active ? 'member.reactivated' : 'member.deactivated',
+      subjectType: 'member',
+      subjectId: member.id,
+    });
+    return updated;
+  });
+}

@@ -1,0 +1,192 @@
+import {
+  accounts,
+  members,
+  notificationDeliveries,
+  notifications,
+  organizations,
+  queryRows,
+  type Db,
+  type DeliveryChannel,
+  type Notification,
+  type NotificationDetail,
+  type NotificationKind,
+} from '@qicai/db';
+import { and, count, desc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
+
+export async function insertNotifications(
+  db: Db,
+  rows: {
+    orgId: string;
+    memberId: string;
+    kind: NotificationKind;
+    activityId: string | null;
+    detail: NotificationDetail;
+  }[],
+): Promise<Notification[]> {
+  if (rows.length === 0) return [];
+  return db.insert(notifications).values(rows).returning();
+}
+
+/** Where members can be reached outside the app: their account's mobile number, else its email. */
+export async function findContactsOfMembers(
+  db: Db,
+  orgId: string,
+  memberIds: string[],
+): Promise<{ memberId: string; phone: string | null; email: string | null }[]> {
+  if (memberIds.length === 0) return [];
+  return db
+    .select({ memberId: members.id, phone: accounts.phone, email: accounts.email })
+    .from(members)
+    .innerJoin(accounts, eq(accounts.id, members.accountId))
+    .where(and(eq(members.orgId, orgId), inArray(members.id, memberIds), eq(members.active, true)));
+}
+
+export async function insertDeliveries(
+  db: Db,
+  rows: { orgId: string; notificationId: string; channel: DeliveryChannel; recipient: string }[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  await db.insert(notificationDeliveries).values(rows);
+}
+
+/** A page of a member's notifications, newest first, after the cursor (createdAt, id). */
+export async function pageNotifications(
+  db: Db,
+  orgId: string,
+  memberId: string,
+  limit: number,
+  after: { createdAt: string; id: string } | undefined,
+): Promise<Notification[]> {
+  return db
+    .select()
+    .from(notifications)
+    .where(
+      and(
+        eq(notifications.orgId, orgId),
+        eq(notifications.memberId, memberId),
+        after
+          ? sql`(${notifications.createdAt}, ${notifications.id}) < (${after.createdAt}::timestamptz, ${after.id}::uuid)`
+          : undefined,
+      ),
+    )
+    .orderBy(desc(notifications.createdAt), desc(notifications.id))
+    .limit(limit);
+}
+
+export async function countUnread(db: Db, orgId: string, memberId: string): Promise<number> {
+  const [row] = await db
+    .select({ unread: count() })
+    .from(notifications)
+    .where(and(eq(notifications.orgId, orgId), eq(notifications.memberId, memberId), isNull(notifications.readAt)));
+  return row?.unread ?? 0;
+}
+
+/** Marks a member's notifications read (these, or all of them); returns how many changed. */
+export async function markRead(db: Db, orgId: string, memberId: string, ids: string[] | null): Promise<number> {
+  const rows = await db
+    .update(notifications)
+    .set({ readAt: sql`now()` })
+    .where(
+      and(
+        eq(notifications.orgId, orgId),
+        eq(notifications.memberId, memberId),
+        isNull(notifications.readAt),
+        ids ? inArray(notifications.id, ids) : undefined,
+      ),
+    )
+    .returning({ id: notifications.id });
+  return rows.length;
+}
+
+export async function findNotificationsByIds(db: Db, orgId: string, ids: string[]): Promise<Notification[]> {
+  return db
+    .select()
+    .from(notifications)
+    .where(and(eq(notifications.orgId, orgId), inArray(notifications.id, ids)));
+}
+
+/** Organizations with deliveries due by `dueBy` (a function that sees across organizations, ids only). */
+export async function findOrganizationsWithDueDeliveries(db: Db, dueBy: Date): Promise<string[]> {
+  const rows = await queryRows<{ org_id: string }>(
+    db,
+    sql`select org_id from organizations_with_due_deliveries(${dueBy.toISOString()}::timestamptz) as org_id`,
+  );
+  return rows.map((row) => row.org_id);
+}
+
+export interface DueDelivery {
+  id: number;
+  channel: DeliveryChannel;
+  recipient: string;
+  attempts: number;
+  notificationId: string;
+  kind: NotificationKind;
+  detail: NotificationDetail;
+  timeZone: string;
+  locale: 'zh' | 'en';
+  organizationName: string;
+}
+
+/**
+ * Claims up to `limit` due deliveries of an organization: locked until the
+ * transaction ends, and skipped by any other worker meanwhile (SKIP LOCKED),
+ * so several API instances share the outbox without sending anything twice.
+ */
+export async function claimDueDeliveries(db: Db, orgId: string, dueBy: Date, limit: number): Promise<DueDelivery[]> {
+  return db
+    .select({
+      id: notificationDeliveries.id,
+      channel: notificationDeliveries.channel,
+      recipient: notificationDeliveries.recipient,
+      attempts: notificationDeliveries.attempts,
+      notificationId: notifications.id,
+      kind: notifications.kind,
+      detail: notifications.detail,
+      timeZone: organizations.timeZone,
+      locale: organizations.defaultLocale,
+      organizationName: organizations.name,
+    })
+    .from(notificationDeliveries)
+    .innerJoin(
+      notifications,
+      and(
+        eq(notifications.orgId, notificationDeliveries.orgId),
+        eq(notifications.id, notificationDeliveries.notificationId),
+      ),
+    )
+    .innerJoin(organizations, eq(organizations.id, notificationDeliveries.orgId))
+    .where(
+      and(
+        eq(notificationDeliveries.orgId, orgId),
+        isNull(notificationDeliveries.sentAt),
+        isNull(notificationDeliveries.failedAt),
+        lte(notificationDeliveries.nextAttemptAt, dueBy),
+      ),
+    )
+    .orderBy(notificationDeliveries.nextAttemptAt, notificationDeliveries.id)
+    .limit(limit)
+    .for('update', { of: notificationDeliveries, skipLocked: true });
+}
+
+export async function markDelivered(db: Db, orgId: string, id: number): Promise<void> {
+  await db
+    .update(notificationDeliveries)
+    .set({ sentAt: sql`now()`, attempts: sql`${notificationDeliveries.attempts} + 1`, lastError: null })
+    .where(and(eq(notificationDeliveries.orgId, orgId), eq(notificationDeliveries.id, id)));
+}
+
+export async function markDeliveryFailed(
+  db: Db,
+  orgId: string,
+  id: number,
+  failure: { error: string; nextAttemptAt: Date | null },
+): Promise<void> {
+  await db
+    .update(notificationDeliveries)
+    .set({
+      attempts: sql`${notificationDeliveries.attempts} + 1`,
+      lastError: failure.error.slice(0, 500),
+      ...(failure.nextAttemptAt ? { nextAttemptAt: failure.nextAttemptAt } : { failedAt: sql`now()` }),
+    })
+    .where(and(eq(notificationDeliveries.orgId, orgId), eq(notificationDeliveries.id, id)));
+}

@@ -1,0 +1,47 @@
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Config } from '../config.ts';
+import { sendDueReminders } from '../modules/activities/reminders.ts';
+import { deliverDueNotifications, loggingDeliveryAdapter } from '../modules/notifications/outbox.ts';
+
+/**
+ * Background work of every API instance: the reminder scheduler and the
+ * notification outbox. Each run claims its rows with SKIP LOCKED, so any
+ * number of instances can run it; the work is in the database, so a restart
+ * loses none of it.
+ */
+function jobsPlugin(app: FastifyInstance, options: { config: Config }, done: () => void) {
+  const seconds = options.config.jobsIntervalSeconds;
+  if (seconds === 0) {
+    done();
+    return;
+  }
+  const adapter = loggingDeliveryAdapter(app.log);
+  let running: Promise<void> | undefined;
+  const run = async () => {
+    try {
+      await sendDueReminders(app.database.db);
+      await deliverDueNotifications(app.database.db, adapter, { log: app.log });
+    } catch (error) {
+      app.log.error({ err: error }, 'background work failed; trying again next time');
+    }
+  };
+  let timer: NodeJS.Timeout | undefined;
+  app.addHook('onReady', (ready) => {
+    timer = setInterval(() => {
+      // Never two runs at once in one process.
+      running ??= run().finally(() => {
+        running = undefined;
+      });
+    }, seconds * 1000);
+    timer.unref();
+    ready();
+  });
+  app.addHook('onClose', async () => {
+    clearInterval(timer);
+    await running;
+  });
+  done();
+}
+
+export default fp(jobsPlugin, { name: 'jobs', dependencies: ['database'] });

@@ -1,0 +1,220 @@
+/**
+ * Activities (活动): what a team puts on the calendar, who signs up, and who
+ * turned up. A recurring activity is a series whose occurrences are ordinary
+ * activities; sign-ups and check-ins belong to one occurrence.
+ */
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  boolean,
+  check,
+  doublePrecision,
+  foreignKey,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgSequence,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  unique,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { members } from './people.ts';
+import { teams } from './teams.ts';
+import { organizations, tenantIsolation } from './tenancy.ts';
+
+/** 党课, 环保, 义诊, 献血, 救灾, 走访慰问, 关爱儿童, 公益课堂, other. */
+export const activityCategoryEnum = pgEnum('activity_category', [
+  'LECTURE',
+  'ENVIRONMENT',
+  'FREE_CLINIC',
+  'BLOOD_DRIVE',
+  'DISASTER_RELIEF',
+  'HOME_VISIT',
+  'CARE_FOR_CHILDREN',
+  'PUBLIC_COURSE',
+  'OTHER',
+]);
+export const ACTIVITY_CATEGORIES = activityCategoryEnum.enumValues;
+
+export const activityStatusEnum = pgEnum('activity_status', ['DRAFT', 'PUBLISHED', 'CANCELLED', 'COMPLETED']);
+export const signUpStatusEnum = pgEnum('sign_up_status', ['CONFIRMED', 'WAITLISTED', 'CANCELLED']);
+/** Set by a check-in (ATTENDED) or by the lead's hand (either). */
+export const attendanceEnum = pgEnum('attendance', ['ATTENDED', 'NO_SHOW']);
+export const checkInMethodEnum = pgEnum('check_in_method', ['GPS', 'QR', 'MANUAL']);
+
+/** What every occurrence of a series starts from; editing the whole series changes it. */
+export interface ActivityTemplate {
+  title: string;
+  description: string;
+  category: ActivityCategory;
+  placeName: string;
+  latitude: number;
+  longitude: number;
+  capacity: number;
+  requiredSkills: string[];
+  isPublic: boolean;
+}
+
+export const activitySeries = pgTable(
+  'activity_series',
+  {
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    id: uuid('id').notNull().defaultRandom(),
+    teamId: uuid('team_id').notNull(),
+    /** The rule in iCalendar (RFC 5545) RRULE syntax, without DTSTART: FREQ=WEEKLY;BYDAY=TU;COUNT=8. */
+    rrule: text('rrule').notNull(),
+    /** DTSTART: the first start as wall time in the organization's time zone, `YYYY-MM-DDTHH:mm`. */
+    startsLocal: text('starts_local').notNull(),
+    durationMinutes: integer('duration_minutes').notNull(),
+    template: jsonb('template').$type<ActivityTemplate>().notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    foreignKey({ columns: [t.orgId, t.teamId], foreignColumns: [teams.orgId, teams.id] }),
+    check('activity_series_duration', sql`${t.durationMinutes} between 1 and 10080`),
+    tenantIsolation(),
+  ],
+).enableRLS();
+
+export const activities = pgTable(
+  'activities',
+  {
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    id: uuid('id').notNull().defaultRandom(),
+    teamId: uuid('team_id').notNull(),
+    seriesId: uuid('series_id'),
+    /** Which occurrence of the series this is (RECURRENCE-ID): the local date the rule gives it. Generation is idempotent on it. */
+    occurrenceKey: text('occurrence_key'),
+    /** Edited on its own: editing the whole series leaves it alone. */
+    detached: boolean('detached').notNull().default(false),
+    title: text('title').notNull(),
+    description: text('description').notNull().default(''),
+    category: activityCategoryEnum('category').notNull(),
+    placeName: text('place_name').notNull(),
+    latitude: doublePrecision('latitude').notNull(),
+    longitude: doublePrecision('longitude').notNull(),
+    startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
+    endsAt: timestamp('ends_at', { withTimezone: true }).notNull(),
+    capacity: integer('capacity').notNull(),
+    requiredSkills: text('required_skills')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    isPublic: boolean('is_public').notNull().default(false),
+    status: activityStatusEnum('status').notNull().default('DRAFT'),
+    /** People served (受益人数), recorded after it ends. */
+    beneficiaries: integer('beneficiaries'),
+    cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
+    /** When the reminder before start went out; null: not yet. */
+    reminderSentAt: timestamp('reminder_sent_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    foreignKey({ columns: [t.orgId, t.teamId], foreignColumns: [teams.orgId, teams.id] }),
+    foreignKey({ columns: [t.orgId, t.seriesId], foreignColumns: [activitySeries.orgId, activitySeries.id] }),
+    unique('activities_series_occurrence_unique').on(t.orgId, t.seriesId, t.occurrenceKey),
+    index('activities_starts_idx').on(t.orgId, t.startsAt),
+    index('activities_team_starts_idx').on(t.orgId, t.teamId, t.startsAt),
+    index('activities_reminder_due_idx')
+      .on(t.startsAt)
+      .where(sql`${t.status} = 'PUBLISHED' and ${t.reminderSentAt} is null`),
+    check('activities_title_length', sql`char_length(${t.title}) between 1 and 120`),
+    check('activities_description_length', sql`char_length(${t.description}) <= 5000`),
+    check('activities_place_length', sql`char_length(${t.placeName}) between 1 and 200`),
+    check('activities_ends_after_start', sql`${t.endsAt} > ${t.startsAt}`),
+    check('activities_capacity', sql`${t.capacity} between 1 and 10000`),
+    check('activities_position', sql`${t.latitude} between -90 and 90 and ${t.longitude} between -180 and 180`),
+    check('activities_beneficiaries', sql`${t.beneficiaries} is null or ${t.beneficiaries} >= 0`),
+    check('activities_series_key', sql`(${t.seriesId} is null) = (${t.occurrenceKey} is null)`),
+    tenantIsolation(),
+  ],
+).enableRLS();
+
+/** Orders sign-ups by arrival: taken while the activity's row is locked, so it is the order places were given. */
+export const signUpArrival = pgSequence('sign_up_arrival');
+
+export const signUps = pgTable(
+  'sign_ups',
+  {
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    id: uuid('id').notNull().defaultRandom(),
+    activityId: uuid('activity_id').notNull(),
+    memberId: uuid('member_id').notNull(),
+    status: signUpStatusEnum('status').notNull(),
+    /** Arrival order; the waitlist is promoted in this order. Renewed when a cancelled sign-up is made again. */
+    arrival: bigint('arrival', { mode: 'number' })
+      .notNull()
+      .default(sql`nextval('sign_up_arrival')`),
+    signedUpAt: timestamp('signed_up_at', { withTimezone: true }).notNull().defaultNow(),
+    promotedAt: timestamp('promoted_at', { withTimezone: true }),
+    cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
+    checkedInAt: timestamp('checked_in_at', { withTimezone: true }),
+    checkInMethod: checkInMethodEnum('check_in_method'),
+    checkInLatitude: doublePrecision('check_in_latitude'),
+    checkInLongitude: doublePrecision('check_in_longitude'),
+    checkInAccuracyMetres: doublePrecision('check_in_accuracy_metres'),
+    /** From the activity's site, as computed at check-in. */
+    checkInDistanceMetres: doublePrecision('check_in_distance_metres'),
+    checkedOutAt: timestamp('checked_out_at', { withTimezone: true }),
+    checkOutMethod: checkInMethodEnum('check_out_method'),
+    checkOutLatitude: doublePrecision('check_out_latitude'),
+    checkOutLongitude: doublePrecision('check_out_longitude'),
+    checkOutAccuracyMetres: doublePrecision('check_out_accuracy_metres'),
+    checkOutDistanceMetres: doublePrecision('check_out_distance_metres'),
+    attendance: attendanceEnum('attendance'),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    foreignKey({ columns: [t.orgId, t.activityId], foreignColumns: [activities.orgId, activities.id] }),
+    foreignKey({ columns: [t.orgId, t.memberId], foreignColumns: [members.orgId, members.id] }).onDelete('cascade'),
+    unique('sign_ups_activity_member_unique').on(t.orgId, t.activityId, t.memberId),
+    index('sign_ups_activity_status_idx').on(t.orgId, t.activityId, t.status, t.arrival),
+    index('sign_ups_member_idx').on(t.orgId, t.memberId, t.status),
+    check('sign_ups_check_out_after_check_in', sql`${t.checkedOutAt} is null or ${t.checkedInAt} is not null`),
+    tenantIsolation(),
+  ],
+).enableRLS();
+
+/** QR check-in codes a member has used: a code works once per member (no replay). */
+export const checkInCodeUses = pgTable(
+  'check_in_code_uses',
+  {
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    nonce: text('nonce').notNull(),
+    memberId: uuid('member_id').notNull(),
+    activityId: uuid('activity_id').notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.nonce, t.memberId] }),
+    foreignKey({ columns: [t.orgId, t.activityId], foreignColumns: [activities.orgId, activities.id] }),
+    foreignKey({ columns: [t.orgId, t.memberId], foreignColumns: [members.orgId, members.id] }).onDelete('cascade'),
+    tenantIsolation(),
+  ],
+).enableRLS();
+
+export type Activity = typeof activities.$inferSelect;
+export type ActivitySeries = typeof activitySeries.$inferSelect;
+export type ActivityCategory = (typeof ACTIVITY_CATEGORIES)[number];
+export type ActivityStatus = (typeof activityStatusEnum.enumValues)[number];
+export type SignUp = typeof signUps.$inferSelect;
+export type SignUpStatus = (typeof signUpStatusEnum.enumValues)[number];
+export type Attendance = (typeof attendanceEnum.enumValues)[number];
+export type CheckInMethod = (typeof checkInMethodEnum.enumValues)[number];

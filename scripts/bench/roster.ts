@@ -1,0 +1,165 @@
+/**
+ * `pnpm bench:roster`: the roster at county scale on PostgreSQL. Imports a
+ * generated 31,172-row workbook (≈31,000 members) through the real upload
+ * route and GraphQL, then times the roster's first page and searches through
+ * the real GraphQL endpoint over HTTP. Prints figures; asserts nothing.
+ *
+ * Uses a fresh database on TEST_DATABASE_URL / DATABASE_URL (else the
+ * local server) and drops it afterwards; `--keep` keeps it (and prints its
+ * URL) to look at the query plans.
+ */
+import * as XLSX from '@e965/xlsx';
+import { buildApp, loadConfig } from '@qicai/api';
+import { createTestDatabase } from '@qicai/db/testing';
+import { performance } from 'node:perf_hooks';
+import postgres from 'postgres';
+import { generateRoster } from './roster-data.ts';
+
+const ROWS = 31_172;
+const REPEAT = 40;
+
+const testDatabase = await createTestDatabase('postgres');
+const database = await testDatabase.open({ poolSize: 10 });
+const app = await buildApp({
+  config: loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', PORT: '0' }),
+  database,
+});
+await app.listen({ host: '127.0.0.1', port: 0 });
+const address = app.server.address();
+const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+
+let cookie = '';
+let org = '';
+
+async function post(path: string, body: string | Buffer, headers: Record<string, string>): Promise<unknown> {
+  const response = await fetch(`${base}${path}`, {
+    method: 'POST',
+    headers: { ...headers, ...(cookie && { cookie }), ...(org && { 'x-qicai-org': org }) },
+    body,
+  });
+  const setCookie = response.headers.getSetCookie()[0];
+  if (setCookie) cookie = setCookie.split(';')[0] ?? '';
+  const answer = (await response.json()) as { data?: unknown; errors?: unknown[] };
+  if (answer.errors) throw new Error(JSON.stringify(answer.errors));
+  return answer.data;
+}
+
+const gql = (query: string, variables: Record<string, unknown> = {}) =>
+  post('/graphql', JSON.stringify({ query, variables }), { 'content-type': 'application/json' });
+
+function percentile(sorted: number[], fraction: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)] ?? Number.NaN;
+}
+
+async function timed(run: () => Promise<unknown>, times: number): Promise<{ p50: number; p95: number }> {
+  await run(); // warm-up
+  const durations: number[] = [];
+  for (let index = 0; index < times; index++) {
+    const start = performance.now();
+    await run();
+    durations.push(performance.now() - start);
+  }
+  durations.sort((left, right) => left - right);
+  return { p50: percentile(durations, 0.5), p95: percentile(durations, 0.95) };
+}
+
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+
+try {
+  await gql(
+    `mutation { register(input: { displayName: "基准管理员", phone: "13800000001", password: "bench-password-1" }) { account { id } } }`,
+  );
+  const created = (await gql(
+    `mutation { createOrganization(input: { name: "岳阳县七彩之光志愿者协会", slug: "bench-roster" }) { slug } }`,
+  )) as { createOrganization: { slug: string } };
+  org = created.createOrganization.slug;
+
+  const generated = generateRoster(ROWS);
+  const book = XLSX.utils.book_new();
+  XLSX.utils.book_append_sheet(book, XLSX.utils.aoa_to_sheet(generated.rows), '花名册');
+  const file = XLSX.write(book, { type: 'buffer', bookType: 'xlsx', compression: true }) as Buffer;
+
+  const importStart = performance.now();
+  const uploaded = (await post('/imports/roster', file, {
+    'content-type': 'application/octet-stream',
+    'x-file-name': encodeURIComponent('bench.xlsx'),
+  })) as { id: string };
+  const previewed = performance.now();
+  const applied = (await gql(`mutation ($id: ID!) { applyRosterImport(id: $id) { status createCount rejectCount } }`, {
+    id: uploaded.id,
+  })) as { applyRosterImport: { status: string; createCount: number; rejectCount: number } };
+  const importEnd = performance.now();
+
+  const ROSTER = `query ($search: String, $filter: MemberFilter, $sort: MemberSort) { organization { members(first: 50, search: $search, filter: $filter, sort: $sort) {
+    nodes { id displayName role phone email category workUnit skills active hasAccount teams { id colour name { zh en } } }
+    pageInfo { hasNextPage endCursor } totalCount } } }`;
+  const teams = (await gql(`{ organization { teams { id colour } } }`)) as {
+    organization: { teams: { id: string; colour: string }[] };
+  };
+  const redTeam = teams.organization.teams.find((team) => team.colour === 'RED')?.id;
+
+  const cases: { name: string; variables: Record<string, unknown> }[] = [
+    { name: 'first page (by name)', variables: {} },
+    { name: 'first page, newest first', variables: { sort: 'JOINED_NEWEST' } },
+    { name: 'first page, red team', variables: { filter: { teamId: redTeam } } },
+    { name: 'search name "张"', variables: { search: '张' } },
+    { name: 'search name "王芳"', variables: { search: '王芳' } },
+    { name: 'search phone "1390012"', variables: { search: '1390012' } },
+    { name: 'search work unit "人民医院"', variables: { search: '人民医院' } },
+    { name: 'search skill "心理疏导"', variables: { search: '心理疏导' } },
+    { name: 'search, no match "不存在"', variables: { search: '不存在' } },
+    { name: 'filter party members, skill 急救', variables: { filter: { category: 'PARTY_MEMBER', skill: '急救' } } },
+  ];
+  const query = async (variables: Record<string, unknown>) => {
+    const data = (await gql(ROSTER, variables)) as { organization: { members: { totalCount: number } } };
+    return data.organization.members.totalCount;
+  };
+  // Right after a bulk import the planner's statistics are stale until autovacuum analyzes the
+  // table (within about a minute). Time the first page and a search then, and everything after.
+  const stale = [
+    { name: 'first page (by name)', ...(await timed(() => query({}), 10)) },
+    { name: 'search name "王芳"', ...(await timed(() => query({ search: '王芳' }), 10)) },
+  ];
+  const owner = postgres(testDatabase.url ?? '', { max: 1, onnotice: () => {} });
+  await owner`analyze`;
+  await owner.end();
+
+  const results: { name: string; p50: number; p95: number; total: number }[] = [];
+  for (const { name, variables } of cases) {
+    let total = 0;
+    const timing = await timed(async () => {
+      const data = (await gql(ROSTER, variables)) as { organization: { members: { totalCount: number } } };
+      total = data.organization.members.totalCount;
+    }, REPEAT);
+    results.push({ name, ...timing, total });
+  }
+
+  console.log(`\nRoster benchmark (PostgreSQL, ${database.driver}; GraphQL over HTTP on ${base})\n`);
+  console.log(
+    `Import of a ${ROWS.toLocaleString('en')}-row .xlsx (${(file.length / 1_048_576).toFixed(1)} MB, ${generated.bad.length} bad rows):`,
+  );
+  console.log(`  upload + read + preview   ${((previewed - importStart) / 1000).toFixed(2)} s`);
+  console.log(`  apply (one transaction)   ${((importEnd - previewed) / 1000).toFixed(2)} s`);
+  console.log(`  total                     ${((importEnd - importStart) / 1000).toFixed(2)} s`);
+  console.log(
+    `  → ${applied.applyRosterImport.status}: ${applied.applyRosterImport.createCount.toLocaleString('en')} members created, ${applied.applyRosterImport.rejectCount} rows rejected\n`,
+  );
+  console.log('Right after the import, before autovacuum has analyzed the table (10 runs):');
+  for (const result of stale) {
+    console.log(`  ${result.name.padEnd(40)} p50 ${ms(result.p50).padStart(9)}   p95 ${ms(result.p95).padStart(9)}`);
+  }
+  console.log(`\nRoster queries (first: 50, with teams and totalCount), ${REPEAT} runs each after a warm-up:`);
+  for (const result of results) {
+    console.log(
+      `  ${result.name.padEnd(40)} p50 ${ms(result.p50).padStart(9)}   p95 ${ms(result.p95).padStart(9)}   (${result.total.toLocaleString('en')} match)`,
+    );
+  }
+} finally {
+  await app.close();
+  if (process.argv.includes('--keep')) {
+    console.log(`\nKept the database: ${testDatabase.url ?? ''}`);
+    await database.close();
+    // The test database helper holds a server connection until it drops the database.
+    process.exit(0);
+  } else await testDatabase.drop();
+}

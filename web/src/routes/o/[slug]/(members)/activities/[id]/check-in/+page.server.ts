@@ -1,0 +1,56 @@
+import { fail } from '@sveltejs/kit';
+import { ActivityDetailDocument, CheckInDocument, CheckOutDocument } from '$lib/graphql/__generated__/operations';
+import { failLoad } from '$lib/server/api';
+import { failForm, formText } from '$lib/server/forms';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load = (async ({ locals, params, url }) => {
+  try {
+    const result = await locals.api.request(ActivityDetailDocument, { id: params.id }, params.slug);
+    return {
+      activity: result.activity,
+      radiusMetres: result.organization?.checkInRules.radiusMetres ?? 500,
+      // The QR code opens this page with the code filled in.
+      code: url.searchParams.get('code') ?? '',
+    };
+  } catch (cause) {
+    failLoad(cause, url);
+  }
+}) satisfies PageServerLoad;
+
+type Event = Parameters<Actions[string]>[0];
+
+async function record({ locals, params, request }: Event, by: 'position' | 'code') {
+  const data = await request.formData();
+  const direction = formText(data, 'direction') === 'out' ? 'out' : 'in';
+  const code = formText(data, 'code').trim();
+  const latitude = Number(formText(data, 'latitude'));
+  const longitude = Number(formText(data, 'longitude'));
+  const accuracy = Number(formText(data, 'accuracy'));
+  if (by === 'position' && !(Number.isFinite(latitude) && Number.isFinite(longitude) && formText(data, 'latitude'))) {
+    return fail(400, { values: { code }, fields: {}, code: 'OUTSIDE_RADIUS' });
+  }
+  const input = {
+    activityId: params.id,
+    position:
+      by === 'position'
+        ? { latitude, longitude, accuracyMetres: Number.isFinite(accuracy) && accuracy > 0 ? accuracy : null }
+        : null,
+    code: by === 'code' ? code : null,
+  };
+  try {
+    if (direction === 'in') {
+      const { checkIn } = await locals.api.request(CheckInDocument, { input }, params.slug);
+      return { done: 'in' as const, distance: checkIn.checkInDistanceMetres ?? null };
+    }
+    const { checkOut } = await locals.api.request(CheckOutDocument, { input }, params.slug);
+    return { done: 'out' as const, distance: checkOut.checkOutDistanceMetres ?? null };
+  } catch (cause) {
+    return failForm(cause, { code });
+  }
+}
+
+export const actions = {
+  position: (event) => record(event, 'position'),
+  code: (event) => record(event, 'code'),
+} satisfies Actions;
