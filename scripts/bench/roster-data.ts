@@ -7,11 +7,11 @@
 
 export const ROSTER_HEADER = ['姓名', '手机号', '性别', '政治面貌', '工作单位', '所属队伍', '技能', '邮箱'];
 
-const SURNAMES =
+export const SURNAMES =
   '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤';
-const GIVEN =
+export const GIVEN =
   '伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂英华建国志红梅文斌晓东春德小海燕玉丹萍鑫宇浩然思雨欣怡子涵梓轩';
-const WORK_UNITS = [
+export const WORK_UNITS = [
   '县委组织部',
   '县委宣传部',
   '县人民医院',
@@ -51,11 +51,11 @@ const TEAM_CELLS = [
   '红队、绿队',
   '白色天使、金色童心',
 ];
-const SKILLS = ['急救', '法律咨询', '心理疏导', '驾驶', '医疗', '护理', '教学', '摄影', '文艺演出', '电脑维修', '手语'];
+export const SKILLS = ['急救', '法律咨询', '心理疏导', '驾驶', '医疗', '护理', '教学', '摄影', '文艺演出', '电脑维修', '手语'];
 const CATEGORIES = ['党员', '党员', '党员', '中共党员', '入党积极分子', '群众'];
 
 /** mulberry32: small and seeded, so every run makes the same roster. */
-function seeded(seed: number): () => number {
+export function seeded(seed: number): () => number {
   let state = seed;
   return () => {
     state = (state + 0x6d2b79f5) | 0;
