@@ -5,6 +5,7 @@
 import type { Database } from '@qicai/db';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
+import benchPlugin from './plugins/bench.ts';
 import databasePlugin from './plugins/database.ts';
 import rosterImportRoutes from './modules/members/routes.ts';
 import graphqlPlugin from './plugins/graphql.ts';
@@ -32,5 +33,6 @@ export default async function app(fastify: FastifyInstance, options: AppOptions)
   await fastify.register(jobsPlugin, { config });
   await fastify.register(rosterImportRoutes, { config });
   fastify.get('/healthz', () => ({ ok: true }));
+  if (config.bench) await fastify.register(benchPlugin, { config });
   if (options.serveWeb) await fastify.register(webPlugin, { config });
 }

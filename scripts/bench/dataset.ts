@@ -57,8 +57,7 @@ export interface BenchDatasetSummary {
 export const benchPhone = (globalIndex: number) => String(13_700_000_000 + globalIndex);
 
 /** Deterministic ids: a per-table prefix and a counter (ascending, so primary keys load in order). */
-const uuidOf = (prefix: string, index: number) =>
-  `${prefix}-0000-4000-8000-${index.toString(16).padStart(12, '0')}`;
+const uuidOf = (prefix: string, index: number) => `${prefix}-0000-4000-8000-${index.toString(16).padStart(12, '0')}`;
 const ORG = 'b0000001';
 const ACCOUNT = 'b0000002';
 const MEMBER = 'b0000003';
@@ -147,7 +146,12 @@ export async function seedBenchDataset(options: BenchDatasetOptions): Promise<Be
     const largest = Math.max(8, Math.round(LARGEST_MEMBERS * scale));
     const weights = Array.from({ length: organizationCount - 1 }, (_, k) => 1 / (k + 1));
     const weightSum = weights.reduce((sum, weight) => sum + weight, 0);
-    const sizes = [largest, ...weights.map((weight) => Math.max(8, Math.floor(((memberTotal - largest) * weight) / weightSum)))];
+    const sizes = [
+      largest,
+      ...weights.map((weight) => Math.max(8, Math.floor(((memberTotal - largest) * weight) / weightSum))),
+    ];
+    // What rounding left over goes to the second organization, so the total is exact.
+    sizes[1] = Math.max(8, (sizes[1] ?? 8) + memberTotal - sizes.reduce((sum, size) => sum + size, 0));
     /** The global index of each organization's first member. */
     const firstMember: number[] = [];
     let membersSoFar = 0;
@@ -208,7 +212,19 @@ export async function seedBenchDataset(options: BenchDatasetOptions): Promise<Be
     const rankOf = (globalIndex: number) => globalIndex - (firstMember[orgIndexOfMember[globalIndex] ?? 0] ?? 0);
     await copy(
       'members',
-      ['org_id', 'id', 'account_id', 'display_name', 'phone', 'gender', 'category', 'work_unit', 'skills', 'role', 'joined_on'],
+      [
+        'org_id',
+        'id',
+        'account_id',
+        'display_name',
+        'phone',
+        'gender',
+        'category',
+        'work_unit',
+        'skills',
+        'role',
+        'joined_on',
+      ],
       memberCount,
       function* () {
         for (let index = 0; index < memberCount; index++) {
@@ -230,24 +246,33 @@ export async function seedBenchDataset(options: BenchDatasetOptions): Promise<Be
         }
       },
     );
-    await copy('team_memberships', ['org_id', 'team_id', 'member_id', 'is_lead'], Math.round(memberCount * 1.3), function* () {
-      for (let index = 0; index < memberCount; index++) {
-        const org = orgIndexOfMember[index] ?? 0;
-        const rank = rankOf(index);
-        if (rank === 0) continue;
-        if (rank <= 7) {
-          yield [orgId(org), teamId(org, rank - 1), memberId(index), true];
-          continue;
+    await copy(
+      'team_memberships',
+      ['org_id', 'team_id', 'member_id', 'is_lead'],
+      Math.round(memberCount * 1.3),
+      function* () {
+        for (let index = 0; index < memberCount; index++) {
+          const org = orgIndexOfMember[index] ?? 0;
+          const rank = rankOf(index);
+          if (rank === 0) continue;
+          if (rank <= 7) {
+            yield [orgId(org), teamId(org, rank - 1), memberId(index), true];
+            continue;
+          }
+          const first = integer(0, 6);
+          yield [orgId(org), teamId(org, first), memberId(index), false];
+          if (random() < 0.3) yield [orgId(org), teamId(org, (first + integer(1, 6)) % 7), memberId(index), false];
         }
-        const first = integer(0, 6);
-        yield [orgId(org), teamId(org, first), memberId(index), false];
-        if (random() < 0.3) yield [orgId(org), teamId(org, (first + integer(1, 6)) % 7), memberId(index), false];
-      }
-    });
+      },
+    );
 
     // Activities: in proportion to each organization's size, over the past eleven months and the coming five weeks.
     const activityTarget = Math.round(FULL.activities * scale);
     const activitiesOf = sizes.map((size) => Math.max(7, Math.round((activityTarget * size) / memberCount)));
+    activitiesOf[0] = Math.max(
+      7,
+      (activitiesOf[0] ?? 7) + activityTarget - activitiesOf.reduce((sum, n) => sum + n, 0),
+    );
     const activityCount = activitiesOf.reduce((sum, count) => sum + count, 0);
     const activityOrg = new Uint16Array(activityCount);
     const activityStart = new Float64Array(activityCount);
@@ -266,14 +291,15 @@ export async function seedBenchDataset(options: BenchDatasetOptions): Promise<Be
           activityStart[index] = startsAt;
           activityMinutes[index] = integer(2, 8) * 30;
           activityCapacity[index] = integer(10, 50);
-          activityState[index] = startsAt + (activityMinutes[index] ?? 0) * 60_000 < now.getTime() ? 1 : random() < 0.05 ? 2 : 0;
+          activityState[index] =
+            startsAt + (activityMinutes[index] ?? 0) * 60_000 < now.getTime() ? 1 : random() < 0.05 ? 2 : 0;
         }
       });
     }
     const activityId = (index: number) => uuidOf(ACTIVITY, index);
 
     const signUpTarget = Math.round(FULL.signUps * scale);
-    const signUpsPerActivity = signUpTarget / activityCount;
+    let eligibleActivities = activityState.reduce((sum, state) => sum + (state === 2 ? 0 : 1), 0);
     let arrival = 0;
 
     await withoutSecondaryIndexes(sql, ['activities', 'sign_ups'], stage, async () => {
@@ -349,7 +375,9 @@ export async function seedBenchDataset(options: BenchDatasetOptions): Promise<Be
             const org = activityOrg[index] ?? 0;
             const size = sizes[org] ?? 8;
             const capacity = activityCapacity[index] ?? 10;
-            const wanted = Math.min(size - 1, capacity + 5, Math.floor(random() * 2 * signUpsPerActivity + 0.5));
+            // About ten each, drawn around what is still to make per activity left, so the total comes out at the target.
+            const perActivity = (signUpTarget - id) / eligibleActivities--;
+            const wanted = Math.max(0, Math.min(size - 1, capacity + 5, Math.floor(random() * 2 * perActivity + 0.5)));
             chosen.clear();
             while (chosen.size < wanted) chosen.add(integer(1, size - 1));
             const startsAt = activityStart[index] ?? 0;
@@ -384,6 +412,7 @@ export async function seedBenchDataset(options: BenchDatasetOptions): Promise<Be
     // Children with their guardian's consent; about two in three sponsored one-to-one.
     const childTarget = Math.max(organizationCount, Math.round(FULL.children * scale));
     const childrenOf = sizes.map((size) => Math.max(1, Math.round((childTarget * size) / memberCount)));
+    childrenOf[0] = Math.max(1, (childrenOf[0] ?? 1) + childTarget - childrenOf.reduce((sum, n) => sum + n, 0));
     const childCount = childrenOf.reduce((sum, count) => sum + count, 0);
     const childOrg = new Uint16Array(childCount);
     const childSponsored = new Uint8Array(childCount);

@@ -51,7 +51,19 @@ const TEAM_CELLS = [
   '红队、绿队',
   '白色天使、金色童心',
 ];
-export const SKILLS = ['急救', '法律咨询', '心理疏导', '驾驶', '医疗', '护理', '教学', '摄影', '文艺演出', '电脑维修', '手语'];
+export const SKILLS = [
+  '急救',
+  '法律咨询',
+  '心理疏导',
+  '驾驶',
+  '医疗',
+  '护理',
+  '教学',
+  '摄影',
+  '文艺演出',
+  '电脑维修',
+  '手语',
+];
 const CATEGORIES = ['党员', '党员', '党员', '中共党员', '入党积极分子', '群众'];
 
 /** mulberry32: small and seeded, so every run makes the same roster. */

@@ -41,7 +41,9 @@ const drawn = (table: string, done: number, total: number, force = false) => {
   const fraction = total > 0 ? Math.min(1, done / total) : 1;
   const filled = Math.round(fraction * BAR);
   process.stderr.write(
-    `\r${table.padEnd(18)} [${'#'.repeat(filled)}${'.'.repeat(BAR - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}%  ${done.toLocaleString('en')}`.padEnd(90),
+    `\r${table.padEnd(18)} [${'#'.repeat(filled)}${'.'.repeat(BAR - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}%  ${done.toLocaleString('en')}`.padEnd(
+      90,
+    ),
   );
   if (force) process.stderr.write('\n');
 };
@@ -54,11 +56,15 @@ const summary = await seedBenchDataset({
 });
 
 console.log(`\nBenchmark dataset in ${url.host}${url.pathname} (scale ${scale})`);
-console.log(`  ${'migrations'.padEnd(20)} ${''.padStart(12)} ${((migrated - started) / 1000).toFixed(1).padStart(7)} s`);
+console.log(
+  `  ${'migrations'.padEnd(20)} ${''.padStart(12)} ${((migrated - started) / 1000).toFixed(1).padStart(7)} s`,
+);
 for (const { stage, rows, ms } of summary.timings) {
   console.log(
     `  ${stage.padEnd(20)} ${rows > 0 ? rows.toLocaleString('en').padStart(12) : ''.padStart(12)} ${(ms / 1000).toFixed(1).padStart(7)} s`,
   );
 }
-console.log(`  ${'total'.padEnd(20)} ${''.padStart(12)} ${((performance.now() - started) / 1000).toFixed(1).padStart(7)} s`);
+console.log(
+  `  ${'total'.padEnd(20)} ${''.padStart(12)} ${((performance.now() - started) / 1000).toFixed(1).padStart(7)} s`,
+);
 console.log(`  largest organization: ${summary.largest.slug}, admin ${summary.largest.adminLogin}`);

@@ -6,6 +6,8 @@ import type { Config } from '../config.ts';
 declare module 'fastify' {
   interface FastifyInstance {
     database: Database;
+    /** SQL statements issued so far; counted only with the BENCH setting (see plugins/bench.ts). */
+    statementCount: { statements: number };
   }
 }
 
@@ -19,17 +21,24 @@ export interface DatabasePluginOptions {
 async function databasePlugin(app: FastifyInstance, options: DatabasePluginOptions) {
   const { config } = options;
   let database = options.database;
+  const statementCount = { statements: 0 };
   if (!database) {
     database = await openDatabase({
       url: config.database.url,
       dataDir: config.database.pgliteDir,
       poolSize: config.database.poolSize,
       migrate: true,
+      onQuery: config.bench
+        ? () => {
+            statementCount.statements++;
+          }
+        : undefined,
     });
     const opened = database;
     app.addHook('onClose', () => opened.close());
   }
   app.decorate('database', database);
+  app.decorate('statementCount', statementCount);
   app.log.info({ driver: database.driver }, 'database ready');
 }
 

@@ -1,0 +1,510 @@
+/**
+ * `pnpm bench [--duration 5] [--runs 3] [--warmup 2] [--connections 10] [--only R0,R3,Q1]`:
+ * the benchmark. Builds the web app if stale, starts the real server as a
+ * child process (production mode, the benchmark database of
+ * `pnpm bench:seed`, BENCH=1 for the counters and the R0/R3 routes), and
+ * loads it from a second process (./load.ts, autocannon): a warm-up, then
+ * several runs, medians. Prints one table and writes it as JSON to
+ * bench/results/bench-results.json (git-ignored). Every figure is also given
+ * as a ratio to R3 of the same run, so the table reads the same on any machine.
+ */
+import * as XLSX from '@e965/xlsx';
+import { loadConfig } from '@qicai/api';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import postgres from 'postgres';
+import { ensureWebBuild } from '../web-build.ts';
+import { BENCH_PASSWORD, benchPhone, LARGEST_SLUG } from './dataset.ts';
+import type { LoadRequest, LoadResult, LoadSpec } from './load.ts';
+import { generateRoster } from './roster-data.ts';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const { values } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '5' },
+    runs: { type: 'string', default: '3' },
+    warmup: { type: 'string', default: '2' },
+    connections: { type: 'string', default: '10' },
+    only: { type: 'string' },
+  },
+});
+const DURATION = Number(values.duration);
+const RUNS = Number(values.runs);
+const WARMUP = Number(values.warmup);
+const CONNECTIONS = Number(values.connections);
+const only = values.only ? new Set(values.only.split(',')) : undefined;
+const wanted = (row: string) => !only || only.has(row) || row === 'R3';
+
+const databaseUrl = process.env['BENCH_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/qicai_bench';
+const owner = postgres(databaseUrl, { max: 2, onnotice: () => {} });
+const [county] = await owner<{ id: string }[]>`select id from organizations where slug = ${LARGEST_SLUG}`.catch(
+  () => [],
+);
+if (!county) {
+  console.error(`No benchmark dataset in ${databaseUrl}: run pnpm bench:seed first.`);
+  process.exit(1);
+}
+
+const webBuildDir = loadConfig({ NODE_ENV: 'test' }).webBuildDir;
+ensureWebBuild(webBuildDir);
+
+/* The server, in its own process */
+
+const port = 40_000 + Math.floor(Math.random() * 9_000);
+const base = `http://127.0.0.1:${port}`;
+const server: ChildProcess = spawn(join(root, 'node_modules/.bin/tsx'), ['api/src/server.ts'], {
+  cwd: root,
+  stdio: ['ignore', 'inherit', 'inherit'],
+  env: {
+    ...process.env,
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    PUBLIC_URL: base,
+    DATABASE_URL: databaseUrl,
+    APP_SECRET: 'qicai-benchmark-secret-not-for-production',
+    LOG_LEVEL: 'warn',
+    // The load comes from one address; the limit would measure itself.
+    RATE_LIMIT_PER_MINUTE: '100000000',
+    JOBS_INTERVAL_SECONDS: '0',
+    BENCH: '1',
+  },
+});
+const serverExited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
+
+async function waitForServer(): Promise<void> {
+  for (let attempt = 0; attempt < 300; attempt++) {
+    try {
+      if ((await fetch(`${base}/healthz`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error('the server did not start');
+}
+
+interface Stats {
+  statements: number;
+  rss: number;
+  heapUsed: number;
+}
+const stats = async () => (await (await fetch(`${base}/__bench/stats`)).json()) as Stats;
+
+async function graphql<Data>(
+  query: string,
+  variables: Record<string, unknown>,
+  headers: Record<string, string>,
+): Promise<{ data: Data; cookie: string | undefined }> {
+  const response = await fetch(`${base}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
+  const answer = (await response.json()) as { data: Data; errors?: unknown[] };
+  if (answer.errors) throw new Error(JSON.stringify(answer.errors));
+  return { data: answer.data, cookie: response.headers.getSetCookie()[0]?.split(';')[0] };
+}
+
+/** Signs in through the real sign-in, as a browser would; returns the session cookie. */
+async function signIn(login: string): Promise<string> {
+  const { cookie } = await graphql(
+    `
+      mutation ($input: SignInInput!) {
+        signIn(input: $input) {
+          account {
+            id
+          }
+        }
+      }
+    `,
+    { input: { login, password: BENCH_PASSWORD } },
+    {},
+  );
+  if (!cookie) throw new Error(`no session for ${login}`);
+  return cookie;
+}
+
+/* Measuring */
+
+async function load(spec: Omit<LoadSpec, 'url' | 'connections'> & { connections?: number }): Promise<LoadResult> {
+  const file = join(tmpdir(), `qicai-bench-${process.pid}-${Date.now()}.json`);
+  writeFileSync(file, JSON.stringify({ url: base, connections: CONNECTIONS, ...spec }));
+  const child = spawn(join(root, 'node_modules/.bin/tsx'), [join(root, 'scripts/bench/load.ts'), file], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`the load process failed (${code})`);
+  return JSON.parse(output) as LoadResult;
+}
+
+interface Row {
+  name: string;
+  what: string;
+  requestsPerSecond: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  statementsPerRequest: number;
+  errors: number;
+  runs: LoadResult[];
+  note?: string;
+}
+
+const median = (numbers: number[]) => {
+  const sorted = [...numbers].sort((left, right) => left - right);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[middle] ?? Number.NaN) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+};
+
+/** A warm-up, then RUNS runs of DURATION seconds; `prepare` (if given) makes each run's requests afresh. */
+async function measure(
+  name: string,
+  what: string,
+  requests: LoadRequest[] | (() => Promise<{ requests: LoadRequest[]; amount: number }>),
+): Promise<Row> {
+  process.stderr.write(`${name}: `);
+  const next = async (seconds: number) =>
+    typeof requests === 'function' ? await requests() : { requests, amount: undefined, duration: seconds };
+  await load({ ...(await next(WARMUP)), duration: WARMUP });
+  const runs: LoadResult[] = [];
+  const statements: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    const spec = await next(DURATION);
+    const before = await stats();
+    const result = await load({ ...spec, duration: DURATION });
+    const after = await stats();
+    runs.push(result);
+    statements.push((after.statements - before.statements) / Math.max(1, result.requests));
+    process.stderr.write(`${result.requestsPerSecond.toFixed(0)}/s `);
+  }
+  process.stderr.write('\n');
+  return {
+    name,
+    what,
+    requestsPerSecond: median(runs.map((run) => run.requestsPerSecond)),
+    p50: median(runs.map((run) => run.p50)),
+    p95: median(runs.map((run) => run.p95)),
+    p99: median(runs.map((run) => run.p99)),
+    statementsPerRequest: median(statements),
+    errors: runs.reduce((sum, run) => sum + run.errors, 0),
+    runs,
+  };
+}
+
+/** The JavaScript a route's page loads (the client entry, its layouts and its page, each file once), gzipped. */
+function pageJavaScript(buildDir: string): { route: string; files: number; gzipBytes: number }[] {
+  const chunks = join(buildDir, 'server/chunks');
+  const manifestFile = readdirSync(chunks).find((file) => file.startsWith('manifest.js-') && file.endsWith('.js'));
+  if (!manifestFile) return [];
+  const manifest = readFileSync(join(chunks, manifestFile), 'utf8');
+  const list = (text: string | undefined) =>
+    [...(text ?? '').matchAll(/"([^"]+\.js)"/g)].map((match) => match[1] ?? '');
+  const entry = list(/client: \{.*?imports:\[([^\]]*)\]/s.exec(manifest)?.[1]);
+  const nodeFiles = readdirSync(join(chunks, 'nodes'));
+  const nodeImports = (index: number) => {
+    const file = nodeFiles.find((name) => name.startsWith(`${index}.js-`) && name.endsWith('.js'));
+    const text = file ? readFileSync(join(chunks, 'nodes', file), 'utf8') : '';
+    return list(/const imports = \[([^\]]*)\]/.exec(text)?.[1]);
+  };
+  const gzipped = new Map<string, number>();
+  const sizeOf = (path: string) => {
+    let size = gzipped.get(path);
+    if (size === undefined) {
+      size = gzipSync(readFileSync(join(buildDir, 'client', path)), { level: 9 }).length;
+      gzipped.set(path, size);
+    }
+    return size;
+  };
+  const pages: { route: string; files: number; gzipBytes: number }[] = [];
+  for (const block of manifest.split(/\n\t*\{\n\t*id: /).slice(1)) {
+    const route = /^"([^"]+)"/.exec(block)?.[1];
+    const page = /page: \{ layouts: \[([^\]]*)\], errors: \[[^\]]*\], leaf: (\d+) \}/.exec(block);
+    if (!route || !page) continue;
+    const nodes = [...(page[1]?.match(/\d+/g) ?? []).map(Number), Number(page[2])];
+    const files = new Set([...entry, ...nodes.flatMap(nodeImports)]);
+    pages.push({ route, files: files.size, gzipBytes: [...files].reduce((sum, file) => sum + sizeOf(file), 0) });
+  }
+  return pages;
+}
+
+/* The queries */
+
+const ACTIVITY_LIST = `query ActivityList($filter: ActivityFilter, $first: Int) {
+  organization { timeZone teams { id colour name { zh en } leads { id } } viewerIsAdmin viewerMember { id } }
+  activities(filter: $filter, first: $first) {
+    nodes {
+      id title category status placeName startsAt endsAt startsAtLocal endsAtLocal capacity isPublic
+      confirmedCount waitlistCount team { id colour name { zh en } }
+      viewerSignUp { id status waitlistPosition }
+    }
+    pageInfo { hasNextPage }
+  }
+}`;
+const ROSTER_SEARCH = `query ($search: String) { organization { members(first: 50, search: $search) {
+  nodes { id displayName role phone category workUnit skills active teams { id colour name { zh en } } }
+  pageInfo { hasNextPage endCursor } totalCount } } }`;
+const SIGN_UP = `mutation ($id: ID!) { signUp(activityId: $id) { id status } }`;
+
+const shanghaiToday = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+const startOfToday = new Date(`${shanghaiToday}T00:00:00+08:00`).toISOString();
+const json = { 'content-type': 'application/json' };
+
+const rows: Row[] = [];
+const results: Record<string, unknown> = {};
+try {
+  await waitForServer();
+  const admin = benchPhone(0);
+  const adminCookie = await signIn(admin);
+  const memberCookie = await signIn(benchPhone(8));
+  const asMember = { ...json, cookie: memberCookie, 'x-qicai-org': LARGEST_SLUG };
+  const asAdmin = { ...json, cookie: adminCookie, 'x-qicai-org': LARGEST_SLUG };
+  const activityList = (first: number): LoadRequest => ({
+    method: 'POST',
+    path: '/graphql',
+    headers: asMember,
+    body: JSON.stringify({ query: ACTIVITY_LIST, variables: { filter: { fromDate: shanghaiToday }, first } }),
+  });
+
+  // Q1's statements for a page of 10 and of 50: the same if every relation is batched.
+  const statementsFor = async (first: number) => {
+    const before = await stats();
+    const request = activityList(first);
+    const answer = await graphql<{ activities: { nodes: unknown[] } }>(
+      ACTIVITY_LIST,
+      JSON.parse(request.body ?? '{}').variables as Record<string, unknown>,
+      asMember,
+    );
+    const after = await stats();
+    return { activities: answer.data.activities.nodes.length, statements: after.statements - before.statements };
+  };
+  results['q1Statements'] = { page10: await statementsFor(10), page50: await statementsFor(50) };
+
+  if (wanted('R0')) {
+    rows.push(
+      await measure('R0', 'Fastify route returning a constant', [
+        { method: 'GET', path: '/__bench/constant', headers: {} },
+      ]),
+    );
+  }
+  rows.push(
+    await measure('R3', 'plain route, Q1’s SQL through postgres.js', [
+      {
+        method: 'GET',
+        path: `/__bench/activities?first=50&from=${encodeURIComponent(startOfToday)}`,
+        headers: { cookie: memberCookie, 'x-qicai-org': LARGEST_SLUG },
+      },
+    ]),
+  );
+  if (wanted('Q1'))
+    rows.push(await measure('Q1', 'activity list: 50 upcoming, team, counts, own sign-up', [activityList(50)]));
+
+  if (wanted('Q4')) {
+    // Many members, few activities: 200 members each sign up for 10 new activities of 20 places, all at once.
+    const q4Members = await Promise.all(
+      Array.from({ length: 200 }, (_, k) => benchPhone(100 + k)).map(async (login, index) => {
+        await new Promise((resolve) => setTimeout(resolve, index * 15));
+        return signIn(login);
+      }),
+    );
+    const [red] = await owner<{ id: string }[]>`select id from teams where org_id = ${county.id} and colour = 'RED'`;
+    const q4Activities: string[] = [];
+    let day = 60;
+    const prepare = async () => {
+      const ids: string[] = [];
+      for (let k = 0; k < 10; k++) {
+        // A day apart, beyond the seeded five weeks: no member has an overlapping sign-up.
+        const startsAt = new Date(Date.now() + day++ * 86_400_000);
+        const [activity] = await owner<{ id: string }[]>`insert into activities
+          (org_id, team_id, title, category, place_name, latitude, longitude, starts_at, ends_at, capacity, status)
+          values (${county.id}, ${red?.id ?? ''}, ${`抢位测试 ${day}`}, 'ENVIRONMENT', '荣家湾镇', 29.14, 113.12,
+            ${startsAt}, ${new Date(startsAt.getTime() + 3_600_000)}, 20, 'PUBLISHED') returning id`;
+        ids.push(activity?.id ?? '');
+      }
+      q4Activities.push(...ids);
+      const requests = ids.flatMap((id) =>
+        q4Members.map((cookie) => ({
+          method: 'POST' as const,
+          path: '/graphql',
+          headers: { ...json, cookie, 'x-qicai-org': LARGEST_SLUG },
+          body: JSON.stringify({ query: SIGN_UP, variables: { id } }),
+        })),
+      );
+      return { requests, amount: requests.length };
+    };
+    const row = await measure('Q4', 'signUp: 200 members × 10 activities of 20 places', prepare);
+    const [check] = await owner<{ over: number; full: number; signUps: number }[]>`
+      select count(*) filter (where confirmed > capacity)::int as over,
+             count(*) filter (where confirmed = capacity)::int as full,
+             sum(total)::int as "signUps"
+      from (select a.capacity,
+              (select count(*) from sign_ups s where s.org_id = a.org_id and s.activity_id = a.id and s.status = 'CONFIRMED') as confirmed,
+              (select count(*) from sign_ups s where s.org_id = a.org_id and s.activity_id = a.id) as total
+            from activities a where a.org_id = ${county.id} and a.id = any(${q4Activities}::uuid[])) counted`;
+    row.note = `${q4Activities.length} activities: ${check?.over ?? '?'} over capacity, ${check?.full ?? '?'} full; ${check?.signUps ?? '?'} sign-ups`;
+    results['q4Capacity'] = { activities: q4Activities.length, ...check };
+    rows.push(row);
+  }
+
+  if (wanted('Q5')) {
+    const fragments = ['王芳', '张伟', '李娜', '刘洋', '陈静', '杨', '黄丽', '周杰'];
+    rows.push(
+      await measure(
+        'Q5',
+        'roster search by name fragment (admin, 50 + total)',
+        fragments.map((search) => ({
+          method: 'POST',
+          path: '/graphql',
+          headers: asAdmin,
+          body: JSON.stringify({ query: ROSTER_SEARCH, variables: { search } }),
+        })),
+      ),
+    );
+  }
+
+  if (wanted('import')) {
+    // The county roster into an organization of its own: upload (read + preview), then apply.
+    const slug = `bench-roster-${Date.now().toString(36)}`;
+    await graphql(
+      `
+        mutation ($input: CreateOrganizationInput!) {
+          createOrganization(input: $input) {
+            slug
+          }
+        }
+      `,
+      { input: { name: '花名册导入测试', slug } },
+      { cookie: adminCookie },
+    );
+    const book = XLSX.utils.book_new();
+    XLSX.utils.book_append_sheet(book, XLSX.utils.aoa_to_sheet(generateRoster(31_172).rows), '花名册');
+    const file = XLSX.write(book, { type: 'buffer', bookType: 'xlsx', compression: true }) as Buffer;
+    process.stderr.write('roster import… ');
+    const started = performance.now();
+    const uploaded = await fetch(`${base}/imports/roster`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/octet-stream',
+        'x-file-name': encodeURIComponent('bench.xlsx'),
+        cookie: adminCookie,
+        'x-qicai-org': slug,
+      },
+      body: file,
+    });
+    const { data: preview } = (await uploaded.json()) as { data: { id: string } };
+    const previewed = performance.now();
+    const { data: applied } = await graphql<{ applyRosterImport: { status: string; createCount: number } }>(
+      `
+        mutation ($id: ID!) {
+          applyRosterImport(id: $id) {
+            status
+            createCount
+          }
+        }
+      `,
+      { id: preview.id },
+      { cookie: adminCookie, 'x-qicai-org': slug },
+    );
+    const seconds = (performance.now() - started) / 1000;
+    process.stderr.write(`${seconds.toFixed(1)} s\n`);
+    results['rosterImport'] = {
+      rows: 31_172,
+      previewSeconds: (previewed - started) / 1000,
+      totalSeconds: seconds,
+      status: applied.applyRosterImport.status,
+      created: applied.applyRosterImport.createCount,
+    };
+  }
+
+  const end = await stats();
+  results['serverRssMegabytes'] = end.rss / 1_048_576;
+  results['pages'] = pageJavaScript(webBuildDir);
+} finally {
+  server.kill('SIGTERM');
+  await serverExited;
+  await owner.end();
+}
+
+/* The table */
+
+const r3 = rows.find((row) => row.name === 'R3');
+const ratio = (value: number, reference: number | undefined) => (reference ? `${(value / reference).toFixed(2)}×` : '');
+const fixed = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
+const line = (cells: string[], widths: number[]) =>
+  cells
+    .map((cell, index) => (index < 2 ? cell.padEnd(widths[index] ?? 0) : cell.padStart(widths[index] ?? 0)))
+    .join('  ');
+const widths = [4, 52, 9, 7, 8, 8, 8, 8, 7, 6];
+console.log(
+  `\nQicai benchmark — ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(0)} GB, Node ${process.version}`,
+);
+console.log(`${CONNECTIONS} connections, warm-up ${WARMUP} s, ${RUNS} runs of ${DURATION} s, medians\n`);
+console.log(line(['', '', 'req/s', '×R3', 'p50 ms', 'p95 ms', 'p99 ms', 'p95 ×R3', 'SQL/req', 'errors'], widths));
+for (const row of rows) {
+  console.log(
+    line(
+      [
+        row.name,
+        row.what,
+        fixed(row.requestsPerSecond, 0),
+        ratio(row.requestsPerSecond, r3?.requestsPerSecond),
+        fixed(row.p50),
+        fixed(row.p95),
+        fixed(row.p99),
+        ratio(row.p95, r3?.p95),
+        fixed(row.statementsPerRequest),
+        String(row.errors),
+      ],
+      widths,
+    ),
+  );
+  if (row.note) console.log(`      ${row.note}`);
+}
+const q1 = results['q1Statements'] as { page10: { statements: number }; page50: { statements: number } };
+console.log(`\nQ1 SQL statements: page of 10 → ${q1.page10.statements}, page of 50 → ${q1.page50.statements}`);
+const rosterImport = results['rosterImport'] as
+  { totalSeconds: number; previewSeconds: number; created: number } | undefined;
+if (rosterImport) {
+  console.log(
+    `Roster import, 31,172 rows: ${rosterImport.totalSeconds.toFixed(1)} s (preview ${rosterImport.previewSeconds.toFixed(1)} s), ${rosterImport.created.toLocaleString('en')} created`,
+  );
+}
+console.log(`Server memory (RSS) at the end: ${fixed(results['serverRssMegabytes'] as number, 0)} MB`);
+const pages = results['pages'] as { route: string; gzipBytes: number }[];
+console.log('\nJavaScript per page (gzip):');
+for (const page of pages) console.log(`  ${(page.gzipBytes / 1024).toFixed(1).padStart(6)} KB  ${page.route}`);
+
+const outputDir = join(root, 'bench/results');
+mkdirSync(outputDir, { recursive: true });
+writeFileSync(
+  join(outputDir, 'bench-results.json'),
+  `${JSON.stringify(
+    {
+      at: new Date().toISOString(),
+      machine: {
+        cores: cpus().length,
+        model: cpus()[0]?.model,
+        memoryGigabytes: totalmem() / 2 ** 30,
+        node: process.version,
+      },
+      settings: { connections: CONNECTIONS, warmupSeconds: WARMUP, runs: RUNS, durationSeconds: DURATION },
+      rows: rows.map((row) => ({
+        ...row,
+        requestsPerSecondToR3: r3 ? row.requestsPerSecond / r3.requestsPerSecond : null,
+        p95ToR3: r3 ? row.p95 / r3.p95 : null,
+      })),
+      ...results,
+    },
+    null,
+    2,
+  )}\n`,
+);
+console.log(`\nWritten to bench/results/bench-results.json`);
