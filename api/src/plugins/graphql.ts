@@ -152,6 +152,8 @@ async function graphqlPlugin(app: FastifyInstance, options: { config: Config }) 
       keepAlive: 30_000,
     },
     queryDepth: MAX_QUERY_DEPTH,
+    // A query seen twice is compiled (graphql-jit) instead of interpreted: the same few queries come again and again.
+    jit: 1,
     allowBatchedQueries: false,
     graphiql: config.env === 'development',
     validationRules: config.env === 'production' ? [NoSchemaIntrospectionCustomRule] : [],

@@ -46,6 +46,15 @@ export const signUpStatusEnum = pgEnum('sign_up_status', ['CONFIRMED', 'WAITLIST
 export const attendanceEnum = pgEnum('attendance', ['ATTENDED', 'NO_SHOW']);
 export const checkInMethodEnum = pgEnum('check_in_method', ['GPS', 'QR', 'MANUAL']);
 
+/**
+ * The longest an activity may span, in elapsed time. The service allows a week
+ * of wall time; a day more covers any daylight-saving shift. The check below
+ * holds it, so a list of activities ending after an instant may also bound
+ * their start, and the (org, starts_at) index stops there instead of reading
+ * the organization's whole past.
+ */
+export const ACTIVITY_MAX_SPAN_MINUTES = 8 * 24 * 60;
+
 /** What every occurrence of a series starts from; editing the whole series changes it. */
 export interface ActivityTemplate {
   title: string;
@@ -134,6 +143,10 @@ export const activities = pgTable(
     check('activities_description_length', sql`char_length(${t.description}) <= 5000`),
     check('activities_place_length', sql`char_length(${t.placeName}) between 1 and 200`),
     check('activities_ends_after_start', sql`${t.endsAt} > ${t.startsAt}`),
+    check(
+      'activities_duration_max',
+      sql`${t.endsAt} - ${t.startsAt} <= make_interval(mins => ${sql.raw(String(ACTIVITY_MAX_SPAN_MINUTES))})`,
+    ),
     check('activities_capacity', sql`${t.capacity} between 1 and 10000`),
     check('activities_position', sql`${t.latitude} between -90 and 90 and ${t.longitude} between -180 and 180`),
     check('activities_beneficiaries', sql`${t.beneficiaries} is null or ${t.beneficiaries} >= 0`),

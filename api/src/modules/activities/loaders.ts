@@ -26,10 +26,32 @@ const series: Loader<Activity, ActivitySeries | null> = async (queries, ctx) => 
   return queries.map(({ obj }) => (obj.seriesId ? (byId.get(obj.seriesId) ?? null) : null));
 };
 
+type SignUpCounts = { confirmed: number; waitlisted: number };
+/**
+ * Sign-up counts already asked for in this HTTP request, by activity: a list
+ * showing both counts then reads them in one statement, not one per field.
+ * Keyed by the request's reply, so nothing outlives the request; a
+ * subscription (no reply) reads them fresh for every event.
+ */
+const countsOfRequest = new WeakMap<object, Map<string, Promise<SignUpCounts | undefined>>>();
+
 const counts = async (activities: Activity[], ctx: Parameters<Loader<Activity, number>>[1]) => {
   const orgId = requireOrganization(ctx).id;
-  const ids = activities.map((activity) => activity.id);
-  return ctx.tenant((tx) => repository.countSignUpsOfActivities(tx, orgId, ids));
+  const reply: object | undefined = ctx.reply;
+  let known = reply ? countsOfRequest.get(reply) : undefined;
+  if (reply && !known) countsOfRequest.set(reply, (known = new Map()));
+  const missing = [...new Set(activities.map((activity) => activity.id).filter((id) => !known?.has(id)))];
+  if (missing.length > 0) {
+    const read = ctx.tenant((tx) => repository.countSignUpsOfActivities(tx, orgId, missing));
+    for (const id of missing)
+      (known ??= new Map()).set(
+        id,
+        read.then((byActivity) => byActivity.get(id)),
+      );
+  }
+  const byActivity = new Map<string, SignUpCounts | undefined>();
+  await Promise.all(activities.map(async (activity) => byActivity.set(activity.id, await known?.get(activity.id))));
+  return byActivity;
 };
 
 const confirmedCount: Loader<Activity, number> = async (queries, ctx) => {

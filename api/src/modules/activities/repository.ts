@@ -1,4 +1,5 @@
 import {
+  ACTIVITY_MAX_SPAN_MINUTES,
   activities,
   activitySeries,
   checkInCodeUses,
@@ -209,6 +210,10 @@ export async function pageActivities(
         eq(activities.orgId, orgId),
         visibleTo(visibility),
         filter.from ? gt(activities.endsAt, filter.from) : undefined,
+        // Implied by the one above and the longest span an activity may have; lets the index stop at the bound.
+        filter.from
+          ? gt(activities.startsAt, new Date(filter.from.getTime() - ACTIVITY_MAX_SPAN_MINUTES * 60_000))
+          : undefined,
         filter.to ? lt(activities.startsAt, filter.to) : undefined,
         filter.categories?.length ? inArray(activities.category, filter.categories) : undefined,
         filter.statuses?.length ? inArray(activities.status, filter.statuses) : undefined,
