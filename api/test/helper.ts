@@ -32,7 +32,15 @@ export class TestApp {
     return this.counter.statements;
   }
 
-  static async start(settings: Partial<Environment> = {}): Promise<TestApp> {
+  /**
+   * `prepare` runs on the migrated database, as its owner, before the app
+   * starts (e.g. to bulk-load a dataset); it is given the database's URL
+   * (undefined on PGlite).
+   */
+  static async start(
+    settings: Partial<Environment> = {},
+    options: { prepare?: (url: string | undefined) => Promise<void> } = {},
+  ): Promise<TestApp> {
     const testDatabase = await createTestDatabase();
     const counter = { statements: 0 };
     const database = await testDatabase.open({
@@ -40,6 +48,7 @@ export class TestApp {
         counter.statements++;
       },
     });
+    await options.prepare?.(testDatabase.url);
     const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...settings });
     const app = await buildApp({ config, database });
     return new TestApp(app, database, testDatabase, counter);

@@ -1,0 +1,143 @@
+/**
+ * The benchmark's dataset at a small scale (scripts/bench/dataset.ts, what
+ * `pnpm bench:seed --scale 0.002` loads): it keeps the domain's rules, and the
+ * benchmark's queries answer on it as a direct SQL computation does, in a
+ * number of statements that does not grow with the page.
+ */
+import { postgresReachable } from '@qicai/db/testing';
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  BENCH_PASSWORD,
+  benchPhone,
+  LARGEST_SLUG,
+  seedBenchDataset,
+  type BenchDatasetSummary,
+} from '../../scripts/bench/dataset.ts';
+import { expectNoErrors, TestApp, type Client } from './helper.ts';
+
+const ACTIVITY_LIST = `query ($filter: ActivityFilter, $first: Int) {
+  organization { timeZone teams { id colour leads { id } } viewerIsAdmin viewerMember { id } }
+  activities(filter: $filter, first: $first) {
+    nodes { id title startsAt capacity confirmedCount waitlistCount team { id colour name { zh } } viewerSignUp { id status } }
+    pageInfo { hasNextPage }
+  }
+}`;
+
+interface ActivityList {
+  activities: {
+    nodes: {
+      id: string;
+      startsAt: string;
+      capacity: number;
+      confirmedCount: number;
+      waitlistCount: number;
+      team: { id: string };
+      viewerSignUp: { status: string } | null;
+    }[];
+  };
+}
+
+describe.runIf(await postgresReachable())('benchmark dataset (small scale)', () => {
+  let testApp: TestApp;
+  let owner: postgres.Sql;
+  let summary: BenchDatasetSummary;
+  let member: Client;
+  /** The member whose list is read: one with sign-ups among the upcoming activities. */
+  let memberLogin = '';
+
+  beforeAll(async () => {
+    testApp = await TestApp.start(
+      {},
+      {
+        prepare: async (url) => {
+          summary = await seedBenchDataset({ url: url ?? '', scale: 0.002 });
+        },
+      },
+    );
+    owner = postgres(testApp.databaseUrl ?? '', { max: 1, onnotice: () => {} });
+    const [busiest] = await owner<{ phone: string }[]>`
+      select m.phone from sign_ups s join members m on m.org_id = s.org_id and m.id = s.member_id
+      join activities a on a.org_id = s.org_id and a.id = s.activity_id
+      where s.org_id = ${summary.largest.orgId} and a.starts_at > now() and m.role = 'MEMBER'
+      group by m.phone order by count(*) desc, m.phone limit 1`;
+    memberLogin = busiest?.phone ?? benchPhone(8);
+    member = testApp.anonymous(LARGEST_SLUG);
+    expectNoErrors(
+      await member.gql(`mutation ($input: SignInInput!) { signIn(input: $input) { account { id } } }`, {
+        input: { login: memberLogin, password: BENCH_PASSWORD },
+      }),
+    );
+  }, 120_000);
+
+  afterAll(async () => {
+    await owner?.end();
+    await testApp?.close();
+  });
+
+  it('is deterministic in size and keeps capacity and one sign-up per member and activity', async () => {
+    expect(summary.rows['members']).toBe(100);
+    expect(summary.rows['activities']).toBe(400);
+    expect(summary.rows['sign_ups']).toBeGreaterThan(3_900);
+    const [largest] = await owner<{ members: number }[]>`
+      select count(*)::int as members from members where org_id = ${summary.largest.orgId}`;
+    expect(largest?.members).toBe(Math.round(31_172 * 0.002));
+    const [problems] = await owner<{ overCapacity: number; duplicates: number; draftsWithSignUps: number }[]>`
+      select
+        (select count(*)::int from activities a where a.capacity <
+          (select count(*) from sign_ups s where s.org_id = a.org_id and s.activity_id = a.id and s.status = 'CONFIRMED')) as "overCapacity",
+        (select count(*)::int from (select 1 from sign_ups group by org_id, activity_id, member_id having count(*) > 1) d) as duplicates,
+        (select count(*)::int from sign_ups s join activities a on a.org_id = s.org_id and a.id = s.activity_id
+          where a.status = 'DRAFT') as "draftsWithSignUps"`;
+    expect(problems).toEqual({ overCapacity: 0, duplicates: 0, draftsWithSignUps: 0 });
+    // The constraints dropped for the load are back, under their own names.
+    const constraints = await owner<{ name: string }[]>`
+      select conname as name from pg_constraint where conrelid = 'sign_ups'::regclass order by conname`;
+    expect(constraints.map((row) => row.name)).toEqual(
+      expect.arrayContaining([
+        'sign_ups_activity_member_unique',
+        'sign_ups_org_id_activity_id_activities_org_id_id_fk',
+      ]),
+    );
+  });
+
+  it('Q1: the activity list answers as SQL does, in the same number of statements for 10 or 50', async () => {
+    // From two months back: at this scale the coming five weeks hold fewer than fifty activities.
+    const from = new Date(Date.now() - 60 * 86_400_000).toISOString();
+    const read = async (first: number) => {
+      const before = testApp.statements;
+      const result = await member.gql<ActivityList>(ACTIVITY_LIST, { filter: { from }, first });
+      expectNoErrors(result);
+      return { nodes: result.data?.activities.nodes ?? [], statements: testApp.statements - before };
+    };
+    const ten = await read(10);
+    const fifty = await read(50);
+    expect(ten.nodes).toHaveLength(10);
+    expect(fifty.nodes).toHaveLength(50);
+    expect(fifty.statements).toBe(ten.statements);
+
+    const expected = await owner<
+      { id: string; capacity: number; confirmed: number; waitlisted: number; teamId: string; own: string | null }[]
+    >`
+      select a.id, a.capacity, a.team_id as "teamId",
+        (select count(*)::int from sign_ups s where s.org_id = a.org_id and s.activity_id = a.id and s.status = 'CONFIRMED') as confirmed,
+        (select count(*)::int from sign_ups s where s.org_id = a.org_id and s.activity_id = a.id and s.status = 'WAITLISTED') as waitlisted,
+        (select s.status::text from sign_ups s join members m on m.org_id = s.org_id and m.id = s.member_id
+          where s.org_id = a.org_id and s.activity_id = a.id and m.phone = ${memberLogin}) as own
+      from activities a
+      where a.org_id = ${summary.largest.orgId} and a.status <> 'DRAFT' and a.ends_at > ${from}
+      order by a.starts_at, a.id limit 50`;
+    expect(
+      fifty.nodes.map((node) => ({
+        id: node.id,
+        capacity: node.capacity,
+        teamId: node.team.id,
+        confirmed: node.confirmedCount,
+        waitlisted: node.waitlistCount,
+        own: node.viewerSignUp?.status ?? null,
+      })),
+    ).toEqual(expected);
+    // The member chosen has sign-ups on the page, so the viewer's state is really compared.
+    expect(fifty.nodes.some((node) => node.viewerSignUp)).toBe(true);
+  });
+});
