@@ -10,7 +10,7 @@
  *   application role: the floor for "HTTP + PostgreSQL".
  * - GET /__bench/stats — SQL statements issued so far, and the process' memory.
  */
-import { APP_ROLE } from '@qicai/db';
+import { ACTIVITY_MAX_SPAN_MINUTES, APP_ROLE } from '@qicai/db';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { createHash } from 'node:crypto';
@@ -64,6 +64,7 @@ async function benchPlugin(app: FastifyInstance, options: { config: Config }) {
           from teams t left join team_memberships tm on tm.org_id = t.org_id and tm.team_id = t.id and tm.is_lead
           where t.org_id = ${orgId} group by t.org_id, t.id order by t.colour`),
         count(tx`select * from activities where org_id = ${orgId} and (status <> 'DRAFT') and ends_at > ${from}
+          and starts_at > ${new Date(from.getTime() - ACTIVITY_MAX_SPAN_MINUTES * 60_000)}
           order by starts_at, id limit ${first + 1}`),
       ]);
       const ids = activities.slice(0, first).map((activity) => activity['id'] as string);

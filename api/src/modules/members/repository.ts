@@ -183,8 +183,30 @@ function searchTerm(search: string): string {
   return /^[\d\s-]+$/.test(search) ? search.replace(/[\s-]/g, '') : search.toLowerCase();
 }
 
+/**
+ * The characters (for one) or pairs of characters (for more) a search term's
+ * match must contain: what the index of migration 0011 looks up. Pairs with a
+ * space are not indexed.
+ */
+function searchGrams(term: string): string[] {
+  const characters = Array.from(term);
+  const grams =
+    characters.length === 1 ? characters : characters.slice(1).map((character, index) => characters[index] + character);
+  return [...new Set(grams.filter((gram) => !gram.includes(' ')))];
+}
+
 function rosterConditions(orgId: string, query: RosterQuery): SQL | undefined {
-  const pattern = query.search ? likeFragment(searchTerm(query.search)) : undefined;
+  const term = query.search ? searchTerm(query.search) : undefined;
+  const pattern = term ? likeFragment(term) : undefined;
+  const grams = term ? searchGrams(term) : [];
+  // Implied by either LIKE below (the name is part of the search text); lets the GIN index find the few candidates.
+  const indexed =
+    grams.length > 0
+      ? sql`members_search_grams("members"."search_text") @> array[${sql.join(
+          grams.map((gram) => sql`${gram}`),
+          sql`, `,
+        )}]::text[]`
+      : undefined;
   return and(
     eq(members.orgId, orgId),
     query.status === 'ALL' ? undefined : eq(members.active, query.status === 'ACTIVE'),
@@ -194,6 +216,7 @@ function rosterConditions(orgId: string, query: RosterQuery): SQL | undefined {
     query.teamId
       ? sql`exists (select 1 from ${teamMemberships} where ${teamMemberships.orgId} = ${members.orgId} and ${teamMemberships.memberId} = ${members.id} and ${teamMemberships.teamId} = ${query.teamId}::uuid)`
       : undefined,
+    indexed,
     pattern
       ? query.searchAll
         ? // members.search_text: name, phone, work unit and skills, lower-cased (migration 0005).
