@@ -140,4 +140,33 @@ describe.runIf(await postgresReachable())('benchmark dataset (small scale)', () 
     // The member chosen has sign-ups on the page, so the viewer's state is really compared.
     expect(fifty.nodes.some((node) => node.viewerSignUp)).toBe(true);
   });
+
+  it('Q5: the roster search finds by a name fragment what a LIKE over every member finds', async () => {
+    const admin = testApp.anonymous(LARGEST_SLUG);
+    expectNoErrors(
+      await admin.gql(`mutation ($input: SignInInput!) { signIn(input: $input) { account { id } } }`, {
+        input: { login: summary.largest.adminLogin, password: BENCH_PASSWORD },
+      }),
+    );
+    const [someone] = await owner<{ displayName: string }[]>`
+      select display_name as "displayName" from members where org_id = ${summary.largest.orgId} and role = 'MEMBER'
+      order by id limit 1 offset 5`;
+    const name = Array.from(someone?.displayName ?? '');
+    // Two characters of a name, one character, a phone number's digits, a skill, and a mix of Latin and Chinese.
+    for (const fragment of [name.slice(0, 2).join(''), name[0] ?? '', '1370000', '急救', 'x王']) {
+      const result = await admin.gql<{ organization: { members: { nodes: { id: string }[]; totalCount: number } } }>(
+        `query ($search: String) { organization { members(first: 100, search: $search) { nodes { id } totalCount } } }`,
+        { search: fragment },
+      );
+      expectNoErrors(result);
+      const expected = await owner<{ id: string }[]>`
+        select id from members where org_id = ${summary.largest.orgId} and active
+          and search_text like ${`%${fragment.toLowerCase()}%`} order by display_name, id limit 100`;
+      expect(
+        result.data?.organization.members.nodes.map((node) => node.id),
+        fragment,
+      ).toEqual(expected.map((row) => row.id));
+      expect(result.data?.organization.members.totalCount).toBeGreaterThanOrEqual(expected.length);
+    }
+  });
 });

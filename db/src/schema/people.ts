@@ -8,6 +8,7 @@ import {
   boolean,
   check,
   date,
+  foreignKey,
   index,
   pgEnum,
   pgPolicy,
@@ -118,6 +119,31 @@ export const members = pgTable(
     // A signed-in person sees their own memberships in every organization,
     // which is how the viewer's list of organizations is read.
     pgPolicy('own_memberships', { for: 'select', to: appRole, using: sql`account_id = app_current_account()` }),
+  ],
+).enableRLS();
+
+/**
+ * The roster search's index (migration 0011 keeps it, by trigger, from
+ * members.search_text): every character and pair of characters of a member's
+ * search text that is not ASCII. Chinese names are mostly two or three
+ * characters and a search is often two ("王芳"): too short for pg_trgm. And
+ * under row-level security PostgreSQL may use an index only through leakproof
+ * operators, which rules out a GIN index over an expression; equality on a
+ * btree is leakproof. A search of one character looks itself up, a longer one
+ * its pairs, and the LIKE on the search text then confirms the match.
+ */
+export const memberSearchGrams = pgTable(
+  'member_search_grams',
+  {
+    orgId: uuid('org_id').notNull(),
+    gram: text('gram').notNull(),
+    memberId: uuid('member_id').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.gram, t.memberId] }),
+    foreignKey({ columns: [t.orgId, t.memberId], foreignColumns: [members.orgId, members.id] }).onDelete('cascade'),
+    index('member_search_grams_member_idx').on(t.orgId, t.memberId),
+    tenantIsolation(),
   ],
 ).enableRLS();
 

@@ -3,6 +3,7 @@ import {
   invitations,
   joinRequests,
   members,
+  memberSearchGrams,
   organizations,
   teamMemberships,
   teams,
@@ -183,29 +184,40 @@ function searchTerm(search: string): string {
   return /^[\d\s-]+$/.test(search) ? search.replace(/[\s-]/g, '') : search.toLowerCase();
 }
 
+/** Neither ASCII nor a space: what member_search_grams holds (migration 0012). */
+const indexedCharacter = (character: string) => (character.codePointAt(0) ?? 0) > 0x7f;
+
 /**
- * The characters (for one) or pairs of characters (for more) a search term's
- * match must contain: what the index of migration 0011 looks up. Pairs with a
- * space are not indexed.
+ * What a search term's match must have in member_search_grams: the character
+ * (for one) or every pair of neighbouring characters (for more) without ASCII.
+ * Empty when the term has none (digits, Latin): the search then reads every member.
  */
 function searchGrams(term: string): string[] {
   const characters = Array.from(term);
-  const grams =
-    characters.length === 1 ? characters : characters.slice(1).map((character, index) => characters[index] + character);
-  return [...new Set(grams.filter((gram) => !gram.includes(' ')))];
+  if (characters.length === 1) return characters.filter(indexedCharacter);
+  const pairs = characters
+    .slice(1)
+    .flatMap((character, index) =>
+      indexedCharacter(character) && indexedCharacter(characters[index] ?? '')
+        ? [`${characters[index]}${character}`]
+        : [],
+    );
+  return [...new Set(pairs)];
 }
 
 function rosterConditions(orgId: string, query: RosterQuery): SQL | undefined {
   const term = query.search ? searchTerm(query.search) : undefined;
   const pattern = term ? likeFragment(term) : undefined;
   const grams = term ? searchGrams(term) : [];
-  // Implied by either LIKE below (the name is part of the search text); lets the GIN index find the few candidates.
+  // Implied by either LIKE below (the name is part of the search text); looked up in the
+  // grams' primary key, which row-level security lets the planner use (equality is leakproof).
   const indexed =
     grams.length > 0
-      ? sql`members_search_grams("members"."search_text") @> array[${sql.join(
-          grams.map((gram) => sql`${gram}`),
-          sql`, `,
-        )}]::text[]`
+      ? sql`${members.id} in (select g.member_id from ${memberSearchGrams} g where g.org_id = ${orgId}::uuid
+          and g.gram in (${sql.join(
+            grams.map((gram) => sql`${gram}`),
+            sql`, `,
+          )}) group by g.member_id having count(*) = ${grams.length})`
       : undefined;
   return and(
     eq(members.orgId, orgId),
