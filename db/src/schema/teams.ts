@@ -66,6 +66,10 @@ export const teamMemberships = pgTable(
     foreignKey({ columns: [t.orgId, t.teamId], foreignColumns: [teams.orgId, teams.id] }).onDelete('cascade'),
     foreignKey({ columns: [t.orgId, t.memberId], foreignColumns: [members.orgId, members.id] }).onDelete('cascade'),
     index('team_memberships_member_idx').on(t.orgId, t.memberId),
+    // A team's leads among its thousands of members (every list of teams shows them).
+    index('team_memberships_leads_idx')
+      .on(t.orgId, t.teamId, t.memberId)
+      .where(sql`${t.isLead}`),
     tenantIsolation(),
   ],
 ).enableRLS();
