@@ -6,6 +6,6 @@ CREATE TABLE "member_search_grams" (
 );
 --> statement-breakpoint
 ALTER TABLE "member_search_grams" ENABLE ROW LEVEL SECURITY;--> statement-breakpoint
-ALTER TABLE "member_search_grams" ADD CONSTRAINT "member_search_grams_org_id_member_id_members_org_id_id_fk" FOREIGN KEY ("org_id","member_id") REFERENCES "public"."members"("org_id","id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "member_search_grams_member_idx" ON "member_search_grams" USING btree ("org_id","member_id");--> statement-breakpoint
+CREATE INDEX "team_memberships_leads_idx" ON "team_memberships" USING btree ("org_id","team_id","member_id") WHERE "team_memberships"."is_lead";--> statement-breakpoint
 CREATE POLICY "tenant_isolation" ON "member_search_grams" AS PERMISSIVE FOR ALL TO "qicai_app" USING (org_id = app_current_org()) WITH CHECK (org_id = app_current_org());

@@ -7,11 +7,9 @@ ALTER TABLE "member_search_grams" FORCE ROW LEVEL SECURITY;
 -- (names, work units and skills; phone numbers and Latin text are searched without the index).
 CREATE FUNCTION member_search_grams_of(search_text text) RETURNS SETOF text
   LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
-  AS $$ SELECT DISTINCT gram FROM (
-    SELECT substr(search_text, i, 1) AS gram FROM generate_series(1, char_length(search_text)) AS i
-    UNION ALL
-    SELECT substr(search_text, i, 2) FROM generate_series(1, char_length(search_text) - 1) AS i
-  ) AS grams WHERE gram !~ '[\x01-\x7f]' $$;
+  AS $$ SELECT DISTINCT substr(search_text, i, len)
+    FROM generate_series(1, char_length(search_text)) AS i, (VALUES (1), (2)) AS lengths(len)
+    WHERE ascii(substr(search_text, i, 1)) > 127 AND (len = 1 OR ascii(substr(search_text, i + 1, 1)) > 127) $$;
 --> statement-breakpoint
 CREATE FUNCTION members_index_search_grams() RETURNS trigger
   LANGUAGE plpgsql
@@ -38,6 +36,17 @@ CREATE TRIGGER members_search_grams_insert AFTER INSERT ON "members"
 --> statement-breakpoint
 CREATE TRIGGER members_search_grams_update AFTER UPDATE ON "members"
   REFERENCING OLD TABLE AS old_members NEW TABLE AS new_members FOR EACH STATEMENT EXECUTE FUNCTION members_index_search_grams();
+--> statement-breakpoint
+CREATE FUNCTION members_unindex_search_grams() RETURNS trigger
+  LANGUAGE plpgsql
+  AS $$
+BEGIN
+  DELETE FROM member_search_grams AS g USING old_members AS o WHERE g.org_id = o.org_id AND g.member_id = o.id;
+  RETURN NULL;
+END $$;
+--> statement-breakpoint
+CREATE TRIGGER members_search_grams_delete AFTER DELETE ON "members"
+  REFERENCING OLD TABLE AS old_members FOR EACH STATEMENT EXECUTE FUNCTION members_unindex_search_grams();
 --> statement-breakpoint
 -- The members there are already. The owner is subject to forced row-level security: lifted for this one statement.
 ALTER TABLE "members" NO FORCE ROW LEVEL SECURITY;

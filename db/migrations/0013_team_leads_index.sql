@@ -1,1 +1,0 @@
-CREATE INDEX "team_memberships_leads_idx" ON "team_memberships" USING btree ("org_id","team_id","member_id") WHERE "team_memberships"."is_lead";
