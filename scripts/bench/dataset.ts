@@ -103,6 +103,7 @@ export async function seedBenchDataset(options: BenchDatasetOptions): Promise<Be
   const integer = (low: number, high: number) => low + Math.floor(random() * (high - low + 1));
   const sql = postgres(options.url, { max: 1, onnotice: () => {} });
   const timings: BenchDatasetSummary['timings'] = [];
+  let memberCountForRecords = 1;
   const rows: Record<string, number> = {};
 
   async function copy(table: string, columns: string[], total: number, source: () => Iterable<Cell[]>) {
@@ -128,6 +129,75 @@ export async function seedBenchDataset(options: BenchDatasetOptions): Promise<Be
     options.progress?.(table, done, done);
     rows[table] = (rows[table] ?? 0) + done;
     timings.push({ stage: table, rows: done, ms: performance.now() - started });
+  }
+
+  /**
+   * Approved service records: first one per attended sign-up of a past
+   * activity (computed from check-in and check-out), in sign-up order; beyond
+   * those (the 10,000,000 option), service outside the platform, spread over
+   * each member's year so that one member's records do not overlap.
+   */
+  async function loadServiceRecords(target: number) {
+    const started = performance.now();
+    await sql`create temp table bench_admins as
+      select org_id, min(id::text)::uuid as id from members where role = 'ADMIN' group by org_id`;
+    const fromSignUps = await sql`
+      insert into service_records (org_id, id, member_id, activity_id, team_id, activity_name, service_date, place,
+        content, minutes, organizing_unit, activity_lead, source, status, starts_at, ends_at, decided_by_member_id,
+        decided_at, created_at)
+      select s.org_id, ('b000000a' || substr(s.id::text, 9))::uuid, s.member_id, a.id, a.team_id, a.title,
+        (s.checked_in_at at time zone 'Asia/Shanghai')::date, a.place_name, '志愿服务',
+        ceil(extract(epoch from s.checked_out_at - s.checked_in_at) / 60)::int, o.name, '队长', 'CHECK_IN', 'APPROVED',
+        s.checked_in_at, s.checked_out_at, ad.id, s.checked_out_at + interval '1 day', s.checked_out_at
+      from sign_ups s
+      join activities a on a.org_id = s.org_id and a.id = s.activity_id
+      join organizations o on o.id = s.org_id
+      join bench_admins ad on ad.org_id = s.org_id
+      where s.attendance = 'ATTENDED'
+      order by s.id limit ${target}`;
+    const extra = Math.max(0, target - fromSignUps.count);
+    if (extra > 0) {
+      await sql`create temp table bench_member_index as
+        select (row_number() over (order by id) - 1)::int as idx, org_id, id from members`;
+      const perMember = Math.ceil(extra / memberCountForRecords);
+      const spacingHours = Math.max(3, Math.floor((340 * 24) / perMember));
+      await sql`
+        insert into service_records (org_id, id, member_id, team_id, activity_name, service_date, place, content,
+          minutes, organizing_unit, activity_lead, source, status, starts_at, ends_at, decided_by_member_id, decided_at,
+          created_at)
+        select m.org_id, ('b000000b-0000-4000-8000-' || lpad(to_hex(g), 12, '0'))::uuid, m.id, null, '社区志愿服务',
+          (t.starts_at at time zone 'Asia/Shanghai')::date, '社区服务站', '志愿服务', 120, '七彩志愿者协会', '队长',
+          'LEAD_ENTERED', 'APPROVED', t.starts_at, t.starts_at + interval '2 hours',
+          case when ad.id = m.id then null else ad.id end, t.starts_at + interval '1 day', t.starts_at + interval '1 day'
+        from generate_series(0, ${extra - 1}::bigint) as g
+        join bench_member_index m on m.idx = g % ${memberCountForRecords}
+        join bench_admins ad on ad.org_id = m.org_id
+        cross join lateral (select now() - interval '345 days'
+          + (g / ${memberCountForRecords}) * make_interval(hours => ${spacingHours}) as starts_at) t`;
+    }
+    rows['service_records'] = target;
+    timings.push({ stage: 'service_records', rows: fromSignUps.count + extra, ms: performance.now() - started });
+  }
+
+  /** The rollups, as the sums of the approved records (what the hours module keeps them at). */
+  async function loadRollups() {
+    await stage('hour rollups', async () => {
+      const approved = sql`service_records where status = 'APPROVED'`;
+      await sql`insert into service_hours_member_year (org_id, member_id, year, minutes, records)
+        select org_id, member_id, extract(year from service_date)::int, sum(minutes), count(*) from ${approved}
+        group by 1, 2, 3`;
+      await sql`insert into service_hours_member_month (org_id, member_id, year, month, minutes, records)
+        select org_id, member_id, extract(year from service_date)::int, extract(month from service_date)::int,
+          sum(minutes), count(*) from ${approved} group by 1, 2, 3, 4`;
+      await sql`insert into service_hours_member_total (org_id, member_id, minutes, records)
+        select org_id, member_id, sum(minutes), count(*) from ${approved} group by 1, 2`;
+      await sql`insert into service_hours_team_month (org_id, team_id, year, month, minutes, records)
+        select org_id, team_id, extract(year from service_date)::int, extract(month from service_date)::int,
+          sum(minutes), count(*) from ${approved} and team_id is not null group by 1, 2, 3, 4`;
+      await sql`insert into service_hours_org_month (org_id, year, month, minutes, records)
+        select org_id, extract(year from service_date)::int, extract(month from service_date)::int,
+          sum(minutes), count(*) from ${approved} group by 1, 2, 3`;
+    });
   }
 
   async function stage(name: string, work: () => Promise<unknown>) {
@@ -160,6 +230,7 @@ export async function seedBenchDataset(options: BenchDatasetOptions): Promise<Be
       membersSoFar += size;
     }
     const memberCount = membersSoFar;
+    memberCountForRecords = memberCount;
     const orgIndexOfMember = new Uint16Array(memberCount);
     sizes.forEach((size, org) => orgIndexOfMember.fill(org, firstMember[org], (firstMember[org] ?? 0) + size));
     const slugOf = (org: number) => (org === 0 ? LARGEST_SLUG : `bench-org-${String(org).padStart(3, '0')}`);
@@ -305,7 +376,12 @@ export async function seedBenchDataset(options: BenchDatasetOptions): Promise<Be
     let eligibleActivities = activityState.reduce((sum, state) => sum + (state === 2 ? 0 : 1), 0);
     let arrival = 0;
 
-    await withoutSecondaryIndexes(sql, ['activities', 'sign_ups'], stage, async () => {
+    // Service hours (the hours module): loaded when the schema has them.
+    const [{ hasHours } = { hasHours: false }] = await sql<{ hasHours: boolean }[]>`
+      select to_regclass('service_records') is not null as "hasHours"`;
+    const recordTarget = options.serviceRecords ?? Math.round(FULL.serviceRecords * scale);
+    const bigTables = ['activities', 'sign_ups', ...(hasHours ? ['service_records'] : [])];
+    await withoutSecondaryIndexes(sql, bigTables, stage, async () => {
       await copy(
         'activities',
         [
@@ -409,7 +485,9 @@ export async function seedBenchDataset(options: BenchDatasetOptions): Promise<Be
           }
         },
       );
+      if (hasHours) await loadServiceRecords(recordTarget);
     });
+    if (hasHours) await loadRollups();
     await sql`select setval('sign_up_arrival', ${arrival + 1})`;
 
     // Children with their guardian's consent; about two in three sponsored one-to-one.
