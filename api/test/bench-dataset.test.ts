@@ -71,8 +71,8 @@ describe.runIf(await postgresReachable())('benchmark dataset (small scale)', () 
   }, 120_000);
 
   afterAll(async () => {
-    await owner?.end();
-    await testApp?.close();
+    await owner.end();
+    await testApp.close();
   });
 
   it('is deterministic in size and keeps capacity and one sign-up per member and activity', async () => {

@@ -12,7 +12,7 @@
  * row by row.
  */
 import { DEFAULT_TEAMS, hashPassword } from '@qicai/api';
-import { TEAM_COLOURS, type ActivityCategory, type TeamColour } from '@qicai/db';
+import { TEAM_COLOURS, type ActivityCategory } from '@qicai/db';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import postgres from 'postgres';
@@ -250,7 +250,7 @@ export async function seedBenchDataset(options: BenchDatasetOptions): Promise<Be
       function* () {
         for (let org = 0; org < organizationCount; org++) {
           for (const [colour, name] of TEAM_COLOURS.entries()) {
-            const defaults = DEFAULT_TEAMS[name as TeamColour];
+            const defaults = DEFAULT_TEAMS[name];
             yield [
               orgId(org),
               teamId(org, colour),

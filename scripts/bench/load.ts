@@ -49,7 +49,10 @@ const latencies: number[] = [];
 const started = performance.now();
 let finish: (error: Error | null, duration: number) => void = () => {};
 const done = new Promise<number>((resolve, reject) => {
-  finish = (error, duration) => (error ? reject(error) : resolve(duration));
+  finish = (error, duration) => {
+    if (error) reject(error);
+    else resolve(duration);
+  };
 });
 // With a callback autocannon returns its instance, whose events give every response's latency.
 const instance = autocannon(
@@ -73,7 +76,9 @@ const instance = autocannon(
       },
     ],
   },
-  (error, results) => finish(error, results.duration),
+  (error: Error | null, results) => {
+    finish(error, results.duration);
+  },
 );
 instance.on('response', (_client, _status, _bytes, responseTime) => {
   latencies.push(responseTime);

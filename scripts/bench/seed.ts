@@ -52,7 +52,9 @@ const summary = await seedBenchDataset({
   url: url.toString(),
   scale,
   serviceRecords,
-  progress: (table, done, total) => drawn(table, done, total, done === total),
+  progress: (table, done, total) => {
+    drawn(table, done, total, done === total);
+  },
 });
 
 console.log(`\nBenchmark dataset in ${url.host}${url.pathname} (scale ${scale})`);

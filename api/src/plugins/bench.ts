@@ -18,7 +18,8 @@ import postgres from 'postgres';
 import type { Config } from '../config.ts';
 import { ORGANIZATION_HEADER } from './graphql.ts';
 
-async function benchPlugin(app: FastifyInstance, options: { config: Config }) {
+/** Synchronous: registers routes and hooks only (Fastify takes a plugin returning a promise). */
+function benchPlugin(app: FastifyInstance, options: { config: Config }): Promise<void> {
   const { config } = options;
   const counter = app.statementCount;
   app.get('/__bench/constant', () => ({ ok: true }));
@@ -28,7 +29,7 @@ async function benchPlugin(app: FastifyInstance, options: { config: Config }) {
   });
 
   const url = config.database.url;
-  if (!url) return;
+  if (!url) return Promise.resolve();
   const sql = postgres(url, {
     max: config.database.poolSize,
     onnotice: () => {},
@@ -47,17 +48,19 @@ async function benchPlugin(app: FastifyInstance, options: { config: Config }) {
     const from = new Date(request.query.from ?? Date.now());
     const tokenHash = createHash('sha256').update(token).digest('hex');
     const [[account], [organization]] = await Promise.all([
-      count(sql`select a.* from sessions s join accounts a on a.id = s.account_id
+      count(sql<{ id: string }[]>`select a.id from sessions s join accounts a on a.id = s.account_id
         where s.token_hash = ${tokenHash} and s.expires_at > now()`),
-      count(sql`select * from organizations where slug = ${typeof slug === 'string' ? slug : ''}`),
+      count(sql<{ id: string }[]>`select id from organizations where slug = ${typeof slug === 'string' ? slug : ''}`),
     ]);
     if (!account || !organization) return reply.code(401).send({ ok: false });
-    const orgId: string = organization['id'];
+    const orgId = organization.id;
     const result = await sql.begin(async (tx) => {
       await count(
-        tx`select set_config('app.org_id', ${orgId}, true), set_config('app.account_id', ${account['id']}, true)`,
+        tx`select set_config('app.org_id', ${orgId}, true), set_config('app.account_id', ${account.id}, true)`,
       );
-      const [member] = await count(tx`select * from members where org_id = ${orgId} and account_id = ${account['id']}`);
+      const [member] = await count(
+        tx<{ id: string }[]>`select * from members where org_id = ${orgId} and account_id = ${account.id}`,
+      );
       if (!member) return null;
       const [teams, activities] = await Promise.all([
         count(tx`select t.*, coalesce(array_agg(tm.member_id) filter (where tm.is_lead), '{}') as leads
@@ -72,13 +75,14 @@ async function benchPlugin(app: FastifyInstance, options: { config: Config }) {
         count(tx`select activity_id, status, count(*)::int as sign_ups from sign_ups
           where org_id = ${orgId} and activity_id = any(${ids}::uuid[]) and status <> 'CANCELLED'
           group by activity_id, status`),
-        count(tx`select * from sign_ups where org_id = ${orgId} and member_id = ${member['id']}
+        count(tx`select * from sign_ups where org_id = ${orgId} and member_id = ${member.id}
           and activity_id = any(${ids}::uuid[])`),
       ]);
       return { teams, activities: activities.slice(0, first), counts, own };
     });
     return result ?? reply.code(403).send({ ok: false });
   });
+  return Promise.resolve();
 }
 
 export default fp(benchPlugin, { name: 'bench', dependencies: ['database', 'session'] });

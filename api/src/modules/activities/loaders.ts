@@ -1,4 +1,5 @@
 import type { Activity, ActivitySeries, Member, SignUp, Team } from '@qicai/db';
+import type { FastifyReply } from 'fastify';
 import { requireOrganization } from '../../shared/access.ts';
 import { forbidden } from '../../shared/errors.ts';
 import { groupInOrder, type Loader } from '../../shared/loaders.ts';
@@ -37,20 +38,21 @@ const countsOfRequest = new WeakMap<object, Map<string, Promise<SignUpCounts | u
 
 const counts = async (activities: Activity[], ctx: Parameters<Loader<Activity, number>>[1]) => {
   const orgId = requireOrganization(ctx).id;
-  const reply: object | undefined = ctx.reply;
-  let known = reply ? countsOfRequest.get(reply) : undefined;
-  if (reply && !known) countsOfRequest.set(reply, (known = new Map()));
-  const missing = [...new Set(activities.map((activity) => activity.id).filter((id) => !known?.has(id)))];
+  // A subscription's context has no reply, whatever the type says.
+  const reply = ctx.reply as FastifyReply | undefined;
+  const known = (reply && countsOfRequest.get(reply)) ?? new Map<string, Promise<SignUpCounts | undefined>>();
+  if (reply) countsOfRequest.set(reply, known);
+  const missing = [...new Set(activities.map((activity) => activity.id).filter((id) => !known.has(id)))];
   if (missing.length > 0) {
     const read = ctx.tenant((tx) => repository.countSignUpsOfActivities(tx, orgId, missing));
     for (const id of missing)
-      (known ??= new Map()).set(
+      known.set(
         id,
         read.then((byActivity) => byActivity.get(id)),
       );
   }
   const byActivity = new Map<string, SignUpCounts | undefined>();
-  await Promise.all(activities.map(async (activity) => byActivity.set(activity.id, await known?.get(activity.id))));
+  await Promise.all(activities.map(async (activity) => byActivity.set(activity.id, await known.get(activity.id))));
   return byActivity;
 };
 
