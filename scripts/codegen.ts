@@ -71,6 +71,8 @@ const outputs: { path: string; text: Promise<string> }[] = [
           SponsorView: '../modules/sponsorship/mappers.ts#SponsorViewParent',
           SponsoredChild: '../modules/sponsorship/mappers.ts#SponsoredChildRecord',
           Activity: '@qicai/db#Activity as ActivityRow',
+          DisplayToken: '@qicai/db#DisplayToken as DisplayTokenRow',
+          BoardEvent: '../shared/board-events.ts#BoardEvent as BoardEventPayload',
           ActivitySeries: '@qicai/db#ActivitySeries as ActivitySeriesRow',
           SignUp: '@qicai/db#SignUp as SignUpRow',
           Notification: '@qicai/db#Notification as NotificationRow',

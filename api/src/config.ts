@@ -29,6 +29,7 @@ const environment = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   APP_SECRET: optionalString.pipe(z.string().min(32, 'at least 32 characters').optional()),
   JOBS_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(3600).optional(),
+  REDIS_URL: optionalString.pipe(z.url().optional()),
 });
 
 /** The settings as they arrive: strings, by name. */
@@ -50,6 +51,8 @@ export interface Config {
   appSecret: string;
   /** How often the notification outbox and the reminder scheduler run, in seconds; 0: not in this process. */
   jobsIntervalSeconds: number;
+  /** Redis for live events across instances; undefined: in this process only. */
+  redisUrl: string | undefined;
 }
 
 /** Only for tests: never used outside NODE_ENV=test. */
@@ -104,5 +107,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     appSecret: appSecret(env.NODE_ENV, env.APP_SECRET, env.DATA_DIR),
     // Tests run the workers' functions themselves, when they want.
     jobsIntervalSeconds: env.JOBS_INTERVAL_SECONDS ?? (env.NODE_ENV === 'test' ? 0 : 15),
+    redisUrl: env.REDIS_URL,
   };
 }

@@ -7,6 +7,7 @@
  */
 import type { Activity, SignUp } from '@qicai/db';
 import { requireMember, requireOrganization } from '../../shared/access.ts';
+import { publishBoardEvent } from '../../shared/board-events.ts';
 import type { RequestContext } from '../../shared/context.ts';
 import { AppError, forbidden, notFound, ValidationError } from '../../shared/errors.ts';
 import { activityAccess, canManageTeam, canSeeActivity } from './access.ts';
@@ -43,7 +44,7 @@ async function record(ctx: RequestContext, input: CheckInInput, direction: Direc
   const rules = checkInRules(organization);
   const now = new Date();
 
-  const updated = await ctx.tenant(async (tx) => {
+  const { updated, teamId } = await ctx.tenant(async (tx) => {
     const access = await activityAccess(ctx, tx);
     const activity = await repository.findActivityById(tx, viewer.orgId, input.activityId);
     if (!activity || !canSeeActivity(access, activity)) throw notFound('Activity');
@@ -112,7 +113,7 @@ async function record(ctx: RequestContext, input: CheckInInput, direction: Direc
       accuracy: position?.accuracyMetres ?? null,
       distance,
     };
-    return direction === 'in'
+    const saved = await (direction === 'in'
       ? repository.updateSignUp(tx, viewer.orgId, signUp.id, {
           checkedInAt: now,
           checkInMethod: method,
@@ -129,9 +130,17 @@ async function record(ctx: RequestContext, input: CheckInInput, direction: Direc
           checkOutLongitude: at.longitude,
           checkOutAccuracyMetres: at.accuracy,
           checkOutDistanceMetres: at.distance,
-        });
+        }));
+    return { updated: saved, teamId: activity.teamId };
   });
   publishAttendance(ctx, updated);
+  publishBoardEvent(ctx, updated.orgId, {
+    kind: direction === 'in' ? 'CHECK_IN' : 'CHECK_OUT',
+    memberId: updated.memberId,
+    teamId,
+    subjectId: updated.activityId,
+    occurredAt: now.toISOString(),
+  });
   return updated;
 }
 
