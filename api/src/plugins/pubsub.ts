@@ -58,23 +58,30 @@ function redisEmitter(app: FastifyInstance, url: string): { emitter: MQEmitter; 
   };
   subConn.on('error', logError);
   pubConn.on('error', logError);
+  // Sockets still closing while the app shuts down unsubscribe after the connection has quit, and
+  // writing to it then fails outside any callback: once closing, a listener is only removed here.
+  let closing = false;
+  const removeListener = emitter.removeListener.bind(emitter);
+  emitter.removeListener = (topic, listener, callback) => {
+    if (closing) callback?.();
+    else removeListener(topic, listener, callback);
+  };
   return {
     emitter,
     close(done) {
-      let finished = false;
-      const finish = () => {
-        if (finished) return;
-        finished = true;
-        clearTimeout(timer);
+      closing = true;
+      // Not emitter.close(): it quits both connections without catching, and a QUIT cut short by the
+      // server (or an unsubscribe of a socket closing at the same moment) would become an unhandled rejection.
+      const quit = (connection: Redis) =>
+        Promise.race([
+          connection.quit().catch(() => 'closed'),
+          new Promise((resolve) => setTimeout(resolve, CLOSE_TIMEOUT_MS).unref()),
+        ]).finally(() => {
+          connection.disconnect();
+        });
+      void Promise.all([quit(subConn), quit(pubConn)]).then(() => {
         done();
-      };
-      // quit() waits for a connection that may never come back; cut it then.
-      const timer = setTimeout(() => {
-        subConn.disconnect();
-        pubConn.disconnect();
-        finish();
-      }, CLOSE_TIMEOUT_MS);
-      emitter.close(finish);
+      });
     },
   };
 }

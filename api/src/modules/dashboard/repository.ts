@@ -138,11 +138,7 @@ export interface DayActivityRow {
  * reads only activities that have not ended before today began, so the past
  * costs nothing; sign-ups are counted through sign_ups_activity_status_idx.
  */
-export async function activitiesOfDay(
-  tx: Tx,
-  orgId: string,
-  day: { from: Date; to: Date },
-): Promise<DayActivityRow[]> {
+export async function activitiesOfDay(tx: Tx, orgId: string, day: { from: Date; to: Date }): Promise<DayActivityRow[]> {
   const rows = await queryRows<{
     id: string;
     title: string;
