@@ -118,6 +118,10 @@ export type CheckInInput = {
   code?: string | null | undefined;
 };
 
+export type BoardFeedKind =
+  | 'CHECK_IN'
+  | 'HOURS_APPROVED';
+
 /** 性别 */
 export type Gender =
   | 'FEMALE'
@@ -638,6 +642,30 @@ export type SchedulableTeamsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
 export type SchedulableTeamsQuery = { organization: { viewerIsAdmin: boolean, viewerMember: { id: string } | null, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string }, leads: Array<{ id: string }> }> } | null };
+
+export type BoardQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type BoardQuery = { board: { generatedAt: string, timeZone: string, checkedInNow: number, todayCount: number, childrenSponsored: number, hours: { thisMonthMinutes: number, thisYearMinutes: number } | null, requests: { open: number, solved: number } | null, today: Array<{ id: string, title: string, teamColour: TeamColour, placeName: string, startsAtLocal: string, endsAtLocal: string, confirmed: number, checkedIn: number, happeningNow: boolean }>, teams: Array<{ colour: TeamColour, members: number, activitiesThisMonth: number, activitiesToday: number, checkedInNow: number, hoursThisYearMinutes: number | null, name: { zh: string, en: string } }>, feed: Array<{ kind: BoardFeedKind, maskedName: string, teamColour: TeamColour | null, title: string, at: string, minutes: number | null }>, trend: Array<{ month: string, minutes: number | null }> } };
+
+export type DisplayTokensQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type DisplayTokensQuery = { organization: { id: string, displayTokens: Array<{ id: string, name: string, createdAt: string, revokedAt: string | null }> } | null };
+
+export type CreateDisplayTokenMutationVariables = Exact<{
+  name: string;
+}>;
+
+
+export type CreateDisplayTokenMutation = { createDisplayToken: { token: string, url: string, displayToken: { id: string, name: string } } };
+
+export type RevokeDisplayTokenMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type RevokeDisplayTokenMutation = { revokeDisplayToken: { id: string, revokedAt: string | null } };
 
 export type RosterMemberFragment = { id: string, displayName: string, role: MemberRole | null, phone: string | null, email: string | null, category: MemberCategory | null, workUnit: string | null, skills: Array<string> | null, active: boolean | null, hasAccount: boolean | null, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }> };
 
@@ -1711,6 +1739,93 @@ export const SchedulableTeamsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<SchedulableTeamsQuery, SchedulableTeamsQueryVariables>;
+export const BoardDocument = new TypedDocumentString(`
+    query Board {
+  board {
+    generatedAt
+    timeZone
+    checkedInNow
+    todayCount
+    childrenSponsored
+    hours {
+      thisMonthMinutes
+      thisYearMinutes
+    }
+    requests {
+      open
+      solved
+    }
+    today {
+      id
+      title
+      teamColour
+      placeName
+      startsAtLocal
+      endsAtLocal
+      confirmed
+      checkedIn
+      happeningNow
+    }
+    teams {
+      colour
+      name {
+        zh
+        en
+      }
+      members
+      activitiesThisMonth
+      activitiesToday
+      checkedInNow
+      hoursThisYearMinutes
+    }
+    feed {
+      kind
+      maskedName
+      teamColour
+      title
+      at
+      minutes
+    }
+    trend {
+      month
+      minutes
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<BoardQuery, BoardQueryVariables>;
+export const DisplayTokensDocument = new TypedDocumentString(`
+    query DisplayTokens {
+  organization {
+    id
+    displayTokens {
+      id
+      name
+      createdAt
+      revokedAt
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DisplayTokensQuery, DisplayTokensQueryVariables>;
+export const CreateDisplayTokenDocument = new TypedDocumentString(`
+    mutation CreateDisplayToken($name: String!) {
+  createDisplayToken(name: $name) {
+    token
+    url
+    displayToken {
+      id
+      name
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<CreateDisplayTokenMutation, CreateDisplayTokenMutationVariables>;
+export const RevokeDisplayTokenDocument = new TypedDocumentString(`
+    mutation RevokeDisplayToken($id: ID!) {
+  revokeDisplayToken(id: $id) {
+    id
+    revokedAt
+  }
+}
+    `) as unknown as TypedDocumentString<RevokeDisplayTokenMutation, RevokeDisplayTokenMutationVariables>;
 export const RosterDocument = new TypedDocumentString(`
     query Roster($first: Int!, $after: String, $search: String, $filter: MemberFilter, $sort: MemberSort, $isAdmin: Boolean!) {
   organization {
