@@ -248,6 +248,17 @@ describe('the board', () => {
       })),
     ).toEqual(direct.teams);
     expect(board.todayCount).toBe(direct.teams.reduce((sum, team) => sum + team.today, 0));
+    // The members rollup follows a member leaving the red team's active roster.
+    const red = board.teams.find((team) => team.colour === 'RED')?.members ?? 0;
+    expect(red).toBeGreaterThan(0);
+    await withTenant(testApp.database.db, { orgId: org.orgId, accountId: null }, (tx) =>
+      tx.execute(sql`update members set active = false where id = ${org.leadMemberId}`),
+    );
+    const after = await org.admin.gql<BoardData>(BOARD);
+    expect(after.data?.board.teams.find((team) => team.colour === 'RED')?.members).toBe(red - 1);
+    await withTenant(testApp.database.db, { orgId: org.orgId, accountId: null }, (tx) =>
+      tx.execute(sql`update members set active = true where id = ${org.leadMemberId}`),
+    );
     expect(board.teams.find((team) => team.colour === 'RED')?.checkedInNow).toBe(2);
     expect(board.today.find((activity) => activity.id === running.id)).toMatchObject({
       confirmed: 3,

@@ -30,7 +30,8 @@ const database = await testDatabase.open({
   },
 });
 const app = await buildApp({
-  config: loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', PORT: '0' }),
+  // A throwaway secret: production settings (no introspection, no GraphiQL), nothing signed outlives the run.
+  config: loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', PORT: '0', APP_SECRET: 'b'.repeat(32) }),
   database,
 });
 await app.listen({ host: '127.0.0.1', port: 0 });
@@ -92,7 +93,7 @@ try {
     join (select id, row_number() over (order by colour) - 1 as n from teams where org_id = ${orgId}) t on t.n = i % 7`;
   await owner`insert into sign_ups (org_id, activity_id, member_id, status, checked_in_at, checked_out_at, attendance)
     select ${orgId}, ('00000000-0000-4000-9000-' || lpad(to_hex(1 + i % ${ACTIVITIES}), 12, '0'))::uuid,
-      ('00000000-0000-4000-8000-' || lpad(to_hex(1 + (i * 7919) % ${MEMBERS}), 12, '0'))::uuid, 'CONFIRMED',
+      ('00000000-0000-4000-8000-' || lpad(to_hex(1 + (i::bigint * 7919) % ${MEMBERS}), 12, '0'))::uuid, 'CONFIRMED',
       a.starts_at + interval '5 minutes',
       case when a.ends_at < now() then a.ends_at else null end, 'ATTENDED'
     from generate_series(0, ${SIGN_UPS - 1}) i

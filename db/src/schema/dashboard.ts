@@ -4,8 +4,20 @@
  * kept; the token itself is shown once, to the admin who makes it.
  */
 import { sql } from 'drizzle-orm';
-import { check, foreignKey, index, pgTable, primaryKey, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import {
+  check,
+  foreignKey,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  unique,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { members } from './people.ts';
+import { teams } from './teams.ts';
 import { organizations, tenantIsolation } from './tenancy.ts';
 
 export const displayTokens = pgTable(
@@ -33,6 +45,26 @@ export const displayTokens = pgTable(
     check('display_tokens_name_length', sql`char_length(${t.name}) between 1 and 60`),
     check('display_tokens_hash_format', sql`${t.tokenHash} ~ '^[0-9a-f]{64}$'`),
     check('display_tokens_revoked', sql`(${t.revokedAt} is null) = (${t.revokedBy} is null)`),
+    tenantIsolation(),
+  ],
+).enableRLS();
+
+/**
+ * A rollup: each team's active members, kept by triggers on team_memberships
+ * and members (migration dashboard_rls), so the big screen reads seven rows
+ * instead of counting a county roster on every refresh.
+ */
+export const teamMemberCounts = pgTable(
+  'team_member_counts',
+  {
+    orgId: uuid('org_id').notNull(),
+    teamId: uuid('team_id').notNull(),
+    activeMembers: integer('active_members').notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.teamId] }),
+    foreignKey({ columns: [t.orgId, t.teamId], foreignColumns: [teams.orgId, teams.id] }).onDelete('cascade'),
+    check('team_member_counts_not_negative', sql`${t.activeMembers} >= 0`),
     tenantIsolation(),
   ],
 ).enableRLS();

@@ -75,8 +75,9 @@ export interface TeamFigureRow {
 }
 
 /**
- * The seven teams with their active members and this month's activities
- * (team_memberships' primary key, activities_team_starts_idx), and the
+ * The seven teams with their active members (the team_member_counts rollup:
+ * counting a county roster on every refresh would read it seven times) and
+ * this month's activities (activities_team_starts_idx), and the
  * children sponsored now (the partial unique index on active sponsorships).
  */
 export async function teamFigures(
@@ -95,9 +96,8 @@ export async function teamFigures(
   }>(
     tx,
     sql`select t.id, t.colour, t.name_zh, t.name_en,
-      (select count(*)::int from team_memberships tm
-         join members m on m.org_id = tm.org_id and m.id = tm.member_id and m.active
-        where tm.org_id = t.org_id and tm.team_id = t.id) as members,
+      coalesce((select c.active_members from team_member_counts c
+        where c.org_id = t.org_id and c.team_id = t.id), 0) as members,
       (select count(*)::int from activities a
         where a.org_id = t.org_id and a.team_id = t.id
           and a.starts_at >= ${month.from.toISOString()}::timestamptz and a.starts_at < ${month.to.toISOString()}::timestamptz
