@@ -81,6 +81,9 @@ const outputs: { path: string; text: Promise<string> }[] = [
           JoinRequest: '../modules/members/mappers.ts#JoinRequestParent',
           RosterImport: '@qicai/db#RosterImport as RosterImportModel',
           RosterImportRow: '@qicai/db#RosterImportRow as RosterImportRowModel',
+          // requests
+          HelpRequest: '@qicai/db#HelpRequest as HelpRequestRow',
+          RequestChange: '@qicai/db#RequestHistoryEntry as RequestChangeRow',
         },
       },
       plugins: [{ typescript: {} }, { typescriptResolvers: {} }],

@@ -11,6 +11,7 @@ import * as members from './members/index.ts';
 import * as notifications from './notifications/index.ts';
 import * as organizations from './organizations/index.ts';
 import * as people from './people/index.ts';
+import * as requests from './requests/index.ts';
 import * as shared from './shared/index.ts';
 import * as sponsorship from './sponsorship/index.ts';
 import * as teams from './teams/index.ts';
@@ -30,6 +31,7 @@ export const modules: DomainModule[] = [
   activities,
   notifications,
   sponsorship,
+  requests,
 ].map((module) => module.domain);
 
 const modulesDir = fileURLToPath(new URL('.', import.meta.url));
