@@ -16,7 +16,13 @@ import {
 } from '@qicai/db';
 import { createHash, randomUUID } from 'node:crypto';
 import type { ResolversTypes } from '../../__generated__/resolvers.ts';
-import { isAdmin, requireAdmin, requireMember, requireNamedOrganization, requireOrganization } from '../../shared/access.ts';
+import {
+  isAdmin,
+  requireAdmin,
+  requireMember,
+  requireNamedOrganization,
+  requireOrganization,
+} from '../../shared/access.ts';
 import { recordAudit } from '../../shared/audit.ts';
 import { publishBoardEvent } from '../../shared/board-events.ts';
 import type { RequestContext } from '../../shared/context.ts';
@@ -41,7 +47,11 @@ const SUBMISSION_WINDOW_MS = 60 * 60 * 1000;
 export const isOpen = (status: RequestStatus) => repository.OPEN_STATUSES.includes(status);
 
 /** Past its due date and not closed, by the calendar of the organization's time zone. */
-export function isOverdue(request: HelpRequest, timeZone: string, now: Date = new Date()): boolean {
+export function isOverdue(
+  request: Pick<HelpRequest, 'dueOn' | 'status'>,
+  timeZone: string,
+  now: Date = new Date(),
+): boolean {
   return request.dueOn !== null && isOpen(request.status) && request.dueOn < todayIn(timeZone, now);
 }
 
@@ -190,7 +200,10 @@ export interface RequestFilterInput {
 }
 
 /** The admins' triage queue (every request), or a lead's: the requests of the teams they lead. */
-export async function listRequests(ctx: RequestContext, filter: RequestFilterInput | null | undefined): Promise<HelpRequest[]> {
+export async function listRequests(
+  ctx: RequestContext,
+  filter: RequestFilterInput | null | undefined,
+): Promise<HelpRequest[]> {
   const organization = requireOrganization(ctx);
   return ctx.tenant(async (tx) => {
     const access = await requestAccess(ctx, tx);
@@ -251,7 +264,7 @@ function invalidState(request: HelpRequest, message: string): AppError {
 async function changeRequest(
   ctx: RequestContext,
   id: string,
-  decide: (request: HelpRequest, access: RequestAccess, tx: Tx) => Promise<Change>,
+  decide: (request: HelpRequest, access: RequestAccess, tx: Tx) => Change | Promise<Change>,
 ): Promise<HelpRequest> {
   await requireMember(ctx);
   const updated = await ctx.tenant(async (tx) => {
@@ -336,7 +349,7 @@ export async function setRequestDueDate(
   await requireAdmin(ctx);
   const organization = requireOrganization(ctx);
   const checked = checkDueOn(dueOn, organization.timeZone);
-  return changeRequest(ctx, id, async (request) => {
+  return changeRequest(ctx, id, (request) => {
     if (!isOpen(request.status)) throw invalidState(request, 'A closed request has no due date.');
     // Not a change of state: audited, but not in the history the requester sees.
     return {
@@ -357,7 +370,7 @@ export async function declineRequest(ctx: RequestContext, id: string, reasonText
     .check(reason.length > 0, 'reason', 'REQUIRED')
     .check(reason.length <= REASON_MAX, 'reason', 'TOO_LONG')
     .throwIfAny();
-  return changeRequest(ctx, id, async (request) => {
+  return changeRequest(ctx, id, (request) => {
     if (request.status !== 'RECEIVED' && request.status !== 'ASSIGNED') {
       throw invalidState(request, 'Only a received or assigned request can be declined.');
     }
@@ -381,7 +394,7 @@ export async function resolveRequest(ctx: RequestContext, id: string, feedbackTe
     .check(feedback.length > 0, 'feedback', 'REQUIRED')
     .check(feedback.length <= FEEDBACK_MAX, 'feedback', 'TOO_LONG')
     .throwIfAny();
-  return changeRequest(ctx, id, async (request, access) => {
+  return changeRequest(ctx, id, (request, access) => {
     requireWorker(access, request);
     if (request.status !== 'ASSIGNED' && request.status !== 'IN_PROGRESS') {
       throw invalidState(request, 'Only an assigned request or one in progress can be resolved.');

@@ -9,6 +9,8 @@ import { randomBytes } from 'node:crypto';
 
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const LENGTH = 10;
+/** Ten characters of the alphabet above. */
+const CODE_PATTERN = /^[0-9A-HJKMNP-TV-Z]{10}$/;
 
 export function newTrackingCode(): string {
   // 256 is a multiple of 32: each byte's low five bits are uniform.
@@ -17,13 +19,8 @@ export function newTrackingCode(): string {
 
 /** The stored form of a typed code, or null if it cannot be one. */
 export function normalizeTrackingCode(typed: string): string | null {
-  const code = typed
-    .toUpperCase()
-    .replace(/[\s-]/g, '')
-    .replace(/[IL]/g, '1')
-    .replace(/O/g, '0');
-  if (code.length !== LENGTH) return null;
-  return [...code].every((character) => ALPHABET.includes(character)) ? code : null;
+  const code = typed.toUpperCase().replace(/[\s-]/g, '').replace(/[IL]/g, '1').replace(/O/g, '0');
+  return CODE_PATTERN.test(code) ? code : null;
 }
 
 /** As people read and type it: `K7M2Q-9XD3F`. */
