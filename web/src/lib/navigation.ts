@@ -18,6 +18,7 @@ export const ORGANIZATION_SECTIONS: readonly SectionLink[] = [
   { label: 'nav.activities', path: '/activities' },
   { label: 'nav.notifications', path: '/notifications' },
   { label: 'nav.members', path: '/members' },
+  { label: 'nav.requests', path: '/requests', roles: ['ADMIN', 'LEAD'] },
   { label: 'nav.sponsorship', path: '/sponsorship', roles: ['ADMIN'] },
   { label: 'nav.profile', path: '/profile' },
 ];

@@ -284,6 +284,48 @@ export type SignInInput = {
   password: string;
 };
 
+/** What a request from the public (群众需求) is about; it decides the team suggested to the admin. */
+export type RequestCategory =
+  | 'HOME_HELP'
+  | 'HEALTH'
+  | 'ENVIRONMENT'
+  | 'LEGAL'
+  | 'CHILDREN'
+  | 'ELDERLY'
+  | 'OTHER';
+
+/** RECEIVED → ASSIGNED (to a team) → IN_PROGRESS (e.g. an activity) → RESOLVED; or DECLINED with a reason. */
+export type RequestStatus =
+  | 'RECEIVED'
+  | 'ASSIGNED'
+  | 'IN_PROGRESS'
+  | 'RESOLVED'
+  | 'DECLINED';
+
+export type SubmitRequestInput = {
+  category: RequestCategory;
+  place: string;
+  description: string;
+  contactPhone: string;
+  /** Must be true: the team calls back. */
+  consentToContact: boolean;
+};
+
+export type HelpRequestFilter = {
+  /** Default: every state. */
+  statuses?: Array<RequestStatus> | null | undefined;
+  teamId?: string | null | undefined;
+  /** Only open requests past their due date. */
+  overdueOnly?: boolean | null | undefined;
+};
+
+export type AssignRequestInput = {
+  id: string;
+  teamId: string;
+  dueOn?: string | null | undefined;
+  note?: string | null | undefined;
+};
+
 /** The languages Qicai speaks. */
 export type Locale =
   | 'zh'
@@ -846,6 +888,82 @@ export type SignOutMutationVariables = Exact<{ [key: string]: never; }>;
 
 export type SignOutMutation = { signOut: boolean };
 
+export type RequestTeamFragment = { id: string, colour: TeamColour, name: { zh: string, en: string } };
+
+export type HelpRequestItemFragment = { id: string, trackingCode: string, category: RequestCategory, place: string, status: RequestStatus, dueOn: string | null, overdue: boolean, submittedAt: string, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null };
+
+export type SubmitRequestMutationVariables = Exact<{
+  input: SubmitRequestInput;
+}>;
+
+
+export type SubmitRequestMutation = { submitRequest: { trackingCode: string, status: RequestStatus } };
+
+export type RequestStatusQueryVariables = Exact<{
+  code: string;
+}>;
+
+
+export type RequestStatusQuery = { requestStatus: { trackingCode: string, category: RequestCategory, status: RequestStatus, submittedAt: string, updatedAt: string, dueOn: string | null, closedAt: string | null, declineReason: string | null, feedback: string | null, history: Array<{ fromStatus: RequestStatus | null, toStatus: RequestStatus, at: string }> } | null };
+
+export type HelpRequestsQueryVariables = Exact<{
+  filter?: HelpRequestFilter | null | undefined;
+}>;
+
+
+export type HelpRequestsQuery = { helpRequests: Array<{ id: string, trackingCode: string, category: RequestCategory, place: string, status: RequestStatus, dueOn: string | null, overdue: boolean, submittedAt: string, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }> };
+
+export type HelpRequestPageQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type HelpRequestPageQuery = { helpRequest: { description: string, contactPhone: string, declineReason: string | null, feedback: string | null, closedAt: string | null, viewerCanTriage: boolean, viewerCanWork: boolean, id: string, trackingCode: string, category: RequestCategory, place: string, status: RequestStatus, dueOn: string | null, overdue: boolean, submittedAt: string, suggestedTeam: { id: string, colour: TeamColour, name: { zh: string, en: string } }, activity: { id: string, title: string } | null, history: Array<{ fromStatus: RequestStatus | null, toStatus: RequestStatus, actorName: string | null, note: string | null, at: string }>, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }, organization: { teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }> } | null };
+
+export type RequestCountsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type RequestCountsQuery = { organization: { requestCounts: { received: number, inProgress: number, solved: number, declined: number, overdue: number } } | null };
+
+export type AssignRequestMutationVariables = Exact<{
+  input: AssignRequestInput;
+}>;
+
+
+export type AssignRequestMutation = { assignRequest: { id: string } };
+
+export type SetRequestDueDateMutationVariables = Exact<{
+  id: string;
+  dueOn?: string | null | undefined;
+}>;
+
+
+export type SetRequestDueDateMutation = { setRequestDueDate: { id: string } };
+
+export type DeclineRequestMutationVariables = Exact<{
+  id: string;
+  reason: string;
+}>;
+
+
+export type DeclineRequestMutation = { declineRequest: { id: string } };
+
+export type ResolveRequestMutationVariables = Exact<{
+  id: string;
+  feedback: string;
+}>;
+
+
+export type ResolveRequestMutation = { resolveRequest: { id: string } };
+
+export type TurnRequestIntoActivityMutationVariables = Exact<{
+  id: string;
+  activity: ActivityInput;
+}>;
+
+
+export type TurnRequestIntoActivityMutation = { turnRequestIntoActivity: { id: string, activity: { id: string } | null } };
+
 export type MatchReasonFieldsFragment = { code: MatchReasonCode, township: string | null, ageMin: number | null, ageMax: number | null, gender: Gender | null, circumstances: Array<ChildCircumstance> | null, waitingDays: number | null, placesFree: number | null, placesOffered: number | null };
 
 export type SupportTotalsFieldsFragment = { moneyFen: number, goodsCount: number, goodsValueFen: number, visitCount: number, lastSupportOn: string | null };
@@ -1230,6 +1348,38 @@ export const TeamCardFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"TeamCard"}) as unknown as TypedDocumentString<TeamCardFragment, unknown>;
+export const RequestTeamFragmentDoc = new TypedDocumentString(`
+    fragment RequestTeam on Team {
+  id
+  colour
+  name {
+    zh
+    en
+  }
+}
+    `, {"fragmentName":"RequestTeam"}) as unknown as TypedDocumentString<RequestTeamFragment, unknown>;
+export const HelpRequestItemFragmentDoc = new TypedDocumentString(`
+    fragment HelpRequestItem on HelpRequest {
+  id
+  trackingCode
+  category
+  place
+  status
+  dueOn
+  overdue
+  submittedAt
+  team {
+    ...RequestTeam
+  }
+}
+    fragment RequestTeam on Team {
+  id
+  colour
+  name {
+    zh
+    en
+  }
+}`, {"fragmentName":"HelpRequestItem"}) as unknown as TypedDocumentString<HelpRequestItemFragment, unknown>;
 export const MatchReasonFieldsFragmentDoc = new TypedDocumentString(`
     fragment MatchReasonFields on MatchReason {
   code
@@ -2214,6 +2364,165 @@ export const SignOutDocument = new TypedDocumentString(`
   signOut
 }
     `) as unknown as TypedDocumentString<SignOutMutation, SignOutMutationVariables>;
+export const SubmitRequestDocument = new TypedDocumentString(`
+    mutation SubmitRequest($input: SubmitRequestInput!) {
+  submitRequest(input: $input) {
+    trackingCode
+    status
+  }
+}
+    `) as unknown as TypedDocumentString<SubmitRequestMutation, SubmitRequestMutationVariables>;
+export const RequestStatusDocument = new TypedDocumentString(`
+    query RequestStatus($code: String!) {
+  requestStatus(code: $code) {
+    trackingCode
+    category
+    status
+    submittedAt
+    updatedAt
+    dueOn
+    closedAt
+    declineReason
+    feedback
+    history {
+      fromStatus
+      toStatus
+      at
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RequestStatusQuery, RequestStatusQueryVariables>;
+export const HelpRequestsDocument = new TypedDocumentString(`
+    query HelpRequests($filter: HelpRequestFilter) {
+  helpRequests(filter: $filter) {
+    ...HelpRequestItem
+  }
+}
+    fragment RequestTeam on Team {
+  id
+  colour
+  name {
+    zh
+    en
+  }
+}
+fragment HelpRequestItem on HelpRequest {
+  id
+  trackingCode
+  category
+  place
+  status
+  dueOn
+  overdue
+  submittedAt
+  team {
+    ...RequestTeam
+  }
+}`) as unknown as TypedDocumentString<HelpRequestsQuery, HelpRequestsQueryVariables>;
+export const HelpRequestPageDocument = new TypedDocumentString(`
+    query HelpRequestPage($id: ID!) {
+  helpRequest(id: $id) {
+    ...HelpRequestItem
+    description
+    contactPhone
+    declineReason
+    feedback
+    closedAt
+    viewerCanTriage
+    viewerCanWork
+    suggestedTeam {
+      ...RequestTeam
+    }
+    activity {
+      id
+      title
+    }
+    history {
+      fromStatus
+      toStatus
+      actorName
+      note
+      at
+    }
+  }
+  organization {
+    teams {
+      ...RequestTeam
+    }
+  }
+}
+    fragment RequestTeam on Team {
+  id
+  colour
+  name {
+    zh
+    en
+  }
+}
+fragment HelpRequestItem on HelpRequest {
+  id
+  trackingCode
+  category
+  place
+  status
+  dueOn
+  overdue
+  submittedAt
+  team {
+    ...RequestTeam
+  }
+}`) as unknown as TypedDocumentString<HelpRequestPageQuery, HelpRequestPageQueryVariables>;
+export const RequestCountsDocument = new TypedDocumentString(`
+    query RequestCounts {
+  organization {
+    requestCounts {
+      received
+      inProgress
+      solved
+      declined
+      overdue
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RequestCountsQuery, RequestCountsQueryVariables>;
+export const AssignRequestDocument = new TypedDocumentString(`
+    mutation AssignRequest($input: AssignRequestInput!) {
+  assignRequest(input: $input) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<AssignRequestMutation, AssignRequestMutationVariables>;
+export const SetRequestDueDateDocument = new TypedDocumentString(`
+    mutation SetRequestDueDate($id: ID!, $dueOn: Date) {
+  setRequestDueDate(id: $id, dueOn: $dueOn) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<SetRequestDueDateMutation, SetRequestDueDateMutationVariables>;
+export const DeclineRequestDocument = new TypedDocumentString(`
+    mutation DeclineRequest($id: ID!, $reason: String!) {
+  declineRequest(id: $id, reason: $reason) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<DeclineRequestMutation, DeclineRequestMutationVariables>;
+export const ResolveRequestDocument = new TypedDocumentString(`
+    mutation ResolveRequest($id: ID!, $feedback: String!) {
+  resolveRequest(id: $id, feedback: $feedback) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<ResolveRequestMutation, ResolveRequestMutationVariables>;
+export const TurnRequestIntoActivityDocument = new TypedDocumentString(`
+    mutation TurnRequestIntoActivity($id: ID!, $activity: ActivityInput!) {
+  turnRequestIntoActivity(id: $id, activity: $activity) {
+    id
+    activity {
+      id
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<TurnRequestIntoActivityMutation, TurnRequestIntoActivityMutationVariables>;
 export const SponsorshipLayoutDocument = new TypedDocumentString(`
     query SponsorshipLayout {
   organization {

@@ -4,6 +4,7 @@ import { common } from './common';
 import { members } from './members';
 import { organizations } from './organizations';
 import { people } from './people';
+import { requests } from './requests';
 import { sponsorship } from './sponsorship';
 import { teams } from './teams';
 
@@ -15,6 +16,7 @@ export const zh = {
   ...members.zh,
   ...activities.zh,
   ...sponsorship.zh,
+  ...requests.zh,
 };
 export const en: Record<MessageKey, string> = {
   ...common.en,
@@ -24,6 +26,7 @@ export const en: Record<MessageKey, string> = {
   ...members.en,
   ...activities.en,
   ...sponsorship.en,
+  ...requests.en,
 };
 
 export type MessageKey = keyof typeof zh;
