@@ -5,6 +5,7 @@
 import type { TeamColour, Tx } from '@qicai/db';
 import { seedActivities } from './activities.ts';
 import { seedMembers } from './members.ts';
+import { seedRequests } from './requests.ts';
 import { seedSponsorship } from './sponsorship.ts';
 
 export interface DemoOrganization {
@@ -23,4 +24,4 @@ export interface DemoOrganization {
 
 export type DomainSeed = (tx: Tx, demo: DemoOrganization) => Promise<void>;
 
-export const DOMAIN_SEEDS: DomainSeed[] = [seedMembers, seedActivities, seedSponsorship];
+export const DOMAIN_SEEDS: DomainSeed[] = [seedMembers, seedActivities, seedSponsorship, seedRequests];
