@@ -161,11 +161,6 @@ export const seedRequests: DomainSeed = async (tx, demo) => {
         fromStatus: index === 0 ? null : (path[index - 1] ?? null),
         toStatus,
         actorMemberId: index === 0 ? null : demo[actorOf(request, toStatus)].memberId,
-          index === 0
-            ? null
-            : toStatus === 'RESOLVED' || toStatus === 'IN_PROGRESS'
-              ? demo.lead.memberId
-              : demo.admin.memberId,
         note:
           toStatus === 'RESOLVED'
             ? (request.feedback ?? null)
