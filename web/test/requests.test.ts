@@ -42,7 +42,7 @@ describe('requests from the public in a browser', () => {
     await adminPage.goto(`/o/${DEMO_SLUG}/home`);
     await adminPage.getByRole('link', { name: '群众需求', exact: true }).first().click();
     await adminPage.getByRole('link', { name: new RegExp(place) }).click();
-    expect(await adminPage.getByText('建议：橙色救援').count()).toBe(1);
+    await adminPage.getByText('建议：橙色救援').waitFor(POLL);
     await adminPage.getByLabel('服务队').selectOption({ label: '红色旗帜' });
     await adminPage.getByRole('button', { name: '分派', exact: true }).click();
     await adminPage.getByRole('status').waitFor(POLL);
@@ -53,6 +53,7 @@ describe('requests from the public in a browser', () => {
     await signIn(leadPage, lead.phone);
     await leadPage.goto(`/o/${DEMO_SLUG}/requests`);
     await leadPage.getByRole('link', { name: new RegExp(place) }).click();
+    await leadPage.getByRole('heading', { name: '办结并反馈' }).waitFor(POLL);
     await leadPage.getByLabel('反馈（群众可见）').fill(feedback);
     await leadPage.getByRole('button', { name: '办结', exact: true }).click();
     await leadPage.getByRole('status').waitFor(POLL);
@@ -73,6 +74,6 @@ describe('requests from the public in a browser', () => {
 
     // A wrong code shows nothing.
     await requester.goto(`/o/${DEMO_SLUG}/help/00000-00000`);
-    expect(await requester.getByText('没有找到这个查询码对应的需求').count()).toBe(1);
+    await requester.getByText('没有找到这个查询码对应的需求').waitFor(POLL);
   });
 });
