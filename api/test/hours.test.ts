@@ -314,7 +314,7 @@ describe('corrections', () => {
     expect(asked.status).toBe('PENDING');
     // One open correction at a time.
     const second = await client.gql(REQUEST_CORRECTION, { recordId: record.id, input: { reason: '再改' } });
-    expect(errorCode(second)).toBe('ALREADY_PROPOSED');
+    expect(errorCode(second)).toBe('CORRECTION_PENDING');
     // Nobody accepts a correction of their own hours; others' corrections are not a member's to ask.
     expect(errorCode(await client.gql(ACCEPT_CORRECTION, { id: asked.id }))).toBe('FORBIDDEN');
     expect(

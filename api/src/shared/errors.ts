@@ -47,7 +47,8 @@ export type ErrorCode =
   // Service hours
   | 'OVERLAPPING_RECORD'
   | 'NOT_ATTENDED'
-  | 'RECORD_LOCKED';
+  | 'RECORD_LOCKED'
+  | 'CORRECTION_PENDING';
 
 /** A field name → the code of what is wrong with it (e.g. `{ slug: 'TAKEN' }`). */
 export type FieldErrors = Record<string, string>;

@@ -203,7 +203,7 @@ async function buildValues(
     const minutes = spanMinutes(startsAt, endsAt);
     fields.check(minutes >= 1, 'endsAt', 'BEFORE_START');
     fields.check(minutes <= MAX_RECORD_MINUTES, 'endsAt', 'TOO_LONG');
-    fields.check(endsAt.getTime() <= now.getTime(), 'endsAt', 'IN_FUTURE');
+    fields.check(endsAt.getTime() <= now.getTime(), 'endsAt', 'NOT_ENDED');
     // Rule 3: reported hours never exceed the activity's length.
     if (activity) fields.check(minutes <= activityMinutes(activity), 'endsAt', 'LONGER_THAN_ACTIVITY');
   }
@@ -611,7 +611,7 @@ export async function requestServiceCorrection(
         endsAt: values.endsAt.toISOString(),
       },
     });
-    if (!correction) throw new AppError('ALREADY_PROPOSED', 'A correction of this record is waiting already.');
+    if (!correction) throw new AppError('CORRECTION_PENDING', 'A correction of this record is waiting already.');
     await recordAudit(tx, ctx, viewer.orgId, {
       action: 'service_record.correction_requested',
       subjectType: 'service_record',

@@ -1,6 +1,7 @@
 /** Every domain's texts. A new domain adds its file here. */
 import { activities } from './activities';
 import { common } from './common';
+import { hours } from './hours';
 import { members } from './members';
 import { organizations } from './organizations';
 import { people } from './people';
@@ -15,6 +16,7 @@ export const zh = {
   ...members.zh,
   ...activities.zh,
   ...sponsorship.zh,
+  ...hours.zh,
 };
 export const en: Record<MessageKey, string> = {
   ...common.en,
@@ -24,6 +26,7 @@ export const en: Record<MessageKey, string> = {
   ...members.en,
   ...activities.en,
   ...sponsorship.en,
+  ...hours.en,
 };
 
 export type MessageKey = keyof typeof zh;
