@@ -6,7 +6,7 @@ import { groupInOrder, type Loader } from '../../shared/loaders.ts';
 import { activityAccess } from '../activities/access.ts';
 import * as activityRepository from '../activities/repository.ts';
 import { findMembersByIds } from '../people/repository.ts';
-import type { LeaderboardEntryParent, MemberHoursParent, TeamHoursParent } from './mappers.ts';
+import type { MemberHoursParent, TeamHoursParent } from './mappers.ts';
 import * as repository from './repository.ts';
 import { canDecide, canSeeRecord } from './service.ts';
 
@@ -135,7 +135,6 @@ export const loaders = {
     requestedBy: memberLoader<ServiceRecordCorrection>((correction) => correction.requestedByMemberId),
   },
   MemberHours: { member: memberLoader<MemberHoursParent>((hours) => hours.memberId) },
-  LeaderboardEntry: { member: memberLoader<LeaderboardEntryParent>((entry) => entry.memberId) },
   TeamHours: { team: teamOfHours },
   MissingCheckOut: {
     member: memberLoader<SignUp>((signUp) => signUp.memberId),

@@ -1,9 +1,12 @@
+import type { Member } from '@qicai/db';
+
 /** What the resolvers of service hours' GraphQL types receive (codegen mappers). */
 export type { MemberHoursView as MemberHoursParent } from './service.ts';
 
 export interface LeaderboardEntryParent {
   rank: number;
-  memberId: string;
+  /** Read with the rollup, in the same statement. */
+  member: Member;
   minutes: number;
 }
 

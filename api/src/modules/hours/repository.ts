@@ -16,6 +16,7 @@ import {
   signUps,
   teamMemberships,
   type Db,
+  type Member,
   type Organization,
   type OrganizationSettings,
   type ServiceRecord,
@@ -23,6 +24,7 @@ import {
   type SignUp,
 } from '@qicai/db';
 import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lt, ne, or, sql } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 
 export type NewServiceRecord = typeof serviceRecords.$inferInsert;
 
@@ -528,25 +530,31 @@ export async function findMemberTotals(
 }
 
 export interface LeaderboardRow {
-  memberId: string;
+  member: Member;
   minutes: number;
 }
 
 export type LeaderboardPeriod =
   { kind: 'ALL_TIME' } | { kind: 'YEAR'; year: number } | { kind: 'MONTH'; year: number; month: number };
 
-/** The top of a period's leaderboard: an index scan of its rollup, highest first. */
+/**
+ * The top of a period's leaderboard, with the members (one statement): an
+ * index-only scan of the period's rollup in its index order, highest first,
+ * stopping at the limit.
+ */
 export async function leaderboard(
   db: Db,
   orgId: string,
   period: LeaderboardPeriod,
   limit: number,
 ): Promise<LeaderboardRow[]> {
+  const joinMember = (memberId: AnyPgColumn) => and(eq(members.orgId, orgId), eq(members.id, memberId));
   if (period.kind === 'ALL_TIME') {
     const t = serviceHoursMemberTotal;
     return db
-      .select({ memberId: t.memberId, minutes: t.minutes })
+      .select({ member: members, minutes: t.minutes })
       .from(t)
+      .innerJoin(members, joinMember(t.memberId))
       .where(and(eq(t.orgId, orgId), gt(t.minutes, 0)))
       .orderBy(desc(t.minutes), asc(t.memberId))
       .limit(limit);
@@ -554,16 +562,18 @@ export async function leaderboard(
   if (period.kind === 'YEAR') {
     const t = serviceHoursMemberYear;
     return db
-      .select({ memberId: t.memberId, minutes: t.minutes })
+      .select({ member: members, minutes: t.minutes })
       .from(t)
+      .innerJoin(members, joinMember(t.memberId))
       .where(and(eq(t.orgId, orgId), eq(t.year, period.year), gt(t.minutes, 0)))
       .orderBy(desc(t.minutes), asc(t.memberId))
       .limit(limit);
   }
   const t = serviceHoursMemberMonth;
   return db
-    .select({ memberId: t.memberId, minutes: t.minutes })
+    .select({ member: members, minutes: t.minutes })
     .from(t)
+    .innerJoin(members, joinMember(t.memberId))
     .where(and(eq(t.orgId, orgId), eq(t.year, period.year), eq(t.month, period.month), gt(t.minutes, 0)))
     .orderBy(desc(t.minutes), asc(t.memberId))
     .limit(limit);

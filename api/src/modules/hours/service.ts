@@ -26,6 +26,7 @@ import { activityAccess, type ActivityAccess } from '../activities/access.ts';
 import * as activityRepository from '../activities/repository.ts';
 import { findMembersByIds } from '../people/repository.ts';
 import { formatLocalDate, instantOf, parseWallTime, wallTimeAt } from '../activities/time.ts';
+import type { LeaderboardEntryParent } from './mappers.ts';
 import * as repository from './repository.ts';
 import {
   excludesTravelTime,
@@ -817,7 +818,7 @@ export type HoursPeriod = 'MONTH' | 'YEAR' | 'ALL_TIME';
 export async function hoursLeaderboard(
   ctx: RequestContext,
   args: { period: HoursPeriod; year?: number | null; month?: number | null; first?: number | null },
-): Promise<{ rank: number; memberId: string; minutes: number }[]> {
+): Promise<LeaderboardEntryParent[]> {
   const viewer = await requireMember(ctx);
   const organization = requireOrganization(ctx);
   const now = currentPeriod(organization);
