@@ -6,3 +6,4 @@ export * from './sponsorship.ts';
 export * from './activities.ts';
 export * from './notifications.ts';
 export * from './members.ts';
+export * from './hours.ts';
