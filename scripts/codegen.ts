@@ -81,6 +81,10 @@ const outputs: { path: string; text: Promise<string> }[] = [
           JoinRequest: '../modules/members/mappers.ts#JoinRequestParent',
           RosterImport: '@qicai/db#RosterImport as RosterImportModel',
           RosterImportRow: '@qicai/db#RosterImportRow as RosterImportRowModel',
+          // hours: certificates and reports
+          Certificate: '@qicai/db#Certificate as CertificateRow',
+          HoursReport: '../modules/hours/reports.ts#HoursReportParent',
+          HoursReportRow: '../modules/hours/reports.ts#HoursReportRowParent',
         },
       },
       plugins: [{ typescript: {} }, { typescriptResolvers: {} }],
