@@ -108,7 +108,7 @@ describe('issuing a certificate', () => {
     const empty = await member.client.gql(ISSUE_CERTIFICATE, { input: period });
     expect(errorOf(empty)).toMatchObject({ code: 'VALIDATION', fields: { period: 'NO_HOURS' } });
     const reversed = await member.client.gql(ISSUE_CERTIFICATE, { input: { from: period.to, to: period.from } });
-    expect(errorOf(reversed)).toMatchObject({ code: 'VALIDATION', fields: { to: 'BEFORE_START' } });
+    expect(errorOf(reversed)).toMatchObject({ code: 'VALIDATION', fields: { to: 'ENDS_BEFORE_START' } });
     const future = await member.client.gql(ISSUE_CERTIFICATE, {
       input: { from: period.from, to: `${year + 3}-01-01` },
     });

@@ -141,7 +141,7 @@ describe('hours reports', () => {
     const reversed = await org.admin.gql(HOURS_REPORT, {
       input: { from: period.to, to: period.from, groupBy: 'TEAM' },
     });
-    expect(errorOf(reversed)).toMatchObject({ code: 'VALIDATION', fields: { to: 'BEFORE_START' } });
+    expect(errorOf(reversed)).toMatchObject({ code: 'VALIDATION', fields: { to: 'ENDS_BEFORE_START' } });
   });
 
   it('exports the same figures as .xlsx and .csv', async () => {

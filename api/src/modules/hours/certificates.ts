@@ -30,7 +30,7 @@ export async function issueCertificate(ctx: RequestContext, input: { from: strin
     .check(isCalendarDate(input.to), 'to', 'INVALID');
   fields.throwIfAny();
   new FieldChecker()
-    .check(input.from <= input.to, 'to', 'BEFORE_START')
+    .check(input.from <= input.to, 'to', 'ENDS_BEFORE_START')
     .check(input.to <= today, 'to', 'IN_FUTURE')
     .throwIfAny();
   const period = { from: input.from, to: input.to };

@@ -58,8 +58,8 @@ function checkPeriod(input: HoursReportInput): void {
     .throwIfAny();
   const days = (Date.parse(input.to) - Date.parse(input.from)) / 86_400_000;
   new FieldChecker()
-    .check(days >= 0, 'to', 'BEFORE_START')
-    .check(days <= MAX_DAYS, 'to', 'TOO_LONG')
+    .check(days >= 0, 'to', 'ENDS_BEFORE_START')
+    .check(days <= MAX_DAYS, 'to', 'PERIOD_TOO_LONG')
     .throwIfAny();
 }
 

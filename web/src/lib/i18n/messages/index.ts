@@ -1,5 +1,6 @@
 /** Every domain's texts. A new domain adds its file here. */
 import { activities } from './activities';
+import { certificates } from './certificates';
 import { common } from './common';
 import { members } from './members';
 import { organizations } from './organizations';
@@ -15,6 +16,7 @@ export const zh = {
   ...members.zh,
   ...activities.zh,
   ...sponsorship.zh,
+  ...certificates.zh,
 };
 export const en: Record<MessageKey, string> = {
   ...common.en,
@@ -24,6 +26,7 @@ export const en: Record<MessageKey, string> = {
   ...members.en,
   ...activities.en,
   ...sponsorship.en,
+  ...certificates.en,
 };
 
 export type MessageKey = keyof typeof zh;
