@@ -9,8 +9,7 @@ CREATE TABLE "service_hours_member_month" (
 	"minutes" bigint DEFAULT 0 NOT NULL,
 	"records" integer DEFAULT 0 NOT NULL,
 	CONSTRAINT "service_hours_member_month_org_id_member_id_year_month_pk" PRIMARY KEY("org_id","member_id","year","month"),
-	CONSTRAINT "service_hours_member_month_month" CHECK ("service_hours_member_month"."month" between 1 and 12),
-	CONSTRAINT "service_hours_member_month_non_negative" CHECK ("service_hours_member_month"."minutes" >= 0 and "service_hours_member_month"."records" >= 0)
+	CONSTRAINT "service_hours_member_month_month" CHECK ("service_hours_member_month"."month" between 1 and 12)
 );
 --> statement-breakpoint
 ALTER TABLE "service_hours_member_month" ENABLE ROW LEVEL SECURITY;--> statement-breakpoint
@@ -19,8 +18,7 @@ CREATE TABLE "service_hours_member_total" (
 	"member_id" uuid NOT NULL,
 	"minutes" bigint DEFAULT 0 NOT NULL,
 	"records" integer DEFAULT 0 NOT NULL,
-	CONSTRAINT "service_hours_member_total_org_id_member_id_pk" PRIMARY KEY("org_id","member_id"),
-	CONSTRAINT "service_hours_member_total_non_negative" CHECK ("service_hours_member_total"."minutes" >= 0 and "service_hours_member_total"."records" >= 0)
+	CONSTRAINT "service_hours_member_total_org_id_member_id_pk" PRIMARY KEY("org_id","member_id")
 );
 --> statement-breakpoint
 ALTER TABLE "service_hours_member_total" ENABLE ROW LEVEL SECURITY;--> statement-breakpoint
@@ -30,8 +28,7 @@ CREATE TABLE "service_hours_member_year" (
 	"year" smallint NOT NULL,
 	"minutes" bigint DEFAULT 0 NOT NULL,
 	"records" integer DEFAULT 0 NOT NULL,
-	CONSTRAINT "service_hours_member_year_org_id_member_id_year_pk" PRIMARY KEY("org_id","member_id","year"),
-	CONSTRAINT "service_hours_member_year_non_negative" CHECK ("service_hours_member_year"."minutes" >= 0 and "service_hours_member_year"."records" >= 0)
+	CONSTRAINT "service_hours_member_year_org_id_member_id_year_pk" PRIMARY KEY("org_id","member_id","year")
 );
 --> statement-breakpoint
 ALTER TABLE "service_hours_member_year" ENABLE ROW LEVEL SECURITY;--> statement-breakpoint
@@ -42,8 +39,7 @@ CREATE TABLE "service_hours_org_month" (
 	"minutes" bigint DEFAULT 0 NOT NULL,
 	"records" integer DEFAULT 0 NOT NULL,
 	CONSTRAINT "service_hours_org_month_org_id_year_month_pk" PRIMARY KEY("org_id","year","month"),
-	CONSTRAINT "service_hours_org_month_month" CHECK ("service_hours_org_month"."month" between 1 and 12),
-	CONSTRAINT "service_hours_org_month_non_negative" CHECK ("service_hours_org_month"."minutes" >= 0 and "service_hours_org_month"."records" >= 0)
+	CONSTRAINT "service_hours_org_month_month" CHECK ("service_hours_org_month"."month" between 1 and 12)
 );
 --> statement-breakpoint
 ALTER TABLE "service_hours_org_month" ENABLE ROW LEVEL SECURITY;--> statement-breakpoint
@@ -55,8 +51,7 @@ CREATE TABLE "service_hours_team_month" (
 	"minutes" bigint DEFAULT 0 NOT NULL,
 	"records" integer DEFAULT 0 NOT NULL,
 	CONSTRAINT "service_hours_team_month_org_id_team_id_year_month_pk" PRIMARY KEY("org_id","team_id","year","month"),
-	CONSTRAINT "service_hours_team_month_month" CHECK ("service_hours_team_month"."month" between 1 and 12),
-	CONSTRAINT "service_hours_team_month_non_negative" CHECK ("service_hours_team_month"."minutes" >= 0 and "service_hours_team_month"."records" >= 0)
+	CONSTRAINT "service_hours_team_month_month" CHECK ("service_hours_team_month"."month" between 1 and 12)
 );
 --> statement-breakpoint
 ALTER TABLE "service_hours_team_month" ENABLE ROW LEVEL SECURITY;--> statement-breakpoint

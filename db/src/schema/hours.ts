@@ -173,6 +173,9 @@ export const serviceRecordCorrections = pgTable(
 /*
  * Rollups of approved minutes. `records` counts the approved records summed.
  * Years and months are those of the service date (organization's time zone).
+ * They carry no "never negative" check: a correction that lowers the minutes
+ * adds a negative delta through INSERT … ON CONFLICT, and PostgreSQL checks
+ * the row proposed for insertion before it finds the conflict.
  */
 
 /** Per member per year: "this year" and the year's leaderboard (an index scan on (org, year, minutes desc)). */
@@ -191,7 +194,6 @@ export const serviceHoursMemberYear = pgTable(
     primaryKey({ columns: [t.orgId, t.memberId, t.year] }),
     foreignKey({ columns: [t.orgId, t.memberId], foreignColumns: [members.orgId, members.id] }),
     index('service_hours_member_year_board_idx').on(t.orgId, t.year, t.minutes.desc(), t.memberId),
-    check('service_hours_member_year_non_negative', sql`${t.minutes} >= 0 and ${t.records} >= 0`),
     tenantIsolation(),
   ],
 ).enableRLS();
@@ -214,7 +216,6 @@ export const serviceHoursMemberMonth = pgTable(
     foreignKey({ columns: [t.orgId, t.memberId], foreignColumns: [members.orgId, members.id] }),
     index('service_hours_member_month_board_idx').on(t.orgId, t.year, t.month, t.minutes.desc(), t.memberId),
     check('service_hours_member_month_month', sql`${t.month} between 1 and 12`),
-    check('service_hours_member_month_non_negative', sql`${t.minutes} >= 0 and ${t.records} >= 0`),
     tenantIsolation(),
   ],
 ).enableRLS();
@@ -234,7 +235,6 @@ export const serviceHoursMemberTotal = pgTable(
     primaryKey({ columns: [t.orgId, t.memberId] }),
     foreignKey({ columns: [t.orgId, t.memberId], foreignColumns: [members.orgId, members.id] }),
     index('service_hours_member_total_board_idx').on(t.orgId, t.minutes.desc(), t.memberId),
-    check('service_hours_member_total_non_negative', sql`${t.minutes} >= 0 and ${t.records} >= 0`),
     tenantIsolation(),
   ],
 ).enableRLS();
@@ -257,7 +257,6 @@ export const serviceHoursTeamMonth = pgTable(
     foreignKey({ columns: [t.orgId, t.teamId], foreignColumns: [teams.orgId, teams.id] }),
     index('service_hours_team_month_period_idx').on(t.orgId, t.year, t.month),
     check('service_hours_team_month_month', sql`${t.month} between 1 and 12`),
-    check('service_hours_team_month_non_negative', sql`${t.minutes} >= 0 and ${t.records} >= 0`),
     tenantIsolation(),
   ],
 ).enableRLS();
@@ -277,7 +276,6 @@ export const serviceHoursOrgMonth = pgTable(
   (t) => [
     primaryKey({ columns: [t.orgId, t.year, t.month] }),
     check('service_hours_org_month_month', sql`${t.month} between 1 and 12`),
-    check('service_hours_org_month_non_negative', sql`${t.minutes} >= 0 and ${t.records} >= 0`),
     tenantIsolation(),
   ],
 ).enableRLS();

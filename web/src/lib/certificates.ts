@@ -1,8 +1,11 @@
 /** Hours and dates as certificates and reports show them. */
 import { currentLocale, t } from '$lib/i18n';
 
-/** Minutes as hours, at most two decimals, for the locale: 750 → "12.5". */
-export function formatHours(minutes: number): string {
+/**
+ * Minutes as hours to two decimals, for the locale (745 → "12.42"): as the
+ * certificate PDF and the report files state them, so the figures agree.
+ */
+export function formatHoursPrecise(minutes: number): string {
   return new Intl.NumberFormat(currentLocale() === 'zh' ? 'zh-CN' : 'en', { maximumFractionDigits: 2 }).format(
     Math.round((minutes / 60) * 100) / 100,
   );

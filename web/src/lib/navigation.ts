@@ -16,6 +16,8 @@ export interface SectionLink {
 export const ORGANIZATION_SECTIONS: readonly SectionLink[] = [
   { label: 'nav.organizationHome', path: '/home' },
   { label: 'nav.activities', path: '/activities' },
+  { label: 'nav.hours', path: '/hours' },
+  { label: 'nav.approvals', path: '/approvals', roles: ['ADMIN', 'LEAD'] },
   { label: 'nav.notifications', path: '/notifications' },
   { label: 'nav.members', path: '/members' },
   { label: 'nav.sponsorship', path: '/sponsorship', roles: ['ADMIN'] },

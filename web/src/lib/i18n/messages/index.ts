@@ -2,6 +2,7 @@
 import { activities } from './activities';
 import { certificates } from './certificates';
 import { common } from './common';
+import { hours } from './hours';
 import { members } from './members';
 import { organizations } from './organizations';
 import { people } from './people';
@@ -16,6 +17,7 @@ export const zh = {
   ...members.zh,
   ...activities.zh,
   ...sponsorship.zh,
+  ...hours.zh,
   ...certificates.zh,
 };
 export const en: Record<MessageKey, string> = {
@@ -26,6 +28,7 @@ export const en: Record<MessageKey, string> = {
   ...members.en,
   ...activities.en,
   ...sponsorship.en,
+  ...hours.en,
   ...certificates.en,
 };
 
