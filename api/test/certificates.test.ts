@@ -11,6 +11,7 @@ import {
   type IssuedCertificate,
 } from './certificates-seed.ts';
 import { errorCode, expectNoErrors, TestApp } from './helper.ts';
+import { APPROVE, dataOf, outsideService, report } from './hours-seed.ts';
 import { pdfText } from './pdf-text.ts';
 
 let testApp: TestApp;
@@ -121,6 +122,27 @@ describe('issuing a certificate', () => {
     expect(errorCode(await testApp.anonymous(org.slug).gql(ISSUE_CERTIFICATE, { input: period }))).toBe(
       'UNAUTHENTICATED',
     );
+  });
+});
+
+describe('a certificate after the real approval flow', () => {
+  it('counts hours the member reported once a lead has approved them, and not before', async () => {
+    const member = org.members[1];
+    if (!member) throw new Error('no member');
+    const record = await report(
+      member.client,
+      outsideService({ endedMinutesAgo: 24 * 60, minutes: 150, teamId: org.teams['RED'] }),
+    );
+    const period = { from: record.serviceDate, to: record.serviceDate };
+    const pending = await member.client.gql(ISSUE_CERTIFICATE, { input: period });
+    expect(errorOf(pending)).toMatchObject({ code: 'VALIDATION', fields: { period: 'NO_HOURS' } });
+    dataOf(await org.lead.gql(APPROVE, { ids: [record.id] }));
+    const certificate = await issue(member.client, period);
+    expect(certificate).toMatchObject({ minutes: 150, activityCount: 1 });
+    const verified = await testApp
+      .anonymous()
+      .gql<{ verifyCertificate: { minutes: number } | null }>(VERIFY_CERTIFICATE, { number: certificate.number });
+    expect(verified.data?.verifyCertificate?.minutes).toBe(150);
   });
 });
 
