@@ -129,6 +129,20 @@ describe('hours reports', () => {
     );
   });
 
+  it('answers in a fixed number of SQL statements, however many rows', async () => {
+    const statementsFor = async (input: { from: string; to: string }) => {
+      const before = testApp.statements;
+      const result = await report(org.admin, 'MEMBER', input);
+      return { statements: testApp.statements - before, rows: result.rows.length };
+    };
+    const day = approvedInPeriod()[0]?.date ?? period.from;
+    const narrow = await statementsFor({ from: day, to: day });
+    expect(narrow.rows).toBeGreaterThan(0);
+    const wide = await statementsFor(period);
+    expect(wide.rows).toBeGreaterThan(narrow.rows);
+    expect(wide.statements).toBe(narrow.statements);
+  });
+
   it('is for leads and admins only, over a valid period', async () => {
     const member = org.members[0];
     if (!member) throw new Error('no member');
