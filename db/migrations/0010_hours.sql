@@ -133,9 +133,9 @@ ALTER TABLE "service_records" ADD CONSTRAINT "service_records_org_id_activity_id
 ALTER TABLE "service_records" ADD CONSTRAINT "service_records_org_id_team_id_teams_org_id_id_fk" FOREIGN KEY ("org_id","team_id") REFERENCES "public"."teams"("org_id","id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "service_records" ADD CONSTRAINT "service_records_org_id_entered_by_member_id_members_org_id_id_fk" FOREIGN KEY ("org_id","entered_by_member_id") REFERENCES "public"."members"("org_id","id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "service_records" ADD CONSTRAINT "service_records_org_id_decided_by_member_id_members_org_id_id_fk" FOREIGN KEY ("org_id","decided_by_member_id") REFERENCES "public"."members"("org_id","id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
-CREATE INDEX "service_hours_member_month_board_idx" ON "service_hours_member_month" USING btree ("org_id","year","month","minutes" DESC NULLS LAST,"member_id");--> statement-breakpoint
-CREATE INDEX "service_hours_member_total_board_idx" ON "service_hours_member_total" USING btree ("org_id","minutes" DESC NULLS LAST,"member_id");--> statement-breakpoint
-CREATE INDEX "service_hours_member_year_board_idx" ON "service_hours_member_year" USING btree ("org_id","year","minutes" DESC NULLS LAST,"member_id");--> statement-breakpoint
+CREATE INDEX "service_hours_member_month_board_idx" ON "service_hours_member_month" USING btree ("org_id","year","month","minutes" DESC NULLS FIRST,"member_id");--> statement-breakpoint
+CREATE INDEX "service_hours_member_total_board_idx" ON "service_hours_member_total" USING btree ("org_id","minutes" DESC NULLS FIRST,"member_id");--> statement-breakpoint
+CREATE INDEX "service_hours_member_year_board_idx" ON "service_hours_member_year" USING btree ("org_id","year","minutes" DESC NULLS FIRST,"member_id");--> statement-breakpoint
 CREATE INDEX "service_hours_team_month_period_idx" ON "service_hours_team_month" USING btree ("org_id","year","month");--> statement-breakpoint
 CREATE UNIQUE INDEX "service_record_corrections_one_pending" ON "service_record_corrections" USING btree ("org_id","record_id") WHERE "service_record_corrections"."status" = 'PENDING';--> statement-breakpoint
 CREATE INDEX "service_record_corrections_record_idx" ON "service_record_corrections" USING btree ("org_id","record_id","created_at");--> statement-breakpoint

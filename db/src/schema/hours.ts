@@ -173,6 +173,8 @@ export const serviceRecordCorrections = pgTable(
 /*
  * Rollups of approved minutes. `records` counts the approved records summed.
  * Years and months are those of the service date (organization's time zone).
+ * The leaderboards' indexes order minutes DESC NULLS FIRST, PostgreSQL's default
+ * for DESC, so that a plain `order by minutes desc` reads them in order.
  * They carry no "never negative" check: a correction that lowers the minutes
  * adds a negative delta through INSERT … ON CONFLICT, and PostgreSQL checks
  * the row proposed for insertion before it finds the conflict.
@@ -193,7 +195,7 @@ export const serviceHoursMemberYear = pgTable(
   (t) => [
     primaryKey({ columns: [t.orgId, t.memberId, t.year] }),
     foreignKey({ columns: [t.orgId, t.memberId], foreignColumns: [members.orgId, members.id] }),
-    index('service_hours_member_year_board_idx').on(t.orgId, t.year, t.minutes.desc(), t.memberId),
+    index('service_hours_member_year_board_idx').on(t.orgId, t.year, t.minutes.desc().nullsFirst(), t.memberId),
     tenantIsolation(),
   ],
 ).enableRLS();
@@ -214,7 +216,13 @@ export const serviceHoursMemberMonth = pgTable(
   (t) => [
     primaryKey({ columns: [t.orgId, t.memberId, t.year, t.month] }),
     foreignKey({ columns: [t.orgId, t.memberId], foreignColumns: [members.orgId, members.id] }),
-    index('service_hours_member_month_board_idx').on(t.orgId, t.year, t.month, t.minutes.desc(), t.memberId),
+    index('service_hours_member_month_board_idx').on(
+      t.orgId,
+      t.year,
+      t.month,
+      t.minutes.desc().nullsFirst(),
+      t.memberId,
+    ),
     check('service_hours_member_month_month', sql`${t.month} between 1 and 12`),
     tenantIsolation(),
   ],
@@ -234,7 +242,7 @@ export const serviceHoursMemberTotal = pgTable(
   (t) => [
     primaryKey({ columns: [t.orgId, t.memberId] }),
     foreignKey({ columns: [t.orgId, t.memberId], foreignColumns: [members.orgId, members.id] }),
-    index('service_hours_member_total_board_idx').on(t.orgId, t.minutes.desc(), t.memberId),
+    index('service_hours_member_total_board_idx').on(t.orgId, t.minutes.desc().nullsFirst(), t.memberId),
     tenantIsolation(),
   ],
 ).enableRLS();

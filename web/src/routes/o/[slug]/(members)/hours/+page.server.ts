@@ -17,6 +17,7 @@ export const load = (async ({ locals, params, url }) => {
       teams: result.organization?.teams ?? [],
       timeZone: result.organization?.timeZone ?? 'Asia/Shanghai',
       notice: url.searchParams.get('done'),
+      correcting: url.searchParams.get('correct'),
     };
   } catch (cause) {
     failLoad(cause, url);
