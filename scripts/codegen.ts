@@ -89,6 +89,10 @@ const outputs: { path: string; text: Promise<string> }[] = [
           LeaderboardEntry: '../modules/hours/mappers.ts#LeaderboardEntryParent',
           TeamHours: '../modules/hours/mappers.ts#TeamHoursParent',
           MissingCheckOut: '@qicai/db#SignUp as MissingCheckOutRow',
+          // hours: certificates and reports
+          Certificate: '@qicai/db#Certificate as CertificateRow',
+          HoursReport: '../modules/hours/reports.ts#HoursReportParent',
+          HoursReportRow: '../modules/hours/reports.ts#HoursReportRowParent',
         },
       },
       plugins: [{ typescript: {} }, { typescriptResolvers: {} }],

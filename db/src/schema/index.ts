@@ -7,3 +7,4 @@ export * from './activities.ts';
 export * from './notifications.ts';
 export * from './members.ts';
 export * from './hours.ts';
+export * from './certificates.ts';

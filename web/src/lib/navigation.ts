@@ -21,5 +21,6 @@ export const ORGANIZATION_SECTIONS: readonly SectionLink[] = [
   { label: 'nav.notifications', path: '/notifications' },
   { label: 'nav.members', path: '/members' },
   { label: 'nav.sponsorship', path: '/sponsorship', roles: ['ADMIN'] },
+  { label: 'nav.reports', path: '/reports', roles: ['ADMIN', 'LEAD'] },
   { label: 'nav.profile', path: '/profile' },
 ];

@@ -118,6 +118,13 @@ export type CheckInInput = {
   code?: string | null | undefined;
 };
 
+export type IssueCertificateInput = {
+  /** First day of the period, in the organization's time zone. */
+  from: string;
+  /** Last day of the period (today at the latest). */
+  to: string;
+};
+
 /** Where a service record's hours come from. */
 export type ServiceRecordSource =
   /** Computed from check-in and check-out at the site. */
@@ -159,6 +166,23 @@ export type ServiceCorrectionInput = {
   content?: string | null | undefined;
   startsAt?: string | null | undefined;
   endsAt?: string | null | undefined;
+};
+
+export type HoursReportGrouping =
+  | 'MEMBER'
+  | 'TEAM'
+  | 'MONTH';
+
+export type ReportFileFormat =
+  | 'XLSX'
+  | 'CSV';
+
+export type HoursReportInput = {
+  /** First day, in the organization's time zone. */
+  from: string;
+  /** Last day, included. */
+  to: string;
+  groupBy: HoursReportGrouping;
 };
 
 /** 性别 */
@@ -681,6 +705,53 @@ export type SchedulableTeamsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
 export type SchedulableTeamsQuery = { organization: { viewerIsAdmin: boolean, viewerMember: { id: string } | null, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string }, leads: Array<{ id: string }> }> } | null };
+
+export type CertificateSummaryFragment = { id: string, number: string, periodFrom: string, periodTo: string, minutes: number, activityCount: number, issuedAt: string };
+
+export type MyCertificatesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MyCertificatesQuery = { myCertificates: Array<{ id: string, number: string, periodFrom: string, periodTo: string, minutes: number, activityCount: number, issuedAt: string }> };
+
+export type IssueCertificateMutationVariables = Exact<{
+  input: IssueCertificateInput;
+}>;
+
+
+export type IssueCertificateMutation = { issueCertificate: { id: string, number: string } };
+
+export type CertificateFileQueryVariables = Exact<{
+  number: string;
+}>;
+
+
+export type CertificateFileQuery = { certificateFile: { fileName: string, contentType: string, base64: string } };
+
+export type VerifyCertificateQueryVariables = Exact<{
+  number: string;
+}>;
+
+
+export type VerifyCertificateQuery = { verifyCertificate: { number: string, memberName: string, minutes: number, periodFrom: string, periodTo: string, organizationName: string } | null };
+
+export type HoursReportTableFragment = { totalMinutes: number, totalRecords: number, rows: Array<{ key: string, label: string, minutes: number, records: number, member: { id: string, displayName: string } | null, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }> };
+
+export type HoursReportsQueryVariables = Exact<{
+  from: string;
+  to: string;
+}>;
+
+
+export type HoursReportsQuery = { byTeam: { totalMinutes: number, totalRecords: number, rows: Array<{ key: string, label: string, minutes: number, records: number, member: { id: string, displayName: string } | null, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }> }, byMonth: { totalMinutes: number, totalRecords: number, rows: Array<{ key: string, label: string, minutes: number, records: number, member: { id: string, displayName: string } | null, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }> }, byMember: { totalMinutes: number, totalRecords: number, rows: Array<{ key: string, label: string, minutes: number, records: number, member: { id: string, displayName: string } | null, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }> } };
+
+export type HoursReportFileQueryVariables = Exact<{
+  input: HoursReportInput;
+  format: ReportFileFormat;
+  locale?: Locale | null | undefined;
+}>;
+
+
+export type HoursReportFileQuery = { hoursReportFile: { fileName: string, contentType: string, base64: string } };
 
 export type ServiceRecordSummaryFragment = { id: string, activityName: string, serviceDate: string, place: string, content: string, minutes: number, organizingUnit: string, activityLead: string, source: ServiceRecordSource, status: ServiceRecordStatus, late: boolean, checkOutMissing: boolean, declineReason: string | null, startsAt: string, endsAt: string, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null };
 
@@ -1255,6 +1326,41 @@ export const ActivitySummaryFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"ActivitySummary"}) as unknown as TypedDocumentString<ActivitySummaryFragment, unknown>;
+export const CertificateSummaryFragmentDoc = new TypedDocumentString(`
+    fragment CertificateSummary on Certificate {
+  id
+  number
+  periodFrom
+  periodTo
+  minutes
+  activityCount
+  issuedAt
+}
+    `, {"fragmentName":"CertificateSummary"}) as unknown as TypedDocumentString<CertificateSummaryFragment, unknown>;
+export const HoursReportTableFragmentDoc = new TypedDocumentString(`
+    fragment HoursReportTable on HoursReport {
+  totalMinutes
+  totalRecords
+  rows {
+    key
+    label
+    minutes
+    records
+    member {
+      id
+      displayName
+    }
+    team {
+      id
+      colour
+      name {
+        zh
+        en
+      }
+    }
+  }
+}
+    `, {"fragmentName":"HoursReportTable"}) as unknown as TypedDocumentString<HoursReportTableFragment, unknown>;
 export const ServiceRecordSummaryFragmentDoc = new TypedDocumentString(`
     fragment ServiceRecordSummary on ServiceRecord {
   id
@@ -1857,6 +1963,93 @@ export const SchedulableTeamsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<SchedulableTeamsQuery, SchedulableTeamsQueryVariables>;
+export const MyCertificatesDocument = new TypedDocumentString(`
+    query MyCertificates {
+  myCertificates {
+    ...CertificateSummary
+  }
+}
+    fragment CertificateSummary on Certificate {
+  id
+  number
+  periodFrom
+  periodTo
+  minutes
+  activityCount
+  issuedAt
+}`) as unknown as TypedDocumentString<MyCertificatesQuery, MyCertificatesQueryVariables>;
+export const IssueCertificateDocument = new TypedDocumentString(`
+    mutation IssueCertificate($input: IssueCertificateInput!) {
+  issueCertificate(input: $input) {
+    id
+    number
+  }
+}
+    `) as unknown as TypedDocumentString<IssueCertificateMutation, IssueCertificateMutationVariables>;
+export const CertificateFileDocument = new TypedDocumentString(`
+    query CertificateFile($number: String!) {
+  certificateFile(number: $number) {
+    fileName
+    contentType
+    base64
+  }
+}
+    `) as unknown as TypedDocumentString<CertificateFileQuery, CertificateFileQueryVariables>;
+export const VerifyCertificateDocument = new TypedDocumentString(`
+    query VerifyCertificate($number: String!) {
+  verifyCertificate(number: $number) {
+    number
+    memberName
+    minutes
+    periodFrom
+    periodTo
+    organizationName
+  }
+}
+    `) as unknown as TypedDocumentString<VerifyCertificateQuery, VerifyCertificateQueryVariables>;
+export const HoursReportsDocument = new TypedDocumentString(`
+    query HoursReports($from: Date!, $to: Date!) {
+  byTeam: hoursReport(input: {from: $from, to: $to, groupBy: TEAM}) {
+    ...HoursReportTable
+  }
+  byMonth: hoursReport(input: {from: $from, to: $to, groupBy: MONTH}) {
+    ...HoursReportTable
+  }
+  byMember: hoursReport(input: {from: $from, to: $to, groupBy: MEMBER}) {
+    ...HoursReportTable
+  }
+}
+    fragment HoursReportTable on HoursReport {
+  totalMinutes
+  totalRecords
+  rows {
+    key
+    label
+    minutes
+    records
+    member {
+      id
+      displayName
+    }
+    team {
+      id
+      colour
+      name {
+        zh
+        en
+      }
+    }
+  }
+}`) as unknown as TypedDocumentString<HoursReportsQuery, HoursReportsQueryVariables>;
+export const HoursReportFileDocument = new TypedDocumentString(`
+    query HoursReportFile($input: HoursReportInput!, $format: ReportFileFormat!, $locale: Locale) {
+  hoursReportFile(input: $input, format: $format, locale: $locale) {
+    fileName
+    contentType
+    base64
+  }
+}
+    `) as unknown as TypedDocumentString<HoursReportFileQuery, HoursReportFileQueryVariables>;
 export const MyHoursDocument = new TypedDocumentString(`
     query MyHours {
   organization {

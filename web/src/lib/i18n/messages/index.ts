@@ -1,5 +1,6 @@
 /** Every domain's texts. A new domain adds its file here. */
 import { activities } from './activities';
+import { certificates } from './certificates';
 import { common } from './common';
 import { hours } from './hours';
 import { members } from './members';
@@ -17,6 +18,7 @@ export const zh = {
   ...activities.zh,
   ...sponsorship.zh,
   ...hours.zh,
+  ...certificates.zh,
 };
 export const en: Record<MessageKey, string> = {
   ...common.en,
@@ -27,6 +29,7 @@ export const en: Record<MessageKey, string> = {
   ...activities.en,
   ...sponsorship.en,
   ...hours.en,
+  ...certificates.en,
 };
 
 export type MessageKey = keyof typeof zh;
