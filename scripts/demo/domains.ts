@@ -4,6 +4,7 @@
  */
 import type { TeamColour, Tx } from '@qicai/db';
 import { seedActivities } from './activities.ts';
+import { seedHours } from './hours.ts';
 import { seedMembers } from './members.ts';
 import { seedRequests } from './requests.ts';
 import { seedSponsorship } from './sponsorship.ts';
@@ -24,4 +25,4 @@ export interface DemoOrganization {
 
 export type DomainSeed = (tx: Tx, demo: DemoOrganization) => Promise<void>;
 
-export const DOMAIN_SEEDS: DomainSeed[] = [seedMembers, seedActivities, seedSponsorship, seedRequests];
+export const DOMAIN_SEEDS: DomainSeed[] = [seedMembers, seedActivities, seedHours, seedSponsorship, seedRequests];

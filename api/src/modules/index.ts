@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Resolvers } from '../__generated__/resolvers.ts';
 import * as activities from './activities/index.ts';
+import * as hours from './hours/index.ts';
 import * as members from './members/index.ts';
 import * as notifications from './notifications/index.ts';
 import * as organizations from './organizations/index.ts';
@@ -31,6 +32,7 @@ export const modules: DomainModule[] = [
   activities,
   notifications,
   sponsorship,
+  hours,
   requests,
 ].map((module) => module.domain);
 

@@ -9,6 +9,7 @@ import type { Activity, SignUp } from '@qicai/db';
 import { requireMember, requireOrganization } from '../../shared/access.ts';
 import type { RequestContext } from '../../shared/context.ts';
 import { AppError, forbidden, notFound, ValidationError } from '../../shared/errors.ts';
+import { recordCheckOutHours } from '../hours/service.ts';
 import { activityAccess, canManageTeam, canSeeActivity } from './access.ts';
 import { currentCheckInCode, verifyCheckInCode } from './check-in-codes.ts';
 import { publishAttendance } from './events.ts';
@@ -112,24 +113,28 @@ async function record(ctx: RequestContext, input: CheckInInput, direction: Direc
       accuracy: position?.accuracyMetres ?? null,
       distance,
     };
-    return direction === 'in'
-      ? repository.updateSignUp(tx, viewer.orgId, signUp.id, {
-          checkedInAt: now,
-          checkInMethod: method,
-          checkInLatitude: at.latitude,
-          checkInLongitude: at.longitude,
-          checkInAccuracyMetres: at.accuracy,
-          checkInDistanceMetres: at.distance,
-          attendance: 'ATTENDED',
-        })
-      : repository.updateSignUp(tx, viewer.orgId, signUp.id, {
-          checkedOutAt: now,
-          checkOutMethod: method,
-          checkOutLatitude: at.latitude,
-          checkOutLongitude: at.longitude,
-          checkOutAccuracyMetres: at.accuracy,
-          checkOutDistanceMetres: at.distance,
-        });
+    if (direction === 'in') {
+      return repository.updateSignUp(tx, viewer.orgId, signUp.id, {
+        checkedInAt: now,
+        checkInMethod: method,
+        checkInLatitude: at.latitude,
+        checkInLongitude: at.longitude,
+        checkInAccuracyMetres: at.accuracy,
+        checkInDistanceMetres: at.distance,
+        attendance: 'ATTENDED',
+      });
+    }
+    const checkedOut = await repository.updateSignUp(tx, viewer.orgId, signUp.id, {
+      checkedOutAt: now,
+      checkOutMethod: method,
+      checkOutLatitude: at.latitude,
+      checkOutLongitude: at.longitude,
+      checkOutAccuracyMetres: at.accuracy,
+      checkOutDistanceMetres: at.distance,
+    });
+    // Rule 3: the service record's hours are computed from check-in and check-out, in this transaction.
+    await recordCheckOutHours(ctx, tx, organization, activity, checkedOut);
+    return checkedOut;
   });
   publishAttendance(ctx, updated);
   return updated;

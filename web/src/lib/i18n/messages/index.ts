@@ -1,6 +1,8 @@
 /** Every domain's texts. A new domain adds its file here. */
 import { activities } from './activities';
+import { certificates } from './certificates';
 import { common } from './common';
+import { hours } from './hours';
 import { members } from './members';
 import { organizations } from './organizations';
 import { people } from './people';
@@ -16,6 +18,8 @@ export const zh = {
   ...members.zh,
   ...activities.zh,
   ...sponsorship.zh,
+  ...hours.zh,
+  ...certificates.zh,
   ...requests.zh,
 };
 export const en: Record<MessageKey, string> = {
@@ -26,6 +30,8 @@ export const en: Record<MessageKey, string> = {
   ...members.en,
   ...activities.en,
   ...sponsorship.en,
+  ...hours.en,
+  ...certificates.en,
   ...requests.en,
 };
 
