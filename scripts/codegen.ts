@@ -83,6 +83,21 @@ const outputs: { path: string; text: Promise<string> }[] = [
           JoinRequest: '../modules/members/mappers.ts#JoinRequestParent',
           RosterImport: '@qicai/db#RosterImport as RosterImportModel',
           RosterImportRow: '@qicai/db#RosterImportRow as RosterImportRowModel',
+          // hours
+          ServiceRecord: '@qicai/db#ServiceRecord as ServiceRecordRow',
+          ServiceRecordCorrection: '@qicai/db#ServiceRecordCorrection as ServiceRecordCorrectionRow',
+          ServiceRecordValues: '@qicai/db#ServiceRecordValues as ServiceRecordValuesRow',
+          MemberHours: '../modules/hours/mappers.ts#MemberHoursParent',
+          LeaderboardEntry: '../modules/hours/mappers.ts#LeaderboardEntryParent',
+          TeamHours: '../modules/hours/mappers.ts#TeamHoursParent',
+          MissingCheckOut: '@qicai/db#SignUp as MissingCheckOutRow',
+          // hours: certificates and reports
+          Certificate: '@qicai/db#Certificate as CertificateRow',
+          HoursReport: '../modules/hours/reports.ts#HoursReportParent',
+          HoursReportRow: '../modules/hours/reports.ts#HoursReportRowParent',
+          // requests
+          HelpRequest: '@qicai/db#HelpRequest as HelpRequestRow',
+          RequestChange: '@qicai/db#RequestHistoryEntry as RequestChangeRow',
         },
       },
       plugins: [{ typescript: {} }, { typescriptResolvers: {} }],

@@ -21,6 +21,8 @@ import {
   type ActivityOrganization,
 } from './activities-seed.ts';
 import { errorCode, expectNoErrors, TestApp, type Client } from './helper.ts';
+import { APPROVE, outsideService, report } from './hours-seed.ts';
+import { publicClient, requestInput, SUBMIT } from './requests-seed.ts';
 import { createSponsor, registerChild, sponsor } from './sponsorship-seed.ts';
 
 const BOARD = `{ board { generatedAt timeZone checkedInNow todayCount childrenSponsored
@@ -50,12 +52,12 @@ interface BoardData {
       activitiesThisMonth: number;
       activitiesToday: number;
       checkedInNow: number;
-      hoursThisYearMinutes: number | null;
+      hoursThisYearMinutes: number;
     }[];
     feed: { kind: string; maskedName: string; teamColour: string; title: string; at: string }[];
-    trend: { month: string; minutes: number | null }[];
-    hours: { thisMonthMinutes: number; thisYearMinutes: number } | null;
-    requests: { open: number; solved: number } | null;
+    trend: { month: string; minutes: number }[];
+    hours: { thisMonthMinutes: number; thisYearMinutes: number };
+    requests: { open: number; solved: number };
   };
 }
 
@@ -180,6 +182,15 @@ describe('the board', () => {
     const childId = await registerChild(org.admin);
     const sponsorId = await createSponsor(org.admin);
     await sponsor(org.admin, childId, sponsorId);
+    // Approved service hours (two members, the red team) and requests from the public.
+    const reported = [
+      await report(first, outsideService({ endedMinutesAgo: 30, minutes: 90, teamId: org.teams['RED'] ?? '' })),
+      await report(second, outsideService({ endedMinutesAgo: 30, minutes: 45, teamId: org.teams['RED'] ?? '' })),
+    ];
+    expectNoErrors(await org.admin.gql(APPROVE, { ids: reported.map((record) => record.id) }));
+    for (const place of ['荣家湾镇', '新墙镇']) {
+      expectNoErrors(await publicClient(testApp, org.slug).gql(SUBMIT, { input: requestInput({ place }) }));
+    }
 
     const beforeRead = testApp.statements;
     const result = await org.admin.gql<BoardData>(BOARD);
@@ -222,7 +233,14 @@ describe('the board', () => {
         sql`select m.display_name from sign_ups s join members m on m.org_id = s.org_id and m.id = s.member_id
           where s.checked_in_at is not null order by s.checked_in_at desc`,
       );
-      return { teams, now, feed, timeZone };
+      const [hours] = await queryRows<{ month: number; year: number }>(
+        tx,
+        sql`select
+          coalesce(sum(minutes) filter (where date_trunc('month', service_date) = date_trunc('month', (now() at time zone ${timeZone})::date)), 0)::int as month,
+          coalesce(sum(minutes) filter (where date_trunc('year', service_date) = date_trunc('year', (now() at time zone ${timeZone})::date)), 0)::int as year
+          from service_records where status = 'APPROVED'`,
+      );
+      return { teams, now, feed, hours, timeZone };
     });
 
     expect(board.timeZone).toBe(direct.timeZone);
@@ -267,8 +285,22 @@ describe('the board', () => {
       teamColour: 'RED',
     });
     // The feed: every check-in, newest first, names masked and never in full.
-    expect(board.feed.map((item) => item.maskedName)).toEqual(direct.feed.map((row) => maskName(row.display_name)));
-    expect(board.feed.every((item) => item.kind === 'CHECK_IN' && item.title === '河道清理')).toBe(true);
+    const checkInFeed = board.feed.filter((item) => item.kind === 'CHECK_IN');
+    expect(checkInFeed.map((item) => item.maskedName)).toEqual(direct.feed.map((row) => maskName(row.display_name)));
+    expect(checkInFeed.every((item) => item.title === '河道清理')).toBe(true);
+    // Service hours from the rollups equal the approved records; both approvals are in the feed.
+    expect(board.hours).toEqual({ thisMonthMinutes: direct.hours?.month, thisYearMinutes: direct.hours?.year });
+    expect(board.hours.thisYearMinutes).toBeGreaterThanOrEqual(135);
+    expect(board.teams.find((team) => team.colour === 'RED')?.hoursThisYearMinutes).toBe(direct.hours?.year);
+    expect(board.trend.at(-1)?.minutes).toBe(direct.hours?.month);
+    expect(
+      board.feed
+        .filter((item) => item.kind === 'HOURS_APPROVED')
+        .map((item) => item.minutes)
+        .sort(),
+    ).toEqual([45, 90]);
+    // Requests: two received, none solved.
+    expect(board.requests).toEqual({ open: 2, solved: 0 });
     const fullNames = new Set(direct.feed.map((row) => row.display_name));
     expect(board.feed.some((item) => fullNames.has(item.maskedName))).toBe(false);
     // Twelve months, oldest first, ending with this one.

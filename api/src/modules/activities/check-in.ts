@@ -10,6 +10,7 @@ import { requireMember, requireOrganization } from '../../shared/access.ts';
 import { publishBoardEvent } from '../../shared/board-events.ts';
 import type { RequestContext } from '../../shared/context.ts';
 import { AppError, forbidden, notFound, ValidationError } from '../../shared/errors.ts';
+import { recordCheckOutHours } from '../hours/service.ts';
 import { activityAccess, canManageTeam, canSeeActivity } from './access.ts';
 import { currentCheckInCode, verifyCheckInCode } from './check-in-codes.ts';
 import { publishAttendance } from './events.ts';
@@ -113,25 +114,29 @@ async function record(ctx: RequestContext, input: CheckInInput, direction: Direc
       accuracy: position?.accuracyMetres ?? null,
       distance,
     };
-    const saved = await (direction === 'in'
-      ? repository.updateSignUp(tx, viewer.orgId, signUp.id, {
-          checkedInAt: now,
-          checkInMethod: method,
-          checkInLatitude: at.latitude,
-          checkInLongitude: at.longitude,
-          checkInAccuracyMetres: at.accuracy,
-          checkInDistanceMetres: at.distance,
-          attendance: 'ATTENDED',
-        })
-      : repository.updateSignUp(tx, viewer.orgId, signUp.id, {
-          checkedOutAt: now,
-          checkOutMethod: method,
-          checkOutLatitude: at.latitude,
-          checkOutLongitude: at.longitude,
-          checkOutAccuracyMetres: at.accuracy,
-          checkOutDistanceMetres: at.distance,
-        }));
-    return { updated: saved, teamId: activity.teamId };
+    if (direction === 'in') {
+      const checkedIn = await repository.updateSignUp(tx, viewer.orgId, signUp.id, {
+        checkedInAt: now,
+        checkInMethod: method,
+        checkInLatitude: at.latitude,
+        checkInLongitude: at.longitude,
+        checkInAccuracyMetres: at.accuracy,
+        checkInDistanceMetres: at.distance,
+        attendance: 'ATTENDED',
+      });
+      return { updated: checkedIn, teamId: activity.teamId };
+    }
+    const checkedOut = await repository.updateSignUp(tx, viewer.orgId, signUp.id, {
+      checkedOutAt: now,
+      checkOutMethod: method,
+      checkOutLatitude: at.latitude,
+      checkOutLongitude: at.longitude,
+      checkOutAccuracyMetres: at.accuracy,
+      checkOutDistanceMetres: at.distance,
+    });
+    // Rule 3: the service record's hours are computed from check-in and check-out, in this transaction.
+    await recordCheckOutHours(ctx, tx, organization, activity, checkedOut);
+    return { updated: checkedOut, teamId: activity.teamId };
   });
   publishAttendance(ctx, updated);
   publishBoardEvent(ctx, updated.orgId, {

@@ -2,8 +2,8 @@
  * The big screen's figures (信息中心大屏幕), read in one transaction with a
  * fixed number of statements: the teams (with members, this month's
  * activities and children sponsored), today's activities (with who is
- * checked in now), the latest check-ins, and one statement per other domain
- * (service hours, requests). Names leave this file masked.
+ * checked in now), the latest check-ins, service hours (three statements
+ * over its rollups) and requests (one). Names leave this file masked.
  */
 import type { TeamColour } from '@qicai/db';
 import type { Board, BoardFeedItem, BoardTeam } from '../../__generated__/resolvers.ts';
@@ -55,7 +55,8 @@ export function boardPeriods(now: Date, timeZone: string) {
 
 export async function readBoard(ctx: RequestContext): Promise<Board> {
   const orgId = await requireBoardViewer(ctx);
-  const { timeZone } = requireOrganization(ctx);
+  const organization = requireOrganization(ctx);
+  const { timeZone } = organization;
   const now = new Date();
   const periods = boardPeriods(now, timeZone);
 
@@ -71,7 +72,7 @@ export async function readBoard(ctx: RequestContext): Promise<Board> {
       trendMonths: periods.trendMonths.map((month) => `${month}-01`),
       feedLimit: FEED_LIMIT,
     });
-    const requestsOfOrg = await requestFigures(tx, orgId);
+    const requestsOfOrg = await requestFigures(tx, organization);
     return {
       teamRows: teamsAndChildren.teams,
       childrenSponsored: teamsAndChildren.childrenSponsored,
@@ -93,7 +94,7 @@ export async function readBoard(ctx: RequestContext): Promise<Board> {
     checkedInNow: running
       .filter((activity) => activity.teamId === team.id)
       .reduce((sum, activity) => sum + activity.checkedIn, 0),
-    hoursThisYearMinutes: hours ? (hours.teamYearMinutes.get(team.id) ?? 0) : null,
+    hoursThisYearMinutes: hours.teamYearMinutes.get(team.id) ?? 0,
   }));
 
   const feed: BoardFeedItem[] = [
@@ -105,7 +106,7 @@ export async function readBoard(ctx: RequestContext): Promise<Board> {
       at: row.at,
       minutes: null,
     })),
-    ...(hours?.latestApprovals ?? []).map((row) => ({
+    ...hours.latestApprovals.map((row) => ({
       kind: 'HOURS_APPROVED' as const,
       maskedName: maskName(row.displayName),
       teamColour: row.colour satisfies TeamColour | null,
@@ -135,14 +136,20 @@ export async function readBoard(ctx: RequestContext): Promise<Board> {
       happeningNow: activity.startsAt <= now && activity.endsAt > now,
     })),
     todayCount: dayActivities.length,
-    hours: hours ? { thisMonthMinutes: hours.thisMonthMinutes, thisYearMinutes: hours.thisYearMinutes } : null,
+    hours: { thisMonthMinutes: hours.thisMonthMinutes, thisYearMinutes: hours.thisYearMinutes },
     teams,
     feed,
-    requests,
+    requests: {
+      received: requests.received,
+      inProgress: requests.inProgress,
+      open: requests.received + requests.inProgress,
+      solved: requests.solved,
+      overdue: requests.overdue,
+    },
     childrenSponsored,
     trend: periods.trendMonths.map((month) => ({
       month,
-      minutes: hours ? (hours.monthMinutes.get(month) ?? 0) : null,
+      minutes: hours.monthMinutes.get(month) ?? 0,
     })),
   };
 }

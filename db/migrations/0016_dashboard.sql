@@ -31,5 +31,6 @@ ALTER TABLE "team_member_counts" ADD CONSTRAINT "team_member_counts_org_id_team_
 CREATE INDEX "display_tokens_org_created_idx" ON "display_tokens" USING btree ("org_id","created_at");--> statement-breakpoint
 CREATE INDEX "activities_ends_idx" ON "activities" USING btree ("org_id","ends_at");--> statement-breakpoint
 CREATE INDEX "sign_ups_checked_in_idx" ON "sign_ups" USING btree ("org_id","checked_in_at") WHERE "sign_ups"."checked_in_at" is not null;--> statement-breakpoint
+CREATE INDEX "service_records_approved_idx" ON "service_records" USING btree ("org_id","decided_at") WHERE "service_records"."status" = 'APPROVED';--> statement-breakpoint
 CREATE POLICY "tenant_isolation" ON "display_tokens" AS PERMISSIVE FOR ALL TO "qicai_app" USING (org_id = app_current_org()) WITH CHECK (org_id = app_current_org());--> statement-breakpoint
 CREATE POLICY "tenant_isolation" ON "team_member_counts" AS PERMISSIVE FOR ALL TO "qicai_app" USING (org_id = app_current_org()) WITH CHECK (org_id = app_current_org());

@@ -1,0 +1,86 @@
+/**
+ * Service hours in a browser: a member reports hours for service outside the
+ * platform, the red team's lead approves them in the queue, and the member's
+ * total and star progress move by exactly those hours.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_SIGN_INS, DEMO_SLUG } from '@qicai/scripts/demo';
+import { launchBrowser, newPage, signIn } from './browser';
+
+const [, lead, member] = DEMO_SIGN_INS;
+
+/** Yesterday's date in the demo association's zone (Asia/Shanghai). */
+function shanghaiYesterday(): string {
+  return new Date(Date.now() + 8 * 3600_000 - 24 * 3600_000).toISOString().slice(0, 10);
+}
+
+/** "123.5 小时" → 123.5 */
+function hoursIn(text: string | null): number {
+  const match = /([\d,.]+)/.exec(text ?? '');
+  return match?.[1] ? Number(match[1].replace(/,/g, '')) : Number.NaN;
+}
+
+async function readFigures(page: Page) {
+  await page.goto(`/o/${DEMO_SLUG}/hours`);
+  return {
+    allTime: hoursIn(await page.getByTestId('hours-all-time').textContent()),
+    thisYear: hoursIn(await page.getByTestId('hours-this-year').textContent()),
+    progress: await page.getByTestId('star-progress').textContent(),
+  };
+}
+
+describe('service hours in a browser', () => {
+  let browser: Browser;
+  const activityName = `浏览器测试：社区夜间巡逻 ${Date.now() % 100_000}`;
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser.close();
+  });
+
+  it('a member reports hours, the lead approves them, the member’s total and star progress change', async () => {
+    const memberPage = await newPage(browser);
+    await signIn(memberPage, member.phone);
+    const before = await readFigures(memberPage);
+    expect(before.allTime).toBeGreaterThan(0);
+
+    const form = memberPage.locator('#report');
+    await form.getByLabel('活动名称').fill(activityName);
+    await form.getByLabel('所属队伍').selectOption({ label: '红色旗帜' });
+    // Evening, yesterday: 90 minutes that overlap none of the demo's daytime service.
+    const date = shanghaiYesterday();
+    await form.getByLabel('开始时间').fill(`${date}T21:00`);
+    await form.getByLabel('结束时间').fill(`${date}T22:30`);
+    await form.getByLabel('服务地点').fill('荣家湾镇新华社区');
+    await form.getByLabel('服务内容').fill('夜间安全巡逻，提醒居民关好门窗');
+    await form.getByLabel('组织单位').fill('荣家湾镇新华社区居委会');
+    await form.getByLabel('活动负责人').fill('张主任');
+    await form.getByRole('button', { name: '提交' }).click();
+    await expect.poll(() => memberPage.getByRole('status').first().textContent()).toBe('已提交，等待队长审核。');
+    const reported = memberPage.getByTestId('service-record').filter({ hasText: activityName });
+    expect(await reported.textContent()).toContain('待审核');
+
+    const leadPage = await newPage(browser);
+    await signIn(leadPage, lead.phone);
+    await leadPage.goto(`/o/${DEMO_SLUG}/approvals`);
+    const row = leadPage.getByTestId('queue-record').filter({ hasText: activityName });
+    expect(await row.textContent()).toContain('1.5 小时');
+    await row.getByRole('checkbox').check();
+    await leadPage.getByRole('button', { name: '通过所选' }).click();
+    await expect.poll(() => leadPage.getByRole('status').first().textContent()).toBe('已通过 1 条记录。');
+    expect(await leadPage.getByTestId('queue-record').filter({ hasText: activityName }).count()).toBe(0);
+
+    const after = await readFigures(memberPage);
+    expect(after.allTime).toBeCloseTo(before.allTime + 1.5, 1);
+    expect(after.thisYear).toBeCloseTo(before.thisYear + 1.5, 1);
+    expect(after.progress).not.toBe(before.progress);
+    expect(await memberPage.getByTestId('service-record').filter({ hasText: activityName }).textContent()).toContain(
+      '已认定',
+    );
+    await leadPage.context().close();
+    await memberPage.context().close();
+  });
+});
