@@ -54,7 +54,7 @@ interface BoardData {
       checkedInNow: number;
       hoursThisYearMinutes: number;
     }[];
-    feed: { kind: string; maskedName: string; teamColour: string; title: string; at: string }[];
+    feed: { kind: string; maskedName: string; teamColour: string; title: string; at: string; minutes: number | null }[];
     trend: { month: string; minutes: number }[];
     hours: { thisMonthMinutes: number; thisYearMinutes: number };
     requests: { open: number; solved: number };
@@ -296,8 +296,8 @@ describe('the board', () => {
     expect(
       board.feed
         .filter((item) => item.kind === 'HOURS_APPROVED')
-        .map((item) => item.minutes)
-        .sort(),
+        .map((item) => item.minutes ?? 0)
+        .sort((a, b) => a - b),
     ).toEqual([45, 90]);
     // Requests: two received, none solved.
     expect(board.requests).toEqual({ open: 2, solved: 0 });
