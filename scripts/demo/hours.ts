@@ -21,6 +21,11 @@ import type { DomainSeed } from './domains.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+/** A moment `delayMs` after `after`, but never in the future: service that ended yesterday was not approved tomorrow. */
+function laterButPast(after: Date, delayMs: number): Date {
+  return new Date(Math.max(after.getTime(), Math.min(after.getTime() + delayMs, Date.now() - 60_000)));
+}
+
 /** The demo association is in Asia/Shanghai (UTC+8 all year). */
 function shanghai(date: string, hour: number, minute = 0): Date {
   return new Date(`${date}T${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}:00+08:00`);
@@ -98,7 +103,7 @@ export const seedHours: DomainSeed = async (tx, demo) => {
       ...(approved
         ? {
             decidedByMemberId: deciderOf(activity.teamId, signUp.memberId),
-            decidedAt: new Date(signUp.checkedOutAt.getTime() + DAY_MS),
+            decidedAt: laterButPast(signUp.checkedOutAt, DAY_MS),
           }
         : {}),
     });
@@ -141,10 +146,8 @@ export const seedHours: DomainSeed = async (tx, demo) => {
         startsAt,
         endsAt,
         enteredByMemberId: member.id,
-        createdAt: new Date(endsAt.getTime() + 2 * DAY_MS),
-        ...(decider === member.id
-          ? {}
-          : { decidedByMemberId: decider, decidedAt: new Date(endsAt.getTime() + 3 * DAY_MS) }),
+        createdAt: laterButPast(endsAt, 2 * DAY_MS),
+        ...(decider === member.id ? {} : { decidedByMemberId: decider, decidedAt: laterButPast(endsAt, 3 * DAY_MS) }),
       });
     }
   }
