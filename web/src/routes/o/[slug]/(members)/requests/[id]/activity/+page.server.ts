@@ -20,7 +20,7 @@ export const load = (async ({ locals, params, url, parent }) => {
       team: request.team,
       defaults: {
         teamId: request.team.id,
-        title: `${request.place}`,
+        title: request.place,
         description: request.description,
         category: ACTIVITY_CATEGORY_FOR[request.category],
         placeName: request.place,
