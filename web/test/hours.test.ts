@@ -83,4 +83,33 @@ describe('service hours in a browser', () => {
     await leadPage.context().close();
     await memberPage.context().close();
   });
+
+  it('a member reports hours for an activity they attended; longer than the activity is refused', async () => {
+    const page = await newPage(browser);
+    await signIn(page, member.phone);
+    await page.goto(`/o/${DEMO_SLUG}/hours`);
+    const form = page.locator('#report-activity');
+    const select = form.getByLabel('参加过的活动');
+    const chosen = await select.locator('option').first().textContent();
+    const title = (chosen ?? '').split(' · ')[0] ?? '';
+    expect(title.length).toBeGreaterThan(0);
+    // Twenty hours: longer than any demo activity.
+    const date = shanghaiYesterday();
+    await form.getByLabel('开始时间').fill(`${date}T01:00`);
+    await form.getByLabel('结束时间').fill(`${date}T21:00`);
+    await form.getByRole('button', { name: '提交' }).click();
+    await page.locator('#report-activity').getByText('不能超过活动时长。').waitFor({ timeout: 15_000 });
+
+    // Without times: the activity's own start and end.
+    await page.locator('#report-activity').getByLabel('开始时间').fill('');
+    await page.locator('#report-activity').getByLabel('结束时间').fill('');
+    await page.locator('#report-activity').getByRole('button', { name: '提交' }).click();
+    await expect.poll(() => page.getByRole('status').first().textContent()).toBe('已提交，等待队长审核。');
+    const records = page.getByTestId('service-record').filter({ hasText: title });
+    expect(await records.first().textContent()).toContain('待审核');
+    // Reported: no longer offered.
+    const offered = await page.locator('#report-activity option').allTextContents();
+    expect(offered.filter((text) => text === chosen)).toEqual([]);
+    await page.context().close();
+  });
 });

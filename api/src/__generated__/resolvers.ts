@@ -1171,6 +1171,8 @@ export type Query = {
   verifyCertificate?: Maybe<CertificateVerification>;
   /** The viewer's service records, newest first. */
   myServiceRecords: Array<ServiceRecord>;
+  /** Ended activities the viewer attended and has no record for yet (a declined one does not count), newest first. */
+  reportableActivities: Array<Activity>;
   /** A member's totals and star level: the viewer's own by default; leads and admins may name anyone. */
   memberHours: MemberHours;
   serviceRecord?: Maybe<ServiceRecord>;
@@ -3292,6 +3294,7 @@ export type QueryResolvers<ContextType = MercuriusContext, ParentType extends Re
   certificateFile?: Resolver<ResolversTypes['GeneratedFile'], ParentType, ContextType, RequireFields<QueryCertificateFileArgs, 'number'>>;
   verifyCertificate?: Resolver<Maybe<ResolversTypes['CertificateVerification']>, ParentType, ContextType, RequireFields<QueryVerifyCertificateArgs, 'number'>>;
   myServiceRecords?: Resolver<Array<ResolversTypes['ServiceRecord']>, ParentType, ContextType, RequireFields<QueryMyServiceRecordsArgs, 'first'>>;
+  reportableActivities?: Resolver<Array<ResolversTypes['Activity']>, ParentType, ContextType>;
   memberHours?: Resolver<ResolversTypes['MemberHours'], ParentType, ContextType, Partial<QueryMemberHoursArgs>>;
   serviceRecord?: Resolver<Maybe<ResolversTypes['ServiceRecord']>, ParentType, ContextType, RequireFields<QueryServiceRecordArgs, 'id'>>;
   serviceRecordQueue?: Resolver<Array<ResolversTypes['ServiceRecord']>, ParentType, ContextType, Partial<QueryServiceRecordQueueArgs>>;

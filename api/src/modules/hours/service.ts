@@ -732,6 +732,19 @@ export async function myServiceRecords(ctx: RequestContext, limit: number): Prom
   );
 }
 
+/** Ended activities the viewer attended and has no record for yet (what "report hours" offers). */
+export async function reportableActivities(ctx: RequestContext): Promise<Activity[]> {
+  const viewer = await requireMember(ctx);
+  return ctx.tenant((tx) =>
+    repository.findReportableActivities(tx, {
+      orgId: viewer.orgId,
+      memberId: viewer.id,
+      endedBefore: new Date(),
+      limit: QUEUE_LIMIT,
+    }),
+  );
+}
+
 function clampLimit(limit: number, max = QUEUE_LIMIT): number {
   return Math.max(1, Math.min(max, Math.floor(limit)));
 }

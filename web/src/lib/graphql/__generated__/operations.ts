@@ -802,7 +802,7 @@ export type StarProgressFragment = { level: number, minutes: number, thresholdsH
 export type MyHoursQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type MyHoursQuery = { organization: { timeZone: string, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }> } | null, memberHours: { thisYearMinutes: number, allTimeMinutes: number, star: { level: number, minutes: number, thresholdsHours: Array<number>, nextLevelMinutes: number | null, progress: number } }, myServiceRecords: Array<{ viewerCanRequestCorrection: boolean, id: string, activityName: string, serviceDate: string, place: string, content: string, minutes: number, organizingUnit: string, activityLead: string, source: ServiceRecordSource, status: ServiceRecordStatus, late: boolean, checkOutMissing: boolean, declineReason: string | null, startsAt: string, endsAt: string, corrections: Array<{ id: string, status: ServiceCorrectionStatus, reason: string, refusalReason: string | null, createdAt: string, proposed: { minutes: number }, previous: { minutes: number } | null }>, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }> };
+export type MyHoursQuery = { organization: { timeZone: string, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }> } | null, memberHours: { thisYearMinutes: number, allTimeMinutes: number, star: { level: number, minutes: number, thresholdsHours: Array<number>, nextLevelMinutes: number | null, progress: number } }, reportableActivities: Array<{ id: string, title: string, startsAt: string, endsAt: string }>, myServiceRecords: Array<{ viewerCanRequestCorrection: boolean, id: string, activityName: string, serviceDate: string, place: string, content: string, minutes: number, organizingUnit: string, activityLead: string, source: ServiceRecordSource, status: ServiceRecordStatus, late: boolean, checkOutMissing: boolean, declineReason: string | null, startsAt: string, endsAt: string, corrections: Array<{ id: string, status: ServiceCorrectionStatus, reason: string, refusalReason: string | null, createdAt: string, proposed: { minutes: number }, previous: { minutes: number } | null }>, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }> };
 
 export type ReportServiceHoursMutationVariables = Exact<{
   input: ServiceHoursInput;
@@ -2219,6 +2219,12 @@ export const MyHoursDocument = new TypedDocumentString(`
     star {
       ...StarProgress
     }
+  }
+  reportableActivities {
+    id
+    title
+    startsAt
+    endsAt
   }
   myServiceRecords(first: 100) {
     ...ServiceRecordSummary

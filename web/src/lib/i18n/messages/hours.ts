@@ -19,6 +19,10 @@ export const hours = defineMessages(
     'hours.records': '服务记录',
     'hours.empty': '还没有服务记录。参加活动签到签退，或在下方补报时长。',
     'hours.report': '补报时长',
+    'hours.reportActivity': '为参加过的活动补报时长',
+    'hours.reportActivityHint': '开始和结束时间留空即按活动的时间计算；时长不能超过活动时长。',
+    'hours.nothingToReport': '您参加过的活动都已有时长记录。',
+    'hours.field.attended': '参加过的活动',
     'hours.reportHint': '在平台外参加的志愿服务，须在服务结束后 10 个工作日内登记，经队长审核后计入时长。',
     'hours.reported': '已提交，等待队长审核。',
     'hours.field.activityName': '活动名称',
@@ -99,6 +103,11 @@ export const hours = defineMessages(
     'hours.records': 'Service records',
     'hours.empty': 'No service records yet. Check in and out at activities, or report hours below.',
     'hours.report': 'Report hours',
+    'hours.reportActivity': 'Report hours for an activity you attended',
+    'hours.reportActivityHint':
+      'Leave the start and end empty to use the activity’s own; the hours cannot be longer than the activity.',
+    'hours.nothingToReport': 'Every activity you attended already has its hours recorded.',
+    'hours.field.attended': 'Activity you attended',
     'hours.reportHint':
       'Service outside the platform is reported within 10 working days of its end and counts once a lead approves it.',
     'hours.reported': 'Sent: waiting for a lead’s approval.',
