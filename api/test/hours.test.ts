@@ -493,6 +493,13 @@ describe('totals', () => {
     expect(hours.star.level).toBe(1);
     expect(hours.star.nextLevelMinutes).toBe(100000 * 60);
     expect(hours.star.progress).toBeCloseTo((hours.allTimeMinutes - 60) / (100000 * 60 - 60), 6);
+    // The board shows each member's star level (by all-time hours, whatever the period).
+    const stars = dataOf(
+      await member(0).client.gql<{ hoursLeaderboard: { member: { id: string }; starLevel: number }[] }>(
+        `{ hoursLeaderboard(period: MONTH, first: 10) { member { id } starLevel } }`,
+      ),
+    ).hoursLeaderboard;
+    expect(stars.find((entry) => entry.member.id === top.member.id)?.starLevel).toBe(1);
     const refused = await org.lead.gql(
       `mutation ($input: HoursSettingsInput!) { updateHoursSettings(input: $input) { holidays } }`,
       { input: { starThresholdsHours: [300, 100], holidays: [], excludeTravelTime: true } },

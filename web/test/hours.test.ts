@@ -112,4 +112,27 @@ describe('service hours in a browser', () => {
     expect(offered.filter((text) => text === chosen)).toEqual([]);
     await page.context().close();
   });
+
+  it('the leaderboard ranks members by period with team colours and stars, the viewer’s own row highlighted', async () => {
+    const page = await newPage(browser);
+    await signIn(page, member.phone);
+    await page.goto(`/o/${DEMO_SLUG}/hours`);
+    await page.getByRole('link', { name: '查看排行榜' }).click();
+    await page.getByRole('heading', { name: '时长排行榜' }).waitFor({ timeout: 15_000 });
+    await page.getByRole('link', { name: '累计' }).click();
+    await page.waitForURL(/period=ALL_TIME/);
+    await expect.poll(() => page.locator('.periods [aria-current="page"]').textContent()).toBe('累计');
+    const rows = page.getByTestId('leaderboard-row');
+    expect(await rows.count()).toBeGreaterThan(1);
+    const first = (await rows.first().textContent()) ?? '';
+    expect(first).toMatch(/^\s*1\b/);
+    expect(first).toMatch(/小时/);
+    const mine = page.locator('[data-testid="leaderboard-row"][aria-current="true"]');
+    expect(await mine.count()).toBe(1);
+    expect(await mine.textContent()).toContain(member.name);
+    // The demo member has served for a year: at least one star, and the team's swatch.
+    expect(await mine.textContent()).toContain('★');
+    expect(await mine.locator('.team').count()).toBeGreaterThan(0);
+    await page.context().close();
+  });
 });

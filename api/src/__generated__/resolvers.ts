@@ -433,6 +433,8 @@ export type LeaderboardEntry = {
   rank: Scalars['Int']['output'];
   member: Member;
   minutes: Scalars['Int']['output'];
+  /** The member's star level, by all-time approved hours whatever the period. */
+  starLevel: Scalars['Int']['output'];
 };
 
 export type MonthHours = {
@@ -2983,6 +2985,7 @@ export type LeaderboardEntryResolvers<ContextType = MercuriusContext, ParentType
   rank?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   member?: Resolver<ResolversTypes['Member'], ParentType, ContextType>;
   minutes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  starLevel?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type MonthHoursResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['MonthHours'] = ResolversParentTypes['MonthHours']> = {

@@ -847,10 +847,22 @@ export async function hoursLeaderboard(
       : args.period === 'YEAR'
         ? { kind: 'YEAR', year }
         : { kind: 'MONTH', year, month };
-  const rows = await ctx.tenant((tx) =>
-    repository.leaderboard(tx, viewer.orgId, period, clampLimit(args.first ?? 20, 100)),
-  );
-  return rows.map((row, index) => ({ rank: index + 1, ...row }));
+  return ctx.tenant(async (tx) => {
+    const rows = await repository.leaderboard(tx, viewer.orgId, period, clampLimit(args.first ?? 20, 100));
+    // Star levels go by all-time hours: one lookup for the whole board.
+    const totals = await repository.findMemberTotals(
+      tx,
+      viewer.orgId,
+      rows.map((row) => row.member.id),
+      now.year,
+    );
+    const allTime = new Map(totals.map((total) => [total.memberId, total.allTimeMinutes]));
+    return rows.map((row, index) => ({
+      rank: index + 1,
+      ...row,
+      starLevel: starLevelOf(allTime.get(row.member.id) ?? 0, organization.settings).level,
+    }));
+  });
 }
 
 export interface OrganizationHoursView {

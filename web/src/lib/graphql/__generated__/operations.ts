@@ -144,6 +144,11 @@ export type ServiceCorrectionStatus =
   | 'ACCEPTED'
   | 'REFUSED';
 
+export type HoursPeriod =
+  | 'MONTH'
+  | 'YEAR'
+  | 'ALL_TIME';
+
 export type ServiceHoursInput = {
   /** An activity the member attended; without one, the service was outside the platform and every field is required. */
   activityId?: string | null | undefined;
@@ -861,6 +866,13 @@ export type EnterMissingCheckOutHoursMutationVariables = Exact<{
 
 
 export type EnterMissingCheckOutHoursMutation = { enterServiceHours: { id: string, status: ServiceRecordStatus } };
+
+export type HoursLeaderboardQueryVariables = Exact<{
+  period: HoursPeriod;
+}>;
+
+
+export type HoursLeaderboardQuery = { organization: { viewerMember: { id: string } | null } | null, hoursLeaderboard: Array<{ rank: number, minutes: number, starLevel: number, member: { id: string, displayName: string, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }> } }> };
 
 export type RosterMemberFragment = { id: string, displayName: string, role: MemberRole | null, phone: string | null, email: string | null, category: MemberCategory | null, workUnit: string | null, skills: Array<string> | null, active: boolean | null, hasAccount: boolean | null, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }> };
 
@@ -2411,6 +2423,32 @@ export const EnterMissingCheckOutHoursDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<EnterMissingCheckOutHoursMutation, EnterMissingCheckOutHoursMutationVariables>;
+export const HoursLeaderboardDocument = new TypedDocumentString(`
+    query HoursLeaderboard($period: HoursPeriod!) {
+  organization {
+    viewerMember {
+      id
+    }
+  }
+  hoursLeaderboard(period: $period, first: 50) {
+    rank
+    minutes
+    starLevel
+    member {
+      id
+      displayName
+      teams {
+        id
+        colour
+        name {
+          zh
+          en
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<HoursLeaderboardQuery, HoursLeaderboardQueryVariables>;
 export const RosterDocument = new TypedDocumentString(`
     query Roster($first: Int!, $after: String, $search: String, $filter: MemberFilter, $sort: MemberSort, $isAdmin: Boolean!) {
   organization {
