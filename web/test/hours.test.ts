@@ -135,4 +135,48 @@ describe('service hours in a browser', () => {
     expect(await mine.locator('.team').count()).toBeGreaterThan(0);
     await page.context().close();
   });
+
+  it('an admin changes the star thresholds, holidays and travel time; mistakes are explained', async () => {
+    const [admin] = DEMO_SIGN_INS;
+    const page = await newPage(browser);
+    await signIn(page, admin.phone);
+    await page.goto(`/o/${DEMO_SLUG}/approvals`);
+    await page.getByRole('link', { name: '时长设置' }).click();
+    await page.getByRole('heading', { name: '时长设置', level: 1 }).waitFor({ timeout: 15_000 });
+    const star = (level: number) => page.getByLabel(`${level} 星志愿者`);
+    const original = await Promise.all([1, 2, 3, 4, 5].map((level) => star(level).inputValue()));
+    const originalHolidays = await page.getByLabel('节假日').inputValue();
+    const travel = page.getByLabel('路途时间不计入服务时长');
+    const originalTravel = await travel.isChecked();
+
+    // Not ascending, and a date written the wrong way: both explained, what was typed kept.
+    await star(1).fill('100');
+    await star(2).fill('50');
+    await page.getByLabel('节假日').fill('2026/10/01');
+    await page.getByRole('button', { name: '保存' }).click();
+    await page.getByTestId('holidays-error').waitFor({ timeout: 15_000 });
+    expect(await page.getByLabel('节假日').inputValue()).toBe('2026/10/01');
+    await page.getByLabel('节假日').fill('2026-10-01\n2026-10-02');
+    await page.getByRole('button', { name: '保存' }).click();
+    await page.getByTestId('stars-error').waitFor({ timeout: 15_000 });
+    expect(await page.getByTestId('stars-error').textContent()).toContain('后一级大于前一级');
+
+    const thresholds = ['10', '50', '100', '300', '600'];
+    for (const [index, hours] of thresholds.entries()) await star(index + 1).fill(hours);
+    await travel.setChecked(!originalTravel);
+    await page.getByRole('button', { name: '保存' }).click();
+    await expect.poll(() => page.getByRole('status').first().textContent()).toBe('设置已保存。');
+    await page.reload();
+    expect(await Promise.all([1, 2, 3, 4, 5].map((level) => star(level).inputValue()))).toEqual(thresholds);
+    expect(await page.getByLabel('节假日').inputValue()).toBe('2026-10-01\n2026-10-02');
+    expect(await travel.isChecked()).toBe(!originalTravel);
+
+    // Put them back: other browser tests read star levels.
+    for (const [index, hours] of original.entries()) await star(index + 1).fill(hours);
+    await page.getByLabel('节假日').fill(originalHolidays);
+    await travel.setChecked(originalTravel);
+    await page.getByRole('button', { name: '保存' }).click();
+    await expect.poll(() => page.getByRole('status').first().textContent()).toBe('设置已保存。');
+    await page.context().close();
+  });
 });

@@ -173,6 +173,12 @@ export type ServiceCorrectionInput = {
   endsAt?: string | null | undefined;
 };
 
+export type HoursSettingsInput = {
+  excludeTravelTime: boolean;
+  starThresholdsHours: Array<number>;
+  holidays: Array<string>;
+};
+
 export type HoursReportGrouping =
   | 'MEMBER'
   | 'TEAM'
@@ -873,6 +879,18 @@ export type HoursLeaderboardQueryVariables = Exact<{
 
 
 export type HoursLeaderboardQuery = { organization: { viewerMember: { id: string } | null } | null, hoursLeaderboard: Array<{ rank: number, minutes: number, starLevel: number, member: { id: string, displayName: string, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }> } }> };
+
+export type HoursSettingsPageQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type HoursSettingsPageQuery = { organization: { viewerIsAdmin: boolean, hoursSettings: { excludeTravelTime: boolean, starThresholdsHours: Array<number>, holidays: Array<string> } } | null };
+
+export type UpdateHoursSettingsMutationVariables = Exact<{
+  input: HoursSettingsInput;
+}>;
+
+
+export type UpdateHoursSettingsMutation = { updateHoursSettings: { excludeTravelTime: boolean, starThresholdsHours: Array<number>, holidays: Array<string> } };
 
 export type RosterMemberFragment = { id: string, displayName: string, role: MemberRole | null, phone: string | null, email: string | null, category: MemberCategory | null, workUnit: string | null, skills: Array<string> | null, active: boolean | null, hasAccount: boolean | null, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }> };
 
@@ -2449,6 +2467,27 @@ export const HoursLeaderboardDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<HoursLeaderboardQuery, HoursLeaderboardQueryVariables>;
+export const HoursSettingsPageDocument = new TypedDocumentString(`
+    query HoursSettingsPage {
+  organization {
+    viewerIsAdmin
+    hoursSettings {
+      excludeTravelTime
+      starThresholdsHours
+      holidays
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<HoursSettingsPageQuery, HoursSettingsPageQueryVariables>;
+export const UpdateHoursSettingsDocument = new TypedDocumentString(`
+    mutation UpdateHoursSettings($input: HoursSettingsInput!) {
+  updateHoursSettings(input: $input) {
+    excludeTravelTime
+    starThresholdsHours
+    holidays
+  }
+}
+    `) as unknown as TypedDocumentString<UpdateHoursSettingsMutation, UpdateHoursSettingsMutationVariables>;
 export const RosterDocument = new TypedDocumentString(`
     query Roster($first: Int!, $after: String, $search: String, $filter: MemberFilter, $sort: MemberSort, $isAdmin: Boolean!) {
   organization {
