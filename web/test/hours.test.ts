@@ -179,4 +179,22 @@ describe('service hours in a browser', () => {
     await expect.poll(() => page.getByRole('status').first().textContent()).toBe('设置已保存。');
     await page.context().close();
   });
+
+  it('my hours shows the same figure as a certificate for the same approved minutes', async () => {
+    const page = await newPage(browser);
+    await signIn(page, member.phone);
+    await page.goto(`/o/${DEMO_SLUG}/hours`);
+    const allTime = ((await page.getByTestId('hours-all-time').textContent()) ?? '').trim();
+    // Every approved record the demo member has: a certificate from long before the first.
+    const slot = page.locator('[data-slot=certificate]');
+    await slot.getByLabel('开始日期').fill('2000-01-01');
+    await slot.getByLabel('结束日期').fill(shanghaiYesterday());
+    await slot.getByRole('button', { name: '生成证明' }).click();
+    await page.waitForURL(/\/hours\/certificates\?issued=/, { timeout: 15_000 });
+    const number = new URL(page.url()).searchParams.get('issued') ?? '';
+    const certificate = ((await page.locator(`tr[data-certificate="${number}"] td`).nth(2).textContent()) ?? '').trim();
+    expect(certificate).toMatch(/^[\d,]+(\.\d{1,2})? 小时$/);
+    expect(certificate).toBe(allTime);
+    await page.context().close();
+  });
 });
