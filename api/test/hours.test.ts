@@ -146,6 +146,34 @@ describe('self-reported hours', () => {
     expect(errorCode(absent)).toBe('NOT_ATTENDED');
   });
 
+  it('are offered for ended activities the member attended and has no record for', async () => {
+    const { client } = member(1);
+    const REPORTABLE = '{ reportableActivities { id title } }';
+    const reportable = async (who: typeof client) =>
+      dataOf(await who.gql<{ reportableActivities: { id: string }[] }>(REPORTABLE)).reportableActivities.map(
+        (activity) => activity.id,
+      );
+    const attended = await pastActivity(testApp, org, {
+      startedMinutesAgo: 2 * 24 * 60,
+      durationMinutes: 90,
+      attendees: [client],
+    });
+    // Signed up for one that has not happened yet: not offered.
+    const upcoming = await createActivity(org.lead, { teamId: red() });
+    expectNoErrors(await client.gql(SIGN_UP, { id: upcoming.id }));
+    const mine = await reportable(client);
+    expect(mine).toContain(attended.id);
+    expect(mine).not.toContain(upcoming.id);
+    // Someone else did not attend it.
+    expect(await reportable(member(3).client)).not.toContain(attended.id);
+
+    const record = await report(client, { activityId: attended.id });
+    expect(await reportable(client)).not.toContain(attended.id);
+    // A declined record does not count: it may be reported again.
+    expectNoErrors(await org.lead.gql(DECLINE, { ids: [record.id], reason: '时间不对' }));
+    expect(await reportable(client)).toContain(attended.id);
+  });
+
   it('for outside service need every field the Measures require', async () => {
     const { client } = member(3);
     const result = await client.gql(REPORT, { input: { startsAt: localAt(-200), endsAt: localAt(-100) } });
@@ -465,6 +493,13 @@ describe('totals', () => {
     expect(hours.star.level).toBe(1);
     expect(hours.star.nextLevelMinutes).toBe(100000 * 60);
     expect(hours.star.progress).toBeCloseTo((hours.allTimeMinutes - 60) / (100000 * 60 - 60), 6);
+    // The board shows each member's star level (by all-time hours, whatever the period).
+    const stars = dataOf(
+      await member(0).client.gql<{ hoursLeaderboard: { member: { id: string }; starLevel: number }[] }>(
+        `{ hoursLeaderboard(period: MONTH, first: 10) { member { id } starLevel } }`,
+      ),
+    ).hoursLeaderboard;
+    expect(stars.find((entry) => entry.member.id === top.member.id)?.starLevel).toBe(1);
     const refused = await org.lead.gql(
       `mutation ($input: HoursSettingsInput!) { updateHoursSettings(input: $input) { holidays } }`,
       { input: { starThresholdsHours: [300, 100], holidays: [], excludeTravelTime: true } },

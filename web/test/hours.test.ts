@@ -83,4 +83,118 @@ describe('service hours in a browser', () => {
     await leadPage.context().close();
     await memberPage.context().close();
   });
+
+  it('a member reports hours for an activity they attended; longer than the activity is refused', async () => {
+    const page = await newPage(browser);
+    await signIn(page, member.phone);
+    await page.goto(`/o/${DEMO_SLUG}/hours`);
+    const form = page.locator('#report-activity');
+    const select = form.getByLabel('参加过的活动');
+    const chosen = await select.locator('option').first().textContent();
+    const title = (chosen ?? '').split(' · ')[0] ?? '';
+    expect(title.length).toBeGreaterThan(0);
+    // Twenty hours: longer than any demo activity.
+    const date = shanghaiYesterday();
+    await form.getByLabel('开始时间').fill(`${date}T01:00`);
+    await form.getByLabel('结束时间').fill(`${date}T21:00`);
+    await form.getByRole('button', { name: '提交' }).click();
+    await page.locator('#report-activity').getByText('不能超过活动时长。').waitFor({ timeout: 15_000 });
+
+    // Without times: the activity's own start and end.
+    await page.locator('#report-activity').getByLabel('开始时间').fill('');
+    await page.locator('#report-activity').getByLabel('结束时间').fill('');
+    await page.locator('#report-activity').getByRole('button', { name: '提交' }).click();
+    await expect.poll(() => page.getByRole('status').first().textContent()).toBe('已提交，等待队长审核。');
+    const records = page.getByTestId('service-record').filter({ hasText: title });
+    expect(await records.first().textContent()).toContain('待审核');
+    // Reported: no longer offered.
+    const offered = await page.locator('#report-activity option').allTextContents();
+    expect(offered.filter((text) => text === chosen)).toEqual([]);
+    await page.context().close();
+  });
+
+  it('the leaderboard ranks members by period with team colours and stars, the viewer’s own row highlighted', async () => {
+    const page = await newPage(browser);
+    await signIn(page, member.phone);
+    await page.goto(`/o/${DEMO_SLUG}/hours`);
+    await page.getByRole('link', { name: '查看排行榜' }).click();
+    await page.getByRole('heading', { name: '时长排行榜' }).waitFor({ timeout: 15_000 });
+    await page.getByRole('link', { name: '累计' }).click();
+    await page.waitForURL(/period=ALL_TIME/);
+    await expect.poll(() => page.locator('.periods [aria-current="page"]').textContent()).toBe('累计');
+    const rows = page.getByTestId('leaderboard-row');
+    expect(await rows.count()).toBeGreaterThan(1);
+    const first = (await rows.first().textContent()) ?? '';
+    expect(first).toMatch(/^\s*1\b/);
+    expect(first).toMatch(/小时/);
+    const mine = page.locator('[data-testid="leaderboard-row"][aria-current="true"]');
+    expect(await mine.count()).toBe(1);
+    expect(await mine.textContent()).toContain(member.name);
+    // The demo member has served for a year: at least one star, and the team's swatch.
+    expect(await mine.textContent()).toContain('★');
+    expect(await mine.locator('.team').count()).toBeGreaterThan(0);
+    await page.context().close();
+  });
+
+  it('an admin changes the star thresholds, holidays and travel time; mistakes are explained', async () => {
+    const [admin] = DEMO_SIGN_INS;
+    const page = await newPage(browser);
+    await signIn(page, admin.phone);
+    await page.goto(`/o/${DEMO_SLUG}/approvals`);
+    await page.getByRole('link', { name: '时长设置' }).click();
+    await page.getByRole('heading', { name: '时长设置', level: 1 }).waitFor({ timeout: 15_000 });
+    const star = (level: number) => page.getByLabel(`${level} 星志愿者`);
+    const original = await Promise.all([1, 2, 3, 4, 5].map((level) => star(level).inputValue()));
+    const originalHolidays = await page.getByLabel('节假日').inputValue();
+    const travel = page.getByLabel('路途时间不计入服务时长');
+    const originalTravel = await travel.isChecked();
+
+    // Not ascending, and a date written the wrong way: both explained, what was typed kept.
+    await star(1).fill('100');
+    await star(2).fill('50');
+    await page.getByLabel('节假日').fill('2026/10/01');
+    await page.getByRole('button', { name: '保存' }).click();
+    await page.getByTestId('holidays-error').waitFor({ timeout: 15_000 });
+    expect(await page.getByLabel('节假日').inputValue()).toBe('2026/10/01');
+    await page.getByLabel('节假日').fill('2026-10-01\n2026-10-02');
+    await page.getByRole('button', { name: '保存' }).click();
+    await page.getByTestId('stars-error').waitFor({ timeout: 15_000 });
+    expect(await page.getByTestId('stars-error').textContent()).toContain('后一级大于前一级');
+
+    const thresholds = ['10', '50', '100', '300', '600'];
+    for (const [index, hours] of thresholds.entries()) await star(index + 1).fill(hours);
+    await travel.setChecked(!originalTravel);
+    await page.getByRole('button', { name: '保存' }).click();
+    await expect.poll(() => page.getByRole('status').first().textContent()).toBe('设置已保存。');
+    await page.reload();
+    expect(await Promise.all([1, 2, 3, 4, 5].map((level) => star(level).inputValue()))).toEqual(thresholds);
+    expect(await page.getByLabel('节假日').inputValue()).toBe('2026-10-01\n2026-10-02');
+    expect(await travel.isChecked()).toBe(!originalTravel);
+
+    // Put them back: other browser tests read star levels.
+    for (const [index, hours] of original.entries()) await star(index + 1).fill(hours);
+    await page.getByLabel('节假日').fill(originalHolidays);
+    await travel.setChecked(originalTravel);
+    await page.getByRole('button', { name: '保存' }).click();
+    await expect.poll(() => page.getByRole('status').first().textContent()).toBe('设置已保存。');
+    await page.context().close();
+  });
+
+  it('my hours shows the same figure as a certificate for the same approved minutes', async () => {
+    const page = await newPage(browser);
+    await signIn(page, member.phone);
+    await page.goto(`/o/${DEMO_SLUG}/hours`);
+    const allTime = ((await page.getByTestId('hours-all-time').textContent()) ?? '').trim();
+    // Every approved record the demo member has: a certificate from long before the first.
+    const slot = page.locator('[data-slot=certificate]');
+    await slot.getByLabel('开始日期').fill('2000-01-01');
+    await slot.getByLabel('结束日期').fill(shanghaiYesterday());
+    await slot.getByRole('button', { name: '生成证明' }).click();
+    await page.waitForURL(/\/hours\/certificates\?issued=/, { timeout: 15_000 });
+    const number = new URL(page.url()).searchParams.get('issued') ?? '';
+    const certificate = ((await page.locator(`tr[data-certificate="${number}"] td`).nth(2).textContent()) ?? '').trim();
+    expect(certificate).toMatch(/^[\d,]+(\.\d{1,2})? 小时$/);
+    expect(certificate).toBe(allTime);
+    await page.context().close();
+  });
 });

@@ -77,4 +77,58 @@ describe('requests from the public in a browser', () => {
     await requester.goto(`/o/${DEMO_SLUG}/help/00000-00000`);
     await requester.getByText('没有找到这个查询码对应的需求').waitFor(POLL);
   });
+  it('the red team lead turns an assigned request into an activity, lands on it, and the request links to it', async () => {
+    const place = `转活动测试村${Date.now() % 100_000}组`;
+    const requester = await newPage(browser);
+    await requester.goto(`/o/${DEMO_SLUG}`);
+    await requester.getByRole('link', { name: '提交需求' }).click();
+    await requester.getByLabel('需求类别').selectOption({ label: '环境保护' });
+    await requester.getByLabel('地点').fill(place);
+    await requester.getByLabel('需求描述').fill('河岸边堆满了垃圾，希望志愿者组织一次清理。');
+    await requester.getByLabel('联系电话').fill('13912340001');
+    await requester.getByLabel('我同意志愿者通过此电话与我联系。').check();
+    await requester.getByRole('button', { name: '提交', exact: true }).click();
+    await requester.getByRole('heading', { name: '需求已提交' }).waitFor(POLL);
+
+    const adminPage = await newPage(browser);
+    await signIn(adminPage, admin.phone);
+    await adminPage.goto(`/o/${DEMO_SLUG}/requests`);
+    await adminPage.getByRole('link', { name: new RegExp(place) }).click();
+    await adminPage.getByLabel('服务队').selectOption({ label: '红色旗帜' });
+    await adminPage.getByRole('button', { name: '分派', exact: true }).click();
+    await adminPage.getByRole('status').waitFor(POLL);
+
+    const leadPage = await newPage(browser);
+    await signIn(leadPage, lead.phone);
+    await leadPage.goto(`/o/${DEMO_SLUG}/requests`);
+    await leadPage.getByRole('link', { name: new RegExp(place) }).click();
+    await leadPage.getByRole('link', { name: '转为活动' }).click();
+    await leadPage.getByRole('heading', { name: '把需求转为活动' }).waitFor(POLL);
+    // Prefilled from the request.
+    expect(await leadPage.getByRole('textbox', { name: '地点名称' }).inputValue()).toBe(place);
+    const title = `${place}河岸清理`;
+    await leadPage.getByLabel('活动名称').fill(title);
+    await leadPage.getByLabel('纬度').fill('29.1446');
+    await leadPage.getByLabel('经度').fill('113.1287');
+    // The end before the start: the API's field error is shown and what was typed stays.
+    await leadPage.getByLabel('开始时间').fill('2031-05-10T09:00');
+    await leadPage.getByLabel('结束时间').fill('2031-05-10T08:00');
+    await leadPage.getByLabel('名额').fill('8');
+    await leadPage.getByRole('button', { name: '保存' }).click();
+    await leadPage.getByText('结束时间须晚于开始时间。').waitFor(POLL);
+    expect(await leadPage.getByLabel('活动名称').inputValue()).toBe(title);
+    await leadPage.getByLabel('结束时间').fill('2031-05-10T11:30');
+    await leadPage.getByRole('button', { name: '保存' }).click();
+    await leadPage.waitForURL(/\/activities\/[0-9a-f-]{36}$/, POLL);
+    const activityPath = new URL(leadPage.url()).pathname;
+    await expect.poll(() => leadPage.locator('h1').textContent(), POLL).toBe(title);
+
+    // The request is in progress and links to the activity.
+    await leadPage.goto(`/o/${DEMO_SLUG}/requests`);
+    await leadPage.getByRole('link', { name: new RegExp(place) }).click();
+    await expect.poll(() => leadPage.getByTestId('request-status').textContent(), POLL).toBe('处理中');
+    const link = leadPage.getByRole('link', { name: title });
+    expect(await link.getAttribute('href')).toBe(activityPath);
+    expect(await leadPage.getByRole('link', { name: '转为活动' }).count()).toBe(0);
+  });
 });

@@ -569,6 +569,8 @@ export type LeaderboardEntry = {
   rank: Scalars['Int']['output'];
   member: Member;
   minutes: Scalars['Int']['output'];
+  /** The member's star level, by all-time approved hours whatever the period. */
+  starLevel: Scalars['Int']['output'];
 };
 
 export type MonthHours = {
@@ -1315,6 +1317,8 @@ export type Query = {
   verifyCertificate?: Maybe<CertificateVerification>;
   /** The viewer's service records, newest first. */
   myServiceRecords: Array<ServiceRecord>;
+  /** Ended activities the viewer attended and has no record for yet (a declined one does not count), newest first. */
+  reportableActivities: Array<Activity>;
   /** A member's totals and star level: the viewer's own by default; leads and admins may name anyone. */
   memberHours: MemberHours;
   serviceRecord?: Maybe<ServiceRecord>;
@@ -3245,6 +3249,7 @@ export type LeaderboardEntryResolvers<ContextType = MercuriusContext, ParentType
   rank?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   member?: Resolver<ResolversTypes['Member'], ParentType, ContextType>;
   minutes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  starLevel?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type MonthHoursResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['MonthHours'] = ResolversParentTypes['MonthHours']> = {
@@ -3558,6 +3563,7 @@ export type QueryResolvers<ContextType = MercuriusContext, ParentType extends Re
   certificateFile?: Resolver<ResolversTypes['GeneratedFile'], ParentType, ContextType, RequireFields<QueryCertificateFileArgs, 'number'>>;
   verifyCertificate?: Resolver<Maybe<ResolversTypes['CertificateVerification']>, ParentType, ContextType, RequireFields<QueryVerifyCertificateArgs, 'number'>>;
   myServiceRecords?: Resolver<Array<ResolversTypes['ServiceRecord']>, ParentType, ContextType, RequireFields<QueryMyServiceRecordsArgs, 'first'>>;
+  reportableActivities?: Resolver<Array<ResolversTypes['Activity']>, ParentType, ContextType>;
   memberHours?: Resolver<ResolversTypes['MemberHours'], ParentType, ContextType, Partial<QueryMemberHoursArgs>>;
   serviceRecord?: Resolver<Maybe<ResolversTypes['ServiceRecord']>, ParentType, ContextType, RequireFields<QueryServiceRecordArgs, 'id'>>;
   serviceRecordQueue?: Resolver<Array<ResolversTypes['ServiceRecord']>, ParentType, ContextType, Partial<QueryServiceRecordQueueArgs>>;

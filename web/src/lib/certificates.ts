@@ -1,16 +1,6 @@
 /** Hours and dates as certificates and reports show them. */
 import { currentLocale, t } from '$lib/i18n';
 
-/**
- * Minutes as hours to two decimals, for the locale (745 → "12.42"): as the
- * certificate PDF and the report files state them, so the figures agree.
- */
-export function formatHoursPrecise(minutes: number): string {
-  return new Intl.NumberFormat(currentLocale() === 'zh' ? 'zh-CN' : 'en', { maximumFractionDigits: 2 }).format(
-    Math.round((minutes / 60) * 100) / 100,
-  );
-}
-
 /** A calendar date (YYYY-MM-DD) in full: 2026年1月1日 / 1 January 2026. */
 export function formatDate(date: string): string {
   return new Intl.DateTimeFormat(currentLocale() === 'zh' ? 'zh-CN' : 'en-GB', {

@@ -1,4 +1,4 @@
-import type { RequestCategory, RequestStatus } from '$lib/graphql/__generated__/operations';
+import type { ActivityCategory, RequestCategory, RequestStatus } from '$lib/graphql/__generated__/operations';
 import { errorMessage, t } from '$lib/i18n';
 
 export const REQUEST_CATEGORIES: RequestCategory[] = [
@@ -27,3 +27,14 @@ export const requestStatusLabel = (status: RequestStatus) => t(`requestStatus.${
 export function requestErrorMessage(code: string | undefined): string {
   return code === 'INVALID_STATE' ? t('requests.stateError') : errorMessage(code);
 }
+
+/** The activity category a request's category most likely becomes (the lead may change it). */
+export const ACTIVITY_CATEGORY_FOR: Record<RequestCategory, ActivityCategory> = {
+  HOME_HELP: 'HOME_VISIT',
+  HEALTH: 'FREE_CLINIC',
+  ENVIRONMENT: 'ENVIRONMENT',
+  LEGAL: 'LECTURE',
+  CHILDREN: 'CARE_FOR_CHILDREN',
+  ELDERLY: 'HOME_VISIT',
+  OTHER: 'OTHER',
+};

@@ -8,6 +8,7 @@ export interface LeaderboardEntryParent {
   /** Read with the rollup, in the same statement. */
   member: Member;
   minutes: number;
+  starLevel: number;
 }
 
 export interface TeamHoursParent {

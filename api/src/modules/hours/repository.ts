@@ -5,6 +5,7 @@
 import {
   activities,
   members,
+  type Activity,
   organizations,
   serviceHoursMemberMonth,
   serviceHoursMemberTotal,
@@ -233,6 +234,44 @@ export async function findMissingCheckOuts(
     .orderBy(desc(activities.endsAt), asc(signUps.id))
     .limit(params.limit);
   return rows.map((row) => row.signUp);
+}
+
+/**
+ * Ended activities the member attended (a confirmed sign-up, marked attended
+ * or checked in) with no record of theirs that counts (a declined one does
+ * not): what they may still report hours for, newest first.
+ */
+export async function findReportableActivities(
+  db: Db,
+  params: { orgId: string; memberId: string; endedBefore: Date; limit: number },
+): Promise<Activity[]> {
+  const rows = await db
+    .select({ activity: activities })
+    .from(signUps)
+    .innerJoin(activities, and(eq(activities.orgId, signUps.orgId), eq(activities.id, signUps.activityId)))
+    .leftJoin(
+      serviceRecords,
+      and(
+        eq(serviceRecords.orgId, signUps.orgId),
+        eq(serviceRecords.activityId, signUps.activityId),
+        eq(serviceRecords.memberId, signUps.memberId),
+        ne(serviceRecords.status, 'DECLINED'),
+      ),
+    )
+    .where(
+      and(
+        eq(signUps.orgId, params.orgId),
+        eq(signUps.memberId, params.memberId),
+        eq(signUps.status, 'CONFIRMED'),
+        or(eq(signUps.attendance, 'ATTENDED'), isNotNull(signUps.checkedInAt)),
+        isNull(serviceRecords.id),
+        lt(activities.endsAt, params.endedBefore),
+        ne(activities.status, 'CANCELLED'),
+      ),
+    )
+    .orderBy(desc(activities.endsAt), asc(activities.id))
+    .limit(params.limit);
+  return rows.map((row) => row.activity);
 }
 
 /** The display name of one of the team's leads (队长), for the record's "activity lead". */

@@ -5,6 +5,7 @@ import * as hours from './service.ts';
 export const resolvers: Resolvers = {
   Query: {
     myServiceRecords: (_root, { first }, ctx) => hours.myServiceRecords(ctx, first),
+    reportableActivities: (_root, _args, ctx) => hours.reportableActivities(ctx),
     memberHours: (_root, { memberId }, ctx) => hours.memberHours(ctx, memberId),
     serviceRecord: (_root, { id }, ctx) => hours.getServiceRecord(ctx, id),
     serviceRecordQueue: (_root, { teamId }, ctx) => hours.approvalQueue(ctx, teamId),

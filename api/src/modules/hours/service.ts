@@ -732,6 +732,19 @@ export async function myServiceRecords(ctx: RequestContext, limit: number): Prom
   );
 }
 
+/** Ended activities the viewer attended and has no record for yet (what "report hours" offers). */
+export async function reportableActivities(ctx: RequestContext): Promise<Activity[]> {
+  const viewer = await requireMember(ctx);
+  return ctx.tenant((tx) =>
+    repository.findReportableActivities(tx, {
+      orgId: viewer.orgId,
+      memberId: viewer.id,
+      endedBefore: new Date(),
+      limit: QUEUE_LIMIT,
+    }),
+  );
+}
+
 function clampLimit(limit: number, max = QUEUE_LIMIT): number {
   return Math.max(1, Math.min(max, Math.floor(limit)));
 }
@@ -834,10 +847,22 @@ export async function hoursLeaderboard(
       : args.period === 'YEAR'
         ? { kind: 'YEAR', year }
         : { kind: 'MONTH', year, month };
-  const rows = await ctx.tenant((tx) =>
-    repository.leaderboard(tx, viewer.orgId, period, clampLimit(args.first ?? 20, 100)),
-  );
-  return rows.map((row, index) => ({ rank: index + 1, ...row }));
+  return ctx.tenant(async (tx) => {
+    const rows = await repository.leaderboard(tx, viewer.orgId, period, clampLimit(args.first ?? 20, 100));
+    // Star levels go by all-time hours: one lookup for the whole board.
+    const totals = await repository.findMemberTotals(
+      tx,
+      viewer.orgId,
+      rows.map((row) => row.member.id),
+      now.year,
+    );
+    const allTime = new Map(totals.map((total) => [total.memberId, total.allTimeMinutes]));
+    return rows.map((row, index) => ({
+      rank: index + 1,
+      ...row,
+      starLevel: starLevelOf(allTime.get(row.member.id) ?? 0, organization.settings).level,
+    }));
+  });
 }
 
 export interface OrganizationHoursView {

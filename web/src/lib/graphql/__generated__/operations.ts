@@ -148,6 +148,11 @@ export type ServiceCorrectionStatus =
   | 'ACCEPTED'
   | 'REFUSED';
 
+export type HoursPeriod =
+  | 'MONTH'
+  | 'YEAR'
+  | 'ALL_TIME';
+
 export type ServiceHoursInput = {
   /** An activity the member attended; without one, the service was outside the platform and every field is required. */
   activityId?: string | null | undefined;
@@ -170,6 +175,12 @@ export type ServiceCorrectionInput = {
   content?: string | null | undefined;
   startsAt?: string | null | undefined;
   endsAt?: string | null | undefined;
+};
+
+export type HoursSettingsInput = {
+  excludeTravelTime: boolean;
+  starThresholdsHours: Array<number>;
+  holidays: Array<string>;
 };
 
 export type HoursReportGrouping =
@@ -830,7 +841,7 @@ export type StarProgressFragment = { level: number, minutes: number, thresholdsH
 export type MyHoursQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type MyHoursQuery = { organization: { timeZone: string, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }> } | null, memberHours: { thisYearMinutes: number, allTimeMinutes: number, star: { level: number, minutes: number, thresholdsHours: Array<number>, nextLevelMinutes: number | null, progress: number } }, myServiceRecords: Array<{ viewerCanRequestCorrection: boolean, id: string, activityName: string, serviceDate: string, place: string, content: string, minutes: number, organizingUnit: string, activityLead: string, source: ServiceRecordSource, status: ServiceRecordStatus, late: boolean, checkOutMissing: boolean, declineReason: string | null, startsAt: string, endsAt: string, corrections: Array<{ id: string, status: ServiceCorrectionStatus, reason: string, refusalReason: string | null, createdAt: string, proposed: { minutes: number }, previous: { minutes: number } | null }>, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }> };
+export type MyHoursQuery = { organization: { timeZone: string, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }> } | null, memberHours: { thisYearMinutes: number, allTimeMinutes: number, star: { level: number, minutes: number, thresholdsHours: Array<number>, nextLevelMinutes: number | null, progress: number } }, reportableActivities: Array<{ id: string, title: string, startsAt: string, endsAt: string }>, myServiceRecords: Array<{ viewerCanRequestCorrection: boolean, id: string, activityName: string, serviceDate: string, place: string, content: string, minutes: number, organizingUnit: string, activityLead: string, source: ServiceRecordSource, status: ServiceRecordStatus, late: boolean, checkOutMissing: boolean, declineReason: string | null, startsAt: string, endsAt: string, corrections: Array<{ id: string, status: ServiceCorrectionStatus, reason: string, refusalReason: string | null, createdAt: string, proposed: { minutes: number }, previous: { minutes: number } | null }>, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }> };
 
 export type ReportServiceHoursMutationVariables = Exact<{
   input: ServiceHoursInput;
@@ -889,6 +900,25 @@ export type EnterMissingCheckOutHoursMutationVariables = Exact<{
 
 
 export type EnterMissingCheckOutHoursMutation = { enterServiceHours: { id: string, status: ServiceRecordStatus } };
+
+export type HoursLeaderboardQueryVariables = Exact<{
+  period: HoursPeriod;
+}>;
+
+
+export type HoursLeaderboardQuery = { organization: { viewerMember: { id: string } | null } | null, hoursLeaderboard: Array<{ rank: number, minutes: number, starLevel: number, member: { id: string, displayName: string, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }> } }> };
+
+export type HoursSettingsPageQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type HoursSettingsPageQuery = { organization: { viewerIsAdmin: boolean, hoursSettings: { excludeTravelTime: boolean, starThresholdsHours: Array<number>, holidays: Array<string> } } | null };
+
+export type UpdateHoursSettingsMutationVariables = Exact<{
+  input: HoursSettingsInput;
+}>;
+
+
+export type UpdateHoursSettingsMutation = { updateHoursSettings: { excludeTravelTime: boolean, starThresholdsHours: Array<number>, holidays: Array<string> } };
 
 export type RosterMemberFragment = { id: string, displayName: string, role: MemberRole | null, phone: string | null, email: string | null, category: MemberCategory | null, workUnit: string | null, skills: Array<string> | null, active: boolean | null, hasAccount: boolean | null, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }> };
 
@@ -2336,6 +2366,12 @@ export const MyHoursDocument = new TypedDocumentString(`
       ...StarProgress
     }
   }
+  reportableActivities {
+    id
+    title
+    startsAt
+    endsAt
+  }
   myServiceRecords(first: 100) {
     ...ServiceRecordSummary
     viewerCanRequestCorrection
@@ -2521,6 +2557,53 @@ export const EnterMissingCheckOutHoursDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<EnterMissingCheckOutHoursMutation, EnterMissingCheckOutHoursMutationVariables>;
+export const HoursLeaderboardDocument = new TypedDocumentString(`
+    query HoursLeaderboard($period: HoursPeriod!) {
+  organization {
+    viewerMember {
+      id
+    }
+  }
+  hoursLeaderboard(period: $period, first: 50) {
+    rank
+    minutes
+    starLevel
+    member {
+      id
+      displayName
+      teams {
+        id
+        colour
+        name {
+          zh
+          en
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<HoursLeaderboardQuery, HoursLeaderboardQueryVariables>;
+export const HoursSettingsPageDocument = new TypedDocumentString(`
+    query HoursSettingsPage {
+  organization {
+    viewerIsAdmin
+    hoursSettings {
+      excludeTravelTime
+      starThresholdsHours
+      holidays
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<HoursSettingsPageQuery, HoursSettingsPageQueryVariables>;
+export const UpdateHoursSettingsDocument = new TypedDocumentString(`
+    mutation UpdateHoursSettings($input: HoursSettingsInput!) {
+  updateHoursSettings(input: $input) {
+    excludeTravelTime
+    starThresholdsHours
+    holidays
+  }
+}
+    `) as unknown as TypedDocumentString<UpdateHoursSettingsMutation, UpdateHoursSettingsMutationVariables>;
 export const RosterDocument = new TypedDocumentString(`
     query Roster($first: Int!, $after: String, $search: String, $filter: MemberFilter, $sort: MemberSort, $isAdmin: Boolean!) {
   organization {

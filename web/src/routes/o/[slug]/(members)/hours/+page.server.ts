@@ -14,6 +14,7 @@ export const load = (async ({ locals, params, url }) => {
     return {
       hours: result.memberHours,
       records: result.myServiceRecords,
+      reportable: result.reportableActivities,
       teams: result.organization?.teams ?? [],
       timeZone: result.organization?.timeZone ?? 'Asia/Shanghai',
       notice: url.searchParams.get('done'),
@@ -59,6 +60,27 @@ export const actions = {
       );
     } catch (cause) {
       return failForm(cause, { ...values, form: 'report' });
+    }
+    redirect(303, `/o/${params.slug}/hours?done=reported`);
+  },
+  reportActivity: async ({ locals, params, request }) => {
+    // Named apart from the outside-service form's fields: both are on the page, and ids come from names.
+    const values = readForm(await request.formData(), ['activityId', 'activityStartsAt', 'activityEndsAt']);
+    try {
+      await locals.api.request(
+        ReportServiceHoursDocument,
+        {
+          input: {
+            activityId: values['activityId'] ?? '',
+            // Left empty, the activity's own start and end.
+            startsAt: optional(values['activityStartsAt'] ?? ''),
+            endsAt: optional(values['activityEndsAt'] ?? ''),
+          },
+        },
+        params.slug,
+      );
+    } catch (cause) {
+      return failForm(cause, { ...values, form: 'reportActivity' });
     }
     redirect(303, `/o/${params.slug}/hours?done=reported`);
   },
