@@ -28,7 +28,7 @@ export default async function app(fastify: FastifyInstance, options: AppOptions)
   await fastify.register(databasePlugin, { config, database: options.database });
   await fastify.register(securityPlugin, { config });
   await fastify.register(sessionPlugin, { config });
-  await fastify.register(pubsubPlugin);
+  await fastify.register(pubsubPlugin, { config });
   await fastify.register(graphqlPlugin, { config });
   await fastify.register(jobsPlugin, { config });
   await fastify.register(rosterImportRoutes, { config });

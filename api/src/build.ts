@@ -19,6 +19,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     connectionTimeout: 60_000,
     // The web app serves /o/…/ and /o/… alike.
     routerOptions: { ignoreTrailingSlash: true },
+    // Starting applies migrations (on PGlite, in this process): slower than
+    // Fastify's 10 s default on a busy small machine; a stuck start still fails.
+    pluginTimeout: 120_000,
   });
   // fastify-plugin: the app's decorators (database, …) are visible on the returned instance.
   await fastify.register(fp(app), options);

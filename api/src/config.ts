@@ -26,9 +26,11 @@ const environment = z.object({
   SESSION_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   TRUST_PROXY: z.string().default('loopback'),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
+  PUBLIC_REQUEST_LIMIT: z.coerce.number().int().min(1).default(5),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   APP_SECRET: optionalString.pipe(z.string().min(32, 'at least 32 characters').optional()),
   JOBS_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(3600).optional(),
+  REDIS_URL: optionalString.pipe(z.url().optional()),
   BENCH: z.enum(['0', '1']).default('0'),
 });
 
@@ -46,11 +48,15 @@ export interface Config {
   sessionTtlDays: number;
   trustProxy: string;
   rateLimitPerMinute: number;
+  /** Requests from the public (群众需求) one client address may submit per hour. */
+  publicRequestLimit: number;
   logLevel: string;
   /** Signs what must not be forged (check-in codes); the same on every instance and across restarts. */
   appSecret: string;
   /** How often the notification outbox and the reminder scheduler run, in seconds; 0: not in this process. */
   jobsIntervalSeconds: number;
+  /** Redis for live events across instances; undefined: in this process only. */
+  redisUrl: string | undefined;
   /** `pnpm bench`: counts SQL statements and adds the /__bench/ routes. Never on in a real deployment. */
   bench: boolean;
 }
@@ -103,10 +109,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     sessionTtlDays: env.SESSION_TTL_DAYS,
     trustProxy: env.TRUST_PROXY,
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
+    publicRequestLimit: env.PUBLIC_REQUEST_LIMIT,
     logLevel: env.LOG_LEVEL,
     appSecret: appSecret(env.NODE_ENV, env.APP_SECRET, env.DATA_DIR),
     // Tests run the workers' functions themselves, when they want.
     jobsIntervalSeconds: env.JOBS_INTERVAL_SECONDS ?? (env.NODE_ENV === 'test' ? 0 : 15),
+    redisUrl: env.REDIS_URL,
     bench: env.BENCH === '1',
   };
 }

@@ -20,6 +20,8 @@ export class TestApp {
     readonly database: Database,
     private readonly testDatabase: TestDatabase,
     private readonly counter: { statements: number },
+    /** False for a sibling: the first app's close drops the database. */
+    private readonly ownsDatabase = true,
   ) {}
 
   /** The test database's URL (to connect as its owner), or undefined on PGlite. */
@@ -54,9 +56,26 @@ export class TestApp {
     return new TestApp(app, database, testDatabase, counter);
   }
 
+  /**
+   * A second instance of the app on the same database (its own connections),
+   * as behind a load balancer. Close it before the first.
+   */
+  async sibling(settings: Partial<Environment> = {}): Promise<TestApp> {
+    const counter = { statements: 0 };
+    const database = await this.testDatabase.open({
+      onQuery: () => {
+        counter.statements++;
+      },
+    });
+    const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...settings });
+    const app = await buildApp({ config, database });
+    return new TestApp(app, database, this.testDatabase, counter, false);
+  }
+
   async close(): Promise<void> {
     await this.app.close();
-    await this.testDatabase.drop();
+    // A sibling's connections are closed with the database, when the first app drops it.
+    if (this.ownsDatabase) await this.testDatabase.drop();
   }
 
   /** A client with no session. */

@@ -12,6 +12,7 @@ import * as XLSX from '@e965/xlsx';
 import { buildApp, loadConfig } from '@qicai/api';
 import { createTestDatabase } from '@qicai/db/testing';
 import { performance } from 'node:perf_hooks';
+import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import { generateRoster } from './roster-data.ts';
 
@@ -21,7 +22,13 @@ const REPEAT = 40;
 const testDatabase = await createTestDatabase('postgres');
 const database = await testDatabase.open({ poolSize: 10 });
 const app = await buildApp({
-  config: loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', PORT: '0' }),
+  // Production refuses to start without a secret; this run's own will do.
+  config: loadConfig({
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'silent',
+    PORT: '0',
+    APP_SECRET: randomBytes(32).toString('hex'),
+  }),
   database,
 });
 await app.listen({ host: '127.0.0.1', port: 0 });

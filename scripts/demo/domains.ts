@@ -4,7 +4,9 @@
  */
 import type { TeamColour, Tx } from '@qicai/db';
 import { seedActivities } from './activities.ts';
+import { seedHours } from './hours.ts';
 import { seedMembers } from './members.ts';
+import { seedRequests } from './requests.ts';
 import { seedSponsorship } from './sponsorship.ts';
 
 export interface DemoOrganization {
@@ -23,4 +25,4 @@ export interface DemoOrganization {
 
 export type DomainSeed = (tx: Tx, demo: DemoOrganization) => Promise<void>;
 
-export const DOMAIN_SEEDS: DomainSeed[] = [seedMembers, seedActivities, seedSponsorship];
+export const DOMAIN_SEEDS: DomainSeed[] = [seedMembers, seedActivities, seedHours, seedSponsorship, seedRequests];

@@ -7,10 +7,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Resolvers } from '../__generated__/resolvers.ts';
 import * as activities from './activities/index.ts';
+import * as dashboard from './dashboard/index.ts';
+import * as hours from './hours/index.ts';
 import * as members from './members/index.ts';
 import * as notifications from './notifications/index.ts';
 import * as organizations from './organizations/index.ts';
 import * as people from './people/index.ts';
+import * as requests from './requests/index.ts';
 import * as shared from './shared/index.ts';
 import * as sponsorship from './sponsorship/index.ts';
 import * as teams from './teams/index.ts';
@@ -30,6 +33,9 @@ export const modules: DomainModule[] = [
   activities,
   notifications,
   sponsorship,
+  dashboard,
+  hours,
+  requests,
 ].map((module) => module.domain);
 
 const modulesDir = fileURLToPath(new URL('.', import.meta.url));

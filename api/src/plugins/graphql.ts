@@ -1,10 +1,12 @@
 import { withTenant, type Member } from '@qicai/db';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { IncomingMessage } from 'node:http';
 import fp from 'fastify-plugin';
 import { GraphQLError, GraphQLScalarType, NoSchemaIntrospectionCustomRule } from 'graphql';
 import mercurius, { type IResolvers, type MercuriusLoaders } from 'mercurius';
 import type { Config } from '../config.ts';
 import { loadTypeDefs, modules } from '../modules/index.ts';
+import { DISPLAY_COOKIE, DISPLAY_HEADER, resolveDisplayToken } from '../modules/dashboard/display-tokens.ts';
 import { findOrganizationBySlug } from '../modules/organizations/repository.ts';
 import { SLUG_PATTERN } from '../modules/organizations/service.ts';
 import { findMemberOfAccount } from '../modules/people/repository.ts';
@@ -61,6 +63,11 @@ export async function buildContext(
     slug ? findOrganizationBySlug(db, slug) : undefined,
   ]);
   if (token && !account && reply) app.sessionCookie.clear(reply);
+  const displayText = request.headers[DISPLAY_HEADER] ?? request.cookies[DISPLAY_COOKIE];
+  const displayToken =
+    organization && typeof displayText === 'string'
+      ? await resolveDisplayToken(db, organization.id, displayText)
+      : undefined;
 
   const scope = { orgId: organization?.id ?? null, accountId: account?.id ?? null };
   let viewerMember: Promise<Member | null> | undefined;
@@ -69,6 +76,7 @@ export async function buildContext(
     db,
     account: account ?? null,
     organization: organization ?? null,
+    display: displayToken ? { tokenId: displayToken.id } : null,
     tenant: (work) => withTenant(db, scope, work),
     viewerMember: () =>
       (viewerMember ??=
@@ -110,6 +118,34 @@ function isSameOriginSocket(origin: string | undefined, host: string | undefined
 }
 
 /**
+ * A WebSocket is authenticated when it connects, before any subscription:
+ * it names one organization (`?org=<slug>`, or the header) and is either
+ * signed in as an active member of it (the session cookie) or a wall screen
+ * with a live display token of it (the qicai_display cookie or the
+ * X-Qicai-Display header). Anything else is refused with 401, so an anonymous
+ * socket never holds a connection open.
+ */
+async function socketIsAuthorized(app: FastifyInstance, request: IncomingMessage): Promise<boolean> {
+  const db = app.database.db;
+  const url = new URL(request.url ?? '/', 'http://socket.invalid');
+  const slugHeader = request.headers[ORGANIZATION_HEADER];
+  const slug = url.searchParams.get('org') ?? (typeof slugHeader === 'string' ? slugHeader : null);
+  if (!slug || !SLUG_PATTERN.test(slug)) return false;
+  const cookies = request.headers.cookie ? app.parseCookie(request.headers.cookie) : {};
+  const organization = await findOrganizationBySlug(db, slug);
+  if (!organization) return false;
+  const display = request.headers[DISPLAY_HEADER] ?? cookies[DISPLAY_COOKIE];
+  if (typeof display === 'string' && (await resolveDisplayToken(db, organization.id, display))) return true;
+  const session = cookies[app.sessionCookie.name];
+  const account = session ? await accountForSessionToken(db, session) : undefined;
+  if (!account) return false;
+  const member = await withTenant(db, { orgId: organization.id, accountId: account.id }, (tx) =>
+    findMemberOfAccount(tx, organization.id, account.id),
+  );
+  return member?.active === true;
+}
+
+/**
  * What a client may see of an error: coded errors as they are, GraphQL's own
  * errors about the request (syntax, validation, variables), and for anything
  * else a bare INTERNAL — the real error (SQL, parameters, stack) only in the log.
@@ -146,7 +182,19 @@ async function graphqlPlugin(app: FastifyInstance, options: { config: Config }) 
     subscription: {
       emitter: app.liveEvents.emitter,
       verifyClient: (info, next) => {
-        next(isSameOriginSocket(info.origin, info.req.headers.host, config), 403);
+        if (!isSameOriginSocket(info.origin, info.req.headers.host, config)) {
+          next(false, 403);
+          return;
+        }
+        socketIsAuthorized(app, info.req).then(
+          (authorized) => {
+            next(authorized, 401);
+          },
+          (error: unknown) => {
+            app.log.error({ err: error }, 'could not authenticate a WebSocket');
+            next(false, 500);
+          },
+        );
       },
       context: (_socket, request) => buildContext(app, config, request, null),
       keepAlive: 30_000,

@@ -13,6 +13,11 @@ export interface RequestContext {
   account: Account | null;
   /** The organization the request names (X-Qicai-Org), or null. */
   organization: Organization | null;
+  /**
+   * A wall screen's display token for `organization` (X-Qicai-Display header or the
+   * qicai_display cookie), if one was given and is not revoked: it may read the board, nothing else.
+   */
+  display: { tokenId: string } | null;
   /** The viewer's membership of `organization`, looked up once per request. */
   viewerMember(): Promise<Member | null>;
   /** Runs `work` in a transaction with row-level security set to `organization` and `account`. */

@@ -43,7 +43,12 @@ export type ErrorCode =
   | 'SPONSOR_FULL'
   | 'PREFERENCE_MISMATCH'
   | 'WRONG_STATUS'
-  | 'INVITATION_INVALID';
+  | 'INVITATION_INVALID'
+  // Service hours
+  | 'OVERLAPPING_RECORD'
+  | 'NOT_ATTENDED'
+  | 'RECORD_LOCKED'
+  | 'CORRECTION_PENDING';
 
 /** A field name → the code of what is wrong with it (e.g. `{ slug: 'TAKEN' }`). */
 export type FieldErrors = Record<string, string>;

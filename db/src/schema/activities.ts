@@ -136,6 +136,8 @@ export const activities = pgTable(
     unique('activities_series_occurrence_unique').on(t.orgId, t.seriesId, t.occurrenceKey),
     index('activities_starts_idx').on(t.orgId, t.startsAt),
     index('activities_team_starts_idx').on(t.orgId, t.teamId, t.startsAt),
+    // The big screen's "happening now": activities not yet ended are few, whatever the history.
+    index('activities_ends_idx').on(t.orgId, t.endsAt),
     index('activities_reminder_due_idx')
       .on(t.startsAt)
       .where(sql`${t.status} = 'PUBLISHED' and ${t.reminderSentAt} is null`),
@@ -198,6 +200,10 @@ export const signUps = pgTable(
     unique('sign_ups_activity_member_unique').on(t.orgId, t.activityId, t.memberId),
     index('sign_ups_activity_status_idx').on(t.orgId, t.activityId, t.status, t.arrival),
     index('sign_ups_member_idx').on(t.orgId, t.memberId, t.status),
+    // The big screen's feed of the latest check-ins.
+    index('sign_ups_checked_in_idx')
+      .on(t.orgId, t.checkedInAt)
+      .where(sql`${t.checkedInAt} is not null`),
     check('sign_ups_check_out_after_check_in', sql`${t.checkedOutAt} is null or ${t.checkedInAt} is not null`),
     tenantIsolation(),
   ],

@@ -6,3 +6,7 @@ export * from './sponsorship.ts';
 export * from './activities.ts';
 export * from './notifications.ts';
 export * from './members.ts';
+export * from './hours.ts';
+export * from './certificates.ts';
+export * from './requests.ts';
+export * from './dashboard.ts';

@@ -122,7 +122,7 @@ export const members = pgTable(
 ).enableRLS();
 
 /**
- * The roster search's index (migration 0011 keeps it, by trigger, from
+ * The roster search's index (migration 0019 keeps it, by trigger, from
  * members.search_text): every character and pair of characters of a member's
  * search text that is not ASCII. Chinese names are mostly two or three
  * characters and a search is often two ("王芳"): too short for pg_trgm. And
@@ -140,7 +140,7 @@ export const memberSearchGrams = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.gram, t.memberId] }),
-    // No foreign key: the triggers of migration 0012 keep it, deletions included; a key would
+    // No foreign key: the triggers of migration 0019 keep it, deletions included; a key would
     // check each of the ~20 rows per member one by one, which doubled a county import's time.
     index('member_search_grams_member_idx').on(t.orgId, t.memberId),
     tenantIsolation(),

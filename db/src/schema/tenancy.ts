@@ -35,6 +35,10 @@ export interface OrganizationSettings {
   checkInOpensMinutesBefore?: number;
   /** Travel time is not service time (志愿服务记录办法); on by default. */
   excludeTravelTime?: boolean;
+  /** Star levels (星级) by accumulated approved hours, ascending; default 100 / 300 / 600 / 1000 / 1500. */
+  starThresholdsHours?: number[];
+  /** Public holidays (`YYYY-MM-DD`) that are not working days for the 10-working-day rule. */
+  holidays?: string[];
 }
 
 export const organizations = pgTable(

@@ -16,8 +16,13 @@ export interface SectionLink {
 export const ORGANIZATION_SECTIONS: readonly SectionLink[] = [
   { label: 'nav.organizationHome', path: '/home' },
   { label: 'nav.activities', path: '/activities' },
+  { label: 'nav.hours', path: '/hours' },
+  { label: 'nav.approvals', path: '/approvals', roles: ['ADMIN', 'LEAD'] },
   { label: 'nav.notifications', path: '/notifications' },
   { label: 'nav.members', path: '/members' },
+  { label: 'nav.requests', path: '/requests', roles: ['ADMIN', 'LEAD'] },
   { label: 'nav.sponsorship', path: '/sponsorship', roles: ['ADMIN'] },
+  { label: 'nav.reports', path: '/reports', roles: ['ADMIN', 'LEAD'] },
+  { label: 'nav.board', path: '/display-tokens', roles: ['ADMIN'] },
   { label: 'nav.profile', path: '/profile' },
 ];

@@ -7,8 +7,10 @@
  */
 import type { Activity, SignUp } from '@qicai/db';
 import { requireMember, requireOrganization } from '../../shared/access.ts';
+import { publishBoardEvent } from '../../shared/board-events.ts';
 import type { RequestContext } from '../../shared/context.ts';
 import { AppError, forbidden, notFound, ValidationError } from '../../shared/errors.ts';
+import { recordCheckOutHours } from '../hours/service.ts';
 import { activityAccess, canManageTeam, canSeeActivity } from './access.ts';
 import { currentCheckInCode, verifyCheckInCode } from './check-in-codes.ts';
 import { publishAttendance } from './events.ts';
@@ -43,7 +45,7 @@ async function record(ctx: RequestContext, input: CheckInInput, direction: Direc
   const rules = checkInRules(organization);
   const now = new Date();
 
-  const updated = await ctx.tenant(async (tx) => {
+  const { updated, teamId } = await ctx.tenant(async (tx) => {
     const access = await activityAccess(ctx, tx);
     const activity = await repository.findActivityById(tx, viewer.orgId, input.activityId);
     if (!activity || !canSeeActivity(access, activity)) throw notFound('Activity');
@@ -112,26 +114,38 @@ async function record(ctx: RequestContext, input: CheckInInput, direction: Direc
       accuracy: position?.accuracyMetres ?? null,
       distance,
     };
-    return direction === 'in'
-      ? repository.updateSignUp(tx, viewer.orgId, signUp.id, {
-          checkedInAt: now,
-          checkInMethod: method,
-          checkInLatitude: at.latitude,
-          checkInLongitude: at.longitude,
-          checkInAccuracyMetres: at.accuracy,
-          checkInDistanceMetres: at.distance,
-          attendance: 'ATTENDED',
-        })
-      : repository.updateSignUp(tx, viewer.orgId, signUp.id, {
-          checkedOutAt: now,
-          checkOutMethod: method,
-          checkOutLatitude: at.latitude,
-          checkOutLongitude: at.longitude,
-          checkOutAccuracyMetres: at.accuracy,
-          checkOutDistanceMetres: at.distance,
-        });
+    if (direction === 'in') {
+      const checkedIn = await repository.updateSignUp(tx, viewer.orgId, signUp.id, {
+        checkedInAt: now,
+        checkInMethod: method,
+        checkInLatitude: at.latitude,
+        checkInLongitude: at.longitude,
+        checkInAccuracyMetres: at.accuracy,
+        checkInDistanceMetres: at.distance,
+        attendance: 'ATTENDED',
+      });
+      return { updated: checkedIn, teamId: activity.teamId };
+    }
+    const checkedOut = await repository.updateSignUp(tx, viewer.orgId, signUp.id, {
+      checkedOutAt: now,
+      checkOutMethod: method,
+      checkOutLatitude: at.latitude,
+      checkOutLongitude: at.longitude,
+      checkOutAccuracyMetres: at.accuracy,
+      checkOutDistanceMetres: at.distance,
+    });
+    // Rule 3: the service record's hours are computed from check-in and check-out, in this transaction.
+    await recordCheckOutHours(ctx, tx, organization, activity, checkedOut);
+    return { updated: checkedOut, teamId: activity.teamId };
   });
   publishAttendance(ctx, updated);
+  publishBoardEvent(ctx, updated.orgId, {
+    kind: direction === 'in' ? 'CHECK_IN' : 'CHECK_OUT',
+    memberId: updated.memberId,
+    teamId,
+    subjectId: updated.activityId,
+    occurredAt: now.toISOString(),
+  });
   return updated;
 }
 

@@ -184,7 +184,7 @@ function searchTerm(search: string): string {
   return /^[\d\s-]+$/.test(search) ? search.replace(/[\s-]/g, '') : search.toLowerCase();
 }
 
-/** Neither ASCII nor a space: what member_search_grams holds (migration 0012). */
+/** Neither ASCII nor a space: what member_search_grams holds (migration 0019). */
 const indexedCharacter = (character: string) => (character.codePointAt(0) ?? 0) > 0x7f;
 
 /**

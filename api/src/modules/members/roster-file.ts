@@ -229,7 +229,8 @@ function guard(text: string): string {
   return /^[=+\-@]/.test(text) ? `'${text}` : text;
 }
 
-function csvField(text: string): string {
+/** One CSV field: guarded, and quoted when it holds a separator, quote or line break (RFC 4180). */
+export function csvField(text: string): string {
   const guarded = guard(text);
   return /[",\r\n]/.test(guarded) ? `"${guarded.replace(/"/g, '""')}"` : guarded;
 }

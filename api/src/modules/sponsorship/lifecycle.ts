@@ -27,6 +27,7 @@ import {
 } from '@qicai/db';
 import { requireAdmin } from '../../shared/access.ts';
 import { recordAudit } from '../../shared/audit.ts';
+import { publishBoardEvent } from '../../shared/board-events.ts';
 import type { RequestContext } from '../../shared/context.ts';
 import { AppError, FieldChecker, notFound } from '../../shared/errors.ts';
 import { findMembersByIds } from '../people/repository.ts';
@@ -184,12 +185,21 @@ async function lockSponsorship(tx: Tx, orgId: string, id: string): Promise<{ spo
   return { sponsorship, child };
 }
 
+/** The big screen counts children sponsored: tell it, after the change has committed. */
+function publishSponsorshipChange(ctx: RequestContext, sponsorship: Sponsorship): void {
+  publishBoardEvent(ctx, sponsorship.orgId, {
+    kind: 'SPONSORSHIP_CHANGED',
+    subjectId: sponsorship.id,
+    occurredAt: new Date().toISOString(),
+  });
+}
+
 /** Confirms a proposal (proposed → active); the child's other proposals lapse. */
 export async function confirmSponsorship(ctx: RequestContext, id: string): Promise<Sponsorship> {
   const admin = await requireAdmin(ctx);
   const today = organizationToday(ctx);
   try {
-    return await ctx.tenant(async (tx) => {
+    const confirmed = await ctx.tenant(async (tx) => {
       const { sponsorship, child: lockedChild } = await lockSponsorship(tx, admin.orgId, id);
       if (sponsorship.status !== 'PROPOSED') {
         // Lapsed because another sponsor was confirmed for the child a moment ago.
@@ -213,6 +223,8 @@ export async function confirmSponsorship(ctx: RequestContext, id: string): Promi
       });
       return confirmed;
     });
+    publishSponsorshipChange(ctx, confirmed);
+    return confirmed;
   } catch (error) {
     return pairingConstraintError(error);
   }
@@ -252,7 +264,7 @@ export async function endSponsorship(
     .check(input.reason !== 'RECORD_DELETED', 'reason', 'INVALID')
     .check((note?.length ?? 0) <= LIMITS.endNote, 'note', 'TOO_LONG')
     .throwIfAny();
-  return ctx.tenant(async (tx) => {
+  const ended = await ctx.tenant(async (tx) => {
     const { sponsorship, child } = await lockSponsorship(tx, admin.orgId, input.id);
     if (sponsorship.status !== 'ACTIVE') throw wrongStatus('Only an active sponsorship can end.');
     const ended = await repository.updateSponsorship(tx, admin.orgId, sponsorship.id, {
@@ -272,6 +284,8 @@ export async function endSponsorship(
     });
     return ended;
   });
+  publishSponsorshipChange(ctx, ended);
+  return ended;
 }
 
 /** The sponsorship support, a visit or an update is recorded against: it must be active. */

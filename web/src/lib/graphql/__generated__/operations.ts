@@ -118,6 +118,88 @@ export type CheckInInput = {
   code?: string | null | undefined;
 };
 
+export type BoardFeedKind =
+  | 'CHECK_IN'
+  | 'HOURS_APPROVED';
+
+export type IssueCertificateInput = {
+  /** First day of the period, in the organization's time zone. */
+  from: string;
+  /** Last day of the period (today at the latest). */
+  to: string;
+};
+
+/** Where a service record's hours come from. */
+export type ServiceRecordSource =
+  /** Computed from check-in and check-out at the site. */
+  | 'CHECK_IN'
+  /** Reported by the member (backfilled). */
+  | 'SELF_REPORTED'
+  /** Entered by a lead or an admin for the member. */
+  | 'LEAD_ENTERED';
+
+export type ServiceRecordStatus =
+  | 'PENDING'
+  | 'APPROVED'
+  | 'DECLINED';
+
+export type ServiceCorrectionStatus =
+  | 'PENDING'
+  | 'ACCEPTED'
+  | 'REFUSED';
+
+export type HoursPeriod =
+  | 'MONTH'
+  | 'YEAR'
+  | 'ALL_TIME';
+
+export type ServiceHoursInput = {
+  /** An activity the member attended; without one, the service was outside the platform and every field is required. */
+  activityId?: string | null | undefined;
+  /** For outside service: the team it counts for. */
+  teamId?: string | null | undefined;
+  activityName?: string | null | undefined;
+  place?: string | null | undefined;
+  content?: string | null | undefined;
+  organizingUnit?: string | null | undefined;
+  activityLead?: string | null | undefined;
+  /** Wall times in the organization's time zone; for an activity, its start and end by default. */
+  startsAt?: string | null | undefined;
+  endsAt?: string | null | undefined;
+};
+
+export type ServiceCorrectionInput = {
+  reason: string;
+  activityName?: string | null | undefined;
+  place?: string | null | undefined;
+  content?: string | null | undefined;
+  startsAt?: string | null | undefined;
+  endsAt?: string | null | undefined;
+};
+
+export type HoursSettingsInput = {
+  excludeTravelTime: boolean;
+  starThresholdsHours: Array<number>;
+  holidays: Array<string>;
+};
+
+export type HoursReportGrouping =
+  | 'MEMBER'
+  | 'TEAM'
+  | 'MONTH';
+
+export type ReportFileFormat =
+  | 'XLSX'
+  | 'CSV';
+
+export type HoursReportInput = {
+  /** First day, in the organization's time zone. */
+  from: string;
+  /** Last day, included. */
+  to: string;
+  groupBy: HoursReportGrouping;
+};
+
 /** 性别 */
 export type Gender =
   | 'FEMALE'
@@ -282,6 +364,48 @@ export type SignInInput = {
   /** An email address or a mobile number. */
   login: string;
   password: string;
+};
+
+/** What a request from the public (群众需求) is about; it decides the team suggested to the admin. */
+export type RequestCategory =
+  | 'HOME_HELP'
+  | 'HEALTH'
+  | 'ENVIRONMENT'
+  | 'LEGAL'
+  | 'CHILDREN'
+  | 'ELDERLY'
+  | 'OTHER';
+
+/** RECEIVED → ASSIGNED (to a team) → IN_PROGRESS (e.g. an activity) → RESOLVED; or DECLINED with a reason. */
+export type RequestStatus =
+  | 'RECEIVED'
+  | 'ASSIGNED'
+  | 'IN_PROGRESS'
+  | 'RESOLVED'
+  | 'DECLINED';
+
+export type SubmitRequestInput = {
+  category: RequestCategory;
+  place: string;
+  description: string;
+  contactPhone: string;
+  /** Must be true: the team calls back. */
+  consentToContact: boolean;
+};
+
+export type HelpRequestFilter = {
+  /** Default: every state. */
+  statuses?: Array<RequestStatus> | null | undefined;
+  teamId?: string | null | undefined;
+  /** Only open requests past their due date. */
+  overdueOnly?: boolean | null | undefined;
+};
+
+export type AssignRequestInput = {
+  id: string;
+  teamId: string;
+  dueOn?: string | null | undefined;
+  note?: string | null | undefined;
 };
 
 /** The languages Qicai speaks. */
@@ -639,6 +763,163 @@ export type SchedulableTeamsQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type SchedulableTeamsQuery = { organization: { viewerIsAdmin: boolean, viewerMember: { id: string } | null, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string }, leads: Array<{ id: string }> }> } | null };
 
+export type CertificateSummaryFragment = { id: string, number: string, periodFrom: string, periodTo: string, minutes: number, activityCount: number, issuedAt: string };
+
+export type MyCertificatesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MyCertificatesQuery = { myCertificates: Array<{ id: string, number: string, periodFrom: string, periodTo: string, minutes: number, activityCount: number, issuedAt: string }> };
+
+export type IssueCertificateMutationVariables = Exact<{
+  input: IssueCertificateInput;
+}>;
+
+
+export type IssueCertificateMutation = { issueCertificate: { id: string, number: string } };
+
+export type CertificateFileQueryVariables = Exact<{
+  number: string;
+}>;
+
+
+export type CertificateFileQuery = { certificateFile: { fileName: string, contentType: string, base64: string } };
+
+export type VerifyCertificateQueryVariables = Exact<{
+  number: string;
+}>;
+
+
+export type VerifyCertificateQuery = { verifyCertificate: { number: string, memberName: string, minutes: number, periodFrom: string, periodTo: string, organizationName: string } | null };
+
+export type HoursReportTableFragment = { totalMinutes: number, totalRecords: number, rows: Array<{ key: string, label: string, minutes: number, records: number, member: { id: string, displayName: string } | null, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }> };
+
+export type HoursReportsQueryVariables = Exact<{
+  from: string;
+  to: string;
+}>;
+
+
+export type HoursReportsQuery = { byTeam: { totalMinutes: number, totalRecords: number, rows: Array<{ key: string, label: string, minutes: number, records: number, member: { id: string, displayName: string } | null, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }> }, byMonth: { totalMinutes: number, totalRecords: number, rows: Array<{ key: string, label: string, minutes: number, records: number, member: { id: string, displayName: string } | null, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }> }, byMember: { totalMinutes: number, totalRecords: number, rows: Array<{ key: string, label: string, minutes: number, records: number, member: { id: string, displayName: string } | null, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }> } };
+
+export type HoursReportFileQueryVariables = Exact<{
+  input: HoursReportInput;
+  format: ReportFileFormat;
+  locale?: Locale | null | undefined;
+}>;
+
+
+export type HoursReportFileQuery = { hoursReportFile: { fileName: string, contentType: string, base64: string } };
+
+export type BoardQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type BoardQuery = { board: { generatedAt: string, timeZone: string, checkedInNow: number, todayCount: number, childrenSponsored: number, hours: { thisMonthMinutes: number, thisYearMinutes: number }, requests: { open: number, solved: number, overdue: number }, today: Array<{ id: string, title: string, teamColour: TeamColour, placeName: string, startsAtLocal: string, endsAtLocal: string, confirmed: number, checkedIn: number, happeningNow: boolean }>, teams: Array<{ colour: TeamColour, members: number, activitiesThisMonth: number, activitiesToday: number, checkedInNow: number, hoursThisYearMinutes: number, name: { zh: string, en: string } }>, feed: Array<{ kind: BoardFeedKind, maskedName: string, teamColour: TeamColour | null, title: string, at: string, minutes: number | null }>, trend: Array<{ month: string, minutes: number }> } };
+
+export type DisplayTokensQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type DisplayTokensQuery = { organization: { id: string, displayTokens: Array<{ id: string, name: string, createdAt: string, revokedAt: string | null }> } | null };
+
+export type CreateDisplayTokenMutationVariables = Exact<{
+  name: string;
+}>;
+
+
+export type CreateDisplayTokenMutation = { createDisplayToken: { token: string, url: string, displayToken: { id: string, name: string } } };
+
+export type RevokeDisplayTokenMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type RevokeDisplayTokenMutation = { revokeDisplayToken: { id: string, revokedAt: string | null } };
+
+export type ServiceRecordSummaryFragment = { id: string, activityName: string, serviceDate: string, place: string, content: string, minutes: number, organizingUnit: string, activityLead: string, source: ServiceRecordSource, status: ServiceRecordStatus, late: boolean, checkOutMissing: boolean, declineReason: string | null, startsAt: string, endsAt: string, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null };
+
+export type StarProgressFragment = { level: number, minutes: number, thresholdsHours: Array<number>, nextLevelMinutes: number | null, progress: number };
+
+export type MyHoursQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MyHoursQuery = { organization: { timeZone: string, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }> } | null, memberHours: { thisYearMinutes: number, allTimeMinutes: number, star: { level: number, minutes: number, thresholdsHours: Array<number>, nextLevelMinutes: number | null, progress: number } }, reportableActivities: Array<{ id: string, title: string, startsAt: string, endsAt: string }>, myServiceRecords: Array<{ viewerCanRequestCorrection: boolean, id: string, activityName: string, serviceDate: string, place: string, content: string, minutes: number, organizingUnit: string, activityLead: string, source: ServiceRecordSource, status: ServiceRecordStatus, late: boolean, checkOutMissing: boolean, declineReason: string | null, startsAt: string, endsAt: string, corrections: Array<{ id: string, status: ServiceCorrectionStatus, reason: string, refusalReason: string | null, createdAt: string, proposed: { minutes: number }, previous: { minutes: number } | null }>, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }> };
+
+export type ReportServiceHoursMutationVariables = Exact<{
+  input: ServiceHoursInput;
+}>;
+
+
+export type ReportServiceHoursMutation = { reportServiceHours: { id: string, status: ServiceRecordStatus } };
+
+export type RequestServiceCorrectionMutationVariables = Exact<{
+  recordId: string;
+  input: ServiceCorrectionInput;
+}>;
+
+
+export type RequestServiceCorrectionMutation = { requestServiceCorrection: { id: string, status: ServiceCorrectionStatus } };
+
+export type ApprovalQueueQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ApprovalQueueQuery = { organization: { timeZone: string } | null, serviceRecordQueue: Array<{ viewerCanDecide: boolean, createdAt: string, id: string, activityName: string, serviceDate: string, place: string, content: string, minutes: number, organizingUnit: string, activityLead: string, source: ServiceRecordSource, status: ServiceRecordStatus, late: boolean, checkOutMissing: boolean, declineReason: string | null, startsAt: string, endsAt: string, member: { id: string, displayName: string }, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }>, pendingServiceCorrections: Array<{ id: string, reason: string, createdAt: string, proposed: { minutes: number, place: string, startsAt: string, endsAt: string }, record: { id: string, activityName: string, minutes: number, place: string, startsAt: string, endsAt: string, member: { id: string, displayName: string } } }>, missingCheckOuts: Array<{ signUp: { id: string, checkedInAt: string | null }, member: { id: string, displayName: string }, activity: { id: string, title: string, startsAt: string, endsAt: string } }> };
+
+export type ApproveServiceRecordsMutationVariables = Exact<{
+  ids: Array<string> | string;
+}>;
+
+
+export type ApproveServiceRecordsMutation = { approveServiceRecords: Array<{ id: string, status: ServiceRecordStatus }> };
+
+export type DeclineServiceRecordsMutationVariables = Exact<{
+  ids: Array<string> | string;
+  reason: string;
+}>;
+
+
+export type DeclineServiceRecordsMutation = { declineServiceRecords: Array<{ id: string, status: ServiceRecordStatus }> };
+
+export type AcceptServiceCorrectionMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type AcceptServiceCorrectionMutation = { acceptServiceCorrection: { id: string, status: ServiceCorrectionStatus } };
+
+export type RefuseServiceCorrectionMutationVariables = Exact<{
+  id: string;
+  reason: string;
+}>;
+
+
+export type RefuseServiceCorrectionMutation = { refuseServiceCorrection: { id: string, status: ServiceCorrectionStatus } };
+
+export type EnterMissingCheckOutHoursMutationVariables = Exact<{
+  memberId: string;
+  input: ServiceHoursInput;
+}>;
+
+
+export type EnterMissingCheckOutHoursMutation = { enterServiceHours: { id: string, status: ServiceRecordStatus } };
+
+export type HoursLeaderboardQueryVariables = Exact<{
+  period: HoursPeriod;
+}>;
+
+
+export type HoursLeaderboardQuery = { organization: { viewerMember: { id: string } | null } | null, hoursLeaderboard: Array<{ rank: number, minutes: number, starLevel: number, member: { id: string, displayName: string, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }> } }> };
+
+export type HoursSettingsPageQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type HoursSettingsPageQuery = { organization: { viewerIsAdmin: boolean, hoursSettings: { excludeTravelTime: boolean, starThresholdsHours: Array<number>, holidays: Array<string> } } | null };
+
+export type UpdateHoursSettingsMutationVariables = Exact<{
+  input: HoursSettingsInput;
+}>;
+
+
+export type UpdateHoursSettingsMutation = { updateHoursSettings: { excludeTravelTime: boolean, starThresholdsHours: Array<number>, holidays: Array<string> } };
+
 export type RosterMemberFragment = { id: string, displayName: string, role: MemberRole | null, phone: string | null, email: string | null, category: MemberCategory | null, workUnit: string | null, skills: Array<string> | null, active: boolean | null, hasAccount: boolean | null, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }> };
 
 export type RosterQueryVariables = Exact<{
@@ -845,6 +1126,82 @@ export type SignOutMutationVariables = Exact<{ [key: string]: never; }>;
 
 
 export type SignOutMutation = { signOut: boolean };
+
+export type RequestTeamFragment = { id: string, colour: TeamColour, name: { zh: string, en: string } };
+
+export type HelpRequestItemFragment = { id: string, trackingCode: string, category: RequestCategory, place: string, status: RequestStatus, dueOn: string | null, overdue: boolean, submittedAt: string, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null };
+
+export type SubmitRequestMutationVariables = Exact<{
+  input: SubmitRequestInput;
+}>;
+
+
+export type SubmitRequestMutation = { submitRequest: { trackingCode: string, status: RequestStatus } };
+
+export type RequestStatusQueryVariables = Exact<{
+  code: string;
+}>;
+
+
+export type RequestStatusQuery = { requestStatus: { trackingCode: string, category: RequestCategory, status: RequestStatus, submittedAt: string, updatedAt: string, dueOn: string | null, closedAt: string | null, declineReason: string | null, feedback: string | null, history: Array<{ fromStatus: RequestStatus | null, toStatus: RequestStatus, at: string }> } | null };
+
+export type HelpRequestsQueryVariables = Exact<{
+  filter?: HelpRequestFilter | null | undefined;
+}>;
+
+
+export type HelpRequestsQuery = { helpRequests: Array<{ id: string, trackingCode: string, category: RequestCategory, place: string, status: RequestStatus, dueOn: string | null, overdue: boolean, submittedAt: string, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }> };
+
+export type HelpRequestPageQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type HelpRequestPageQuery = { helpRequest: { description: string, contactPhone: string, declineReason: string | null, feedback: string | null, closedAt: string | null, viewerCanTriage: boolean, viewerCanWork: boolean, id: string, trackingCode: string, category: RequestCategory, place: string, status: RequestStatus, dueOn: string | null, overdue: boolean, submittedAt: string, suggestedTeam: { id: string, colour: TeamColour, name: { zh: string, en: string } }, activity: { id: string, title: string } | null, history: Array<{ fromStatus: RequestStatus | null, toStatus: RequestStatus, actorName: string | null, note: string | null, at: string }>, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }, organization: { teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }> } | null };
+
+export type RequestCountsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type RequestCountsQuery = { organization: { requestCounts: { received: number, inProgress: number, solved: number, declined: number, overdue: number } } | null };
+
+export type AssignRequestMutationVariables = Exact<{
+  input: AssignRequestInput;
+}>;
+
+
+export type AssignRequestMutation = { assignRequest: { id: string } };
+
+export type SetRequestDueDateMutationVariables = Exact<{
+  id: string;
+  dueOn?: string | null | undefined;
+}>;
+
+
+export type SetRequestDueDateMutation = { setRequestDueDate: { id: string } };
+
+export type DeclineRequestMutationVariables = Exact<{
+  id: string;
+  reason: string;
+}>;
+
+
+export type DeclineRequestMutation = { declineRequest: { id: string } };
+
+export type ResolveRequestMutationVariables = Exact<{
+  id: string;
+  feedback: string;
+}>;
+
+
+export type ResolveRequestMutation = { resolveRequest: { id: string } };
+
+export type TurnRequestIntoActivityMutationVariables = Exact<{
+  id: string;
+  activity: ActivityInput;
+}>;
+
+
+export type TurnRequestIntoActivityMutation = { turnRequestIntoActivity: { id: string, activity: { id: string } | null } };
 
 export type MatchReasonFieldsFragment = { code: MatchReasonCode, township: string | null, ageMin: number | null, ageMax: number | null, gender: Gender | null, circumstances: Array<ChildCircumstance> | null, waitingDays: number | null, placesFree: number | null, placesOffered: number | null };
 
@@ -1145,6 +1502,77 @@ export const ActivitySummaryFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"ActivitySummary"}) as unknown as TypedDocumentString<ActivitySummaryFragment, unknown>;
+export const CertificateSummaryFragmentDoc = new TypedDocumentString(`
+    fragment CertificateSummary on Certificate {
+  id
+  number
+  periodFrom
+  periodTo
+  minutes
+  activityCount
+  issuedAt
+}
+    `, {"fragmentName":"CertificateSummary"}) as unknown as TypedDocumentString<CertificateSummaryFragment, unknown>;
+export const HoursReportTableFragmentDoc = new TypedDocumentString(`
+    fragment HoursReportTable on HoursReport {
+  totalMinutes
+  totalRecords
+  rows {
+    key
+    label
+    minutes
+    records
+    member {
+      id
+      displayName
+    }
+    team {
+      id
+      colour
+      name {
+        zh
+        en
+      }
+    }
+  }
+}
+    `, {"fragmentName":"HoursReportTable"}) as unknown as TypedDocumentString<HoursReportTableFragment, unknown>;
+export const ServiceRecordSummaryFragmentDoc = new TypedDocumentString(`
+    fragment ServiceRecordSummary on ServiceRecord {
+  id
+  activityName
+  serviceDate
+  place
+  content
+  minutes
+  organizingUnit
+  activityLead
+  source
+  status
+  late
+  checkOutMissing
+  declineReason
+  startsAt
+  endsAt
+  team {
+    id
+    colour
+    name {
+      zh
+      en
+    }
+  }
+}
+    `, {"fragmentName":"ServiceRecordSummary"}) as unknown as TypedDocumentString<ServiceRecordSummaryFragment, unknown>;
+export const StarProgressFragmentDoc = new TypedDocumentString(`
+    fragment StarProgress on StarLevel {
+  level
+  minutes
+  thresholdsHours
+  nextLevelMinutes
+  progress
+}
+    `, {"fragmentName":"StarProgress"}) as unknown as TypedDocumentString<StarProgressFragment, unknown>;
 export const RosterMemberFragmentDoc = new TypedDocumentString(`
     fragment RosterMember on Member {
   id
@@ -1230,6 +1658,38 @@ export const TeamCardFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"TeamCard"}) as unknown as TypedDocumentString<TeamCardFragment, unknown>;
+export const RequestTeamFragmentDoc = new TypedDocumentString(`
+    fragment RequestTeam on Team {
+  id
+  colour
+  name {
+    zh
+    en
+  }
+}
+    `, {"fragmentName":"RequestTeam"}) as unknown as TypedDocumentString<RequestTeamFragment, unknown>;
+export const HelpRequestItemFragmentDoc = new TypedDocumentString(`
+    fragment HelpRequestItem on HelpRequest {
+  id
+  trackingCode
+  category
+  place
+  status
+  dueOn
+  overdue
+  submittedAt
+  team {
+    ...RequestTeam
+  }
+}
+    fragment RequestTeam on Team {
+  id
+  colour
+  name {
+    zh
+    en
+  }
+}`, {"fragmentName":"HelpRequestItem"}) as unknown as TypedDocumentString<HelpRequestItemFragment, unknown>;
 export const MatchReasonFieldsFragmentDoc = new TypedDocumentString(`
     fragment MatchReasonFields on MatchReason {
   code
@@ -1711,6 +2171,439 @@ export const SchedulableTeamsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<SchedulableTeamsQuery, SchedulableTeamsQueryVariables>;
+export const MyCertificatesDocument = new TypedDocumentString(`
+    query MyCertificates {
+  myCertificates {
+    ...CertificateSummary
+  }
+}
+    fragment CertificateSummary on Certificate {
+  id
+  number
+  periodFrom
+  periodTo
+  minutes
+  activityCount
+  issuedAt
+}`) as unknown as TypedDocumentString<MyCertificatesQuery, MyCertificatesQueryVariables>;
+export const IssueCertificateDocument = new TypedDocumentString(`
+    mutation IssueCertificate($input: IssueCertificateInput!) {
+  issueCertificate(input: $input) {
+    id
+    number
+  }
+}
+    `) as unknown as TypedDocumentString<IssueCertificateMutation, IssueCertificateMutationVariables>;
+export const CertificateFileDocument = new TypedDocumentString(`
+    query CertificateFile($number: String!) {
+  certificateFile(number: $number) {
+    fileName
+    contentType
+    base64
+  }
+}
+    `) as unknown as TypedDocumentString<CertificateFileQuery, CertificateFileQueryVariables>;
+export const VerifyCertificateDocument = new TypedDocumentString(`
+    query VerifyCertificate($number: String!) {
+  verifyCertificate(number: $number) {
+    number
+    memberName
+    minutes
+    periodFrom
+    periodTo
+    organizationName
+  }
+}
+    `) as unknown as TypedDocumentString<VerifyCertificateQuery, VerifyCertificateQueryVariables>;
+export const HoursReportsDocument = new TypedDocumentString(`
+    query HoursReports($from: Date!, $to: Date!) {
+  byTeam: hoursReport(input: {from: $from, to: $to, groupBy: TEAM}) {
+    ...HoursReportTable
+  }
+  byMonth: hoursReport(input: {from: $from, to: $to, groupBy: MONTH}) {
+    ...HoursReportTable
+  }
+  byMember: hoursReport(input: {from: $from, to: $to, groupBy: MEMBER}) {
+    ...HoursReportTable
+  }
+}
+    fragment HoursReportTable on HoursReport {
+  totalMinutes
+  totalRecords
+  rows {
+    key
+    label
+    minutes
+    records
+    member {
+      id
+      displayName
+    }
+    team {
+      id
+      colour
+      name {
+        zh
+        en
+      }
+    }
+  }
+}`) as unknown as TypedDocumentString<HoursReportsQuery, HoursReportsQueryVariables>;
+export const HoursReportFileDocument = new TypedDocumentString(`
+    query HoursReportFile($input: HoursReportInput!, $format: ReportFileFormat!, $locale: Locale) {
+  hoursReportFile(input: $input, format: $format, locale: $locale) {
+    fileName
+    contentType
+    base64
+  }
+}
+    `) as unknown as TypedDocumentString<HoursReportFileQuery, HoursReportFileQueryVariables>;
+export const BoardDocument = new TypedDocumentString(`
+    query Board {
+  board {
+    generatedAt
+    timeZone
+    checkedInNow
+    todayCount
+    childrenSponsored
+    hours {
+      thisMonthMinutes
+      thisYearMinutes
+    }
+    requests {
+      open
+      solved
+      overdue
+    }
+    today {
+      id
+      title
+      teamColour
+      placeName
+      startsAtLocal
+      endsAtLocal
+      confirmed
+      checkedIn
+      happeningNow
+    }
+    teams {
+      colour
+      name {
+        zh
+        en
+      }
+      members
+      activitiesThisMonth
+      activitiesToday
+      checkedInNow
+      hoursThisYearMinutes
+    }
+    feed {
+      kind
+      maskedName
+      teamColour
+      title
+      at
+      minutes
+    }
+    trend {
+      month
+      minutes
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<BoardQuery, BoardQueryVariables>;
+export const DisplayTokensDocument = new TypedDocumentString(`
+    query DisplayTokens {
+  organization {
+    id
+    displayTokens {
+      id
+      name
+      createdAt
+      revokedAt
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DisplayTokensQuery, DisplayTokensQueryVariables>;
+export const CreateDisplayTokenDocument = new TypedDocumentString(`
+    mutation CreateDisplayToken($name: String!) {
+  createDisplayToken(name: $name) {
+    token
+    url
+    displayToken {
+      id
+      name
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<CreateDisplayTokenMutation, CreateDisplayTokenMutationVariables>;
+export const RevokeDisplayTokenDocument = new TypedDocumentString(`
+    mutation RevokeDisplayToken($id: ID!) {
+  revokeDisplayToken(id: $id) {
+    id
+    revokedAt
+  }
+}
+    `) as unknown as TypedDocumentString<RevokeDisplayTokenMutation, RevokeDisplayTokenMutationVariables>;
+export const MyHoursDocument = new TypedDocumentString(`
+    query MyHours {
+  organization {
+    timeZone
+    teams {
+      id
+      colour
+      name {
+        zh
+        en
+      }
+    }
+  }
+  memberHours {
+    thisYearMinutes
+    allTimeMinutes
+    star {
+      ...StarProgress
+    }
+  }
+  reportableActivities {
+    id
+    title
+    startsAt
+    endsAt
+  }
+  myServiceRecords(first: 100) {
+    ...ServiceRecordSummary
+    viewerCanRequestCorrection
+    corrections {
+      id
+      status
+      reason
+      refusalReason
+      createdAt
+      proposed {
+        minutes
+      }
+      previous {
+        minutes
+      }
+    }
+  }
+}
+    fragment ServiceRecordSummary on ServiceRecord {
+  id
+  activityName
+  serviceDate
+  place
+  content
+  minutes
+  organizingUnit
+  activityLead
+  source
+  status
+  late
+  checkOutMissing
+  declineReason
+  startsAt
+  endsAt
+  team {
+    id
+    colour
+    name {
+      zh
+      en
+    }
+  }
+}
+fragment StarProgress on StarLevel {
+  level
+  minutes
+  thresholdsHours
+  nextLevelMinutes
+  progress
+}`) as unknown as TypedDocumentString<MyHoursQuery, MyHoursQueryVariables>;
+export const ReportServiceHoursDocument = new TypedDocumentString(`
+    mutation ReportServiceHours($input: ServiceHoursInput!) {
+  reportServiceHours(input: $input) {
+    id
+    status
+  }
+}
+    `) as unknown as TypedDocumentString<ReportServiceHoursMutation, ReportServiceHoursMutationVariables>;
+export const RequestServiceCorrectionDocument = new TypedDocumentString(`
+    mutation RequestServiceCorrection($recordId: ID!, $input: ServiceCorrectionInput!) {
+  requestServiceCorrection(recordId: $recordId, input: $input) {
+    id
+    status
+  }
+}
+    `) as unknown as TypedDocumentString<RequestServiceCorrectionMutation, RequestServiceCorrectionMutationVariables>;
+export const ApprovalQueueDocument = new TypedDocumentString(`
+    query ApprovalQueue {
+  organization {
+    timeZone
+  }
+  serviceRecordQueue {
+    ...ServiceRecordSummary
+    viewerCanDecide
+    createdAt
+    member {
+      id
+      displayName
+    }
+  }
+  pendingServiceCorrections {
+    id
+    reason
+    createdAt
+    proposed {
+      minutes
+      place
+      startsAt
+      endsAt
+    }
+    record {
+      id
+      activityName
+      minutes
+      place
+      startsAt
+      endsAt
+      member {
+        id
+        displayName
+      }
+    }
+  }
+  missingCheckOuts {
+    signUp {
+      id
+      checkedInAt
+    }
+    member {
+      id
+      displayName
+    }
+    activity {
+      id
+      title
+      startsAt
+      endsAt
+    }
+  }
+}
+    fragment ServiceRecordSummary on ServiceRecord {
+  id
+  activityName
+  serviceDate
+  place
+  content
+  minutes
+  organizingUnit
+  activityLead
+  source
+  status
+  late
+  checkOutMissing
+  declineReason
+  startsAt
+  endsAt
+  team {
+    id
+    colour
+    name {
+      zh
+      en
+    }
+  }
+}`) as unknown as TypedDocumentString<ApprovalQueueQuery, ApprovalQueueQueryVariables>;
+export const ApproveServiceRecordsDocument = new TypedDocumentString(`
+    mutation ApproveServiceRecords($ids: [ID!]!) {
+  approveServiceRecords(ids: $ids) {
+    id
+    status
+  }
+}
+    `) as unknown as TypedDocumentString<ApproveServiceRecordsMutation, ApproveServiceRecordsMutationVariables>;
+export const DeclineServiceRecordsDocument = new TypedDocumentString(`
+    mutation DeclineServiceRecords($ids: [ID!]!, $reason: String!) {
+  declineServiceRecords(ids: $ids, reason: $reason) {
+    id
+    status
+  }
+}
+    `) as unknown as TypedDocumentString<DeclineServiceRecordsMutation, DeclineServiceRecordsMutationVariables>;
+export const AcceptServiceCorrectionDocument = new TypedDocumentString(`
+    mutation AcceptServiceCorrection($id: ID!) {
+  acceptServiceCorrection(id: $id) {
+    id
+    status
+  }
+}
+    `) as unknown as TypedDocumentString<AcceptServiceCorrectionMutation, AcceptServiceCorrectionMutationVariables>;
+export const RefuseServiceCorrectionDocument = new TypedDocumentString(`
+    mutation RefuseServiceCorrection($id: ID!, $reason: String!) {
+  refuseServiceCorrection(id: $id, reason: $reason) {
+    id
+    status
+  }
+}
+    `) as unknown as TypedDocumentString<RefuseServiceCorrectionMutation, RefuseServiceCorrectionMutationVariables>;
+export const EnterMissingCheckOutHoursDocument = new TypedDocumentString(`
+    mutation EnterMissingCheckOutHours($memberId: ID!, $input: ServiceHoursInput!) {
+  enterServiceHours(memberId: $memberId, input: $input) {
+    id
+    status
+  }
+}
+    `) as unknown as TypedDocumentString<EnterMissingCheckOutHoursMutation, EnterMissingCheckOutHoursMutationVariables>;
+export const HoursLeaderboardDocument = new TypedDocumentString(`
+    query HoursLeaderboard($period: HoursPeriod!) {
+  organization {
+    viewerMember {
+      id
+    }
+  }
+  hoursLeaderboard(period: $period, first: 50) {
+    rank
+    minutes
+    starLevel
+    member {
+      id
+      displayName
+      teams {
+        id
+        colour
+        name {
+          zh
+          en
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<HoursLeaderboardQuery, HoursLeaderboardQueryVariables>;
+export const HoursSettingsPageDocument = new TypedDocumentString(`
+    query HoursSettingsPage {
+  organization {
+    viewerIsAdmin
+    hoursSettings {
+      excludeTravelTime
+      starThresholdsHours
+      holidays
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<HoursSettingsPageQuery, HoursSettingsPageQueryVariables>;
+export const UpdateHoursSettingsDocument = new TypedDocumentString(`
+    mutation UpdateHoursSettings($input: HoursSettingsInput!) {
+  updateHoursSettings(input: $input) {
+    excludeTravelTime
+    starThresholdsHours
+    holidays
+  }
+}
+    `) as unknown as TypedDocumentString<UpdateHoursSettingsMutation, UpdateHoursSettingsMutationVariables>;
 export const RosterDocument = new TypedDocumentString(`
     query Roster($first: Int!, $after: String, $search: String, $filter: MemberFilter, $sort: MemberSort, $isAdmin: Boolean!) {
   organization {
@@ -2214,6 +3107,165 @@ export const SignOutDocument = new TypedDocumentString(`
   signOut
 }
     `) as unknown as TypedDocumentString<SignOutMutation, SignOutMutationVariables>;
+export const SubmitRequestDocument = new TypedDocumentString(`
+    mutation SubmitRequest($input: SubmitRequestInput!) {
+  submitRequest(input: $input) {
+    trackingCode
+    status
+  }
+}
+    `) as unknown as TypedDocumentString<SubmitRequestMutation, SubmitRequestMutationVariables>;
+export const RequestStatusDocument = new TypedDocumentString(`
+    query RequestStatus($code: String!) {
+  requestStatus(code: $code) {
+    trackingCode
+    category
+    status
+    submittedAt
+    updatedAt
+    dueOn
+    closedAt
+    declineReason
+    feedback
+    history {
+      fromStatus
+      toStatus
+      at
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RequestStatusQuery, RequestStatusQueryVariables>;
+export const HelpRequestsDocument = new TypedDocumentString(`
+    query HelpRequests($filter: HelpRequestFilter) {
+  helpRequests(filter: $filter) {
+    ...HelpRequestItem
+  }
+}
+    fragment RequestTeam on Team {
+  id
+  colour
+  name {
+    zh
+    en
+  }
+}
+fragment HelpRequestItem on HelpRequest {
+  id
+  trackingCode
+  category
+  place
+  status
+  dueOn
+  overdue
+  submittedAt
+  team {
+    ...RequestTeam
+  }
+}`) as unknown as TypedDocumentString<HelpRequestsQuery, HelpRequestsQueryVariables>;
+export const HelpRequestPageDocument = new TypedDocumentString(`
+    query HelpRequestPage($id: ID!) {
+  helpRequest(id: $id) {
+    ...HelpRequestItem
+    description
+    contactPhone
+    declineReason
+    feedback
+    closedAt
+    viewerCanTriage
+    viewerCanWork
+    suggestedTeam {
+      ...RequestTeam
+    }
+    activity {
+      id
+      title
+    }
+    history {
+      fromStatus
+      toStatus
+      actorName
+      note
+      at
+    }
+  }
+  organization {
+    teams {
+      ...RequestTeam
+    }
+  }
+}
+    fragment RequestTeam on Team {
+  id
+  colour
+  name {
+    zh
+    en
+  }
+}
+fragment HelpRequestItem on HelpRequest {
+  id
+  trackingCode
+  category
+  place
+  status
+  dueOn
+  overdue
+  submittedAt
+  team {
+    ...RequestTeam
+  }
+}`) as unknown as TypedDocumentString<HelpRequestPageQuery, HelpRequestPageQueryVariables>;
+export const RequestCountsDocument = new TypedDocumentString(`
+    query RequestCounts {
+  organization {
+    requestCounts {
+      received
+      inProgress
+      solved
+      declined
+      overdue
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RequestCountsQuery, RequestCountsQueryVariables>;
+export const AssignRequestDocument = new TypedDocumentString(`
+    mutation AssignRequest($input: AssignRequestInput!) {
+  assignRequest(input: $input) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<AssignRequestMutation, AssignRequestMutationVariables>;
+export const SetRequestDueDateDocument = new TypedDocumentString(`
+    mutation SetRequestDueDate($id: ID!, $dueOn: Date) {
+  setRequestDueDate(id: $id, dueOn: $dueOn) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<SetRequestDueDateMutation, SetRequestDueDateMutationVariables>;
+export const DeclineRequestDocument = new TypedDocumentString(`
+    mutation DeclineRequest($id: ID!, $reason: String!) {
+  declineRequest(id: $id, reason: $reason) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<DeclineRequestMutation, DeclineRequestMutationVariables>;
+export const ResolveRequestDocument = new TypedDocumentString(`
+    mutation ResolveRequest($id: ID!, $feedback: String!) {
+  resolveRequest(id: $id, feedback: $feedback) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<ResolveRequestMutation, ResolveRequestMutationVariables>;
+export const TurnRequestIntoActivityDocument = new TypedDocumentString(`
+    mutation TurnRequestIntoActivity($id: ID!, $activity: ActivityInput!) {
+  turnRequestIntoActivity(id: $id, activity: $activity) {
+    id
+    activity {
+      id
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<TurnRequestIntoActivityMutation, TurnRequestIntoActivityMutationVariables>;
 export const SponsorshipLayoutDocument = new TypedDocumentString(`
     query SponsorshipLayout {
   organization {

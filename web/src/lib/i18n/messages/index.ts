@@ -1,9 +1,13 @@
 /** Every domain's texts. A new domain adds its file here. */
 import { activities } from './activities';
+import { certificates } from './certificates';
 import { common } from './common';
+import { dashboard } from './dashboard';
+import { hours } from './hours';
 import { members } from './members';
 import { organizations } from './organizations';
 import { people } from './people';
+import { requests } from './requests';
 import { sponsorship } from './sponsorship';
 import { teams } from './teams';
 
@@ -15,6 +19,10 @@ export const zh = {
   ...members.zh,
   ...activities.zh,
   ...sponsorship.zh,
+  ...hours.zh,
+  ...certificates.zh,
+  ...requests.zh,
+  ...dashboard.zh,
 };
 export const en: Record<MessageKey, string> = {
   ...common.en,
@@ -24,6 +32,10 @@ export const en: Record<MessageKey, string> = {
   ...members.en,
   ...activities.en,
   ...sponsorship.en,
+  ...hours.en,
+  ...certificates.en,
+  ...requests.en,
+  ...dashboard.en,
 };
 
 export type MessageKey = keyof typeof zh;

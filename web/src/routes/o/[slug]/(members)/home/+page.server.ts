@@ -1,17 +1,23 @@
-import { OrganizationHomeDocument, SponsorshipCountsDocument } from '$lib/graphql/__generated__/operations';
+import {
+  OrganizationHomeDocument,
+  RequestCountsDocument,
+  SponsorshipCountsDocument,
+} from '$lib/graphql/__generated__/operations';
 import { failLoad } from '$lib/server/api';
 import type { PageServerLoad } from './$types';
 
 export const load = (async ({ locals, params, url }) => {
   try {
-    const [{ organization }, sponsorship] = await Promise.all([
+    const [{ organization }, sponsorship, requests] = await Promise.all([
       locals.api.request(OrganizationHomeDocument, {}, params.slug),
       locals.api.request(SponsorshipCountsDocument, {}, params.slug),
+      locals.api.request(RequestCountsDocument, {}, params.slug),
     ]);
     return {
       teams: organization?.teams ?? [],
       memberCount: organization?.memberCount ?? 0,
       sponsorshipCounts: sponsorship.organization?.sponsorshipCounts ?? null,
+      requestCounts: requests.organization?.requestCounts ?? null,
     };
   } catch (cause) {
     failLoad(cause, url);

@@ -1,0 +1,212 @@
+/**
+ * The SQL of the big screen and of display tokens. Every function takes the
+ * organization and filters by it; row-level security is the second wall.
+ * The board's figures come from a fixed number of statements, each served by
+ * an index (see the comments), whatever the organization's history.
+ */
+import { displayTokens, queryRows, type DisplayToken, type TeamColour, type Tx } from '@qicai/db';
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
+
+// Display tokens
+
+export async function insertDisplayToken(
+  tx: Tx,
+  values: { orgId: string; name: string; tokenHash: string; createdBy: string },
+): Promise<DisplayToken> {
+  const [row] = await tx.insert(displayTokens).values(values).returning();
+  if (!row) throw new Error('display token not inserted');
+  return row;
+}
+
+export function listDisplayTokens(tx: Tx, orgId: string): Promise<DisplayToken[]> {
+  return tx
+    .select()
+    .from(displayTokens)
+    .where(eq(displayTokens.orgId, orgId))
+    .orderBy(desc(displayTokens.createdAt), desc(displayTokens.id));
+}
+
+export async function findDisplayToken(tx: Tx, orgId: string, id: string): Promise<DisplayToken | undefined> {
+  const [row] = await tx
+    .select()
+    .from(displayTokens)
+    .where(and(eq(displayTokens.orgId, orgId), eq(displayTokens.id, id)));
+  return row;
+}
+
+/** The token with this hash, if it has not been revoked. */
+export async function findLiveDisplayTokenByHash(
+  tx: Tx,
+  orgId: string,
+  tokenHash: string,
+): Promise<DisplayToken | undefined> {
+  const [row] = await tx
+    .select()
+    .from(displayTokens)
+    .where(
+      and(eq(displayTokens.orgId, orgId), eq(displayTokens.tokenHash, tokenHash), isNull(displayTokens.revokedAt)),
+    );
+  return row;
+}
+
+export async function revokeDisplayToken(
+  tx: Tx,
+  orgId: string,
+  id: string,
+  revokedBy: string,
+): Promise<DisplayToken | undefined> {
+  const [row] = await tx
+    .update(displayTokens)
+    .set({ revokedAt: new Date(), revokedBy })
+    .where(and(eq(displayTokens.orgId, orgId), eq(displayTokens.id, id), isNull(displayTokens.revokedAt)))
+    .returning();
+  return row;
+}
+
+// The board's figures
+
+export interface TeamFigureRow {
+  id: string;
+  colour: TeamColour;
+  nameZh: string;
+  nameEn: string;
+  members: number;
+  activitiesThisMonth: number;
+}
+
+/**
+ * The seven teams with their active members (the team_member_counts rollup:
+ * counting a county roster on every refresh would read it seven times) and
+ * this month's activities (activities_team_starts_idx), and the
+ * children sponsored now (the partial unique index on active sponsorships).
+ */
+export async function teamFigures(
+  tx: Tx,
+  orgId: string,
+  month: { from: Date; to: Date },
+): Promise<{ teams: TeamFigureRow[]; childrenSponsored: number }> {
+  const rows = await queryRows<{
+    id: string;
+    colour: TeamColour;
+    name_zh: string;
+    name_en: string;
+    members: number;
+    activities_this_month: number;
+    children_sponsored: number;
+  }>(
+    tx,
+    sql`select t.id, t.colour, t.name_zh, t.name_en,
+      coalesce((select c.active_members from team_member_counts c
+        where c.org_id = t.org_id and c.team_id = t.id), 0) as members,
+      (select count(*)::int from activities a
+        where a.org_id = t.org_id and a.team_id = t.id
+          and a.starts_at >= ${month.from.toISOString()}::timestamptz and a.starts_at < ${month.to.toISOString()}::timestamptz
+          and a.status in ('PUBLISHED', 'COMPLETED')) as activities_this_month,
+      (select count(*)::int from sponsorships s where s.org_id = t.org_id and s.status = 'ACTIVE') as children_sponsored
+    from teams t
+    where t.org_id = ${orgId}
+    order by t.colour`,
+  );
+  return {
+    teams: rows.map((row) => ({
+      id: row.id,
+      colour: row.colour,
+      nameZh: row.name_zh,
+      nameEn: row.name_en,
+      members: row.members,
+      activitiesThisMonth: row.activities_this_month,
+    })),
+    childrenSponsored: rows[0]?.children_sponsored ?? 0,
+  };
+}
+
+export interface DayActivityRow {
+  id: string;
+  title: string;
+  teamId: string;
+  colour: TeamColour;
+  placeName: string;
+  startsAt: Date;
+  endsAt: Date;
+  confirmed: number;
+  /** Checked in and not yet checked out. */
+  checkedIn: number;
+}
+
+/**
+ * Activities that overlap today (or are still running): activities_ends_idx
+ * reads only activities that have not ended before today began, so the past
+ * costs nothing; sign-ups are counted through sign_ups_activity_status_idx.
+ */
+export async function activitiesOfDay(tx: Tx, orgId: string, day: { from: Date; to: Date }): Promise<DayActivityRow[]> {
+  const rows = await queryRows<{
+    id: string;
+    title: string;
+    team_id: string;
+    colour: TeamColour;
+    place_name: string;
+    starts_at: string | Date;
+    ends_at: string | Date;
+    confirmed: number;
+    checked_in: number;
+  }>(
+    tx,
+    sql`select a.id, a.title, a.team_id, t.colour, a.place_name, a.starts_at, a.ends_at,
+      (select count(*)::int from sign_ups s
+        where s.org_id = a.org_id and s.activity_id = a.id and s.status = 'CONFIRMED') as confirmed,
+      (select count(*)::int from sign_ups s
+        where s.org_id = a.org_id and s.activity_id = a.id and s.status = 'CONFIRMED'
+          and s.checked_in_at is not null and s.checked_out_at is null) as checked_in
+    from activities a
+    join teams t on t.org_id = a.org_id and t.id = a.team_id
+    where a.org_id = ${orgId}
+      and a.ends_at > ${day.from.toISOString()}::timestamptz
+      and a.starts_at < ${day.to.toISOString()}::timestamptz
+      and a.status in ('PUBLISHED', 'COMPLETED')
+    order by a.starts_at, a.id`,
+  );
+  return rows.map((row) => ({
+    id: row.id,
+    title: row.title,
+    teamId: row.team_id,
+    colour: row.colour,
+    placeName: row.place_name,
+    startsAt: new Date(row.starts_at),
+    endsAt: new Date(row.ends_at),
+    confirmed: row.confirmed,
+    checkedIn: row.checked_in,
+  }));
+}
+
+export interface CheckInFeedRow {
+  displayName: string;
+  colour: TeamColour;
+  title: string;
+  at: Date;
+}
+
+/** The latest check-ins, newest first (sign_ups_checked_in_idx, read backwards). */
+export async function latestCheckIns(tx: Tx, orgId: string, limit: number): Promise<CheckInFeedRow[]> {
+  const rows = await queryRows<{
+    display_name: string;
+    colour: TeamColour;
+    title: string;
+    checked_in_at: string | Date;
+  }>(
+    tx,
+    sql`select m.display_name, t.colour, a.title, s.checked_in_at
+    from sign_ups s
+    join members m on m.org_id = s.org_id and m.id = s.member_id
+    join activities a on a.org_id = s.org_id and a.id = s.activity_id
+    join teams t on t.org_id = a.org_id and t.id = a.team_id
+    where s.org_id = ${orgId} and s.checked_in_at is not null
+    order by s.checked_in_at desc
+    limit ${limit}`,
+  );
+  return rows.map((row) => ({
+    displayName: row.display_name,
+    colour: row.colour,
+    title: row.title,
+    at: new Date(row.checked_in_at),
+  }));
+}

@@ -1,0 +1,18 @@
+import type { DomainModule } from '../index.ts';
+import { certificateLoaders } from './certificates-loaders.ts';
+import { certificateResolvers } from './certificates-resolvers.ts';
+import { loaders } from './loaders.ts';
+import { reportResolvers } from './reports-resolvers.ts';
+import { resolvers } from './resolvers.ts';
+
+/** Service records, approval and totals; certificates and reports beside them, each with its own SDL file. */
+export const domain: DomainModule = {
+  name: 'hours',
+  resolvers: {
+    ...resolvers,
+    Query: { ...resolvers.Query, ...certificateResolvers.Query, ...reportResolvers.Query },
+    Mutation: { ...resolvers.Mutation, ...certificateResolvers.Mutation },
+    Certificate: certificateResolvers.Certificate,
+  },
+  loaders: { ...loaders, ...certificateLoaders },
+};

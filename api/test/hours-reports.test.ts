@@ -1,0 +1,202 @@
+import * as XLSX from '@e965/xlsx';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readSpreadsheet } from '../src/modules/members/roster-file.ts';
+import { activityOrganization, errorOf, type ActivityOrganization } from './activities-seed.ts';
+import { HOURS_REPORT, HOURS_REPORT_FILE, serviceRecord, type HoursReportData } from './certificates-seed.ts';
+import { errorCode, expectNoErrors, TestApp } from './helper.ts';
+
+let testApp: TestApp;
+let org: ActivityOrganization;
+const year = new Date().getUTCFullYear() - 1;
+const period = { from: `${year}-02-01`, to: `${year}-09-30` };
+
+interface Seeded {
+  memberId: string;
+  teamId: string | null;
+  date: string;
+  minutes: number;
+  status: 'APPROVED' | 'PENDING' | 'DECLINED';
+}
+const seeded: Seeded[] = [];
+
+/** A small deterministic generator: the same records every run. */
+function generator(seed: number) {
+  let state = seed;
+  return (below: number) => {
+    state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
+    // The high bits: a power-of-two LCG's low bits repeat with a short period.
+    return Math.floor((state / 2 ** 31) * below);
+  };
+}
+
+async function report(client: ActivityOrganization['admin'], groupBy: string, input = period) {
+  const result = await client.gql<{ hoursReport: HoursReportData }>(HOURS_REPORT, { input: { ...input, groupBy } });
+  expectNoErrors(result);
+  if (!result.data) throw new Error('no report');
+  return result.data.hoursReport;
+}
+
+function approvedInPeriod(filter: (record: Seeded) => boolean = () => true): Seeded[] {
+  return seeded.filter(
+    (record) =>
+      record.status === 'APPROVED' && record.date >= period.from && record.date <= period.to && filter(record),
+  );
+}
+
+function sumBy(records: Seeded[], key: (record: Seeded) => string): Map<string, { minutes: number; records: number }> {
+  const sums = new Map<string, { minutes: number; records: number }>();
+  for (const record of records) {
+    const sum = sums.get(key(record)) ?? { minutes: 0, records: 0 };
+    sum.minutes += record.minutes;
+    sum.records += 1;
+    sums.set(key(record), sum);
+  }
+  return sums;
+}
+
+beforeAll(async () => {
+  testApp = await TestApp.start();
+  org = await activityOrganization(testApp, 4);
+  const random = generator(7);
+  const teamIds = [org.teams['RED'], org.teams['GREEN'], org.teams['WHITE'], null];
+  const statuses = ['APPROVED', 'APPROVED', 'PENDING', 'DECLINED'] as const;
+  for (let index = 0; index < 60; index++) {
+    const member = org.members[random(org.members.length)];
+    if (!member) throw new Error('no member');
+    const record: Seeded = {
+      memberId: member.memberId,
+      teamId: teamIds[random(teamIds.length)] ?? null,
+      // January to October: some before and after the period.
+      date: `${year}-${String(1 + random(10)).padStart(2, '0')}-${String(1 + random(28)).padStart(2, '0')}`,
+      minutes: 15 * (1 + random(24)),
+      status: statuses[random(statuses.length)] ?? 'APPROVED',
+    };
+    seeded.push(record);
+    await serviceRecord(testApp, org.orgId, record);
+  }
+});
+
+afterAll(async () => {
+  await testApp.close();
+});
+
+describe('hours reports', () => {
+  it('total, by member, team and month, exactly the approved records of the period (admin: every team)', async () => {
+    const approved = approvedInPeriod();
+    expect(approved.length).toBeGreaterThan(10);
+    // The mix covers every grouping: several members, teams (and none), months.
+    expect(new Set(approved.map((record) => record.teamId)).size).toBe(4);
+    const total = approved.reduce((sum, record) => sum + record.minutes, 0);
+
+    const byMember = await report(org.admin, 'MEMBER');
+    expect(byMember.totalMinutes).toBe(total);
+    expect(byMember.totalRecords).toBe(approved.length);
+    const memberSums = sumBy(approved, (record) => record.memberId);
+    expect(
+      new Map(byMember.rows.map((row) => [row.member?.id, { minutes: row.minutes, records: row.records }])),
+    ).toEqual(memberSums);
+    // Most hours first.
+    expect(byMember.rows.map((row) => row.minutes)).toEqual(
+      [...byMember.rows.map((row) => row.minutes)].sort((a, b) => b - a),
+    );
+
+    const byTeam = await report(org.admin, 'TEAM');
+    expect(byTeam.totalMinutes).toBe(total);
+    const teamSums = sumBy(approved, (record) => record.teamId ?? 'none');
+    expect(
+      new Map(byTeam.rows.map((row) => [row.team?.id ?? 'none', { minutes: row.minutes, records: row.records }])),
+    ).toEqual(teamSums);
+    expect(byTeam.rows.find((row) => row.team?.id === org.teams['RED'])?.team?.colour).toBe('RED');
+
+    const byMonth = await report(org.admin, 'MONTH');
+    expect(byMonth.totalMinutes).toBe(total);
+    const monthSums = sumBy(approved, (record) => record.date.slice(0, 7));
+    expect(byMonth.rows.map((row) => row.label)).toEqual([...monthSums.keys()].sort());
+    for (const row of byMonth.rows)
+      expect({ minutes: row.minutes, records: row.records }).toEqual(monthSums.get(row.label));
+  });
+
+  it("gives a lead their own teams' records only", async () => {
+    const red = org.teams['RED'];
+    const approved = approvedInPeriod((record) => record.teamId === red);
+    const byTeam = await report(org.lead, 'TEAM');
+    expect(byTeam.rows.map((row) => row.team?.id)).toEqual(approved.length > 0 ? [red] : []);
+    expect(byTeam.totalMinutes).toBe(approved.reduce((sum, record) => sum + record.minutes, 0));
+    const byMember = await report(org.lead, 'MEMBER');
+    expect(byMember.totalMinutes).toBe(byTeam.totalMinutes);
+    expect(new Map(byMember.rows.map((row) => [row.member?.id, row.minutes]))).toEqual(
+      new Map([...sumBy(approved, (record) => record.memberId)].map(([id, sum]) => [id, sum.minutes])),
+    );
+  });
+
+  it('answers in a fixed number of SQL statements, however many rows', async () => {
+    const statementsFor = async (input: { from: string; to: string }) => {
+      const before = testApp.statements;
+      const result = await report(org.admin, 'MEMBER', input);
+      return { statements: testApp.statements - before, rows: result.rows.length };
+    };
+    const day = approvedInPeriod()[0]?.date ?? period.from;
+    const narrow = await statementsFor({ from: day, to: day });
+    expect(narrow.rows).toBeGreaterThan(0);
+    const wide = await statementsFor(period);
+    expect(wide.rows).toBeGreaterThan(narrow.rows);
+    expect(wide.statements).toBe(narrow.statements);
+  });
+
+  it('is for leads and admins only, over a valid period', async () => {
+    const member = org.members[0];
+    if (!member) throw new Error('no member');
+    expect(errorCode(await member.client.gql(HOURS_REPORT, { input: { ...period, groupBy: 'TEAM' } }))).toBe(
+      'FORBIDDEN',
+    );
+    expect(
+      errorCode(await testApp.anonymous(org.slug).gql(HOURS_REPORT, { input: { ...period, groupBy: 'TEAM' } })),
+    ).toBe('UNAUTHENTICATED');
+    const reversed = await org.admin.gql(HOURS_REPORT, {
+      input: { from: period.to, to: period.from, groupBy: 'TEAM' },
+    });
+    expect(errorOf(reversed)).toMatchObject({ code: 'VALIDATION', fields: { to: 'ENDS_BEFORE_START' } });
+  });
+
+  it('exports the same figures as .xlsx and .csv', async () => {
+    const byTeam = await report(org.admin, 'TEAM');
+    const xlsx = await org.admin.gql<{ hoursReportFile: { fileName: string; contentType: string; base64: string } }>(
+      HOURS_REPORT_FILE,
+      { input: { ...period, groupBy: 'TEAM' }, format: 'XLSX', locale: 'zh' },
+    );
+    expectNoErrors(xlsx);
+    expect(xlsx.data?.hoursReportFile.fileName).toBe(`hours-by-team-${period.from}-${period.to}.xlsx`);
+    const workbook = XLSX.read(Buffer.from(xlsx.data?.hoursReportFile.base64 ?? '', 'base64'), { type: 'buffer' });
+    const sheet = workbook.Sheets[workbook.SheetNames[0] ?? ''];
+    if (!sheet) throw new Error('no sheet');
+    const rows = XLSX.utils.sheet_to_json<unknown[]>(sheet, { header: 1, raw: true });
+    expect(rows[0]).toEqual(['队伍', '服务时长（小时）', '记录数']);
+    expect(rows.at(-1)).toEqual(['合计', Math.round((byTeam.totalMinutes / 60) * 100) / 100, byTeam.totalRecords]);
+    expect(rows.slice(1, -1).map((row) => row[0])).toEqual(
+      expect.arrayContaining(['红色旗帜', '绿色卫士', '（未归队）']),
+    );
+
+    const csv = await org.admin.gql<{ hoursReportFile: { base64: string; contentType: string } }>(HOURS_REPORT_FILE, {
+      input: { ...period, groupBy: 'MONTH' },
+      format: 'CSV',
+      locale: 'en',
+    });
+    expectNoErrors(csv);
+    expect(csv.data?.hoursReportFile.contentType).toBe('text/csv; charset=utf-8');
+    const table = readSpreadsheet(Buffer.from(csv.data?.hoursReportFile.base64 ?? '', 'base64')).rows.map(
+      (row) => row.cells,
+    );
+    expect(table[0]).toEqual(['Month', 'Hours', 'Records']);
+    expect(table.at(-1)?.[2]).toBe(String(byTeam.totalRecords));
+  });
+
+  it('exports for leads and admins only', async () => {
+    const member = org.members[0];
+    if (!member) throw new Error('no member');
+    const refused = await member.client.gql(HOURS_REPORT_FILE, {
+      input: { ...period, groupBy: 'TEAM' },
+      format: 'CSV',
+    });
+    expect(errorCode(refused)).toBe('FORBIDDEN');
+  });
+});

@@ -1,1 +1,0 @@
-ALTER TABLE "activities" ADD CONSTRAINT "activities_duration_max" CHECK ("activities"."ends_at" - "activities"."starts_at" <= make_interval(mins => 11520));

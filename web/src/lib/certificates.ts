@@ -1,0 +1,30 @@
+/** Hours and dates as certificates and reports show them. */
+import { currentLocale, t } from '$lib/i18n';
+
+/** A calendar date (YYYY-MM-DD) in full: 2026年1月1日 / 1 January 2026. */
+export function formatDate(date: string): string {
+  return new Intl.DateTimeFormat(currentLocale() === 'zh' ? 'zh-CN' : 'en-GB', {
+    timeZone: 'UTC',
+    year: 'numeric',
+    month: 'long',
+    day: 'numeric',
+  }).format(new Date(`${date}T00:00:00Z`));
+}
+
+/** A month (YYYY-MM): 2026年3月 / March 2026. */
+export function formatYearMonth(month: string): string {
+  return new Intl.DateTimeFormat(currentLocale() === 'zh' ? 'zh-CN' : 'en-GB', {
+    timeZone: 'UTC',
+    year: 'numeric',
+    month: 'long',
+  }).format(new Date(`${month}-01T00:00:00Z`));
+}
+
+export function formatPeriod(from: string, to: string): string {
+  return t('certificates.periodValue', { from: formatDate(from), to: formatDate(to) });
+}
+
+/** Today in a time zone, YYYY-MM-DD. */
+export function todayIn(timeZone: string, now: Date = new Date()): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+}

@@ -1,0 +1,27 @@
+import { HoursReportsDocument } from '$lib/graphql/__generated__/operations';
+import { todayIn } from '$lib/certificates';
+import { ApiError, failLoad } from '$lib/server/api';
+import type { PageServerLoad } from './$types';
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const NO_FIELD_ERRORS: Record<string, string> = {};
+
+/** Reports for the period in the address (the year so far by default): by team, month and member in one request. */
+export const load = (async ({ locals, params, parent, url }) => {
+  const { organization } = await parent();
+  const today = todayIn(organization.timeZone);
+  const asked = { from: url.searchParams.get('from') ?? '', to: url.searchParams.get('to') ?? '' };
+  const period = {
+    from: ISO_DATE.test(asked.from) ? asked.from : `${today.slice(0, 4)}-01-01`,
+    to: ISO_DATE.test(asked.to) ? asked.to : today,
+  };
+  try {
+    const reports = await locals.api.request(HoursReportsDocument, period, params.slug);
+    return { period, reports, fields: NO_FIELD_ERRORS };
+  } catch (cause) {
+    // A period the API refuses (reversed, too long) is shown on the form, not as an error page.
+    if (cause instanceof ApiError && cause.code === 'VALIDATION')
+      return { period, reports: null, fields: cause.fields };
+    failLoad(cause, url);
+  }
+}) satisfies PageServerLoad;

@@ -1,0 +1,100 @@
+import { readFile } from 'node:fs/promises';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_SIGN_INS, DEMO_SLUG } from '@qicai/scripts/demo';
+import { pdfText } from '../../api/test/pdf-text';
+import { launchBrowser, newPage, signIn } from './browser';
+
+const [, lead, member] = DEMO_SIGN_INS;
+
+/** Pages answer slower while other test files run beside these. */
+const POLL = { timeout: 15_000 };
+
+function daysAgo(days: number): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(
+    new Date(Date.now() - days * 86_400_000),
+  );
+}
+
+describe('certificates and reports in a browser', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser.close();
+  });
+
+  it('a member gets a certificate on my hours, downloads the PDF, and the public page confirms its number', async () => {
+    const page = await newPage(browser, { acceptDownloads: true });
+    await signIn(page, member.phone);
+    await page.goto(`/o/${DEMO_SLUG}/hours`);
+    const slot = page.locator('[data-slot=certificate]');
+    // The demo member's year of approved service.
+    await slot.getByLabel('开始日期').fill(daysAgo(400));
+    await slot.getByLabel('结束日期').fill(daysAgo(0));
+    await slot.getByRole('button', { name: '生成证明' }).click();
+
+    await page.waitForURL(/\/hours\/certificates\?issued=/, POLL);
+    const number = new URL(page.url()).searchParams.get('issued') ?? '';
+    expect(number).toMatch(/^QC-\d{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}$/);
+    await expect.poll(() => page.getByRole('status').textContent(), POLL).toContain(number);
+    const row = page.locator(`tr[data-certificate="${number}"]`);
+    const hours = ((await row.locator('td').nth(2).textContent()) ?? '').replace(/\s*小时/, '').trim();
+    expect(Number(hours)).toBeGreaterThan(0);
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      row.getByRole('link', { name: `下载证明 ${number}（PDF）` }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe(`${number}.pdf`);
+    const path = await download.path();
+    const { text } = await pdfText(await readFile(path));
+    expect(text).toContain('王小红');
+    expect(text).toContain(`累计志愿服务时长 ${hours.replace(/,/g, '')} 小时`);
+    expect(text).toContain(number);
+
+    // Anyone, not signed in, types the number (as a person might: lower case, spaces).
+    const visitor = await newPage(browser, { locale: 'zh-CN' });
+    await visitor.goto('/verify');
+    await visitor.getByLabel('证明编号').fill(number.toLowerCase().replace(/-/g, ' '));
+    await visitor.getByRole('button', { name: '核验' }).click();
+    await visitor.waitForURL(`**/verify/${number}`, POLL);
+    await expect.poll(() => visitor.getByRole('heading', { level: 2 }).textContent(), POLL).toContain('证明有效');
+    expect(await visitor.locator('[data-field=memberName]').textContent()).toBe('王小红');
+    expect(await visitor.locator('[data-field=hours]').textContent()).toBe(`${hours} 小时`);
+    expect(await visitor.locator('[data-field=organization]').textContent()).toBe('岳阳县七彩之光志愿者协会');
+
+    // A made-up number is not confirmed.
+    await visitor.goto('/verify/QC-2026-AAAA-BBBB-CCCC');
+    await expect.poll(() => visitor.getByRole('alert').textContent(), POLL).toContain('未找到该证明');
+    await visitor.context().close();
+    await page.context().close();
+  });
+
+  it('a lead reads the hours report of their team with a chart, and exports it', async () => {
+    const page = await newPage(browser, { acceptDownloads: true });
+    await signIn(page, lead.phone);
+    await page.goto(`/o/${DEMO_SLUG}/home`);
+    await page.getByRole('link', { name: '时长报表' }).first().click();
+    await page.waitForURL(/\/reports/, POLL);
+    await page.getByLabel('开始日期').fill(daysAgo(400));
+    await page.getByLabel('结束日期').fill(daysAgo(0));
+    await page.getByRole('button', { name: '查看' }).click();
+    await page.waitForURL(/from=/, POLL);
+
+    const byTeam = page.locator('[data-report=TEAM]');
+    // A lead sees their own team only: the red team, drawn in its colour.
+    await expect.poll(() => byTeam.locator('tbody tr').count(), POLL).toBe(1);
+    expect(await byTeam.locator('tbody th').textContent()).toContain('红色旗帜');
+    expect(await byTeam.locator('svg rect').first().getAttribute('fill')).toBe('#c8102e');
+    expect(await byTeam.locator('svg').getAttribute('aria-label')).toMatch(/红色旗帜 [\d.]+ 小时/);
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      byTeam.getByRole('link', { name: 'Excel (.xlsx)' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^hours-by-team-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.xlsx$/);
+    await page.context().close();
+  });
+});
