@@ -169,4 +169,60 @@ describe.runIf(await postgresReachable())('benchmark dataset (small scale)', () 
       expect(result.data?.organization.members.totalCount).toBeGreaterThanOrEqual(expected.length);
     }
   });
+
+  it('Q2: the year leaderboard equals the approved records summed by SQL', async () => {
+    const result = await member.gql<{ hoursLeaderboard: { rank: number; minutes: number; member: { id: string } }[] }>(
+      `{ hoursLeaderboard(period: YEAR, first: 20) { rank minutes member { id } } }`,
+    );
+    expectNoErrors(result);
+    const board = result.data?.hoursLeaderboard ?? [];
+    const expected = await owner<{ memberId: string; minutes: number }[]>`
+      select r.member_id as "memberId", sum(r.minutes)::int as minutes
+      from service_records r join organizations o on o.id = r.org_id
+      where r.org_id = ${summary.largest.orgId} and r.status = 'APPROVED'
+        and extract(year from r.service_date) = extract(year from now() at time zone o.time_zone)
+      group by r.member_id order by minutes desc limit 20`;
+    expect(expected.length).toBeGreaterThan(0);
+    // Ties may be ordered either way: the figures in order, and each member's own figure.
+    expect(board.map((entry) => entry.minutes)).toEqual(expected.map((row) => row.minutes));
+    const all = await owner<{ memberId: string; minutes: number }[]>`
+      select r.member_id as "memberId", sum(r.minutes)::int as minutes
+      from service_records r join organizations o on o.id = r.org_id
+      where r.org_id = ${summary.largest.orgId} and r.status = 'APPROVED'
+        and extract(year from r.service_date) = extract(year from now() at time zone o.time_zone)
+      group by r.member_id`;
+    const byMember = new Map(all.map((row) => [row.memberId, row.minutes]));
+    for (const entry of board) expect(entry.minutes).toBe(byMember.get(entry.member.id));
+  });
+
+  it('Q3: the big screen’s figures equal SQL over the records, memberships and sponsorships', async () => {
+    const result = await member.gql<{
+      board: {
+        hours: { thisYearMinutes: number };
+        childrenSponsored: number;
+        teams: { colour: string; members: number; hoursThisYearMinutes: number }[];
+      };
+    }>(`{ board { hours { thisYearMinutes } childrenSponsored teams { colour members hoursThisYearMinutes } } }`);
+    expectNoErrors(result);
+    const board = result.data?.board;
+    const [year] = await owner<{ minutes: number }[]>`
+      select coalesce(sum(r.minutes), 0)::int as minutes
+      from service_records r join organizations o on o.id = r.org_id
+      where r.org_id = ${summary.largest.orgId} and r.status = 'APPROVED'
+        and extract(year from r.service_date) = extract(year from now() at time zone o.time_zone)`;
+    const [sponsored] = await owner<{ count: number }[]>`
+      select count(*)::int as count from sponsorships where org_id = ${summary.largest.orgId} and status = 'ACTIVE'`;
+    const teams = await owner<{ colour: string; members: number }[]>`
+      select t.colour, (select count(*)::int from team_memberships tm
+        join members m on m.org_id = tm.org_id and m.id = tm.member_id
+        where tm.org_id = t.org_id and tm.team_id = t.id and m.active) as members
+      from teams t where t.org_id = ${summary.largest.orgId} order by t.colour`;
+    expect(year?.minutes).toBeGreaterThan(0);
+    expect(board?.hours.thisYearMinutes).toBe(year?.minutes);
+    expect(board?.childrenSponsored).toBe(sponsored?.count);
+    expect(board?.teams.map((team) => ({ colour: team.colour, members: team.members }))).toEqual(teams);
+    expect(board?.teams.reduce((sum, team) => sum + team.hoursThisYearMinutes, 0)).toBeLessThanOrEqual(
+      year?.minutes ?? 0,
+    );
+  });
 });

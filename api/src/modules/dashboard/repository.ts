@@ -4,7 +4,14 @@
  * The board's figures come from a fixed number of statements, each served by
  * an index (see the comments), whatever the organization's history.
  */
-import { displayTokens, queryRows, type DisplayToken, type TeamColour, type Tx } from '@qicai/db';
+import {
+  ACTIVITY_MAX_SPAN_MINUTES,
+  displayTokens,
+  queryRows,
+  type DisplayToken,
+  type TeamColour,
+  type Tx,
+} from '@qicai/db';
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 
 // Display tokens
@@ -102,7 +109,8 @@ export async function teamFigures(
         where a.org_id = t.org_id and a.team_id = t.id
           and a.starts_at >= ${month.from.toISOString()}::timestamptz and a.starts_at < ${month.to.toISOString()}::timestamptz
           and a.status in ('PUBLISHED', 'COMPLETED')) as activities_this_month,
-      (select count(*)::int from sponsorships s where s.org_id = t.org_id and s.status = 'ACTIVE') as children_sponsored
+      -- Not correlated with the team: counted once for the seven rows.
+      (select count(*)::int from sponsorships s where s.org_id = ${orgId} and s.status = 'ACTIVE') as children_sponsored
     from teams t
     where t.org_id = ${orgId}
     order by t.colour`,
@@ -134,9 +142,9 @@ export interface DayActivityRow {
 }
 
 /**
- * Activities that overlap today (or are still running): activities_ends_idx
- * reads only activities that have not ended before today began, so the past
- * costs nothing; sign-ups are counted through sign_ups_activity_status_idx.
+ * Activities that overlap today (or are still running), read between today's
+ * end and the longest span before its start, so neither the past nor the future
+ * costs anything; sign-ups are counted through sign_ups_activity_status_idx.
  */
 export async function activitiesOfDay(tx: Tx, orgId: string, day: { from: Date; to: Date }): Promise<DayActivityRow[]> {
   const rows = await queryRows<{
@@ -162,6 +170,9 @@ export async function activitiesOfDay(tx: Tx, orgId: string, day: { from: Date; 
     where a.org_id = ${orgId}
       and a.ends_at > ${day.from.toISOString()}::timestamptz
       and a.starts_at < ${day.to.toISOString()}::timestamptz
+      -- Implied by the line above and the longest span an activity may have: lets the
+      -- (org, starts_at) index stop there instead of reading every future activity.
+      and a.starts_at > ${new Date(day.from.getTime() - ACTIVITY_MAX_SPAN_MINUTES * 60_000).toISOString()}::timestamptz
       and a.status in ('PUBLISHED', 'COMPLETED')
     order by a.starts_at, a.id`,
   );
