@@ -22,13 +22,18 @@ const RANDOM_LENGTH = GROUPS * GROUP_LENGTH;
 export const CERTIFICATE_NUMBER_PREFIX = 'QC';
 
 /** A fresh certificate number for a certificate issued in `year`. */
-export function newCertificateNumber(year: number, random: (size: number) => Uint8Array = randomBytes): string {
-  // 32 symbols divide 256 exactly, so the low five bits of a random byte are uniform.
-  const symbols = Array.from(random(RANDOM_LENGTH), (byte) => ALPHABET.charAt(byte & 31)).join('');
+/** The printed form: prefix, year, then the symbols in groups (QC-2026-7KQ2-M9XD-4TPA). */
+function printedNumber(year: string, symbols: string): string {
   const groups = Array.from({ length: GROUPS }, (_, index) =>
     symbols.slice(index * GROUP_LENGTH, (index + 1) * GROUP_LENGTH),
   );
-  return [CERTIFICATE_NUMBER_PREFIX, String(year), ...groups].join('-');
+  return [CERTIFICATE_NUMBER_PREFIX, year, ...groups].join('-');
+}
+
+export function newCertificateNumber(year: number, random: (size: number) => Uint8Array = randomBytes): string {
+  // 32 symbols divide 256 exactly, so the low five bits of a random byte are uniform.
+  const symbols = Array.from(random(RANDOM_LENGTH), (byte) => ALPHABET.charAt(byte & 31)).join('');
+  return printedNumber(String(year), symbols);
 }
 
 /**
@@ -46,8 +51,5 @@ export function normalizeCertificateNumber(typed: string): string | null {
   // The prefix itself holds no ambiguous letters; a typed "0C" for "QC" is not forgiven.
   if (!match?.[1] || !match[2]) return null;
   const [year, symbols] = [match[1], match[2]];
-  const groups = Array.from({ length: GROUPS }, (_, index) =>
-    symbols.slice(index * GROUP_LENGTH, (index + 1) * GROUP_LENGTH),
-  );
-  return [CERTIFICATE_NUMBER_PREFIX, year, ...groups].join('-');
+  return printedNumber(year, symbols);
 }
