@@ -22,3 +22,40 @@ export function withTenant<T>(db: Db, scope: TenantScope, work: (tx: Tx) => Prom
     return work(tx);
   });
 }
+
+/** A transaction scoped like `withTenant`'s, held open for several units of work until `end`. */
+export interface HeldTenantTransaction {
+  /** Runs `work` in the held transaction; units of work may run concurrently (their statements are pipelined). */
+  run<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Commits; resolves once committed, rejects if BEGIN or COMMIT failed. */
+  end(): Promise<void>;
+}
+
+/**
+ * Opens a transaction for many small units of work, so that they pay for
+ * BEGIN, the settings and COMMIT once instead of once each. It holds a
+ * pooled connection until `end`: the caller bounds how many are held at once.
+ */
+export function holdTenantTransaction(db: Db, scope: TenantScope): HeldTenantTransaction {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let committed!: Promise<void>;
+  const opened = new Promise<Tx>((resolve, reject) => {
+    committed = withTenant(db, scope, async (tx) => {
+      resolve(tx);
+      await released;
+    });
+    committed.catch(reject);
+  });
+  // Whoever runs work or ends it hears of a failure; nobody may have.
+  opened.catch(() => undefined);
+  return {
+    run: async (work) => work(await opened),
+    end: () => {
+      release();
+      return committed;
+    },
+  };
+}

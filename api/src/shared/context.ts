@@ -20,8 +20,22 @@ export interface RequestContext {
   display: { tokenId: string } | null;
   /** The viewer's membership of `organization`, looked up once per request. */
   viewerMember(): Promise<Member | null>;
-  /** Runs `work` in a transaction with row-level security set to `organization` and `account`. */
+  /** The teams the viewer leads in `organization`, looked up with the membership. */
+  viewerLedTeamIds(): Promise<string[]>;
+  /**
+   * Runs `work` in a transaction with row-level security set to `organization` and `account`:
+   * its own, or the request's shared one once `shareTransaction` has been granted.
+   */
   tenant<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * From now on, `tenant` calls share one transaction, opened at the first and
+   * committed by `endSharedTransaction`: for a GraphQL query, whose resolvers
+   * and loaders would otherwise each pay for BEGIN, the settings and COMMIT.
+   * False when the request may not hold a connection that long (see graphql.ts).
+   */
+  shareTransaction(): boolean;
+  /** Commits the shared transaction, if one was opened; rejects if it could not. */
+  endSharedTransaction(): Promise<void>;
   /** Sends a live event to subscribers (after the transaction that caused it has committed). */
   publish(message: LiveEvent): void;
   clientIp: string;

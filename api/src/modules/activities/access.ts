@@ -26,9 +26,8 @@ export async function activityAccess(ctx: RequestContext, tx?: Tx): Promise<Acti
   const ledTeamIds =
     member && !admin
       ? new Set(
-          tx
-            ? await repository.findLedTeamIds(tx, orgId, member.id)
-            : await ctx.tenant((inner) => repository.findLedTeamIds(inner, orgId, member.id)),
+          // Within a transaction, read in it (a change checks what it sees there).
+          tx ? await repository.findLedTeamIds(tx, orgId, member.id) : await ctx.viewerLedTeamIds(),
         )
       : new Set<string>();
   return { orgId, member, isAdmin: admin, ledTeamIds };

@@ -76,6 +76,23 @@ export async function findMemberOfAccount(db: Db, orgId: string, accountId: stri
   return member;
 }
 
+/** The account's membership of an organization with the teams it leads, in one statement (every request's viewer). */
+export async function findViewerOfAccount(
+  db: Db,
+  orgId: string,
+  accountId: string,
+): Promise<{ member: Member; ledTeamIds: string[] } | undefined> {
+  const [row] = await db
+    .select({
+      member: members,
+      ledTeamIds: sql<string[]>`array(select tm.team_id::text from team_memberships tm
+        where tm.org_id = ${members.orgId} and tm.member_id = ${members.id} and tm.is_lead)`,
+    })
+    .from(members)
+    .where(and(eq(members.orgId, orgId), eq(members.accountId, accountId)));
+  return row;
+}
+
 export async function findMembersByIds(db: Db, orgId: string, ids: string[]): Promise<Member[]> {
   if (ids.length === 0) return [];
   return db
