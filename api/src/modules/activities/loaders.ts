@@ -5,13 +5,11 @@ import { forbidden } from '../../shared/errors.ts';
 import { groupInOrder, type Loader } from '../../shared/loaders.ts';
 import { findMembersByIds } from '../people/repository.ts';
 import { activityAccess, canManageTeam, canSeeActivity } from './access.ts';
+import { teamsOfOrganization } from '../teams/service.ts';
 import * as repository from './repository.ts';
 
 const team: Loader<Activity, Team> = async (queries, ctx) => {
-  const orgId = requireOrganization(ctx).id;
-  const ids = [...new Set(queries.map(({ obj }) => obj.teamId))];
-  const rows = await ctx.tenant((tx) => repository.findTeamsByIds(tx, orgId, ids));
-  const byId = new Map(rows.map((row) => [row.id, row]));
+  const byId = new Map((await teamsOfOrganization(ctx)).map((row) => [row.id, row]));
   return queries.map(({ obj }) => {
     const found = byId.get(obj.teamId);
     if (!found) throw new Error('activity without team');

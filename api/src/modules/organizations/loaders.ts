@@ -1,15 +1,15 @@
 import type { Member, Organization, Team } from '@qicai/db';
 import { requireNamedOrganization } from '../../shared/access.ts';
 import { groupInOrder, type Loader } from '../../shared/loaders.ts';
-import { findTeamsOfOrganizations } from '../teams/repository.ts';
+import { teamsOfOrganization } from '../teams/service.ts';
 import * as repository from './repository.ts';
 
 const teams: Loader<Organization, Team[]> = async (queries, ctx) => {
-  const orgId = requireNamedOrganization(
+  requireNamedOrganization(
     ctx,
     queries.map(({ obj }) => obj.id),
   );
-  const rows = await ctx.tenant((tx) => findTeamsOfOrganizations(tx, [orgId]));
+  const rows = await teamsOfOrganization(ctx);
   return queries.map(() => rows);
 };
 

@@ -43,24 +43,29 @@ export async function updateTeam(
   return team;
 }
 
-/** The active leads of several teams, each with its team id. */
+/**
+ * The active leads of several teams, each with its team id. The members are
+ * picked by `id = any(array(…))` on purpose: a team has a handful of leads, but
+ * joined plainly the planner estimates leads in proportion to a large
+ * organization's memberships and hashes all its members (16 ms at 31,000
+ * members instead of under 1 ms).
+ */
 export async function findLeadsOfTeams(
   db: Db,
   orgId: string,
   teamIds: string[],
 ): Promise<(Member & { teamId: string })[]> {
+  const ofTeams = and(
+    eq(teamMemberships.orgId, orgId),
+    inArray(teamMemberships.teamId, teamIds),
+    eq(teamMemberships.isLead, true),
+  );
+  const leadIds = db.select({ memberId: teamMemberships.memberId }).from(teamMemberships).where(ofTeams);
   return db
     .select({ ...getTableColumns(members), teamId: teamMemberships.teamId })
-    .from(teamMemberships)
-    .innerJoin(members, membershipMember)
-    .where(
-      and(
-        eq(teamMemberships.orgId, orgId),
-        inArray(teamMemberships.teamId, teamIds),
-        eq(teamMemberships.isLead, true),
-        eq(members.active, true),
-      ),
-    )
+    .from(members)
+    .innerJoin(teamMemberships, and(membershipMember, ofTeams))
+    .where(and(eq(members.orgId, orgId), eq(members.active, true), sql`${members.id} = any(array(${leadIds}))`))
     .orderBy(asc(members.displayName), asc(members.id));
 }
 

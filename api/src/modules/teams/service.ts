@@ -3,6 +3,8 @@
  * (admins) and joining or leaving them (members).
  */
 import { TEAM_COLOURS, type Member, type Team, type TeamColour, type Tx } from '@qicai/db';
+import type { FastifyReply } from 'fastify';
+import type { MercuriusContext } from 'mercurius';
 import { requireAdmin, requireMember, requireOrganization } from '../../shared/access.ts';
 import { recordAudit } from '../../shared/audit.ts';
 import type { RequestContext } from '../../shared/context.ts';
@@ -24,6 +26,25 @@ export async function createDefaultTeams(tx: Tx, orgId: string): Promise<Team[]>
 }
 
 /** A team of the named organization; NOT_FOUND for any other id (row-level security hides other organizations' teams). */
+/** The teams of an HTTP request's organization, by its reply: read once, whoever asks. */
+const teamsOfRequests = new WeakMap<object, Promise<Team[]>>();
+
+/**
+ * The teams of the request's organization, red to blue: the organization's
+ * list and every activity's team take them from one read per HTTP request. A
+ * subscription (no reply) reads them afresh for every event.
+ */
+export function teamsOfOrganization(ctx: MercuriusContext): Promise<Team[]> {
+  const orgId = requireOrganization(ctx).id;
+  // A subscription's context has no reply, whatever the type says.
+  const reply = ctx.reply as FastifyReply | undefined;
+  const known = reply && teamsOfRequests.get(reply);
+  if (known) return known;
+  const read = ctx.tenant((tx) => repository.findTeamsOfOrganizations(tx, [orgId]));
+  if (reply) teamsOfRequests.set(reply, read);
+  return read;
+}
+
 export async function getTeam(ctx: RequestContext, teamId: string): Promise<Team> {
   const organization = requireOrganization(ctx);
   const team = await ctx.tenant((tx) => repository.findTeamById(tx, organization.id, teamId));
