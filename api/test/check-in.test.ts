@@ -3,13 +3,14 @@
  * the lead's code (no replay, no expired code), attendance by hand, and the
  * lead's live view over a WebSocket.
  */
-import { auditLog, withTenant } from '@qicai/db';
-import { eq } from 'drizzle-orm';
+import { auditLog, queryRows, withTenant } from '@qicai/db';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { checkInCodeFor, codeStep } from '../src/modules/activities/check-in-codes.ts';
 import {
   activityOrganization,
+  CANCEL_SIGN_UP,
   CHECK_IN,
   CHECK_OUT,
   createActivity,
@@ -35,7 +36,7 @@ describe('check-in and check-out', () => {
 
   beforeAll(async () => {
     testApp = await TestApp.start();
-    org = await activityOrganization(testApp, 3);
+    org = await activityOrganization(testApp, 6);
     const [first] = org.members;
     if (!first) throw new Error('member');
     member = first.client;
@@ -46,7 +47,8 @@ describe('check-in and check-out', () => {
       endsAt: localIn(130),
       capacity: 2,
     });
-    for (const person of org.members) expectNoErrors(await person.client.gql(SIGN_UP, { id: soon.id }));
+    // Three of the six: the others are free for the counters' activity, at the same time.
+    for (const person of org.members.slice(0, 3)) expectNoErrors(await person.client.gql(SIGN_UP, { id: soon.id }));
   });
   afterAll(async () => {
     await testApp.close();
@@ -71,6 +73,48 @@ describe('check-in and check-out', () => {
       input: { activityId: soon.id, position: northOfSite(40) },
     });
     expect(out.data?.checkOut.checkOutDistanceMetres).toBeCloseTo(40, 0);
+  });
+
+  it('keeps each activity’s sign-up counters equal to its sign-ups, through check-in, check-out and cancellation', async () => {
+    /** The counters the trigger keeps, next to a count of the sign-ups themselves. */
+    const counters = () =>
+      withTenant(testApp.database.db, { orgId: org.orgId, accountId: null }, (tx) =>
+        queryRows<{ kept: string; counted: string }>(
+          tx,
+          sql`select concat_ws('/', a.confirmed_count, a.waitlist_count, a.checked_in_count) as kept,
+            concat_ws('/',
+              count(s.id) filter (where s.status = 'CONFIRMED'),
+              count(s.id) filter (where s.status = 'WAITLISTED'),
+              count(s.id) filter (where s.status = 'CONFIRMED' and s.checked_in_at is not null and s.checked_out_at is null)
+            ) as counted
+          from activities a left join sign_ups s on s.org_id = a.org_id and s.activity_id = a.id
+          where a.id = ${tiny.id} group by a.org_id, a.id`,
+        ),
+      );
+    const tiny = await createActivity(org.lead, {
+      teamId: org.teams['RED'] ?? '',
+      startsAt: localIn(5),
+      endsAt: localIn(65),
+      capacity: 1,
+    });
+    const [first, second, third] = org.members.slice(3);
+    if (!first || !second || !third) throw new Error('members');
+    const steps: [Client, string, Record<string, unknown>, string][] = [
+      [first.client, SIGN_UP, { id: tiny.id }, '1/0/0'],
+      [second.client, SIGN_UP, { id: tiny.id }, '1/1/0'],
+      [third.client, SIGN_UP, { id: tiny.id }, '1/2/0'],
+      [first.client, CHECK_IN, { input: { activityId: tiny.id, position: northOfSite(10) } }, '1/2/1'],
+      [first.client, CHECK_OUT, { input: { activityId: tiny.id, position: northOfSite(10) } }, '1/2/0'],
+      // The place is freed: the first waiting is promoted.
+      [first.client, CANCEL_SIGN_UP, { id: tiny.id }, '1/1/0'],
+      [second.client, CHECK_IN, { input: { activityId: tiny.id, position: northOfSite(10) } }, '1/1/1'],
+      [second.client, CANCEL_SIGN_UP, { id: tiny.id }, '1/0/0'],
+    ];
+    for (const [client, mutation, variables, expected] of steps) {
+      expectNoErrors(await client.gql(mutation, variables));
+      const [row] = await counters();
+      expect(row).toEqual({ kept: expected, counted: expected });
+    }
   });
 
   it('refuses a check-in outside the window, and members without a place', async () => {

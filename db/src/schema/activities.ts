@@ -126,6 +126,15 @@ export const activities = pgTable(
     cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
     /** When the reminder before start went out; null: not yet. */
     reminderSentAt: timestamp('reminder_sent_at', { withTimezone: true }),
+    /**
+     * Its sign-ups by state, kept by a trigger on sign_ups (migration 0020) in the
+     * sign-up's own transaction: lists and the big screen read them instead of
+     * counting sign-ups for every activity shown. Never written by the application.
+     */
+    confirmedCount: integer('confirmed_count').notNull().default(0),
+    waitlistCount: integer('waitlist_count').notNull().default(0),
+    /** Confirmed, checked in and not yet checked out. */
+    checkedInCount: integer('checked_in_count').notNull().default(0),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -135,7 +144,8 @@ export const activities = pgTable(
     foreignKey({ columns: [t.orgId, t.seriesId], foreignColumns: [activitySeries.orgId, activitySeries.id] }),
     unique('activities_series_occurrence_unique').on(t.orgId, t.seriesId, t.occurrenceKey),
     index('activities_starts_idx').on(t.orgId, t.startsAt),
-    index('activities_team_starts_idx').on(t.orgId, t.teamId, t.startsAt),
+    // The status last: a team's activities in a month are counted from the index alone (the big screen).
+    index('activities_team_starts_idx').on(t.orgId, t.teamId, t.startsAt, t.status),
     // The big screen's "happening now": activities not yet ended are few, whatever the history.
     index('activities_ends_idx').on(t.orgId, t.endsAt),
     index('activities_reminder_due_idx')

@@ -47,7 +47,9 @@ async function record(ctx: RequestContext, input: CheckInInput, direction: Direc
 
   const { updated, teamId } = await ctx.tenant(async (tx) => {
     const access = await activityAccess(ctx, tx);
-    const activity = await repository.findActivityById(tx, viewer.orgId, input.activityId);
+    // The activity's lock before the sign-up's, the order a cancellation takes them in: checking
+    // in changes the activity's checked-in counter (the sign_ups_count trigger, migration 0021).
+    const activity = await repository.lockActivity(tx, viewer.orgId, input.activityId);
     if (!activity || !canSeeActivity(access, activity)) throw notFound('Activity');
     if (activity.status !== 'PUBLISHED') {
       throw new AppError('INVALID_STATE', 'Check-in is for published activities.', { status: activity.status });

@@ -399,25 +399,21 @@ export async function findMemberIdsSignedUp(
     .where(and(eq(signUps.orgId, orgId), inArray(signUps.activityId, activityIds), inArray(signUps.status, statuses)));
 }
 
-/** Confirmed and waitlisted counts of several activities, in one statement. */
+/**
+ * Confirmed and waitlisted counts of several activities, in one statement: the
+ * counters the sign_ups_count trigger keeps on each activity (migration 0021),
+ * read fresh rather than taken from an activity object read earlier.
+ */
 export async function countSignUpsOfActivities(
   db: Db,
   orgId: string,
   activityIds: string[],
 ): Promise<Map<string, { confirmed: number; waitlisted: number }>> {
   const rows = await db
-    .select({ activityId: signUps.activityId, status: signUps.status, signUps: count() })
-    .from(signUps)
-    .where(and(eq(signUps.orgId, orgId), inArray(signUps.activityId, activityIds), ne(signUps.status, 'CANCELLED')))
-    .groupBy(signUps.activityId, signUps.status);
-  const counts = new Map<string, { confirmed: number; waitlisted: number }>();
-  for (const row of rows) {
-    const entry = counts.get(row.activityId) ?? { confirmed: 0, waitlisted: 0 };
-    if (row.status === 'CONFIRMED') entry.confirmed = row.signUps;
-    else entry.waitlisted = row.signUps;
-    counts.set(row.activityId, entry);
-  }
-  return counts;
+    .select({ id: activities.id, confirmed: activities.confirmedCount, waitlisted: activities.waitlistCount })
+    .from(activities)
+    .where(and(eq(activities.orgId, orgId), inArray(activities.id, activityIds)));
+  return new Map(rows.map((row) => [row.id, { confirmed: row.confirmed, waitlisted: row.waitlisted }]));
 }
 
 export async function findSignUpsOfMember(
