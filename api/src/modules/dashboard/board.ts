@@ -61,18 +61,20 @@ export async function readBoard(ctx: RequestContext): Promise<Board> {
   const periods = boardPeriods(now, timeZone);
 
   const { teamRows, childrenSponsored, dayActivities, checkIns, hours, requests } = await ctx.tenant(async (tx) => {
-    // One transaction, statements one after another (a transaction is one connection).
-    const teamsAndChildren = await repository.teamFigures(tx, orgId, periods.month);
-    const day = await repository.activitiesOfDay(tx, orgId, periods.day);
-    const latest = await repository.latestCheckIns(tx, orgId, FEED_LIMIT);
-    const hoursOfOrg = await hoursFigures(tx, {
-      orgId,
-      month: periods.month,
-      year: periods.year,
-      trendMonths: periods.trendMonths.map((month) => `${month}-01`),
-      feedLimit: FEED_LIMIT,
-    });
-    const requestsOfOrg = await requestFigures(tx, organization);
+    // One transaction, the statements sent together: the connection pipelines them.
+    const [teamsAndChildren, day, latest, hoursOfOrg, requestsOfOrg] = await Promise.all([
+      repository.teamFigures(tx, orgId, periods.month),
+      repository.activitiesOfDay(tx, orgId, periods.day),
+      repository.latestCheckIns(tx, orgId, FEED_LIMIT),
+      hoursFigures(tx, {
+        orgId,
+        month: periods.month,
+        year: periods.year,
+        trendMonths: periods.trendMonths.map((month) => `${month}-01`),
+        feedLimit: FEED_LIMIT,
+      }),
+      requestFigures(tx, organization),
+    ]);
     return {
       teamRows: teamsAndChildren.teams,
       childrenSponsored: teamsAndChildren.childrenSponsored,

@@ -53,19 +53,19 @@ export async function hoursFigures(tx: Tx, query: HoursQuery): Promise<HoursFigu
   const [firstYear, firstMonth] = first.split('-').map(Number);
   if (!thisYear || !thisMonth || !firstYear || !firstMonth) throw new Error(`not a month: ${last}`);
 
-  const months = await queryRows<{ year: number; month: number; minutes: number }>(
+  const monthsRead = queryRows<{ year: number; month: number; minutes: number }>(
     tx,
     sql`select year, month, minutes::int as minutes from service_hours_org_month
     where org_id = ${query.orgId}
       and (year * 12 + month >= ${firstYear * 12 + firstMonth} or year = ${thisYear})`,
   );
-  const teamYear = await queryRows<{ team_id: string; minutes: number }>(
+  const teamYearRead = queryRows<{ team_id: string; minutes: number }>(
     tx,
     sql`select team_id, sum(minutes)::int as minutes from service_hours_team_month
     where org_id = ${query.orgId} and year = ${thisYear}
     group by team_id`,
   );
-  const approvals = await queryRows<{
+  const approvalsRead = queryRows<{
     display_name: string;
     colour: TeamColour | null;
     activity_name: string;
@@ -73,15 +73,19 @@ export async function hoursFigures(tx: Tx, query: HoursQuery): Promise<HoursFigu
     minutes: number;
   }>(
     tx,
+    // The limit inside, as for the check-in feed (repository.latestCheckIns).
     sql`select m.display_name, t.colour, r.activity_name, r.decided_at, r.minutes
-    from service_records r
+    from (select org_id, member_id, team_id, activity_name, decided_at, minutes from service_records
+      where org_id = ${query.orgId} and status = 'APPROVED'
+      order by decided_at desc
+      limit ${query.feedLimit}) r
     join members m on m.org_id = r.org_id and m.id = r.member_id
     left join teams t on t.org_id = r.org_id and t.id = r.team_id
-    where r.org_id = ${query.orgId} and r.status = 'APPROVED'
-    order by r.decided_at desc
-    limit ${query.feedLimit}`,
+    order by r.decided_at desc`,
   );
 
+  // Sent together, pipelined on the transaction's connection.
+  const [months, teamYear, approvals] = await Promise.all([monthsRead, teamYearRead, approvalsRead]);
   const monthMinutes = new Map<string, number>();
   let thisYearMinutes = 0;
   for (const row of months) {
