@@ -122,4 +122,15 @@ describe('wall time in a time zone', () => {
       '2027-03-29T07:00:00.000Z',
     ]);
   });
+
+  it('reads the clock right on either side of a change, in zones off the hour', () => {
+    const shown = (iso: string, zone: string) => formatWallTime(wallTimeAt(new Date(iso), zone));
+    // Berlin springs forward at 01:00 UTC: a minute before and at the change.
+    expect(shown('2027-03-28T00:59:00Z', 'Europe/Berlin')).toBe('2027-03-28T01:59');
+    expect(shown('2027-03-28T01:00:00Z', 'Europe/Berlin')).toBe('2027-03-28T03:00');
+    // Kathmandu is UTC+05:45; Lord Howe moves by half an hour (10:30 to 11:00) at 02:00 local.
+    expect(shown('2027-01-05T01:14:00Z', 'Asia/Kathmandu')).toBe('2027-01-05T06:59');
+    expect(shown('2026-10-03T15:29:00Z', 'Australia/Lord_Howe')).toBe('2026-10-04T01:59');
+    expect(shown('2026-10-03T15:30:00Z', 'Australia/Lord_Howe')).toBe('2026-10-04T02:30');
+  });
 });
