@@ -97,6 +97,8 @@ interface Stats {
   statements: number;
   rss: number;
   heapUsed: number;
+  heapTotal: number;
+  external: number;
 }
 const stats = async () => (await (await fetch(`${base}/__bench/stats`)).json()) as Stats;
 
@@ -160,6 +162,8 @@ interface Row {
   statementsPerRequest: number;
   errors: number;
   runs: LoadResult[];
+  /** One request at a time (one connection): a request's own latency, without queueing behind the others. */
+  alone?: { p50: number; p95: number; p99: number };
   note?: string;
 }
 
@@ -169,7 +173,12 @@ const median = (numbers: number[]) => {
   return sorted.length % 2 ? (sorted[middle] ?? Number.NaN) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 };
 
-/** A warm-up, then RUNS runs of DURATION seconds; `prepare` (if given) makes each run's requests afresh. */
+/**
+ * A warm-up, then RUNS runs of DURATION seconds; `prepare` (if given) makes
+ * each run's requests afresh. Fixed requests are also run from one connection,
+ * for their latency alone: with CONNECTIONS at once on two cores, a p95 is
+ * mostly the time spent waiting behind the other requests.
+ */
 async function measure(
   name: string,
   what: string,
@@ -190,10 +199,14 @@ async function measure(
     statements.push((after.statements - before.statements) / Math.max(1, result.requests));
     process.stderr.write(`${result.requestsPerSecond.toFixed(0)}/s `);
   }
+  const alone =
+    typeof requests === 'function' ? undefined : await load({ requests, duration: DURATION, connections: 1 });
+  if (alone) process.stderr.write(`(alone: p95 ${alone.p95.toFixed(1)} ms)`);
   process.stderr.write('\n');
   return {
     name,
     what,
+    ...(alone ? { alone: { p50: alone.p50, p95: alone.p95, p99: alone.p99 } } : {}),
     requestsPerSecond: median(runs.map((run) => run.requestsPerSecond)),
     p50: median(runs.map((run) => run.p50)),
     p95: median(runs.map((run) => run.p95)),
@@ -344,6 +357,14 @@ try {
       }),
     );
     const [red] = await owner<{ id: string }[]>`select id from teams where org_id = ${county.id} and colour = 'RED'`;
+    // Q4 makes its own activities and removes them afterwards (and those of a run that was interrupted).
+    const removeQ4Activities = async () => {
+      const created = owner`select id from activities where org_id = ${county.id} and title like '抢位测试 %'`;
+      await owner`delete from notifications where org_id = ${county.id} and activity_id in (${created})`;
+      await owner`delete from sign_ups where org_id = ${county.id} and activity_id in (${created})`;
+      await owner`delete from activities where org_id = ${county.id} and title like '抢位测试 %'`;
+    };
+    await removeQ4Activities();
     const q4Activities: string[] = [];
     let day = 60;
     const prepare = async () => {
@@ -369,17 +390,19 @@ try {
       return { requests, amount: requests.length };
     };
     const row = await measure('Q4', 'signUp: 200 members × 10 activities of 20 places', prepare);
-    const [check] = await owner<{ over: number; full: number; signUps: number }[]>`
+    const [check] = await owner<{ over: number; full: number; signUps: number; miscounted: number }[]>`
       select count(*) filter (where confirmed > capacity)::int as over,
              count(*) filter (where confirmed = capacity)::int as full,
-             sum(total)::int as "signUps"
-      from (select a.capacity,
+             sum(total)::int as "signUps",
+             count(*) filter (where confirmed_count <> confirmed)::int as miscounted
+      from (select a.capacity, a.confirmed_count,
               (select count(*) from sign_ups s where s.org_id = a.org_id and s.activity_id = a.id and s.status = 'CONFIRMED') as confirmed,
               (select count(*) from sign_ups s where s.org_id = a.org_id and s.activity_id = a.id) as total
             from activities a where a.org_id = ${county.id} and a.id = any(${q4Activities}::uuid[])) counted`;
-    row.note = `${q4Activities.length} activities: ${check?.over ?? '?'} over capacity, ${check?.full ?? '?'} full; ${check?.signUps ?? '?'} sign-ups`;
+    row.note = `${q4Activities.length} activities: ${check?.over ?? '?'} over capacity, ${check?.full ?? '?'} full; ${check?.signUps ?? '?'} sign-ups; ${check?.miscounted ?? '?'} with a counter off`;
     results['q4Capacity'] = { activities: q4Activities.length, ...check };
     rows.push(row);
+    await removeQ4Activities();
   }
 
   if (wanted('Q5')) {
@@ -454,7 +477,11 @@ try {
   }
 
   const end = await stats();
+  const collected = (await (await fetch(`${base}/__bench/stats?gc=1`)).json()) as Stats;
   results['serverRssMegabytes'] = end.rss / 1_048_576;
+  results['serverHeapMegabytes'] = { used: end.heapUsed / 1_048_576, total: end.heapTotal / 1_048_576 };
+  results['serverExternalMegabytes'] = end.external / 1_048_576;
+  results['serverRssAfterGcMegabytes'] = collected.rss / 1_048_576;
   results['pages'] = pageJavaScript(webBuildDir);
 } finally {
   server.kill('SIGTERM');
@@ -471,12 +498,16 @@ const line = (cells: string[], widths: number[]) =>
   cells
     .map((cell, index) => (index < 2 ? cell.padEnd(widths[index] ?? 0) : cell.padStart(widths[index] ?? 0)))
     .join('  ');
-const widths = [4, 52, 9, 7, 8, 8, 8, 8, 7, 6];
+const widths = [4, 52, 9, 7, 8, 8, 8, 8, 7, 6, 9];
 console.log(
   `\nQicai benchmark — ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(0)} GB, Node ${process.version}`,
 );
-console.log(`${CONNECTIONS} connections, warm-up ${WARMUP} s, ${RUNS} runs of ${DURATION} s, medians\n`);
-console.log(line(['', '', 'req/s', '×R3', 'p50 ms', 'p95 ms', 'p99 ms', 'p95 ×R3', 'SQL/req', 'errors'], widths));
+console.log(
+  `${CONNECTIONS} connections, warm-up ${WARMUP} s, ${RUNS} runs of ${DURATION} s, medians; "alone": one connection, ${DURATION} s\n`,
+);
+console.log(
+  line(['', '', 'req/s', '×R3', 'p50 ms', 'p95 ms', 'p99 ms', 'p95 ×R3', 'SQL/req', 'errors', 'p95 alone'], widths),
+);
 for (const row of rows) {
   console.log(
     line(
@@ -491,6 +522,7 @@ for (const row of rows) {
         ratio(row.p95, r3?.p95),
         fixed(row.statementsPerRequest),
         String(row.errors),
+        row.alone ? fixed(row.alone.p95) : '',
       ],
       widths,
     ),
@@ -506,7 +538,10 @@ if (rosterImport) {
     `Roster import, 31,172 rows: ${rosterImport.totalSeconds.toFixed(1)} s (preview ${rosterImport.previewSeconds.toFixed(1)} s), ${rosterImport.created.toLocaleString('en')} created`,
   );
 }
-console.log(`Server memory (RSS) at the end: ${fixed(results['serverRssMegabytes'] as number, 0)} MB`);
+const heap = results['serverHeapMegabytes'] as { used: number; total: number };
+console.log(
+  `Server memory at the end: RSS ${fixed(results['serverRssMegabytes'] as number, 0)} MB (JavaScript heap ${fixed(heap.used, 0)} of ${fixed(heap.total, 0)} MB, outside it ${fixed(results['serverExternalMegabytes'] as number, 0)} MB); after a full garbage collection ${fixed(results['serverRssAfterGcMegabytes'] as number, 0)} MB`,
+);
 const pages = results['pages'] as { route: string; gzipBytes: number }[];
 console.log('\nJavaScript per page (gzip):');
 for (const page of pages) console.log(`  ${(page.gzipBytes / 1024).toFixed(1).padStart(6)} KB  ${page.route}`);

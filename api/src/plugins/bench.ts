@@ -8,24 +8,43 @@
  * - GET /__bench/activities — R3: the SQL the activity list (Q1) needs,
  *   written by hand through postgres.js, in one transaction under the
  *   application role: the floor for "HTTP + PostgreSQL".
- * - GET /__bench/stats — SQL statements issued so far, and the process' memory.
+ * - GET /__bench/stats — SQL statements issued so far, and the process' memory
+ *   (`?gc=1`: after a full garbage collection).
  */
 import { ACTIVITY_MAX_SPAN_MINUTES, APP_ROLE } from '@qicai/db';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { createHash } from 'node:crypto';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import postgres from 'postgres';
 import type { Config } from '../config.ts';
 import { ORGANIZATION_HEADER } from './graphql.ts';
+
+/**
+ * A full garbage collection, for the memory the server really holds at the end
+ * of a run (otherwise the figure depends on when V8 last happened to collect).
+ */
+function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
 
 /** Synchronous: registers routes and hooks only (Fastify takes a plugin returning a promise). */
 function benchPlugin(app: FastifyInstance, options: { config: Config }): Promise<void> {
   const { config } = options;
   const counter = app.statementCount;
   app.get('/__bench/constant', () => ({ ok: true }));
-  app.get('/__bench/stats', () => {
+  app.get<{ Querystring: { gc?: string } }>('/__bench/stats', (request) => {
+    if (request.query.gc === '1') collectGarbage();
     const memory = process.memoryUsage();
-    return { statements: counter.statements, rss: memory.rss, heapUsed: memory.heapUsed };
+    return {
+      statements: counter.statements,
+      rss: memory.rss,
+      heapUsed: memory.heapUsed,
+      heapTotal: memory.heapTotal,
+      external: memory.external,
+    };
   });
 
   const url = config.database.url;
