@@ -49,6 +49,7 @@ export class TestApp {
       onQuery: () => {
         counter.statements++;
       },
+      poolSize: settings.DATABASE_POOL_SIZE === undefined ? undefined : Number(settings.DATABASE_POOL_SIZE),
     });
     await options.prepare?.(testDatabase.url);
     const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...settings });

@@ -22,6 +22,8 @@ export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelati
 export interface Database {
   readonly db: Db;
   readonly driver: 'postgres' | 'pglite';
+  /** Connections in its pool (PGlite: one). */
+  readonly connections: number;
   close(): Promise<void>;
 }
 
@@ -43,8 +45,9 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
 
   if (options.url) {
     if (options.migrate) await migratePostgres(options.url);
+    const connections = options.poolSize ?? 10;
     const client = postgres(options.url, {
-      max: options.poolSize ?? 10,
+      max: connections,
       onnotice: () => {},
       // Every connection of the pool starts as the application role.
       connection: { role: APP_ROLE, application_name: 'qicai' },
@@ -52,6 +55,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     return {
       db: drizzlePostgres({ client, schema, logger }),
       driver: 'postgres',
+      connections,
       close: () => client.end({ timeout: 5 }),
     };
   }
@@ -65,6 +69,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   return {
     db: drizzlePglite({ client, schema, logger }),
     driver: 'pglite',
+    connections: 1,
     close: () => client.close(),
   };
 }

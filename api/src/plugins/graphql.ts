@@ -1,5 +1,6 @@
-import { holdTenantTransaction, withTenant, type HeldTenantTransaction, type Member } from '@qicai/db';
+import { holdTenantTransaction, withTenant, type HeldTenantTransaction, type Member, type Tx } from '@qicai/db';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { IncomingMessage } from 'node:http';
 import fp from 'fastify-plugin';
 import {
@@ -115,14 +116,17 @@ function batchedLoaders(loaders: Record<string, unknown>): Record<string, Record
  * which a held transaction would lock for every other request: none there.
  */
 const freeSharedTransactions = new WeakMap<FastifyInstance, { free: number }>();
-function sharedTransactionSlots(app: FastifyInstance, config: Config): { free: number } {
+function sharedTransactionSlots(app: FastifyInstance): { free: number } {
   let slots = freeSharedTransactions.get(app);
   if (!slots) {
-    slots = { free: app.database.driver === 'postgres' ? Math.max(0, config.database.poolSize - 2) : 0 };
+    slots = { free: Math.max(0, app.database.connections - 2) };
     freeSharedTransactions.set(app, slots);
   }
   return slots;
 }
+
+/** The request's transaction a unit of work runs in, for units of work it starts in turn (see `tenant`). */
+const openTransaction = new AsyncLocalStorage<{ scope: object; tx: Tx; open: boolean }>();
 
 /** A document whose operations only read: its resolvers may share one transaction. */
 function onlyQueries(document: DocumentNode): boolean {
@@ -166,29 +170,37 @@ export async function buildContext(
       : undefined;
 
   const scope = { orgId: organization?.id ?? null, accountId: account?.id ?? null };
-  const slots = sharedTransactionSlots(app, config);
+  const slots = sharedTransactionSlots(app);
   let sharing = false;
   let shared: HeldTenantTransaction | null = null;
   const endSharedTransaction = async () => {
     if (!sharing) return;
     sharing = false;
-    slots.free++;
     const held = shared;
     shared = null;
-    await held?.end();
+    try {
+      await held?.end();
+    } finally {
+      slots.free++;
+    }
   };
   const tenant: RequestContext['tenant'] = (work) => {
-    if (!sharing) return withTenant(db, scope, work);
-    if (!shared) {
-      shared = holdTenantTransaction(db, scope);
-      // Should the request end without reaching the GraphQL hook (an error, a closed connection).
-      reply?.raw.once('close', () => {
-        endSharedTransaction().catch((error: unknown) => {
-          app.log.error({ err: error }, 'could not end a shared read transaction');
-        });
-      });
+    // Called from within another unit of work of this request: it joins that transaction rather than
+    // wait for a second connection while holding one (enough such requests at once would exhaust the pool).
+    const outer = openTransaction.getStore();
+    if (outer?.scope === scope && outer.open) return work(outer.tx);
+    if (sharing) {
+      shared ??= holdTenantTransaction(db, scope);
+      return shared.run(work);
     }
-    return shared.run(work);
+    return withTenant(db, scope, (tx) => {
+      const frame = { scope, tx, open: true };
+      return openTransaction
+        .run(frame, () => work(tx))
+        .finally(() => {
+          frame.open = false;
+        });
+    });
   };
   let viewer: Promise<{ member: Member; ledTeamIds: string[] } | undefined> | undefined;
   const readViewer = () =>
@@ -208,6 +220,12 @@ export async function buildContext(
       if (!reply || slots.free === 0) return false;
       slots.free--;
       sharing = true;
+      // Should the request end without reaching the GraphQL hook (an error, a closed connection).
+      reply.raw.once('close', () => {
+        endSharedTransaction().catch((error: unknown) => {
+          app.log.error({ err: error }, 'could not end a shared read transaction');
+        });
+      });
       return true;
     },
     endSharedTransaction,
