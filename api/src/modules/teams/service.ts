@@ -25,7 +25,6 @@ export async function createDefaultTeams(tx: Tx, orgId: string): Promise<Team[]>
   );
 }
 
-/** A team of the named organization; NOT_FOUND for any other id (row-level security hides other organizations' teams). */
 /** The teams of an HTTP request's organization, by its reply: read once, whoever asks. */
 const teamsOfRequests = new WeakMap<object, Promise<Team[]>>();
 
@@ -45,6 +44,7 @@ export function teamsOfOrganization(ctx: MercuriusContext): Promise<Team[]> {
   return read;
 }
 
+/** A team of the named organization; NOT_FOUND for any other id (row-level security hides other organizations' teams). */
 export async function getTeam(ctx: RequestContext, teamId: string): Promise<Team> {
   const organization = requireOrganization(ctx);
   const team = await ctx.tenant((tx) => repository.findTeamById(tx, organization.id, teamId));
