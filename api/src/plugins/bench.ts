@@ -25,9 +25,13 @@ import { ORGANIZATION_HEADER } from './graphql.ts';
  * A full garbage collection, for the memory the server really holds at the end
  * of a run (otherwise the figure depends on when V8 last happened to collect).
  */
+let garbageCollector: (() => void) | undefined;
 function collectGarbage(): void {
-  setFlagsFromString('--expose-gc');
-  (runInNewContext('gc') as () => void)();
+  if (!garbageCollector) {
+    setFlagsFromString('--expose-gc');
+    garbageCollector = runInNewContext('gc') as () => void;
+  }
+  garbageCollector();
 }
 
 /** Synchronous: registers routes and hooks only (Fastify takes a plugin returning a promise). */

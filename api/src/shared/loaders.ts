@@ -1,3 +1,4 @@
+import type { FastifyReply } from 'fastify';
 import type { MercuriusContext } from 'mercurius';
 
 /**
@@ -19,4 +20,20 @@ export function groupInOrder<Row, Key>(wanted: Key[], rows: Row[], keyOf: (row: 
     else groups.set(key, [row]);
   }
   return wanted.map((key) => groups.get(key) ?? []);
+}
+
+/**
+ * `read()` once per HTTP request, kept in `cache` under the request's reply so
+ * that it ends with the request. A subscription's context has no reply
+ * (whatever the type says): it reads afresh for every event.
+ */
+export function oncePerRequest<Value>(cache: WeakMap<object, Value>, ctx: MercuriusContext, read: () => Value): Value {
+  const reply = ctx.reply as FastifyReply | undefined;
+  if (!reply) return read();
+  let value = cache.get(reply);
+  if (value === undefined) {
+    value = read();
+    cache.set(reply, value);
+  }
+  return value;
 }

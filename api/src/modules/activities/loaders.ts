@@ -1,8 +1,7 @@
 import type { Activity, ActivitySeries, Member, SignUp, Team } from '@qicai/db';
-import type { FastifyReply } from 'fastify';
 import { requireOrganization } from '../../shared/access.ts';
 import { forbidden } from '../../shared/errors.ts';
-import { groupInOrder, type Loader } from '../../shared/loaders.ts';
+import { groupInOrder, oncePerRequest, type Loader } from '../../shared/loaders.ts';
 import { findMembersByIds } from '../people/repository.ts';
 import { activityAccess, canManageTeam, canSeeActivity } from './access.ts';
 import { teamsOfOrganization } from '../teams/service.ts';
@@ -29,17 +28,12 @@ type SignUpCounts = { confirmed: number; waitlisted: number };
 /**
  * Sign-up counts already asked for in this HTTP request, by activity: a list
  * showing both counts then reads them in one statement, not one per field.
- * Keyed by the request's reply, so nothing outlives the request; a
- * subscription (no reply) reads them fresh for every event.
  */
 const countsOfRequest = new WeakMap<object, Map<string, Promise<SignUpCounts | undefined>>>();
 
 const counts = async (activities: Activity[], ctx: Parameters<Loader<Activity, number>>[1]) => {
   const orgId = requireOrganization(ctx).id;
-  // A subscription's context has no reply, whatever the type says.
-  const reply = ctx.reply as FastifyReply | undefined;
-  const known = (reply && countsOfRequest.get(reply)) ?? new Map<string, Promise<SignUpCounts | undefined>>();
-  if (reply) countsOfRequest.set(reply, known);
+  const known = oncePerRequest(countsOfRequest, ctx, () => new Map<string, Promise<SignUpCounts | undefined>>());
   const missing = [...new Set(activities.map((activity) => activity.id).filter((id) => !known.has(id)))];
   if (missing.length > 0) {
     const read = ctx.tenant((tx) => repository.countSignUpsOfActivities(tx, orgId, missing));

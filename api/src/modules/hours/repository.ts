@@ -29,6 +29,24 @@ import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 
 export type NewServiceRecord = typeof serviceRecords.$inferInsert;
 
+/**
+ * A record that counts: pending or approved. A declined one counts for
+ * nothing and its service may be reported again (the partial unique index
+ * service_records_one_per_activity says the same).
+ */
+const isLive = ne(serviceRecords.status, 'DECLINED');
+
+/** A sign-up's activity. */
+const activityOfSignUp = and(eq(activities.orgId, signUps.orgId), eq(activities.id, signUps.activityId));
+
+/** A sign-up's live record for its activity, if any (left-joined: none is what the callers look for). */
+const liveRecordOfSignUp = and(
+  eq(serviceRecords.orgId, signUps.orgId),
+  eq(serviceRecords.activityId, signUps.activityId),
+  eq(serviceRecords.memberId, signUps.memberId),
+  isLive,
+);
+
 export async function findRecordById(db: Db, orgId: string, id: string): Promise<ServiceRecord | undefined> {
   const [record] = await db
     .select()
@@ -80,7 +98,7 @@ export async function findOverlappingRecords(
       and(
         eq(serviceRecords.orgId, params.orgId),
         eq(serviceRecords.memberId, params.memberId),
-        ne(serviceRecords.status, 'DECLINED'),
+        isLive,
         lt(serviceRecords.startsAt, params.endsAt),
         gt(serviceRecords.endsAt, params.startsAt),
         params.exceptId ? ne(serviceRecords.id, params.exceptId) : undefined,
@@ -109,7 +127,7 @@ export async function findLiveRecordOfActivity(
         eq(serviceRecords.orgId, orgId),
         eq(serviceRecords.activityId, activityId),
         eq(serviceRecords.memberId, memberId),
-        ne(serviceRecords.status, 'DECLINED'),
+        isLive,
       ),
     );
   return record;
@@ -210,16 +228,8 @@ export async function findMissingCheckOuts(
   const rows = await db
     .select({ signUp: signUps })
     .from(signUps)
-    .innerJoin(activities, and(eq(activities.orgId, signUps.orgId), eq(activities.id, signUps.activityId)))
-    .leftJoin(
-      serviceRecords,
-      and(
-        eq(serviceRecords.orgId, signUps.orgId),
-        eq(serviceRecords.activityId, signUps.activityId),
-        eq(serviceRecords.memberId, signUps.memberId),
-        ne(serviceRecords.status, 'DECLINED'),
-      ),
-    )
+    .innerJoin(activities, activityOfSignUp)
+    .leftJoin(serviceRecords, liveRecordOfSignUp)
     .where(
       and(
         eq(signUps.orgId, params.orgId),
@@ -248,16 +258,8 @@ export async function findReportableActivities(
   const rows = await db
     .select({ activity: activities })
     .from(signUps)
-    .innerJoin(activities, and(eq(activities.orgId, signUps.orgId), eq(activities.id, signUps.activityId)))
-    .leftJoin(
-      serviceRecords,
-      and(
-        eq(serviceRecords.orgId, signUps.orgId),
-        eq(serviceRecords.activityId, signUps.activityId),
-        eq(serviceRecords.memberId, signUps.memberId),
-        ne(serviceRecords.status, 'DECLINED'),
-      ),
-    )
+    .innerJoin(activities, activityOfSignUp)
+    .leftJoin(serviceRecords, liveRecordOfSignUp)
     .where(
       and(
         eq(signUps.orgId, params.orgId),

@@ -3,12 +3,12 @@
  * (admins) and joining or leaving them (members).
  */
 import { TEAM_COLOURS, type Member, type Team, type TeamColour, type Tx } from '@qicai/db';
-import type { FastifyReply } from 'fastify';
 import type { MercuriusContext } from 'mercurius';
 import { requireAdmin, requireMember, requireOrganization } from '../../shared/access.ts';
 import { recordAudit } from '../../shared/audit.ts';
 import type { RequestContext } from '../../shared/context.ts';
 import { FieldChecker, notFound, ValidationError } from '../../shared/errors.ts';
+import { oncePerRequest } from '../../shared/loaders.ts';
 import { findMembersByIds } from '../people/repository.ts';
 import { DEFAULT_TEAMS } from './defaults.ts';
 import * as repository from './repository.ts';
@@ -25,23 +25,17 @@ export async function createDefaultTeams(tx: Tx, orgId: string): Promise<Team[]>
   );
 }
 
-/** The teams of an HTTP request's organization, by its reply: read once, whoever asks. */
 const teamsOfRequests = new WeakMap<object, Promise<Team[]>>();
 
 /**
  * The teams of the request's organization, red to blue: the organization's
- * list and every activity's team take them from one read per HTTP request. A
- * subscription (no reply) reads them afresh for every event.
+ * list and every activity's team take them from one read per HTTP request.
  */
 export function teamsOfOrganization(ctx: MercuriusContext): Promise<Team[]> {
   const orgId = requireOrganization(ctx).id;
-  // A subscription's context has no reply, whatever the type says.
-  const reply = ctx.reply as FastifyReply | undefined;
-  const known = reply && teamsOfRequests.get(reply);
-  if (known) return known;
-  const read = ctx.tenant((tx) => repository.findTeamsOfOrganizations(tx, [orgId]));
-  if (reply) teamsOfRequests.set(reply, read);
-  return read;
+  return oncePerRequest(teamsOfRequests, ctx, () =>
+    ctx.tenant((tx) => repository.findTeamsOfOrganizations(tx, [orgId])),
+  );
 }
 
 /** A team of the named organization; NOT_FOUND for any other id (row-level security hides other organizations' teams). */
