@@ -43,6 +43,26 @@ export default ts.config(
     },
   },
   {
+    // "Now" is read from the app's Clock (api/src/shared/clock.ts) and compared in SQL as a
+    // parameter from it, never with the database's now(); tests build their data from the
+    // same clock (api/test/clock.ts), so they pass on any date TEST_NOW names.
+    files: ['api/src/**/*.ts', 'api/test/**/*.ts', 'web/test/**/*.ts'],
+    ignores: ['api/src/shared/clock.ts', 'api/src/plugins/bench.ts', 'api/test/clock.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'Read the time from the Clock: ctx.clock in the API, testClock in tests.',
+        },
+        {
+          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+          message: 'Read the time from the Clock: ctx.clock in the API, testClock in tests.',
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js'],
     ...ts.configs.disableTypeChecked,
   },

@@ -5,6 +5,7 @@
 import type { Database } from '@qicai/db';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
+import { systemClock, type Clock } from './shared/clock.ts';
 import benchPlugin from './plugins/bench.ts';
 import databasePlugin from './plugins/database.ts';
 import rosterImportRoutes from './modules/members/routes.ts';
@@ -21,10 +22,19 @@ export interface AppOptions {
   database?: Database | undefined;
   /** Serve the web app's build beside the API. */
   serveWeb?: boolean | undefined;
+  /** What "now" is for every rule (see shared/clock.ts); the system clock unless a test sets one. */
+  clock?: Clock | undefined;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    clock: Clock;
+  }
 }
 
 export default async function app(fastify: FastifyInstance, options: AppOptions) {
   const { config } = options;
+  fastify.decorate('clock', options.clock ?? systemClock);
   await fastify.register(databasePlugin, { config, database: options.database });
   await fastify.register(securityPlugin, { config });
   await fastify.register(sessionPlugin, { config });

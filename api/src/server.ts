@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { pathToFileURL } from 'node:url';
 import { buildApp } from './build.ts';
 import { loadConfig, type Config } from './config.ts';
+import type { Clock } from './shared/clock.ts';
 
 export interface StartOptions {
   config?: Config;
@@ -17,13 +18,20 @@ export interface StartOptions {
   serveWeb?: boolean;
   /** Close gracefully on SIGINT/SIGTERM and on a crash (off in tests, which close it themselves). */
   handleSignals?: boolean;
+  /** What "now" is (tests); the system clock otherwise. */
+  clock?: Clock;
   /** Runs after the app is ready and before it listens (e.g. loading demo data). */
   beforeListen?: (app: FastifyInstance) => Promise<void>;
 }
 
 export async function startServer(options: StartOptions = {}): Promise<FastifyInstance> {
   const config = options.config ?? loadConfig();
-  const app = await buildApp({ config, database: options.database, serveWeb: options.serveWeb ?? true });
+  const app = await buildApp({
+    config,
+    database: options.database,
+    serveWeb: options.serveWeb ?? true,
+    clock: options.clock,
+  });
   if (options.handleSignals ?? true) {
     closeWithGrace({ delay: 10_000 }, async ({ err, signal }) => {
       if (err) app.log.error({ err }, 'closing after an error');

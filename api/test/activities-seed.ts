@@ -6,6 +6,7 @@
 import { members, withTenant } from '@qicai/db';
 import { and, eq } from 'drizzle-orm';
 import { formatWallTime, wallTimeAt } from '../src/modules/activities/time.ts';
+import { minutesFromNow } from './clock.ts';
 import { expectNoErrors, type Client, type GraphQLResponse, type TestApp } from './helper.ts';
 
 export const TIME_ZONE = 'Asia/Shanghai';
@@ -17,9 +18,9 @@ export function northOfSite(metres: number) {
   return { latitude: SITE.latitude + metres / 111_195, longitude: SITE.longitude };
 }
 
-/** Wall time in the organization's zone, `minutes` from now (rounded to the minute). */
+/** Wall time in the organization's zone, `minutes` from the test clock's now (negative: ago; to the minute). */
 export function localIn(minutes: number): string {
-  return formatWallTime(wallTimeAt(new Date(Date.now() + minutes * 60_000), TIME_ZONE));
+  return formatWallTime(wallTimeAt(minutesFromNow(minutes), TIME_ZONE));
 }
 
 export const ACTIVITY_FIELDS = `id title status capacity startsAt endsAt startsAtLocal endsAtLocal isPublic requiredSkills

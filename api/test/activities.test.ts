@@ -18,6 +18,7 @@ import {
 } from './activities-seed.ts';
 import { errorCode, expectNoErrors, TestApp } from './helper.ts';
 import { formatWallTime, instantOf, parseWallTime, wallTimeAt, addDays } from '../src/modules/activities/time.ts';
+import { testClock } from './clock.ts';
 
 const UPDATE = `mutation ($id: ID!, $input: ActivityInput!, $scope: EditScope) {
   updateActivity(id: $id, input: $input, scope: $scope) { ${ACTIVITY_FIELDS} } }`;
@@ -250,7 +251,7 @@ describe('recurring activities', () => {
 
   /** The 27th of next month, at 07:30 in the organization's zone (23:30 UTC the day before). */
   function startNearMonthEnd(): string {
-    const today = wallTimeAt(new Date(), TIME_ZONE);
+    const today = wallTimeAt(testClock.now(), TIME_ZONE);
     const next = today.month === 12 ? { year: today.year + 1, month: 1 } : { year: today.year, month: today.month + 1 };
     return formatWallTime({ ...next, day: 27, hour: 7, minute: 30 });
   }

@@ -5,6 +5,7 @@
 import { members, serviceRecords, withTenant, type ServiceRecordStatus } from '@qicai/db';
 import { and, eq } from 'drizzle-orm';
 import type { TestApp } from './helper.ts';
+import { testClock } from './clock.ts';
 
 export interface RecordFields {
   memberId: string;
@@ -42,7 +43,7 @@ export async function serviceRecord(testApp: TestApp, orgId: string, fields: Rec
         status,
         startsAt,
         endsAt,
-        decidedAt: status === 'PENDING' ? null : new Date(),
+        decidedAt: status === 'PENDING' ? null : testClock.now(),
         declineReason: status === 'DECLINED' ? '不符合' : null,
       })
       .returning({ id: serviceRecords.id }),

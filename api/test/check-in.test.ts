@@ -22,6 +22,7 @@ import {
   type ActivityOrganization,
 } from './activities-seed.ts';
 import { errorCode, expectNoErrors, TestApp, type Client } from './helper.ts';
+import { testClock } from './clock.ts';
 
 const TEST_SECRET = 'qicai-test-secret-not-for-any-real-deployment';
 const CODE = `query ($id: ID!) { activity(id: $id) { checkInCode { code url refreshAt expiresAt } } }`;
@@ -172,11 +173,17 @@ describe('check-in and check-out', () => {
       endsAt: localIn(60),
     });
     const wrongActivity = await other.gql(CHECK_IN, {
-      input: { activityId: soon.id, code: checkInCodeFor(TEST_SECRET, org.orgId, elsewhere.id, codeStep(new Date())) },
+      input: {
+        activityId: soon.id,
+        code: checkInCodeFor(TEST_SECRET, org.orgId, elsewhere.id, codeStep(testClock.now())),
+      },
     });
     expect(errorCode(wrongActivity)).toBe('INVALID_CHECK_IN_CODE');
     const expired = await other.gql(CHECK_IN, {
-      input: { activityId: soon.id, code: checkInCodeFor(TEST_SECRET, org.orgId, soon.id, codeStep(new Date()) - 4) },
+      input: {
+        activityId: soon.id,
+        code: checkInCodeFor(TEST_SECRET, org.orgId, soon.id, codeStep(testClock.now()) - 4),
+      },
     });
     expect(errorCode(expired)).toBe('CHECK_IN_CODE_EXPIRED');
 

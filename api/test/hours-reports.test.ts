@@ -4,10 +4,11 @@ import { readSpreadsheet } from '../src/modules/members/roster-file.ts';
 import { activityOrganization, errorOf, type ActivityOrganization } from './activities-seed.ts';
 import { HOURS_REPORT, HOURS_REPORT_FILE, serviceRecord, type HoursReportData } from './certificates-seed.ts';
 import { errorCode, expectNoErrors, TestApp } from './helper.ts';
+import { testClock } from './clock.ts';
 
 let testApp: TestApp;
 let org: ActivityOrganization;
-const year = new Date().getUTCFullYear() - 1;
+const year = testClock.now().getUTCFullYear() - 1;
 const period = { from: `${year}-02-01`, to: `${year}-09-30` };
 
 interface Seeded {

@@ -5,14 +5,9 @@
  */
 import { activities, queryRows, signUps, withTenant } from '@qicai/db';
 import { and, eq, sql } from 'drizzle-orm';
-import { formatWallTime, wallTimeAt } from '../src/modules/activities/time.ts';
-import { createActivity, SIGN_UP, TIME_ZONE, type ActivityOrganization } from './activities-seed.ts';
+import { createActivity, localIn, SIGN_UP, type ActivityOrganization } from './activities-seed.ts';
+import { minutesFromNow } from './clock.ts';
 import { expectNoErrors, type Client, type GraphQLResponse, type TestApp } from './helper.ts';
-
-/** Wall time in the organization's zone `minutes` from now (negative: ago). */
-export function localAt(minutes: number): string {
-  return formatWallTime(wallTimeAt(new Date(Date.now() + minutes * 60_000), TIME_ZONE));
-}
 
 export const RECORD_FIELDS = `id activityName serviceDate place content minutes organizingUnit activityLead
   source status late checkOutMissing declineReason startsAt endsAt viewerCanDecide viewerCanRequestCorrection
@@ -96,8 +91,8 @@ export function outsideService(fields: { endedMinutesAgo: number; minutes: numbe
     content: '为社区老人测量血压、讲解慢病用药',
     organizingUnit: '岳阳县卫健局',
     activityLead: '王医生',
-    startsAt: localAt(-fields.endedMinutesAgo - fields.minutes),
-    endsAt: localAt(-fields.endedMinutesAgo),
+    startsAt: localIn(-fields.endedMinutesAgo - fields.minutes),
+    endsAt: localIn(-fields.endedMinutesAgo),
     ...(fields.teamId ? { teamId: fields.teamId } : {}),
   };
 }
@@ -123,7 +118,7 @@ export async function pastActivity(
   for (const attendee of fields.attendees) {
     expectNoErrors(await attendee.gql(SIGN_UP, { id: activity.id }));
   }
-  const startsAt = new Date(Date.now() - fields.startedMinutesAgo * 60_000);
+  const startsAt = minutesFromNow(-fields.startedMinutesAgo);
   const endsAt = new Date(startsAt.getTime() + fields.durationMinutes * 60_000);
   await withTenant(testApp.database.db, { orgId: org.orgId, accountId: null }, async (tx) => {
     await tx

@@ -1,6 +1,7 @@
 import { auditLog, withTenant } from '@qicai/db';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays, formatWallTime, wallTimeAt } from '../src/modules/activities/time.ts';
 import { workingDaysBetween } from '../src/modules/hours/rules.ts';
 import {
   activityOrganization,
@@ -8,10 +9,13 @@ import {
   CHECK_OUT,
   createActivity,
   errorOf,
+  localIn,
   SIGN_UP,
   SITE,
+  TIME_ZONE,
   type ActivityOrganization,
 } from './activities-seed.ts';
+import { minutesFromNow, testClock } from './clock.ts';
 import { errorCode, expectNoErrors, TestApp } from './helper.ts';
 import {
   ACCEPT_CORRECTION,
@@ -20,7 +24,6 @@ import {
   dataOf,
   DECLINE,
   ENTER,
-  localAt,
   memberHours,
   MY_RECORDS,
   outsideService,
@@ -60,11 +63,11 @@ describe('records from check-in and check-out', () => {
   it('computes the hours, capped at the activity window, pending the lead', async () => {
     const { client, memberId } = member(0);
     // Starts in 5 minutes so check-in is open; then moved so the member arrived early and it is under way.
-    const activity = await createActivity(org.lead, { teamId: red(), startsAt: localAt(5), endsAt: localAt(65) });
+    const activity = await createActivity(org.lead, { teamId: red(), startsAt: localIn(5), endsAt: localIn(65) });
     expectNoErrors(await client.gql(SIGN_UP, { id: activity.id }));
     expectNoErrors(await client.gql(CHECK_IN, { input: { activityId: activity.id, position: SITE } }));
-    const startsAt = new Date(Date.now() - 90 * 60_000);
-    await setActivityTimes(testApp, org.orgId, activity.id, startsAt, new Date(Date.now() + 30 * 60_000));
+    const startsAt = minutesFromNow(-90);
+    await setActivityTimes(testApp, org.orgId, activity.id, startsAt, minutesFromNow(30));
     // Checked in 30 minutes before the start: travel and waiting are not service time.
     await setCheckedInAt(testApp, org.orgId, activity.id, memberId, new Date(startsAt.getTime() - 30 * 60_000));
     expectNoErrors(await client.gql(CHECK_OUT, { input: { activityId: activity.id, position: SITE } }));
@@ -87,10 +90,10 @@ describe('records from check-in and check-out', () => {
 
   it('flags a check-in without a check-out for the lead, who enters the hours', async () => {
     const { client, memberId } = member(1);
-    const activity = await createActivity(org.lead, { teamId: red(), startsAt: localAt(5), endsAt: localAt(65) });
+    const activity = await createActivity(org.lead, { teamId: red(), startsAt: localIn(5), endsAt: localIn(65) });
     expectNoErrors(await client.gql(SIGN_UP, { id: activity.id }));
     expectNoErrors(await client.gql(CHECK_IN, { input: { activityId: activity.id, position: SITE } }));
-    const startsAt = new Date(Date.now() - 5 * 60 * 60_000);
+    const startsAt = minutesFromNow(-5 * 60);
     await setActivityTimes(testApp, org.orgId, activity.id, startsAt, new Date(startsAt.getTime() + 2 * 60 * 60_000));
 
     const missing = dataOf(
@@ -127,15 +130,15 @@ describe('self-reported hours', () => {
     });
     const start = -3 * 24 * 60;
     const tooLong = await client.gql(REPORT, {
-      input: { activityId: activity.id, startsAt: localAt(start), endsAt: localAt(start + 150) },
+      input: { activityId: activity.id, startsAt: localIn(start), endsAt: localIn(start + 150) },
     });
     expect(errorCode(tooLong)).toBe('VALIDATION');
     expect(errorOf(tooLong)?.['fields']).toMatchObject({ endsAt: 'LONGER_THAN_ACTIVITY' });
 
     const record = await report(client, {
       activityId: activity.id,
-      startsAt: localAt(start + 10),
-      endsAt: localAt(start + 100),
+      startsAt: localIn(start + 10),
+      endsAt: localIn(start + 100),
     });
     expect(record).toMatchObject({ source: 'SELF_REPORTED', status: 'PENDING', minutes: 90, late: false });
     expect(record.team?.id).toBe(red());
@@ -176,7 +179,7 @@ describe('self-reported hours', () => {
 
   it('for outside service need every field the Measures require', async () => {
     const { client } = member(3);
-    const result = await client.gql(REPORT, { input: { startsAt: localAt(-200), endsAt: localAt(-100) } });
+    const result = await client.gql(REPORT, { input: { startsAt: localIn(-200), endsAt: localIn(-100) } });
     expect(errorCode(result)).toBe('VALIDATION');
     expect(errorOf(result)?.['fields']).toEqual({
       activityName: 'REQUIRED',
@@ -309,7 +312,9 @@ describe('approval', () => {
     for (const result of results) expectNoErrors(result);
     const after = await memberHours(org.admin, memberId);
     expect(after.allTimeMinutes - before.allTimeMinutes).toBe(75);
-    expect(after.thisYearMinutes - before.thisYearMinutes).toBe(75);
+    // "This year" is the service date's year in the association's zone (on 1 January, 4 days ago was last year).
+    const thisYear = String(wallTimeAt(testClock.now(), TIME_ZONE).year);
+    expect(after.thisYearMinutes - before.thisYearMinutes).toBe(record.serviceDate.startsWith(thisYear) ? 75 : 0);
     const approvals = await withTenant(testApp.database.db, { orgId: org.orgId, accountId: null }, (tx) =>
       tx
         .select()
@@ -336,7 +341,7 @@ describe('corrections', () => {
     const asked = dataOf(
       await client.gql<{ requestServiceCorrection: { id: string; status: string } }>(REQUEST_CORRECTION, {
         recordId: record.id,
-        input: { reason: '实际服务到 11 点', place: '新地点', endsAt: localAt(-12 * 24 * 60 + 30) },
+        input: { reason: '实际服务到 11 点', place: '新地点', endsAt: localIn(-12 * 24 * 60 + 30) },
       }),
     ).requestServiceCorrection;
     expect(asked.status).toBe('PENDING');
@@ -387,7 +392,7 @@ describe('corrections', () => {
     const refused = dataOf(
       await client.gql<{ requestServiceCorrection: { id: string } }>(REQUEST_CORRECTION, {
         recordId: record.id,
-        input: { reason: '再多一点', endsAt: localAt(-12 * 24 * 60 + 60) },
+        input: { reason: '再多一点', endsAt: localIn(-12 * 24 * 60 + 60) },
       }),
     ).requestServiceCorrection;
     const refusal = dataOf(
@@ -433,8 +438,8 @@ describe('totals', () => {
             recordId: record.id,
             input: {
               reason: '更正时长',
-              startsAt: localAt(-record.ends - newMinutes),
-              endsAt: localAt(-record.ends),
+              startsAt: localIn(-record.ends - newMinutes),
+              endsAt: localIn(-record.ends),
             },
           }),
         ).requestServiceCorrection;
@@ -468,39 +473,67 @@ describe('totals', () => {
     expect(organizationHours.lastTwelveMonths).toHaveLength(12);
   }, 120_000);
 
-  it('give leaderboards and star levels with progress to the next one', async () => {
-    const board = dataOf(
-      await member(0).client.gql<{ hoursLeaderboard: { rank: number; member: { id: string }; minutes: number }[] }>(
-        `{ hoursLeaderboard(period: ALL_TIME, first: 10) { rank member { id } minutes } }`,
-      ),
-    ).hoursLeaderboard;
-    expect(board.length).toBeGreaterThan(0);
-    expect(board.map((entry) => entry.rank)).toEqual(board.map((_, index) => index + 1));
-    const sorted = [...board].sort((a, b) => b.minutes - a.minutes);
-    expect(board.map((entry) => entry.minutes)).toEqual(sorted.map((entry) => entry.minutes));
-
-    // Thresholds the organization sets: 1 h for a first star makes the top member's level visible.
+  it('give leaderboards and star levels, a total exactly on a threshold reaching it and one minute under not', async () => {
+    // An association of its own, so the board holds exactly these four members.
+    const fresh = await activityOrganization(testApp, 4);
     const settings = dataOf(
-      await org.admin.gql<{ updateHoursSettings: { starThresholdsHours: number[] } }>(
+      await fresh.admin.gql<{ updateHoursSettings: { starThresholdsHours: number[] } }>(
         `mutation ($input: HoursSettingsInput!) { updateHoursSettings(input: $input) { starThresholdsHours holidays excludeTravelTime } }`,
-        { input: { starThresholdsHours: [1, 100000], holidays: ['2026-10-01'], excludeTravelTime: true } },
+        { input: { starThresholdsHours: [1, 2], holidays: [], excludeTravelTime: true } },
       ),
     ).updateHoursSettings;
-    expect(settings.starThresholdsHours).toEqual([1, 100000]);
-    const top = board[0];
-    if (!top) throw new Error('empty board');
-    const hours = await memberHours(org.admin, top.member.id);
-    expect(hours.star.level).toBe(1);
-    expect(hours.star.nextLevelMinutes).toBe(100000 * 60);
-    expect(hours.star.progress).toBeCloseTo((hours.allTimeMinutes - 60) / (100000 * 60 - 60), 6);
-    // The board shows each member's star level (by all-time hours, whatever the period).
-    const stars = dataOf(
-      await member(0).client.gql<{ hoursLeaderboard: { member: { id: string }; starLevel: number }[] }>(
-        `{ hoursLeaderboard(period: MONTH, first: 10) { member { id } starLevel } }`,
+    expect(settings.starThresholdsHours).toEqual([1, 2]);
+    // One record each, on the morning two days ago (one day, one month, whatever today is).
+    const day = addDays(wallTimeAt(testClock.now(), TIME_ZONE), -2);
+    const totals = [120, 119, 60, 59];
+    const recordIds: string[] = [];
+    for (const [index, minutes] of totals.entries()) {
+      const person = fresh.members[index];
+      if (!person) throw new Error('member');
+      const record = await report(person.client, {
+        ...outsideService({ endedMinutesAgo: 0, minutes }),
+        startsAt: formatWallTime({ ...day, hour: 8, minute: 0 }),
+        endsAt: formatWallTime(addDays({ ...day, hour: 8, minute: 0 }, minutes / 1440)),
+      });
+      expect(record.minutes).toBe(minutes);
+      recordIds.push(record.id);
+    }
+    expectNoErrors(await fresh.admin.gql(APPROVE, { ids: recordIds }));
+
+    const levels = await Promise.all(fresh.members.map(({ memberId }) => memberHours(fresh.admin, memberId)));
+    expect(levels.map((hours) => [hours.allTimeMinutes, hours.star.level, hours.star.nextLevelMinutes])).toEqual([
+      [120, 2, null], // exactly on the second threshold: the top level
+      [119, 1, 120], // one minute under it
+      [60, 1, 120], // exactly on the first
+      [59, 0, 60], // one minute under it
+    ]);
+    expect(levels.map((hours) => hours.star.progress)).toEqual([1, 59 / 60, 0, 59 / 60]);
+
+    const memberIds = fresh.members.map((person) => person.memberId);
+    const viewer = fresh.members[3]?.client ?? fresh.lead;
+    const allTime = dataOf(
+      await viewer.gql<{
+        hoursLeaderboard: { rank: number; member: { id: string }; minutes: number; starLevel: number }[];
+      }>(`{ hoursLeaderboard(period: ALL_TIME, first: 10) { rank member { id } minutes starLevel } }`),
+    ).hoursLeaderboard;
+    expect(allTime.map((entry) => [entry.rank, entry.member.id, entry.minutes, entry.starLevel])).toEqual([
+      [1, memberIds[0], 120, 2],
+      [2, memberIds[1], 119, 1],
+      [3, memberIds[2], 60, 1],
+      [4, memberIds[3], 59, 0],
+    ]);
+    // The month the records fall in, named, and the board shows each member's star level (by all-time hours).
+    const month = dataOf(
+      await viewer.gql<{ hoursLeaderboard: { member: { id: string }; minutes: number }[] }>(
+        `query ($year: Int!, $month: Int!) { hoursLeaderboard(period: MONTH, year: $year, month: $month, first: 2) { member { id } minutes } }`,
+        { year: day.year, month: day.month },
       ),
     ).hoursLeaderboard;
-    expect(stars.find((entry) => entry.member.id === top.member.id)?.starLevel).toBe(1);
-    const refused = await org.lead.gql(
+    expect(month).toEqual([
+      { member: { id: memberIds[0] }, minutes: 120 },
+      { member: { id: memberIds[1] }, minutes: 119 },
+    ]);
+    const refused = await fresh.lead.gql(
       `mutation ($input: HoursSettingsInput!) { updateHoursSettings(input: $input) { holidays } }`,
       { input: { starThresholdsHours: [300, 100], holidays: [], excludeTravelTime: true } },
     );

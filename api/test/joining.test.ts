@@ -7,6 +7,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorCode, expectNoErrors, TestApp, type Client } from './helper.ts';
 import { addRosterMember } from './members-seed.ts';
+import { testClock } from './clock.ts';
 
 const INVITE = `mutation ($input: InviteMemberInput!) { inviteMember(input: $input) { link invitation { id status member { id } } } }`;
 const ACCEPT = `mutation ($token: String!) { acceptInvitation(token: $token) { organization { slug } member { id displayName phone role } } }`;
@@ -101,7 +102,7 @@ describe('invitations', () => {
     await withTenant(testApp.database.db, { orgId, accountId: null }, (tx) =>
       tx
         .update(invitations)
-        .set({ expiresAt: new Date(Date.now() - 1000) })
+        .set({ expiresAt: new Date(testClock.now().getTime() - 1000) })
         .where(sql`${invitations.id} = ${invitation.id}`),
     );
     const person = await testApp.signUp({ phone: '13977778888' });

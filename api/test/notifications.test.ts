@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
+import { testClock } from './clock.ts';
 import { sendDueReminders } from '../src/modules/activities/reminders.ts';
 import {
   deliverDueNotifications,
@@ -68,7 +69,7 @@ describe('notification outbox', () => {
     expect(queued).toHaveLength(3);
     expect(queued.every((row) => row.channel === 'SMS' && /^139\d{8}$/.test(row.recipient))).toBe(true);
 
-    const now = new Date();
+    const now = testClock.now();
     const down = recordingAdapter(() => true);
     expect(await deliverDueNotifications(testApp.database.db, down.adapter, { log: testApp.app.log, now })).toEqual({
       sent: 0,
@@ -111,7 +112,7 @@ describe('notification outbox', () => {
     expectNoErrors(await one.client.gql(SIGN_UP, { id: activity.id }));
     expectNoErrors(await org.lead.gql(`mutation ($id: ID!) { cancelActivity(id: $id) { id } }`, { id: activity.id }));
     const down = recordingAdapter(() => true);
-    let now = new Date();
+    let now = testClock.now();
     const runs = [];
     for (let attempt = 0; attempt < MAX_DELIVERY_ATTEMPTS; attempt++) {
       runs.push(await deliverDueNotifications(testApp.database.db, down.adapter, { log: testApp.app.log, now }));
@@ -134,14 +135,25 @@ describe('notification outbox', () => {
     const shared = recordingAdapter();
     const workers = await Promise.all(
       [0, 1, 2, 3].map(() =>
-        deliverDueNotifications(testApp.database.db, shared.adapter, { log: testApp.app.log, batchSize: 1 }),
+        deliverDueNotifications(testApp.database.db, shared.adapter, {
+          log: testApp.app.log,
+          batchSize: 1,
+          now: testClock.now(),
+        }),
       ),
     );
     // Each worker took one per organization and round; together, every due one exactly once.
     const sentNow = shared.sent.length;
     expect(workers.reduce((total, run) => total + run.sent, 0)).toBe(sentNow);
     expect(new Set(shared.sent.map((message) => message.recipient)).size).toBe(sentNow);
-    while ((await deliverDueNotifications(testApp.database.db, shared.adapter, { log: testApp.app.log })).sent > 0);
+    while (
+      (
+        await deliverDueNotifications(testApp.database.db, shared.adapter, {
+          log: testApp.app.log,
+          now: testClock.now(),
+        })
+      ).sent > 0
+    );
     expect(shared.sent).toHaveLength(3);
     expect(new Set(shared.sent.map((message) => message.recipient)).size).toBe(3);
   });
@@ -155,9 +167,11 @@ describe('notification outbox', () => {
       capacity: 2,
     });
     for (const { client } of org.members) expectNoErrors(await client.gql(SIGN_UP, { id: activity.id }));
-    const counts = await Promise.all([0, 1, 2].map(() => sendDueReminders(testApp.database.db)));
+    const counts = await Promise.all(
+      [0, 1, 2].map(() => sendDueReminders(testApp.database.db, { now: testClock.now() })),
+    );
     expect(counts.reduce((total, count) => total + count, 0)).toBe(1);
-    expect(await sendDueReminders(testApp.database.db)).toBe(0);
+    expect(await sendDueReminders(testApp.database.db, { now: testClock.now() })).toBe(0);
     const reminders = await withTenant(testApp.database.db, { orgId: org.orgId, accountId: null }, (tx) =>
       tx.select().from(notifications).where(eq(notifications.kind, 'ACTIVITY_REMINDER')),
     );

@@ -4,6 +4,7 @@
  */
 import { expect } from 'vitest';
 import { expectNoErrors, type Client, type TestApp } from './helper.ts';
+import { testClock } from './clock.ts';
 
 export interface ChildFields {
   familyName?: string;
@@ -41,14 +42,14 @@ export interface SponsorFields {
 
 /** A date of birth giving this age today (UTC; the tests' organizations use Asia/Shanghai, so keep away from birthdays). */
 export function bornYearsAgo(years: number, daysEarlier = 40): string {
-  const date = new Date();
+  const date = testClock.now();
   date.setUTCFullYear(date.getUTCFullYear() - years);
   date.setUTCDate(date.getUTCDate() - daysEarlier);
   return date.toISOString().slice(0, 10);
 }
 
 export function today(): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(testClock.now());
 }
 
 let counter = 0;

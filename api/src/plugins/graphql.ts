@@ -159,7 +159,7 @@ export async function buildContext(
   const slug = typeof slugText === 'string' && SLUG_PATTERN.test(slugText) ? slugText : undefined;
 
   const [account, organization] = await Promise.all([
-    token ? accountForSessionToken(db, token) : undefined,
+    token ? accountForSessionToken(db, token, app.clock.now()) : undefined,
     slug ? findOrganizationBySlug(db, slug) : undefined,
   ]);
   if (token && !account && reply) app.sessionCookie.clear(reply);
@@ -210,6 +210,7 @@ export async function buildContext(
         : Promise.resolve(undefined));
   return {
     config,
+    clock: app.clock,
     db,
     account: account ?? null,
     organization: organization ?? null,
@@ -283,7 +284,7 @@ async function socketIsAuthorized(app: FastifyInstance, request: IncomingMessage
   const display = request.headers[DISPLAY_HEADER] ?? cookies[DISPLAY_COOKIE];
   if (typeof display === 'string' && (await resolveDisplayToken(db, organization.id, display))) return true;
   const session = cookies[app.sessionCookie.name];
-  const account = session ? await accountForSessionToken(db, session) : undefined;
+  const account = session ? await accountForSessionToken(db, session, app.clock.now()) : undefined;
   if (!account) return false;
   const member = await withTenant(db, { orgId: organization.id, accountId: account.id }, (tx) =>
     findMemberOfAccount(tx, organization.id, account.id),

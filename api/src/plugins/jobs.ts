@@ -20,8 +20,8 @@ function jobsPlugin(app: FastifyInstance, options: { config: Config }, done: () 
   let running: Promise<void> | undefined;
   const run = async () => {
     try {
-      await sendDueReminders(app.database.db);
-      await deliverDueNotifications(app.database.db, adapter, { log: app.log });
+      await sendDueReminders(app.database.db, { now: app.clock.now() });
+      await deliverDueNotifications(app.database.db, adapter, { log: app.log, now: app.clock.now() });
     } catch (error) {
       app.log.error({ err: error }, 'background work failed; trying again next time');
     }

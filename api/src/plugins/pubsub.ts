@@ -49,11 +49,12 @@ function redisEmitter(app: FastifyInstance, url: string): { emitter: MQEmitter; 
   const subConn = connection();
   const pubConn = connection();
   const emitter = mqemitterRedis({ subConn, pubConn });
-  let lastErrorLog = 0;
+  let lastErrorLog = -Infinity;
   const logError = (error: Error) => {
     // A Redis outage reports every reconnect attempt: log one a minute, not hundreds.
-    if (Date.now() - lastErrorLog < 60_000) return;
-    lastErrorLog = Date.now();
+    // An interval, not a time of day: the monotonic clock, not the app's Clock.
+    if (performance.now() - lastErrorLog < 60_000) return;
+    lastErrorLog = performance.now();
     app.log.error({ err: error }, 'live events: Redis unreachable, retrying');
   };
   subConn.on('error', logError);

@@ -4,10 +4,13 @@
  */
 import type { Account, Db, Member, Organization, Tx } from '@qicai/db';
 import type { Config } from '../config.ts';
+import type { Clock } from './clock.ts';
 import type { LiveEvent } from '../plugins/pubsub.ts';
 
 export interface RequestContext {
   config: Config;
+  /** What time it is, for every rule (see clock.ts). */
+  clock: Clock;
   db: Db;
   /** The signed-in account, or null. */
   account: Account | null;

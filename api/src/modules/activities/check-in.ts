@@ -14,7 +14,7 @@ import { recordCheckOutHours } from '../hours/service.ts';
 import { activityAccess, canManageTeam, canSeeActivity } from './access.ts';
 import { currentCheckInCode, verifyCheckInCode } from './check-in-codes.ts';
 import { publishAttendance } from './events.ts';
-import { distanceMetres, isPosition, type Position } from './geo.ts';
+import { distanceMetres, isPosition, isWithinRadius, type Position } from './geo.ts';
 import * as repository from './repository.ts';
 import { checkInRules, checkInWindow } from './service.ts';
 
@@ -43,7 +43,7 @@ async function record(ctx: RequestContext, input: CheckInInput, direction: Direc
   const organization = requireOrganization(ctx);
   checkInput(input);
   const rules = checkInRules(organization);
-  const now = new Date();
+  const now = ctx.clock.now();
 
   const { updated, teamId } = await ctx.tenant(async (tx) => {
     const access = await activityAccess(ctx, tx);
@@ -101,7 +101,7 @@ async function record(ctx: RequestContext, input: CheckInInput, direction: Direc
       if (!firstUse) throw new AppError('CHECK_IN_CODE_USED', 'You have used this code already: scan the current one.');
       method = 'QR';
     } else {
-      if (distance === null || distance > rules.radiusMetres) {
+      if (!isWithinRadius(distance, rules.radiusMetres)) {
         throw new AppError('OUTSIDE_RADIUS', 'You are too far from the site.', {
           distanceMetres: distance === null ? null : Math.round(distance),
           radiusMetres: rules.radiusMetres,
@@ -165,7 +165,7 @@ export async function checkInCode(ctx: RequestContext, activity: Activity) {
   const organization = requireOrganization(ctx);
   const access = await activityAccess(ctx);
   if (!canManageTeam(access, activity.teamId)) throw forbidden('Only a lead of this team or an admin shows the code.');
-  const current = currentCheckInCode(ctx.config.appSecret, organization.id, activity.id, new Date());
+  const current = currentCheckInCode(ctx.config.appSecret, organization.id, activity.id, ctx.clock.now());
   const url = new URL(
     `/o/${organization.slug}/activities/${activity.id}/check-in?code=${current.code}`,
     ctx.config.publicUrl,

@@ -28,3 +28,8 @@ export function isPosition(position: Position): boolean {
     Math.abs(position.longitude) <= 180
   );
 }
+
+/** A check-in's position is accepted within the radius, its edge included; no position is never within. */
+export function isWithinRadius(distance: number | null, radiusMetres: number): boolean {
+  return distance !== null && distance <= radiusMetres;
+}

@@ -12,11 +12,11 @@ import * as repository from './repository.ts';
 /** How long before the start members are reminded. */
 export const REMINDER_HOURS_BEFORE = 24;
 
-export async function sendDueReminders(db: Db, options: { now?: Date; batchSize?: number } = {}): Promise<number> {
-  const now = options.now ?? new Date();
+export async function sendDueReminders(db: Db, options: { now: Date; batchSize?: number }): Promise<number> {
+  const now = options.now;
   const startingBy = new Date(now.getTime() + REMINDER_HOURS_BEFORE * 3_600_000);
   let reminded = 0;
-  for (const orgId of await repository.findOrganizationsWithDueReminders(db, startingBy)) {
+  for (const orgId of await repository.findOrganizationsWithDueReminders(db, now, startingBy)) {
     reminded += await withTenant(db, { orgId, accountId: null }, async (tx) => {
       const due = await repository.claimActivitiesDueReminder(tx, orgId, now, startingBy, options.batchSize ?? 100);
       const withPlaces = await repository.findMemberIdsSignedUp(
@@ -29,6 +29,7 @@ export async function sendDueReminders(db: Db, options: { now?: Date; batchSize?
         const memberIds = withPlaces.filter((row) => row.activityId === activity.id).map((row) => row.memberId);
         if (memberIds.length > 0) {
           await notifyMembers(tx, orgId, {
+            at: now,
             memberIds,
             kind: 'ACTIVITY_REMINDER',
             activityId: activity.id,

@@ -499,10 +499,10 @@ export async function claimActivitiesDueReminder(
     .for('update', { skipLocked: true });
 }
 
-export async function findOrganizationsWithDueReminders(db: Db, startingBy: Date): Promise<string[]> {
+export async function findOrganizationsWithDueReminders(db: Db, now: Date, startingBy: Date): Promise<string[]> {
   const rows = await queryRows<{ org_id: string }>(
     db,
-    sql`select org_id from organizations_with_due_reminders(${startingBy.toISOString()}::timestamptz) as org_id`,
+    sql`select org_id from organizations_with_due_reminders(${now.toISOString()}::timestamptz, ${startingBy.toISOString()}::timestamptz) as org_id`,
   );
   return rows.map((row) => row.org_id);
 }

@@ -222,6 +222,7 @@ async function notifySignedUp(
   activity: Activity,
   kind: 'ACTIVITY_CANCELLED' | 'ACTIVITY_MOVED',
   detail: NotificationDetail,
+  at: Date,
 ): Promise<void> {
   const signedUp = await repository.findMemberIdsSignedUp(
     tx,
@@ -231,6 +232,7 @@ async function notifySignedUp(
   );
   if (signedUp.length === 0) return;
   await notifyMembers(tx, activity.orgId, {
+    at,
     memberIds: signedUp.map((row) => row.memberId),
     kind,
     activityId: activity.id,
@@ -372,7 +374,7 @@ export async function createActivity(ctx: RequestContext, input: ActivityInput):
       durationMinutes: checked.durationMinutes,
       template: checked.template,
     });
-    const occurrences = await generateOccurrences(tx, series, organization.timeZone, status);
+    const occurrences = await generateOccurrences(tx, series, organization.timeZone, status, ctx.clock.now().getTime());
     await recordAudit(tx, ctx, access.orgId, {
       action: 'activity_series.created',
       subjectType: 'activity_series',
@@ -395,8 +397,8 @@ async function generateOccurrences(
   series: ActivitySeries,
   timeZone: string,
   status: ActivityStatus,
+  now: number,
 ): Promise<Activity[]> {
-  const now = Date.now();
   return repository.insertOccurrences(
     tx,
     occurrencesOf(series, timeZone)
@@ -423,7 +425,13 @@ export async function regenerateSeries(ctx: RequestContext, seriesId: string): P
     if (!series) throw notFound('Series');
     requireTeamManager(access, series.teamId);
     const existing = await repository.findOccurrencesOfSeries(tx, access.orgId, [series.id]);
-    const created = await generateOccurrences(tx, series, organization.timeZone, seriesStatus(existing));
+    const created = await generateOccurrences(
+      tx,
+      series,
+      organization.timeZone,
+      seriesStatus(existing, ctx.clock.now().getTime()),
+      ctx.clock.now().getTime(),
+    );
     if (created.length > 0) {
       await recordAudit(tx, ctx, access.orgId, {
         action: 'activity_series.regenerated',
@@ -437,8 +445,7 @@ export async function regenerateSeries(ctx: RequestContext, seriesId: string): P
 }
 
 /** New occurrences are published if the series' upcoming ones are. */
-function seriesStatus(occurrences: Activity[]): ActivityStatus {
-  const now = Date.now();
+function seriesStatus(occurrences: Activity[], now: number): ActivityStatus {
   return occurrences.some((occurrence) => occurrence.status === 'PUBLISHED' && occurrence.startsAt.getTime() > now)
     ? 'PUBLISHED'
     : 'DRAFT';
@@ -490,6 +497,7 @@ async function changeOccurrence(
         previousStartsAt: activity.startsAt.toISOString(),
         previousEndsAt: activity.endsAt.toISOString(),
       }),
+      ctx.clock.now(),
     );
   }
   if (changes.capacity !== undefined && changes.capacity > activity.capacity) await fillFreedPlaces(tx, ctx, updated);
@@ -570,7 +578,7 @@ export async function updateActivity(
  * ones are generated.
  */
 async function syncSeries(tx: Tx, ctx: RequestContext, series: ActivitySeries, timeZone: string): Promise<void> {
-  const now = Date.now();
+  const now = ctx.clock.now().getTime();
   const existing = await repository.lockOccurrences(tx, series.orgId, series.id);
   const wanted = new Map(occurrencesOf(series, timeZone).map((occurrence) => [occurrence.key, occurrence]));
   for (const occurrence of existing) {
@@ -587,16 +595,22 @@ async function syncSeries(tx: Tx, ctx: RequestContext, series: ActivitySeries, t
       await cancelOne(tx, ctx, occurrence, null);
     }
   }
-  await generateOccurrences(tx, series, timeZone, seriesStatus(existing));
+  await generateOccurrences(tx, series, timeZone, seriesStatus(existing, now), now);
 }
 
 async function cancelOne(tx: Tx, ctx: RequestContext, activity: Activity, reason: string | null): Promise<Activity> {
   const cancelled = await repository.updateActivity(tx, activity.orgId, activity.id, {
     status: 'CANCELLED',
-    cancelledAt: new Date(),
+    cancelledAt: ctx.clock.now(),
   });
   if (activity.status === 'PUBLISHED') {
-    await notifySignedUp(tx, cancelled, 'ACTIVITY_CANCELLED', noticeDetail(cancelled, reason ? { reason } : {}));
+    await notifySignedUp(
+      tx,
+      cancelled,
+      'ACTIVITY_CANCELLED',
+      noticeDetail(cancelled, reason ? { reason } : {}),
+      ctx.clock.now(),
+    );
   }
   await recordAudit(tx, ctx, activity.orgId, {
     action: 'activity.cancelled',
@@ -608,9 +622,8 @@ async function cancelOne(tx: Tx, ctx: RequestContext, activity: Activity, reason
 }
 
 /** The upcoming occurrences of the activity's series still open to change, or just the activity. */
-async function inScope(tx: Tx, activity: Activity, scope: 'OCCURRENCE' | 'SERIES'): Promise<Activity[]> {
+async function inScope(tx: Tx, activity: Activity, scope: 'OCCURRENCE' | 'SERIES', now: number): Promise<Activity[]> {
   if (scope !== 'SERIES' || !activity.seriesId) return [activity];
-  const now = Date.now();
   const occurrences = await repository.lockOccurrences(tx, activity.orgId, activity.seriesId);
   return occurrences.filter(
     (occurrence) =>
@@ -630,7 +643,7 @@ export async function publishActivity(
     if (activity.status !== 'DRAFT')
       throw new AppError('INVALID_STATE', 'Only a draft can be published.', { status: activity.status });
     let result = activity;
-    for (const occurrence of await inScope(tx, activity, scope)) {
+    for (const occurrence of await inScope(tx, activity, scope, ctx.clock.now().getTime())) {
       if (occurrence.status !== 'DRAFT') continue;
       const published = await repository.updateActivity(tx, access.orgId, occurrence.id, { status: 'PUBLISHED' });
       await recordAudit(tx, ctx, access.orgId, {
@@ -660,7 +673,7 @@ export async function cancelActivity(
     const activity = await lockManagedActivity(tx, access, id);
     requireEditable(activity);
     let result = activity;
-    for (const occurrence of await inScope(tx, activity, scope)) {
+    for (const occurrence of await inScope(tx, activity, scope, ctx.clock.now().getTime())) {
       const cancelled = await cancelOne(tx, ctx, occurrence, why);
       if (occurrence.id === activity.id) result = cancelled;
     }
@@ -678,7 +691,7 @@ export async function completeActivity(ctx: RequestContext, id: string, benefici
   return ctx.tenant(async (tx) => {
     const access = await activityAccess(ctx, tx);
     const activity = await lockManagedActivity(tx, access, id);
-    if (!['PUBLISHED', 'COMPLETED'].includes(activity.status) || activity.endsAt.getTime() > Date.now())
+    if (!['PUBLISHED', 'COMPLETED'].includes(activity.status) || activity.endsAt.getTime() > ctx.clock.now().getTime())
       throw new AppError('INVALID_STATE', 'Only a published activity that has ended can be completed.', {
         status: activity.status,
       });

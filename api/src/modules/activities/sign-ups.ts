@@ -26,6 +26,7 @@ export async function fillFreedPlaces(tx: Tx, ctx: RequestContext, activity: Act
   const promoted = await repository.promoteWaitlisted(tx, activity.orgId, activity.id, activity.capacity - confirmed);
   if (promoted.length === 0) return [];
   await notifyMembers(tx, activity.orgId, {
+    at: ctx.clock.now(),
     memberIds: promoted.map((signUp) => signUp.memberId),
     kind: 'WAITLIST_PROMOTED',
     activityId: activity.id,
@@ -57,7 +58,7 @@ export async function signUp(ctx: RequestContext, activityId: string): Promise<S
     const access = await activityAccess(ctx, tx);
     const activity = await repository.lockActivity(tx, viewer.orgId, activityId);
     if (!activity || !canSeeActivity(access, activity)) throw notFound('Activity');
-    if (activity.status !== 'PUBLISHED' || activity.startsAt.getTime() <= Date.now()) {
+    if (activity.status !== 'PUBLISHED' || activity.startsAt.getTime() <= ctx.clock.now().getTime()) {
       throw new AppError('SIGN_UP_CLOSED', 'Sign-up is open for published activities until they start.', {
         status: activity.status,
       });
@@ -110,12 +111,12 @@ export async function cancelSignUp(ctx: RequestContext, activityId: string): Pro
     if (!existing || existing.status === 'CANCELLED') {
       throw new AppError('NOT_SIGNED_UP', 'You have not signed up for this activity.');
     }
-    if (activity.startsAt.getTime() <= Date.now() && activity.status === 'PUBLISHED') {
+    if (activity.startsAt.getTime() <= ctx.clock.now().getTime() && activity.status === 'PUBLISHED') {
       throw new AppError('SIGN_UP_CLOSED', 'A sign-up cannot be cancelled once the activity has started.');
     }
     const result = await repository.updateSignUp(tx, viewer.orgId, existing.id, {
       status: 'CANCELLED',
-      cancelledAt: new Date(),
+      cancelledAt: ctx.clock.now(),
     });
     const freed = existing.status === 'CONFIRMED' ? await fillFreedPlaces(tx, ctx, activity) : [];
     return { cancelled: result, promoted: freed };
@@ -138,7 +139,10 @@ export async function markAttendance(ctx: RequestContext, signUpId: string, atte
     if (existing.status !== 'CONFIRMED') {
       throw new AppError('NOT_CONFIRMED', 'Attendance is kept for members with a place.', { status: existing.status });
     }
-    if (activity.startsAt.getTime() - Date.now() > 24 * 60 * 60 * 1000 || activity.status === 'CANCELLED') {
+    if (
+      activity.startsAt.getTime() - ctx.clock.now().getTime() > 24 * 60 * 60 * 1000 ||
+      activity.status === 'CANCELLED'
+    ) {
       throw new AppError('INVALID_STATE', 'Attendance is marked on the day or after.', { status: activity.status });
     }
     if (existing.attendance === attendance) return existing;

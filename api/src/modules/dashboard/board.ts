@@ -57,7 +57,7 @@ export async function readBoard(ctx: RequestContext): Promise<Board> {
   const orgId = await requireBoardViewer(ctx);
   const organization = requireOrganization(ctx);
   const { timeZone } = organization;
-  const now = new Date();
+  const now = ctx.clock.now();
   const periods = boardPeriods(now, timeZone);
 
   const { teamRows, childrenSponsored, dayActivities, checkIns, hours, requests } = await ctx.tenant(async (tx) => {
@@ -73,7 +73,7 @@ export async function readBoard(ctx: RequestContext): Promise<Board> {
         trendMonths: periods.trendMonths.map((month) => `${month}-01`),
         feedLimit: FEED_LIMIT,
       }),
-      requestFigures(tx, organization),
+      requestFigures(tx, organization, now),
     ]);
     return {
       teamRows: teamsAndChildren.teams,

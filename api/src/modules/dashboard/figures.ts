@@ -109,6 +109,6 @@ export async function hoursFigures(tx: Tx, query: HoursQuery): Promise<HoursFigu
 }
 
 /** Requests from the public (群众需求) by state, through the requests domain's one counting statement. */
-export function requestFigures(tx: Tx, organization: Organization): Promise<RequestCountsRow> {
-  return countRequestsOf(tx, organization);
+export function requestFigures(tx: Tx, organization: Organization, now: Date): Promise<RequestCountsRow> {
+  return countRequestsOf(tx, organization, now);
 }

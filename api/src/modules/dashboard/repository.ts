@@ -64,7 +64,7 @@ export async function revokeDisplayToken(
 ): Promise<DisplayToken | undefined> {
   const [row] = await tx
     .update(displayTokens)
-    .set({ revokedAt: new Date(), revokedBy })
+    .set({ revokedAt: sql`now()`, revokedBy })
     .where(and(eq(displayTokens.orgId, orgId), eq(displayTokens.id, id), isNull(displayTokens.revokedAt)))
     .returning();
   return row;

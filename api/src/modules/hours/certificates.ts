@@ -24,7 +24,7 @@ export function verificationUrl(ctx: RequestContext, number: string): string {
 export async function issueCertificate(ctx: RequestContext, input: { from: string; to: string }): Promise<Certificate> {
   const member = await requireMember(ctx);
   const organization = requireOrganization(ctx);
-  const today = todayIn(organization.timeZone);
+  const today = todayIn(organization.timeZone, ctx.clock.now());
   const fields = new FieldChecker()
     .check(isCalendarDate(input.from), 'from', 'INVALID')
     .check(isCalendarDate(input.to), 'to', 'INVALID');

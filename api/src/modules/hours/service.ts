@@ -273,7 +273,7 @@ async function createRecord(
   checkAccess: (tx: Tx, activity: Activity | undefined, values: RecordValues) => Promise<{ checkOutMissing: boolean }>,
 ): Promise<ServiceRecord> {
   const organization = requireOrganization(ctx);
-  const now = new Date();
+  const now = ctx.clock.now();
   return ctx.tenant(async (tx) => {
     const { values, activity } = await buildValues(tx, organization, params.input, now);
     const { checkOutMissing } = await checkAccess(tx, activity, values);
@@ -356,7 +356,7 @@ export async function updateServiceRecord(
 ): Promise<ServiceRecord> {
   const viewer = await requireMember(ctx);
   const organization = requireOrganization(ctx);
-  const now = new Date();
+  const now = ctx.clock.now();
   return ctx.tenant(async (tx) => {
     const record = await repository.lockRecord(tx, viewer.orgId, id);
     if (!record || record.memberId !== viewer.id) throw notFound('Service record');
@@ -471,7 +471,7 @@ export async function approveServiceRecords(ctx: RequestContext, ids: string[]):
     const after = await repository.findRecordsByIds(tx, loaded.access.orgId, loaded.ids);
     return { approved, records: after.map((record) => changed.get(record.id) ?? record) };
   });
-  const occurredAt = new Date().toISOString();
+  const occurredAt = ctx.clock.now().toISOString();
   for (const record of approved) {
     publishBoardEvent(ctx, record.orgId, {
       kind: 'HOURS_APPROVED',
@@ -572,7 +572,7 @@ export async function requestServiceCorrection(
     .check(reason.length > 0, 'reason', 'REQUIRED')
     .check(reason.length <= 500, 'reason', 'TOO_LONG')
     .throwIfAny();
-  const now = new Date();
+  const now = ctx.clock.now();
   return ctx.tenant(async (tx) => {
     const record = await repository.findRecordById(tx, viewer.orgId, recordId);
     if (!record || record.memberId !== viewer.id) throw notFound('Service record');
@@ -686,7 +686,7 @@ export async function acceptServiceCorrection(ctx: RequestContext, id: string): 
     memberId: record.memberId,
     ...(record.teamId ? { teamId: record.teamId } : {}),
     subjectId: record.id,
-    occurredAt: new Date().toISOString(),
+    occurredAt: ctx.clock.now().toISOString(),
   });
   return correction;
 }
@@ -739,7 +739,7 @@ export async function reportableActivities(ctx: RequestContext): Promise<Activit
     repository.findReportableActivities(tx, {
       orgId: viewer.orgId,
       memberId: viewer.id,
-      endedBefore: new Date(),
+      endedBefore: ctx.clock.now(),
       limit: QUEUE_LIMIT,
     }),
   );
@@ -791,7 +791,7 @@ export async function missingCheckOuts(ctx: RequestContext): Promise<SignUp[]> {
   const access = await requireLeadOrAdmin(ctx);
   const teamIds = access.isAdmin ? null : [...access.ledTeamIds];
   // Check-out stays open an hour after the end (CHECK_OUT_GRACE_MINUTES).
-  const endedBefore = new Date(Date.now() - 60 * MINUTE);
+  const endedBefore = new Date(ctx.clock.now().getTime() - 60 * MINUTE);
   return ctx.tenant((tx) =>
     repository.findMissingCheckOuts(tx, { orgId: access.orgId, teamIds, endedBefore, limit: QUEUE_LIMIT }),
   );
@@ -804,8 +804,8 @@ export interface MemberHoursView {
   star: StarLevel;
 }
 
-function currentPeriod(organization: Organization): { year: number; month: number } {
-  const wall = wallTimeAt(new Date(), organization.timeZone);
+function currentPeriod(ctx: RequestContext, organization: Organization): { year: number; month: number } {
+  const wall = wallTimeAt(ctx.clock.now(), organization.timeZone);
   return { year: wall.year, month: wall.month };
 }
 
@@ -815,7 +815,7 @@ export async function memberHours(ctx: RequestContext, memberId: string | null |
   const organization = requireOrganization(ctx);
   const id = memberId ?? viewer.id;
   if (id !== viewer.id) await requireLeadOrAdmin(ctx);
-  const { year } = currentPeriod(organization);
+  const { year } = currentPeriod(ctx, organization);
   const [totals] = await ctx.tenant((tx) => repository.findMemberTotals(tx, viewer.orgId, [id], year));
   const allTimeMinutes = totals?.allTimeMinutes ?? 0;
   return {
@@ -834,7 +834,7 @@ export async function hoursLeaderboard(
 ): Promise<LeaderboardEntryParent[]> {
   const viewer = await requireMember(ctx);
   const organization = requireOrganization(ctx);
-  const now = currentPeriod(organization);
+  const now = currentPeriod(ctx, organization);
   const year = args.year ?? now.year;
   const month = args.month ?? now.month;
   new FieldChecker()
@@ -877,7 +877,7 @@ export interface OrganizationHoursView {
 export async function organizationHours(ctx: RequestContext): Promise<OrganizationHoursView> {
   const viewer = await requireMember(ctx);
   const organization = requireOrganization(ctx);
-  const now = currentPeriod(organization);
+  const now = currentPeriod(ctx, organization);
   const months: { year: number; month: number }[] = [];
   for (let back = 11; back >= 0; back--) {
     const index = now.year * 12 + (now.month - 1) - back;
@@ -904,7 +904,7 @@ export async function teamHours(
   args: { year?: number | null; month?: number | null },
 ): Promise<{ teamId: string; minutes: number }[]> {
   const viewer = await requireMember(ctx);
-  const now = currentPeriod(requireOrganization(ctx));
+  const now = currentPeriod(ctx, requireOrganization(ctx));
   return ctx.tenant((tx) =>
     repository.teamMinutes(tx, viewer.orgId, { year: args.year ?? now.year, month: args.month ?? null }),
   );

@@ -56,7 +56,11 @@ export async function previewRosterImport(
   }
   const parsed = table;
   return ctx.tenant(async (tx) => {
-    await imports.deleteImportsBefore(tx, admin.orgId, new Date(Date.now() - KEEP_IMPORTS_DAYS * 24 * 60 * 60 * 1000));
+    await imports.deleteImportsBefore(
+      tx,
+      admin.orgId,
+      new Date(ctx.clock.now().getTime() - KEEP_IMPORTS_DAYS * 24 * 60 * 60 * 1000),
+    );
     const teams = await repository.findTeams(tx, admin.orgId);
     const matches = await repository.findMembersByPhones(tx, admin.orgId, phonesOf(parsed));
     const rows = evaluateRows(parsed, teams, matches);
@@ -119,7 +123,9 @@ export async function applyRosterImport(ctx: MercuriusContext, id: string): Prom
   const admin = await requireAdmin(ctx);
   requireId(id, 'Roster import');
   const orgId = admin.orgId;
-  const claimed = await ctx.tenant((tx) => imports.claimImport(tx, orgId, id, new Date(Date.now() - STALE_APPLY_MS)));
+  const claimed = await ctx.tenant((tx) =>
+    imports.claimImport(tx, orgId, id, new Date(ctx.clock.now().getTime() - STALE_APPLY_MS)),
+  );
   if (!claimed) {
     const existing = await ctx.tenant((tx) => imports.findImport(tx, orgId, id));
     if (!existing) throw notFound('Roster import');
@@ -179,9 +185,9 @@ export async function applyRosterImport(ctx: MercuriusContext, id: string): Prom
       const counts = countOutcomes(rows);
       const applied = await imports.updateImport(tx, orgId, id, {
         status: 'APPLIED',
-        appliedAt: new Date(),
+        appliedAt: ctx.clock.now(),
         progressDone: done,
-        progressAt: new Date(),
+        progressAt: ctx.clock.now(),
         createCount: counts.create,
         updateCount: counts.update,
         unchangedCount: counts.unchanged,
@@ -256,7 +262,7 @@ export async function exportRoster(
     email: member.email ?? '',
   }));
   const file = writeRoster(input.format, locale, records);
-  const date = new Date().toISOString().slice(0, 10);
+  const date = ctx.clock.now().toISOString().slice(0, 10);
   return {
     fileName: `roster-${date}.${input.format.toLowerCase()}`,
     contentType: CONTENT_TYPES[input.format],

@@ -27,7 +27,7 @@ export function hashInvitationToken(token: string): string {
 
 export type InvitationStatus = 'PENDING' | 'ACCEPTED' | 'EXPIRED' | 'REVOKED';
 
-export function invitationStatus(invitation: Invitation, now = new Date()): InvitationStatus {
+export function invitationStatus(invitation: Invitation, now: Date): InvitationStatus {
   if (invitation.acceptedAt) return 'ACCEPTED';
   if (invitation.revokedAt) return 'REVOKED';
   return invitation.expiresAt <= now ? 'EXPIRED' : 'PENDING';
@@ -79,7 +79,7 @@ export async function inviteMember(ctx: RequestContext, input: InviteInput): Pro
       displayName,
       memberId: rosterEntry?.id ?? null,
       invitedByMemberId: admin.id,
-      expiresAt: new Date(Date.now() + INVITATION_TTL_DAYS * 24 * 60 * 60 * 1000),
+      expiresAt: new Date(ctx.clock.now().getTime() + INVITATION_TTL_DAYS * 24 * 60 * 60 * 1000),
     });
     await recordAudit(tx, ctx, admin.orgId, {
       action: 'invitation.created',
@@ -186,9 +186,9 @@ export async function acceptInvitation(ctx: RequestContext, token: string): Prom
   if (!found) throw notFound('Invitation');
   const { invitation } = found;
   return withTenant(ctx.db, { orgId: invitation.orgId, accountId: account.id }, async (tx) => {
-    const claimed = await repository.claimInvitation(tx, invitation.orgId, invitation.id, account.id);
+    const claimed = await repository.claimInvitation(tx, invitation.orgId, invitation.id, account.id, ctx.clock.now());
     if (!claimed) {
-      const status = invitationStatus(invitation);
+      const status = invitationStatus(invitation, ctx.clock.now());
       throw new AppError(
         status === 'EXPIRED' ? 'INVITATION_EXPIRED' : 'INVITATION_USED',
         status === 'EXPIRED' ? 'This invitation has expired.' : 'This invitation has been used or withdrawn.',

@@ -411,6 +411,7 @@ export async function claimInvitation(
   orgId: string,
   id: string,
   accountId: string,
+  now: Date,
 ): Promise<Invitation | undefined> {
   const [invitation] = await db
     .update(invitations)
@@ -421,7 +422,7 @@ export async function claimInvitation(
         eq(invitations.id, id),
         isNull(invitations.acceptedAt),
         isNull(invitations.revokedAt),
-        gt(invitations.expiresAt, sql`now()`),
+        gt(invitations.expiresAt, now),
       ),
     )
     .returning();

@@ -93,11 +93,11 @@ export const resolvers: Resolvers = {
     totalCount: (connection) => (connection.count ? connection.count() : null),
   },
   Invitation: {
-    status: (invitation) => joining.invitationStatus(invitation),
+    status: (invitation, _args, ctx) => joining.invitationStatus(invitation, ctx.clock.now()),
   },
   InvitationPreview: {
     displayName: (preview) => preview.invitation.displayName,
-    status: (preview) => joining.invitationStatus(preview.invitation),
+    status: (preview, _args, ctx) => joining.invitationStatus(preview.invitation, ctx.clock.now()),
     expiresAt: (preview) => preview.invitation.expiresAt,
   },
   JoinRequest: {

@@ -11,11 +11,12 @@ import {
   type MemberRole,
   type Tx,
 } from '@qicai/db';
-import { requireAdmin, requireMember } from '../../shared/access.ts';
+import { requireAdmin, requireMember, requireOrganization } from '../../shared/access.ts';
 import { recordAudit } from '../../shared/audit.ts';
 import type { RequestContext } from '../../shared/context.ts';
 import { clampPageSize, decodeCursor, encodeCursor } from '../../shared/cursor.ts';
 import { AppError, FieldChecker, forbidden, notFound, ValidationError } from '../../shared/errors.ts';
+import { todayIn } from '../sponsorship/dates.ts';
 import { syncLeadRoles } from '../teams/repository.ts';
 import type { MemberConnectionParent } from './mappers.ts';
 import {
@@ -133,7 +134,7 @@ type ProfileChanges = repository.MemberChanges;
  * Checks a profile form and turns it into changes: a field left out is kept,
  * an optional one given as null or '' is cleared. All problems at once.
  */
-function readProfile(input: ProfileInput, required: { phone: boolean }): ProfileChanges {
+function readProfile(input: ProfileInput, required: { phone: boolean }, today: string): ProfileChanges {
   const checker = new FieldChecker();
   const changes: ProfileChanges = {};
   if (input.displayName !== undefined) {
@@ -169,7 +170,7 @@ function readProfile(input: ProfileInput, required: { phone: boolean }): Profile
   }
   if (input.joinedOn) {
     const joined = new Date(`${input.joinedOn}T00:00:00Z`);
-    checker.check(!Number.isNaN(joined.getTime()) && joined.getTime() <= Date.now(), 'joinedOn', 'INVALID_DATE');
+    checker.check(!Number.isNaN(joined.getTime()) && input.joinedOn <= today, 'joinedOn', 'INVALID_DATE');
     changes.joinedOn = input.joinedOn;
   }
   checker.throwIfAny();
@@ -195,7 +196,7 @@ export async function createMember(
   input: ProfileInput & { displayName: string },
 ): Promise<Member> {
   const admin = await requireAdmin(ctx);
-  const profile = readProfile(input, { phone: true });
+  const profile = readProfile(input, { phone: true }, todayIn(requireOrganization(ctx).timeZone, ctx.clock.now()));
   const teamIds = input.teamIds ? await checkTeams(ctx, admin.orgId, input.teamIds) : [];
   try {
     return await ctx.tenant(async (tx) => {
@@ -235,7 +236,7 @@ export async function updateMember(ctx: RequestContext, input: ProfileInput & { 
     );
     if (others.length > 0 || wantedTeams) throw forbidden('Only an admin may change this.');
   }
-  const changes = readProfile(fields, { phone: false });
+  const changes = readProfile(fields, { phone: false }, todayIn(requireOrganization(ctx).timeZone, ctx.clock.now()));
   const teamIds = wantedTeams ? await checkTeams(ctx, viewer.orgId, wantedTeams) : undefined;
   try {
     return await ctx.tenant(async (tx) => {

@@ -101,9 +101,9 @@ export interface OutboxRun {
 export async function deliverDueNotifications(
   db: Db,
   adapter: DeliveryAdapter,
-  options: { log: FastifyBaseLogger; batchSize?: number; now?: Date },
+  options: { log: FastifyBaseLogger; batchSize?: number; now: Date },
 ): Promise<OutboxRun> {
-  const now = options.now ?? new Date();
+  const now = options.now;
   const batchSize = options.batchSize ?? 50;
   const run: OutboxRun = { sent: 0, retrying: 0, gaveUp: 0 };
   for (const orgId of await repository.findOrganizationsWithDueDeliveries(db, now)) {

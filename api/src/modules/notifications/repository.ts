@@ -41,10 +41,15 @@ export async function findContactsOfMembers(
     .where(and(eq(members.orgId, orgId), inArray(members.id, memberIds), eq(members.active, true)));
 }
 
-export async function insertDeliveries(
-  db: Db,
-  rows: { orgId: string; notificationId: string; channel: DeliveryChannel; recipient: string }[],
-): Promise<void> {
+export interface NewDelivery {
+  orgId: string;
+  notificationId: string;
+  channel: DeliveryChannel;
+  recipient: string;
+  nextAttemptAt: Date;
+}
+
+export async function insertDeliveries(db: Db, rows: NewDelivery[]): Promise<void> {
   if (rows.length === 0) return;
   await db.insert(notificationDeliveries).values(rows);
 }

@@ -5,7 +5,7 @@
  * happens later (outbox.ts), so a slow or failing SMS gateway never holds a
  * change up.
  */
-import type { DeliveryChannel, Notification, NotificationDetail, NotificationKind, Tx } from '@qicai/db';
+import type { Notification, NotificationDetail, NotificationKind, Tx } from '@qicai/db';
 import type { ResolversTypes } from '../../__generated__/resolvers.ts';
 import { requireMember } from '../../shared/access.ts';
 import type { RequestContext } from '../../shared/context.ts';
@@ -17,6 +17,8 @@ export interface MembersNotice {
   kind: NotificationKind;
   activityId: string | null;
   detail: NotificationDetail;
+  /** When it happened (the clock's now): its deliveries are due from then. */
+  at: Date;
 }
 
 /** Writes an in-app notification for each member and queues an SMS (or email) for those who can be reached. */
@@ -37,16 +39,13 @@ export async function notifyMembers(tx: Tx, orgId: string, notice: MembersNotice
   );
   await repository.insertDeliveries(
     tx,
-    created.flatMap(
-      (notification): { orgId: string; notificationId: string; channel: DeliveryChannel; recipient: string }[] => {
-        const contact = contacts.get(notification.memberId);
-        if (contact?.phone)
-          return [{ orgId, notificationId: notification.id, channel: 'SMS', recipient: contact.phone }];
-        if (contact?.email)
-          return [{ orgId, notificationId: notification.id, channel: 'EMAIL', recipient: contact.email }];
-        return [];
-      },
-    ),
+    created.flatMap((notification): repository.NewDelivery[] => {
+      const contact = contacts.get(notification.memberId);
+      const due = { orgId, notificationId: notification.id, nextAttemptAt: notice.at };
+      if (contact?.phone) return [{ ...due, channel: 'SMS', recipient: contact.phone }];
+      if (contact?.email) return [{ ...due, channel: 'EMAIL', recipient: contact.email }];
+      return [];
+    }),
   );
   return created;
 }

@@ -27,12 +27,12 @@ export async function insertSession(
 }
 
 /** The account behind an unexpired session. */
-export async function findSessionAccount(db: Db, tokenHash: string): Promise<Account | undefined> {
+export async function findSessionAccount(db: Db, tokenHash: string, now: Date): Promise<Account | undefined> {
   const [row] = await db
     .select({ account: accounts })
     .from(sessions)
     .innerJoin(accounts, eq(accounts.id, sessions.accountId))
-    .where(and(eq(sessions.tokenHash, tokenHash), gt(sessions.expiresAt, sql`now()`)));
+    .where(and(eq(sessions.tokenHash, tokenHash), gt(sessions.expiresAt, now)));
   return row?.account;
 }
 

@@ -79,7 +79,7 @@ export async function signIn(ctx: RequestContext, input: { login: string; passwo
   const failures = await repository.countSignInFailures(
     ctx.db,
     [loginKey, addressKey],
-    new Date(Date.now() - FAILURE_WINDOW_MS),
+    new Date(ctx.clock.now().getTime() - FAILURE_WINDOW_MS),
   );
   if (
     (failures.get(loginKey) ?? 0) >= MAX_FAILURES_PER_LOGIN ||
@@ -98,7 +98,7 @@ export async function signIn(ctx: RequestContext, input: { login: string; passwo
     throw new AppError('INVALID_CREDENTIALS', 'Wrong login or password.');
   }
 
-  await repository.clearSignInFailures(ctx.db, loginKey, new Date(Date.now() - 24 * 60 * 60 * 1000));
+  await repository.clearSignInFailures(ctx.db, loginKey, new Date(ctx.clock.now().getTime() - 24 * 60 * 60 * 1000));
   await startSession(ctx, account);
   return { account };
 }
@@ -111,7 +111,7 @@ export async function signOut(ctx: RequestContext): Promise<boolean> {
 
 async function startSession(ctx: RequestContext, account: Account): Promise<void> {
   const token = randomBytes(32).toString('base64url');
-  const expiresAt = new Date(Date.now() + ctx.config.sessionTtlDays * 24 * 60 * 60 * 1000);
+  const expiresAt = new Date(ctx.clock.now().getTime() + ctx.config.sessionTtlDays * 24 * 60 * 60 * 1000);
   await repository.insertSession(ctx.db, {
     tokenHash: hashSessionToken(token),
     accountId: account.id,
@@ -126,8 +126,8 @@ export function hashSessionToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-export async function accountForSessionToken(db: Db, token: string): Promise<Account | undefined> {
-  return repository.findSessionAccount(db, hashSessionToken(token));
+export async function accountForSessionToken(db: Db, token: string, now: Date): Promise<Account | undefined> {
+  return repository.findSessionAccount(db, hashSessionToken(token), now);
 }
 
 /**

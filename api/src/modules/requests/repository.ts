@@ -37,11 +37,11 @@ export async function countSubmissions(
 }
 
 /** Records a submission and forgets this address' submissions older than the window. */
-export async function recordSubmission(db: Db, key: string, windowStart: Date): Promise<void> {
+export async function recordSubmission(db: Db, key: string, at: Date, windowStart: Date): Promise<void> {
   await db
     .delete(requestSubmissionAttempts)
     .where(and(eq(requestSubmissionAttempts.key, key), lt(requestSubmissionAttempts.at, windowStart)));
-  await db.insert(requestSubmissionAttempts).values({ key });
+  await db.insert(requestSubmissionAttempts).values({ key, at });
 }
 
 /**
@@ -128,7 +128,7 @@ export async function updateRequest(
 ): Promise<HelpRequest> {
   const [row] = await db
     .update(helpRequests)
-    .set({ ...values, updatedAt: new Date() })
+    .set({ ...values, updatedAt: sql`now()` })
     .where(and(eq(helpRequests.orgId, orgId), eq(helpRequests.id, id)))
     .returning();
   if (!row) throw new Error('request vanished while locked');

@@ -22,7 +22,7 @@ export const resolvers: Resolvers = {
   },
   HelpRequest: {
     trackingCode: (request) => formatTrackingCode(request.trackingCode),
-    overdue: (request, _args, ctx) => requests.isOverdue(request, requireOrganization(ctx).timeZone),
+    overdue: (request, _args, ctx) => requests.isOverdue(request, requireOrganization(ctx).timeZone, ctx.clock.now()),
     viewerCanTriage: async (_request, _args, ctx) => isAdmin(await ctx.viewerMember()),
   },
 };

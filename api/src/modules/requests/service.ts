@@ -47,11 +47,7 @@ const SUBMISSION_WINDOW_MS = 60 * 60 * 1000;
 export const isOpen = (status: RequestStatus) => repository.OPEN_STATUSES.includes(status);
 
 /** Past its due date and not closed, by the calendar of the organization's time zone. */
-export function isOverdue(
-  request: Pick<HelpRequest, 'dueOn' | 'status'>,
-  timeZone: string,
-  now: Date = new Date(),
-): boolean {
+export function isOverdue(request: Pick<HelpRequest, 'dueOn' | 'status'>, timeZone: string, now: Date): boolean {
   return request.dueOn !== null && isOpen(request.status) && request.dueOn < todayIn(timeZone, now);
 }
 
@@ -98,14 +94,14 @@ export async function submitRequest(
     try {
       await ctx.tenant(async (tx) => {
         await repository.lockSubmissionKey(tx, key);
-        const now = Date.now();
+        const now = ctx.clock.now().getTime();
         const windowStart = new Date(now - SUBMISSION_WINDOW_MS);
         const { submissions, oldest } = await repository.countSubmissions(tx, key, windowStart);
         if (submissions >= ctx.config.publicRequestLimit) {
           const freesAt = (oldest?.getTime() ?? now) + SUBMISSION_WINDOW_MS;
           throw rateLimited(Math.max(1, Math.ceil((freesAt - now) / 1000)));
         }
-        await repository.recordSubmission(tx, key, windowStart);
+        await repository.recordSubmission(tx, key, new Date(now), windowStart);
         await repository.insertSubmittedRequest(tx, {
           orgId: organization.id,
           id,
@@ -131,7 +127,7 @@ export async function submitRequest(
     publishBoardEvent(ctx, organization.id, {
       kind: 'REQUEST_CHANGED',
       subjectId: id,
-      occurredAt: new Date().toISOString(),
+      occurredAt: ctx.clock.now().toISOString(),
     });
     return { trackingCode: formatTrackingCode(trackingCode), status: 'RECEIVED' };
   }
@@ -215,7 +211,7 @@ export async function listRequests(
     return repository.listRequests(tx, organization.id, {
       statuses: filter?.statuses ?? undefined,
       teamIds,
-      overdueBefore: filter?.overdueOnly ? todayIn(organization.timeZone) : undefined,
+      overdueBefore: filter?.overdueOnly ? todayIn(organization.timeZone, ctx.clock.now()) : undefined,
       limit: LIST_LIMIT,
     });
   });
@@ -231,12 +227,12 @@ export async function requestCounts(
 ): Promise<ResolversTypes['RequestCounts']> {
   requireNamedOrganization(ctx, [organization.id]);
   await requireMember(ctx);
-  return ctx.tenant((tx) => countRequestsOf(tx, organization));
+  return ctx.tenant((tx) => countRequestsOf(tx, organization, ctx.clock.now()));
 }
 
 /** Numbers only, for any caller scoped to the organization (the big screen's display token too). */
-export function countRequestsOf(tx: Tx, organization: Organization): Promise<repository.RequestCountsRow> {
-  return repository.countRequests(tx, todayIn(organization.timeZone));
+export function countRequestsOf(tx: Tx, organization: Organization, now: Date): Promise<repository.RequestCountsRow> {
+  return repository.countRequests(tx, todayIn(organization.timeZone, now));
 }
 
 /* State changes */
@@ -296,7 +292,7 @@ async function changeRequest(
     kind: 'REQUEST_CHANGED',
     subjectId: updated.id,
     ...(updated.teamId ? { teamId: updated.teamId } : {}),
-    occurredAt: new Date().toISOString(),
+    occurredAt: ctx.clock.now().toISOString(),
   });
   return updated;
 }
@@ -308,11 +304,11 @@ function optionalNote(note: string | null | undefined): string | null {
 }
 
 /** A due date is a calendar date, not before today in the organization's time zone. */
-function checkDueOn(dueOn: string | null | undefined, timeZone: string): string | null {
+function checkDueOn(dueOn: string | null | undefined, today: string): string | null {
   if (dueOn === null || dueOn === undefined || dueOn === '') return null;
   new FieldChecker()
     .check(isCalendarDate(dueOn), 'dueOn', 'INVALID_DATE')
-    .check(!isCalendarDate(dueOn) || dueOn >= todayIn(timeZone), 'dueOn', 'IN_PAST')
+    .check(!isCalendarDate(dueOn) || dueOn >= today, 'dueOn', 'IN_PAST')
     .throwIfAny();
   return dueOn;
 }
@@ -323,7 +319,7 @@ export async function assignRequest(
 ): Promise<HelpRequest> {
   await requireAdmin(ctx);
   const organization = requireOrganization(ctx);
-  const dueOn = checkDueOn(input.dueOn, organization.timeZone);
+  const dueOn = checkDueOn(input.dueOn, todayIn(organization.timeZone, ctx.clock.now()));
   const note = optionalNote(input.note);
   return changeRequest(ctx, input.id, async (request, _access, tx) => {
     if (request.status !== 'RECEIVED' && request.status !== 'ASSIGNED') {
@@ -348,7 +344,7 @@ export async function setRequestDueDate(
 ): Promise<HelpRequest> {
   await requireAdmin(ctx);
   const organization = requireOrganization(ctx);
-  const checked = checkDueOn(dueOn, organization.timeZone);
+  const checked = checkDueOn(dueOn, todayIn(organization.timeZone, ctx.clock.now()));
   return changeRequest(ctx, id, (request) => {
     if (!isOpen(request.status)) throw invalidState(request, 'A closed request has no due date.');
     // Not a change of state: audited, but not in the history the requester sees.
@@ -375,7 +371,7 @@ export async function declineRequest(ctx: RequestContext, id: string, reasonText
       throw invalidState(request, 'Only a received or assigned request can be declined.');
     }
     return {
-      values: { status: 'DECLINED', declineReason: reason, closedAt: new Date() },
+      values: { status: 'DECLINED', declineReason: reason, closedAt: ctx.clock.now() },
       toStatus: 'DECLINED',
       note: reason,
       action: 'request.declined',
@@ -400,7 +396,7 @@ export async function resolveRequest(ctx: RequestContext, id: string, feedbackTe
       throw invalidState(request, 'Only an assigned request or one in progress can be resolved.');
     }
     return {
-      values: { status: 'RESOLVED', feedback, closedAt: new Date() },
+      values: { status: 'RESOLVED', feedback, closedAt: ctx.clock.now() },
       toStatus: 'RESOLVED',
       note: feedback,
       action: 'request.resolved',

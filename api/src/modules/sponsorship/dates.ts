@@ -1,7 +1,7 @@
 /** Calendar dates (YYYY-MM-DD) in an organization's time zone: ages, "today", days waited. */
 
 /** Today's date in a time zone. */
-export function todayIn(timeZone: string, now: Date = new Date()): string {
+export function todayIn(timeZone: string, now: Date): string {
   // en-CA writes dates as YYYY-MM-DD.
   return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
 }
@@ -23,6 +23,6 @@ export function ageOn(dateOfBirth: string, day: string): number {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export function daysSince(instant: Date, now: Date = new Date()): number {
+export function daysSince(instant: Date, now: Date): number {
   return Math.max(0, Math.floor((now.getTime() - instant.getTime()) / DAY_MS));
 }

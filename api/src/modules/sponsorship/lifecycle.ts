@@ -47,7 +47,7 @@ const wrongStatus = (message: string) => new AppError('WRONG_STATUS', message);
 /** Reasons for which the child leaves the programme; after the others the child waits for a new sponsor. */
 const CHILD_LEAVES: readonly SponsorshipEndReason[] = ['CHILD_GREW_UP', 'CHILD_MOVED', 'FAMILY_WITHDREW'];
 
-export function matchChildOf(child: PersonalChild, today: string, now: Date = new Date()): MatchChild {
+export function matchChildOf(child: PersonalChild, today: string, now: Date): MatchChild {
   return {
     id: child.id,
     gender: child.gender,
@@ -84,6 +84,7 @@ async function lockPair(
   childId: string,
   sponsorId: string,
   today: string,
+  now: Date,
 ): Promise<{ child: PersonalChild; sponsor: Sponsor }> {
   const child = await repository.lockChild(tx, orgId, childId);
   if (!child) throw notFound('Child');
@@ -93,7 +94,7 @@ async function lockPair(
   if (!hasPersonalFields(child) || child.status === 'ENDED') throw wrongStatus('The child has left the programme.');
   if (!sponsor.active) throw wrongStatus('The sponsor is inactive.');
   const counts = (await repository.countSponsorshipsOfSponsors(tx, orgId, [sponsor.id])).get(sponsor.id);
-  const conflicts = preferenceConflicts(matchSponsorOf(sponsor, counts), matchChildOf(child, today));
+  const conflicts = preferenceConflicts(matchSponsorOf(sponsor, counts), matchChildOf(child, today, now));
   if (conflicts.length > 0) {
     throw new AppError('PREFERENCE_MISMATCH', 'The child does not meet the sponsor’s preferences.', { conflicts });
   }
@@ -102,7 +103,7 @@ async function lockPair(
 }
 
 /** Sets the child's status from its sponsorships: sponsored, proposed, or waiting (an ended child stays ended). */
-async function refreshChildStatus(tx: Tx, orgId: string, child: Child, leaves = false): Promise<void> {
+async function refreshChildStatus(tx: Tx, orgId: string, child: Child, now: Date, leaves = false): Promise<void> {
   const counts = await repository.countSponsorshipsOfChild(tx, orgId, child.id);
   const status =
     counts.active > 0
@@ -116,7 +117,7 @@ async function refreshChildStatus(tx: Tx, orgId: string, child: Child, leaves = 
   await repository.updateChild(tx, orgId, child.id, {
     status,
     // Waiting again after a sponsorship ended: the wait starts now.
-    ...(child.status === 'SPONSORED' && status === 'WAITING' && { waitingSince: new Date() }),
+    ...(child.status === 'SPONSORED' && status === 'WAITING' && { waitingSince: now }),
   });
 }
 
@@ -154,14 +155,14 @@ export async function proposeSponsorship(
   const today = organizationToday(ctx);
   try {
     return await ctx.tenant(async (tx) => {
-      const { child, sponsor } = await lockPair(tx, admin.orgId, childId, sponsorId, today);
+      const { child, sponsor } = await lockPair(tx, admin.orgId, childId, sponsorId, today, ctx.clock.now());
       const sponsorship = await repository.insertSponsorship(tx, {
         orgId: admin.orgId,
         childId: child.id,
         sponsorId: sponsor.id,
         proposedBy: admin.id,
       });
-      await refreshChildStatus(tx, admin.orgId, child);
+      await refreshChildStatus(tx, admin.orgId, child, ctx.clock.now());
       await recordAudit(tx, ctx, admin.orgId, {
         action: 'sponsorship.proposed',
         subjectType: 'sponsorship',
@@ -190,7 +191,7 @@ function publishSponsorshipChange(ctx: RequestContext, sponsorship: Sponsorship)
   publishBoardEvent(ctx, sponsorship.orgId, {
     kind: 'SPONSORSHIP_CHANGED',
     subjectId: sponsorship.id,
-    occurredAt: new Date().toISOString(),
+    occurredAt: ctx.clock.now().toISOString(),
   });
 }
 
@@ -206,15 +207,22 @@ export async function confirmSponsorship(ctx: RequestContext, id: string): Promi
         if (lockedChild.status === 'SPONSORED') throw alreadySponsored();
         throw wrongStatus('Only a proposal can be confirmed.');
       }
-      const { child } = await lockPair(tx, admin.orgId, sponsorship.childId, sponsorship.sponsorId, today);
+      const { child } = await lockPair(
+        tx,
+        admin.orgId,
+        sponsorship.childId,
+        sponsorship.sponsorId,
+        today,
+        ctx.clock.now(),
+      );
       const confirmed = await repository.updateSponsorship(tx, admin.orgId, sponsorship.id, {
         status: 'ACTIVE',
-        confirmedAt: new Date(),
+        confirmedAt: ctx.clock.now(),
         confirmedBy: admin.id,
       });
       if (!confirmed) throw notFound('Sponsorship');
       const lapsed = await repository.lapseOpenProposalsOfChild(tx, admin.orgId, child.id, admin.id, sponsorship.id);
-      await refreshChildStatus(tx, admin.orgId, child);
+      await refreshChildStatus(tx, admin.orgId, child, ctx.clock.now());
       await recordAudit(tx, ctx, admin.orgId, {
         action: 'sponsorship.confirmed',
         subjectType: 'sponsorship',
@@ -238,11 +246,11 @@ export async function lapseSponsorship(ctx: RequestContext, id: string): Promise
     if (sponsorship.status !== 'PROPOSED') throw wrongStatus('Only a proposal can lapse.');
     const lapsed = await repository.updateSponsorship(tx, admin.orgId, sponsorship.id, {
       status: 'LAPSED',
-      closedAt: new Date(),
+      closedAt: ctx.clock.now(),
       closedBy: admin.id,
     });
     if (!lapsed) throw notFound('Sponsorship');
-    await refreshChildStatus(tx, admin.orgId, child);
+    await refreshChildStatus(tx, admin.orgId, child, ctx.clock.now());
     await recordAudit(tx, ctx, admin.orgId, {
       action: 'sponsorship.lapsed',
       subjectType: 'sponsorship',
@@ -269,13 +277,13 @@ export async function endSponsorship(
     if (sponsorship.status !== 'ACTIVE') throw wrongStatus('Only an active sponsorship can end.');
     const ended = await repository.updateSponsorship(tx, admin.orgId, sponsorship.id, {
       status: 'ENDED',
-      closedAt: new Date(),
+      closedAt: ctx.clock.now(),
       closedBy: admin.id,
       endReason: input.reason,
       endNote: note,
     });
     if (!ended) throw notFound('Sponsorship');
-    await refreshChildStatus(tx, admin.orgId, child, CHILD_LEAVES.includes(input.reason));
+    await refreshChildStatus(tx, admin.orgId, child, ctx.clock.now(), CHILD_LEAVES.includes(input.reason));
     await recordAudit(tx, ctx, admin.orgId, {
       action: 'sponsorship.ended',
       subjectType: 'sponsorship',

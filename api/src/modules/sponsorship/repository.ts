@@ -27,7 +27,22 @@ import {
   type SponsorshipUpdate,
   type SupportRecord,
 } from '@qicai/db';
-import { and, asc, count, desc, eq, getTableColumns, ilike, inArray, isNull, ne, or, sql, type SQL } from 'drizzle-orm';
+import {
+  and,
+  asc,
+  count,
+  desc,
+  eq,
+  getTableColumns,
+  gt,
+  ilike,
+  inArray,
+  isNull,
+  ne,
+  or,
+  sql,
+  type SQL,
+} from 'drizzle-orm';
 import type { SupportTotals } from '../../__generated__/resolvers.ts';
 import type { VisitRecord } from './mappers.ts';
 
@@ -90,7 +105,7 @@ export async function updateChild(
 }
 
 /** Erases every personal field of a child, leaving the tombstone the database's checks allow. */
-export async function anonymizeChild(db: Db, orgId: string, id: string): Promise<Child | undefined> {
+export async function anonymizeChild(db: Db, orgId: string, id: string, now: Date): Promise<Child | undefined> {
   return updateChild(db, orgId, id, {
     status: 'ENDED',
     familyName: null,
@@ -107,7 +122,7 @@ export async function anonymizeChild(db: Db, orgId: string, id: string): Promise
     guardianName: null,
     guardianRelation: null,
     guardianPhone: null,
-    deletedAt: new Date(),
+    deletedAt: now,
   });
 }
 
@@ -237,16 +252,17 @@ export async function findSponsorOfMember(db: Db, orgId: string, memberId: strin
 }
 
 /** The sponsor an unexpired invitation was made for, locked. */
-export async function lockSponsorByInvitation(db: Db, orgId: string, codeHash: string): Promise<Sponsor | undefined> {
+export async function lockSponsorByInvitation(
+  db: Db,
+  orgId: string,
+  codeHash: string,
+  now: Date,
+): Promise<Sponsor | undefined> {
   const [sponsor] = await db
     .select()
     .from(sponsors)
     .where(
-      and(
-        eq(sponsors.orgId, orgId),
-        eq(sponsors.invitationCodeHash, codeHash),
-        sql`${sponsors.invitationExpiresAt} > now()`,
-      ),
+      and(eq(sponsors.orgId, orgId), eq(sponsors.invitationCodeHash, codeHash), gt(sponsors.invitationExpiresAt, now)),
     )
     .for('update');
   return sponsor;

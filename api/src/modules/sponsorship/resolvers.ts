@@ -49,7 +49,7 @@ export const resolvers: Resolvers = {
   },
   ChildPersonal: {
     fullName: (child) => `${child.familyName}${child.givenName}`,
-    age: (child, _args, ctx) => ageOn(child.dateOfBirth, todayIn(requireOrganization(ctx).timeZone)),
+    age: (child, _args, ctx) => ageOn(child.dateOfBirth, todayIn(requireOrganization(ctx).timeZone, ctx.clock.now())),
   },
   GuardianConsent: {
     givenOn: (child) => child.consentGivenOn,
@@ -62,8 +62,8 @@ export const resolvers: Resolvers = {
   Sponsor: {
     preferences: (sponsor) => sponsor,
     pledge: (sponsor) => sponsor,
-    invitationExpiresAt: (sponsor) =>
-      sponsor.invitationExpiresAt && sponsor.invitationExpiresAt > new Date() ? sponsor.invitationExpiresAt : null,
+    invitationExpiresAt: (sponsor, _args, ctx) =>
+      sponsor.invitationExpiresAt && sponsor.invitationExpiresAt > ctx.clock.now() ? sponsor.invitationExpiresAt : null,
   },
   SponsorPreferences: {
     townships: (sponsor) => sponsor.preferredTownships,
@@ -87,7 +87,7 @@ export const resolvers: Resolvers = {
   },
   SponsoredChild: {
     id: (child) => child.sponsorshipId,
-    age: (child, _args, ctx) => ageOn(child.dateOfBirth, todayIn(requireOrganization(ctx).timeZone)),
+    age: (child, _args, ctx) => ageOn(child.dateOfBirth, todayIn(requireOrganization(ctx).timeZone, ctx.clock.now())),
     since: (child, _args, ctx) => todayIn(requireOrganization(ctx).timeZone, child.confirmedAt),
   },
 };

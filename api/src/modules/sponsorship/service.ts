@@ -56,7 +56,7 @@ import {
 
 /** Today in the organization's time zone. */
 export function organizationToday(ctx: RequestContext): string {
-  return todayIn(requireOrganization(ctx).timeZone);
+  return todayIn(requireOrganization(ctx).timeZone, ctx.clock.now());
 }
 
 /** The names of the personal fields that hold a value. */
@@ -151,6 +151,8 @@ export async function registerChild(
       ...personal,
       ...consent,
       consentRecordedBy: admin.id,
+      consentRecordedAt: ctx.clock.now(),
+      waitingSince: ctx.clock.now(),
     });
     await recordAudit(tx, ctx, admin.orgId, {
       action: 'child.registered',
@@ -184,7 +186,7 @@ export async function updateChild(
     if (changed.length === 0 && !consent) return before;
     const child = await repository.updateChild(tx, admin.orgId, before.id, {
       ...personal,
-      ...(consent && { ...consent, consentRecordedBy: admin.id, consentRecordedAt: new Date() }),
+      ...(consent && { ...consent, consentRecordedBy: admin.id, consentRecordedAt: ctx.clock.now() }),
     });
     if (!child) throw notFound('Child');
     await recordAudit(tx, ctx, admin.orgId, {
@@ -215,14 +217,14 @@ export async function deleteChild(ctx: RequestContext, id: string): Promise<Chil
       await repository.updateSponsorship(tx, admin.orgId, sponsorship.id, {
         status: 'ENDED',
         endReason: 'RECORD_DELETED',
-        closedAt: new Date(),
+        closedAt: ctx.clock.now(),
         closedBy: admin.id,
       });
       ended.push(sponsorship.id);
     }
     const lapsed = await repository.lapseOpenProposalsOfChild(tx, admin.orgId, child.id, admin.id);
     await repository.eraseTextsAboutChild(tx, admin.orgId, child.id);
-    const tombstone = await repository.anonymizeChild(tx, admin.orgId, child.id);
+    const tombstone = await repository.anonymizeChild(tx, admin.orgId, child.id, ctx.clock.now());
     if (!tombstone) throw notFound('Child');
     await recordAudit(tx, ctx, admin.orgId, {
       action: 'child.deleted',
@@ -278,7 +280,7 @@ export async function exportChild(ctx: RequestContext, id: string): Promise<Reso
     return {
       format: 'qicai.child-export/1',
       organization: { name: organization.name, slug: organization.slug },
-      exportedAt: new Date().toISOString(),
+      exportedAt: ctx.clock.now().toISOString(),
       exportedBy: admin.displayName,
       child: {
         id: child.id,
@@ -473,7 +475,7 @@ export async function inviteSponsorAccount(
 ): Promise<ResolversTypes['SponsorInvitation']> {
   const admin = await requireAdmin(ctx);
   const code = Array.from({ length: CODE_LENGTH }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join('');
-  const expiresAt = new Date(Date.now() + INVITATION_DAYS * 24 * 60 * 60 * 1000);
+  const expiresAt = new Date(ctx.clock.now().getTime() + INVITATION_DAYS * 24 * 60 * 60 * 1000);
   const sponsor = await ctx.tenant(async (tx) => {
     const updated = await repository.updateSponsor(tx, admin.orgId, sponsorId, {
       invitationCodeHash: hashInvitationCode(code),
@@ -518,7 +520,12 @@ export async function claimSponsorInvitation(ctx: RequestContext, code: string):
   const normalized = normalizeInvitationCode(code);
   if (normalized.length !== CODE_LENGTH) throw invitationInvalid();
   return ctx.tenant(async (tx) => {
-    const sponsor = await repository.lockSponsorByInvitation(tx, organization.id, hashInvitationCode(normalized));
+    const sponsor = await repository.lockSponsorByInvitation(
+      tx,
+      organization.id,
+      hashInvitationCode(normalized),
+      ctx.clock.now(),
+    );
     if (!sponsor) throw invitationInvalid();
     const current = await repository.findSponsorOfAccount(tx, organization.id, account.id);
     if (current && current.id !== sponsor.id) {

@@ -40,7 +40,7 @@ export async function sponsorSuggestions(
   if (!hasPersonalFields(child) || !MATCHABLE.includes(child.status)) return [];
   // A sponsor already proposed for the child, or tried before, is not suggested again.
   const tried = new Set(history.map((sponsorship) => sponsorship.sponsorId));
-  const matchChild = matchChildOf(child, today);
+  const matchChild = matchChildOf(child, today, ctx.clock.now());
   const ranked = rankCandidates(
     sponsors.filter((candidate) => !tried.has(candidate.sponsor.id)),
     (candidate) => ({ sponsor: matchSponsorOf(candidate.sponsor, candidate.counts), child: matchChild }),
@@ -66,7 +66,7 @@ export async function childSuggestions(
   if (!sponsor.active) return [];
   const tried = new Set(history.map((sponsorship) => sponsorship.childId));
   const matchSponsor = matchSponsorOf(sponsor, counts.get(sponsor.id));
-  const now = new Date();
+  const now = ctx.clock.now();
   const ranked = rankCandidates(
     children.filter((child): child is PersonalChild => hasPersonalFields(child) && !tried.has(child.id)),
     (child) => ({ sponsor: matchSponsor, child: matchChildOf(child, today, now) }),
@@ -93,7 +93,7 @@ export async function batchSuggestion(ctx: RequestContext): Promise<ResolversTyp
     sponsors: await repository.findActiveSponsorsWithCounts(tx, admin.orgId),
     pastPairs: await repository.findPastPairs(tx, admin.orgId),
   }));
-  const now = new Date();
+  const now = ctx.clock.now();
   const rows = new Map<string, Child>(children.map((child) => [child.id, child]));
   const sponsorRows = new Map(sponsors.map(({ sponsor }) => [sponsor.id, sponsor]));
   const matchSponsors = sponsors.map(({ sponsor, counts }) => matchSponsorOf(sponsor, counts));
