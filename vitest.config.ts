@@ -1,7 +1,36 @@
 import { defineConfig } from 'vitest/config';
 
+// One test clock for every process of the run (see api/test/clock.ts).
+process.env['TEST_RUN_STARTED_AT'] ??= String(Date.now());
+
+/**
+ * The tests that reach for another organization's data, once more with
+ * row-level security off in their databases (api/test/helper.ts): the
+ * application's own org_id filters must keep organizations apart by
+ * themselves, as row-level security must without them (db/test/tenancy.test.ts).
+ */
+const ISOLATION_TESTS = [
+  'activities',
+  'board',
+  'certificates',
+  'hours',
+  'isolation',
+  'members',
+  'requests',
+  'sponsorship-access',
+].map((name) => `test/${name}.test.ts`);
+
 export default defineConfig({
   test: {
-    projects: ['db', 'api', 'web'],
+    projects: [
+      'db',
+      'api',
+      'web',
+      {
+        extends: './api/vitest.config.ts',
+        root: './api',
+        test: { name: 'api-without-rls', include: ISOLATION_TESTS, env: { TEST_WITHOUT_RLS: '1' } },
+      },
+    ],
   },
 });

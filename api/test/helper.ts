@@ -3,15 +3,43 @@
  * PGlite) and talks to it through GraphQL over `inject`, signing in through
  * the real sign-in.
  */
-import { members, withTenant, type Database, type MemberRole } from '@qicai/db';
+import { APP_ROLE, members, withTenant, type Database, type MemberRole } from '@qicai/db';
+import { sql } from 'drizzle-orm';
+import postgres from 'postgres';
 import { createTestDatabase, type TestDatabase } from '@qicai/db/testing';
 import type { FastifyInstance } from 'fastify';
+import { randomUUID } from 'node:crypto';
 import { buildApp } from '../src/build.ts';
 import { loadConfig, type Environment } from '../src/config.ts';
+import { testClock } from './clock.ts';
 
 export interface GraphQLResponse<Data = Record<string, unknown>> {
   data: Data | null;
   errors?: { message: string; path?: string[]; extensions?: { code?: string; fields?: Record<string, string> } }[];
+}
+
+/**
+ * The second wall out of the way: row-level security off on every table, so
+ * that only the application's own `org_id` filters keep organizations apart.
+ * The `api-without-rls` project (vitest.config.ts) runs the isolation tests so.
+ */
+export const withoutRowLevelSecurity = process.env['TEST_WITHOUT_RLS'] === '1';
+
+async function disableRowLevelSecurity(database: Database, url: string | undefined): Promise<void> {
+  const statement = `DO $$ DECLARE t regclass; BEGIN
+    FOR t IN SELECT oid::regclass FROM pg_class WHERE relrowsecurity AND relnamespace = 'public'::regnamespace LOOP
+      EXECUTE format('ALTER TABLE %s DISABLE ROW LEVEL SECURITY', t);
+    END LOOP; END $$`;
+  if (url) {
+    const owner = postgres(url, { max: 1, onnotice: () => {} });
+    await owner.unsafe(statement);
+    await owner.end();
+    return;
+  }
+  // PGlite: one connection, signed in as its owner and acting as the application role.
+  await database.db.execute(sql`RESET ROLE`);
+  await database.db.execute(sql.raw(statement));
+  await database.db.execute(sql.raw(`SET ROLE ${APP_ROLE}`));
 }
 
 export class TestApp {
@@ -51,9 +79,10 @@ export class TestApp {
       },
       poolSize: settings.DATABASE_POOL_SIZE === undefined ? undefined : Number(settings.DATABASE_POOL_SIZE),
     });
+    if (withoutRowLevelSecurity) await disableRowLevelSecurity(database, testDatabase.url);
     await options.prepare?.(testDatabase.url);
     const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...settings });
-    const app = await buildApp({ config, database });
+    const app = await buildApp({ config, database, clock: testClock });
     return new TestApp(app, database, testDatabase, counter);
   }
 
@@ -69,7 +98,7 @@ export class TestApp {
       },
     });
     const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...settings });
-    const app = await buildApp({ config, database });
+    const app = await buildApp({ config, database, clock: testClock });
     return new TestApp(app, database, this.testDatabase, counter, false);
   }
 
@@ -93,7 +122,7 @@ export class TestApp {
     const n = ++this.accountCounter;
     const input = {
       displayName: fields.displayName ?? `志愿者${n}`,
-      email: fields.email ?? (fields.phone ? undefined : `volunteer${n}.${Date.now()}@example.cn`),
+      email: fields.email ?? (fields.phone ? undefined : `volunteer${n}.${randomUUID().slice(0, 8)}@example.cn`),
       phone: fields.phone,
       password: fields.password ?? 'correct horse battery',
     };
@@ -185,7 +214,7 @@ export class Client {
       payload: { query, variables },
     });
     for (const cookie of response.cookies) {
-      if (cookie.value === '' || (cookie.expires && cookie.expires.getTime() < Date.now()))
+      if (cookie.value === '' || (cookie.expires && cookie.expires.getTime() < testClock.now().getTime()))
         this.cookies.delete(cookie.name);
       else this.cookies.set(cookie.name, cookie.value);
     }

@@ -206,6 +206,41 @@ describe('roster import', () => {
     });
   });
 
+  it('reads every way an office writes a mobile number, and refuses what is not one', async () => {
+    // As clerks type them: the country code in three forms, spaces, dashes, dots, full-width digits.
+    const forms = [
+      ['谭志明', '+86 136 0001 0001', '13600010001'],
+      ['彭秀兰', '8613600010002', '13600010002'],
+      ['易国庆', '0086-136-0001-0003', '13600010003'],
+      ['黎春燕', '136-0001-0004', '13600010004'],
+      ['邹建军', '136 0001 0005', '13600010005'],
+      ['熊丽萍', '１３６０００１０００６', '13600010006'],
+      ['尹卫东', '136.0001.0007', '13600010007'],
+      ['贺小梅', '＋８６　１３６　０００１　０００８', '13600010008'],
+    ];
+    const refused = [
+      ['龚德华', '0730-8221234'], // a landline (岳阳's area code), not a mobile
+      ['毛玉珍', '1360001000'], // ten digits
+      ['戴海波', '+8613600010009x'],
+      ['邓红霞', '8613600010'], // "86" that is not a country code
+    ];
+    const file = workbook([
+      ['姓名', '手机号码'],
+      ...forms.map(([name, phone]) => [name ?? '', phone ?? '']),
+      ...refused,
+    ]);
+    const preview = await previewRoster(admin, file, '电话号码.xlsx');
+    expect(preview).toMatchObject({ createCount: forms.length, rejectCount: refused.length });
+    const rejected = await importRows(admin, preview.id, ['REJECT']);
+    expect(rejected.map((row) => [row.cells.name, row.problems])).toEqual(
+      refused.map(([name]) => [name, ['INVALID_PHONE']]),
+    );
+    expect(await applyImport(admin, preview.id)).toMatchObject({ status: 'APPLIED', createCount: forms.length });
+    for (const [name, , stored] of forms) {
+      expect((await memberByPhone(admin, stored ?? ''))?.displayName, `${name}'s number`).toBe(name);
+    }
+  });
+
   it('refuses a file without the name or phone column, an empty file, and anyone but an admin', async () => {
     const missing = await uploadRoster(
       admin,

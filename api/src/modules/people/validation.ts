@@ -17,9 +17,16 @@ export function isEmail(email: string): boolean {
   return email.length <= 254 && EMAIL.test(email);
 }
 
-/** Drops spaces, dashes and a +86 / 0086 prefix, as people write numbers in several ways. */
+/**
+ * A phone number as people write it: full-width digits (NFKC), spaces of every
+ * kind, dashes, dots and brackets dropped, and the country code (+86, 0086, or
+ * 86 before a mobile number) removed.
+ */
 export function normalizePhone(phone: string): string {
-  return phone.replace(/[\s-]/g, '').replace(/^(\+86|0086)/, '');
+  return phone
+    .normalize('NFKC')
+    .replace(/[\s\-.()\u2010-\u2015]/g, '')
+    .replace(/^(?:\+86|0086|86(?=1\d{10}$))/, '');
 }
 
 export type Login = { kind: 'email'; email: string } | { kind: 'phone'; phone: string };
