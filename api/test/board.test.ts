@@ -24,6 +24,7 @@ import { errorCode, expectNoErrors, TestApp, type Client } from './helper.ts';
 import { APPROVE, outsideService, report } from './hours-seed.ts';
 import { publicClient, requestInput, SUBMIT } from './requests-seed.ts';
 import { createSponsor, registerChild, sponsor } from './sponsorship-seed.ts';
+import { minutesFromNow, testClock } from './clock.ts';
 
 const BOARD = `{ board { generatedAt timeZone checkedInNow todayCount childrenSponsored
   hours { thisMonthMinutes thisYearMinutes } requests { open solved }
@@ -121,7 +122,9 @@ async function runningActivity(testApp: TestApp, org: ActivityOrganization, peop
   });
   for (const person of people) expectNoErrors(await person.gql(SIGN_UP, { id: activity.id }));
   await withTenant(testApp.database.db, { orgId: org.orgId, accountId: null }, (tx) =>
-    tx.execute(sql`update activities set starts_at = now() - interval '30 minutes' where id = ${activity.id}`),
+    tx.execute(
+      sql`update activities set starts_at = ${minutesFromNow(-30).toISOString()}::timestamptz where id = ${activity.id}`,
+    ),
   );
   return activity;
 }
@@ -213,11 +216,11 @@ describe('the board', () => {
             where tm.org_id = t.org_id and tm.team_id = t.id and m.active) as members,
           (select count(*)::int from activities a where a.org_id = t.org_id and a.team_id = t.id
             and a.status = 'PUBLISHED'
-            and date_trunc('month', a.starts_at at time zone ${timeZone}) = date_trunc('month', now() at time zone ${timeZone})) as month,
+            and date_trunc('month', a.starts_at at time zone ${timeZone}) = date_trunc('month', ${testClock.now().toISOString()}::timestamptz at time zone ${timeZone})) as month,
           (select count(*)::int from activities a where a.org_id = t.org_id and a.team_id = t.id
             and a.status = 'PUBLISHED'
-            and (a.starts_at at time zone ${timeZone})::date <= (now() at time zone ${timeZone})::date
-            and (a.ends_at at time zone ${timeZone}) > date_trunc('day', now() at time zone ${timeZone})) as today
+            and (a.starts_at at time zone ${timeZone})::date <= (${testClock.now().toISOString()}::timestamptz at time zone ${timeZone})::date
+            and (a.ends_at at time zone ${timeZone}) > date_trunc('day', ${testClock.now().toISOString()}::timestamptz at time zone ${timeZone})) as today
           from teams t order by t.colour`,
       );
       const [now] = await queryRows<{ checked_in: number; sponsored: number }>(
@@ -225,7 +228,7 @@ describe('the board', () => {
         sql`select
           (select count(*)::int from sign_ups s join activities a on a.org_id = s.org_id and a.id = s.activity_id
             where s.status = 'CONFIRMED' and s.checked_in_at is not null and s.checked_out_at is null
-              and a.ends_at > now() and a.status = 'PUBLISHED') as checked_in,
+              and a.ends_at > ${testClock.now().toISOString()}::timestamptz and a.status = 'PUBLISHED') as checked_in,
           (select count(*)::int from sponsorships where status = 'ACTIVE') as sponsored`,
       );
       const feed = await queryRows<{ display_name: string }>(
@@ -236,8 +239,8 @@ describe('the board', () => {
       const [hours] = await queryRows<{ month: number; year: number }>(
         tx,
         sql`select
-          coalesce(sum(minutes) filter (where date_trunc('month', service_date) = date_trunc('month', (now() at time zone ${timeZone})::date)), 0)::int as month,
-          coalesce(sum(minutes) filter (where date_trunc('year', service_date) = date_trunc('year', (now() at time zone ${timeZone})::date)), 0)::int as year
+          coalesce(sum(minutes) filter (where date_trunc('month', service_date) = date_trunc('month', (${testClock.now().toISOString()}::timestamptz at time zone ${timeZone})::date)), 0)::int as month,
+          coalesce(sum(minutes) filter (where date_trunc('year', service_date) = date_trunc('year', (${testClock.now().toISOString()}::timestamptz at time zone ${timeZone})::date)), 0)::int as year
           from service_records where status = 'APPROVED'`,
       );
       return { teams, now, feed, hours, timeZone };

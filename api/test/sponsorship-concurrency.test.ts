@@ -17,6 +17,7 @@ import {
   sponsorshipOrganization,
   type SponsorshipOrg,
 } from './sponsorship-seed.ts';
+import { testClock } from './clock.ts';
 
 describe('sponsorship under concurrency', () => {
   let testApp: TestApp;
@@ -96,7 +97,7 @@ describe('sponsorship under concurrency', () => {
       withTenant(testApp.database.db, { orgId: org.orgId, accountId: null }, (tx) =>
         tx.execute(
           sql`insert into sponsorships (org_id, child_id, sponsor_id, status, proposed_by, confirmed_at)
-              values (${org.orgId}, ${childId}, ${sponsorId}, 'ACTIVE', ${org.adminMemberId}, now())`,
+              values (${org.orgId}, ${childId}, ${sponsorId}, 'ACTIVE', ${org.adminMemberId}, ${testClock.now().toISOString()}::timestamptz)`,
         ),
       );
 

@@ -172,7 +172,7 @@ export async function seedBenchDataset(options: BenchDatasetOptions): Promise<Be
         from generate_series(0, ${extra - 1}::bigint) as g
         join bench_member_index m on m.idx = g % ${memberCountForRecords}
         join bench_admins ad on ad.org_id = m.org_id
-        cross join lateral (select now() - interval '345 days'
+        cross join lateral (select ${now.toISOString()}::timestamptz - interval '345 days'
           + (g / ${memberCountForRecords}) * make_interval(hours => ${spacingHours}) as starts_at) t`;
     }
     rows['service_records'] = target;

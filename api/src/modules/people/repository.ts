@@ -50,8 +50,8 @@ export async function countSignInFailures(db: Db, keys: string[], since: Date): 
   return new Map(rows.map((row) => [row.key, row.failures]));
 }
 
-export async function recordSignInFailures(db: Db, keys: string[]): Promise<void> {
-  await db.insert(signInFailures).values(keys.map((key) => ({ key })));
+export async function recordSignInFailures(db: Db, keys: string[], at: Date): Promise<void> {
+  await db.insert(signInFailures).values(keys.map((key) => ({ key, at })));
 }
 
 /** Forgets a login's failures after it signs in, and everyone's failures older than `before`. */

@@ -93,7 +93,7 @@ export async function signIn(ctx: RequestContext, input: { login: string; passwo
     ? await verifyPassword(account.passwordHash, input.password)
     : await verifyDecoy(input.password);
   if (!account || !passwordMatches) {
-    await repository.recordSignInFailures(ctx.db, [loginKey, addressKey]);
+    await repository.recordSignInFailures(ctx.db, [loginKey, addressKey], ctx.clock.now());
     // The same answer whether the account exists or not.
     throw new AppError('INVALID_CREDENTIALS', 'Wrong login or password.');
   }
