@@ -8,6 +8,7 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { checkInCodeFor, codeStep } from '../src/modules/activities/check-in-codes.ts';
+import { distanceMetres } from '../src/modules/activities/geo.ts';
 import {
   activityOrganization,
   CANCEL_SIGN_UP,
@@ -18,6 +19,7 @@ import {
   localIn,
   northOfSite,
   SIGN_UP,
+  SITE,
   type ActivityData,
   type ActivityOrganization,
 } from './activities-seed.ts';
@@ -26,6 +28,18 @@ import { testClock } from './clock.ts';
 
 const TEST_SECRET = 'qicai-test-secret-not-for-any-real-deployment';
 const CODE = `query ($id: ID!) { activity(id: $id) { checkInCode { code url refreshAt expiresAt } } }`;
+
+/** The northernmost position at most `metres` from the site, as the API measures it (found by bisection). */
+function positionAtDistance(metres: number) {
+  let inside = SITE.latitude;
+  let outside = SITE.latitude + (2 * metres) / 111_195;
+  for (let step = 0; step < 60; step++) {
+    const middle = (inside + outside) / 2;
+    if (distanceMetres({ latitude: middle, longitude: SITE.longitude }, SITE) <= metres) inside = middle;
+    else outside = middle;
+  }
+  return { latitude: inside, longitude: SITE.longitude };
+}
 
 describe('check-in and check-out', () => {
   let testApp: TestApp;
@@ -74,6 +88,30 @@ describe('check-in and check-out', () => {
       input: { activityId: soon.id, position: northOfSite(40) },
     });
     expect(out.data?.checkOut.checkOutDistanceMetres).toBeCloseTo(40, 0);
+  });
+
+  it('accepts a position exactly at the edge of the radius and refuses one a metre beyond', async () => {
+    const edgeOrg = await activityOrganization(testApp, 2);
+    const [atEdge, beyond] = edgeOrg.members;
+    if (!atEdge || !beyond) throw new Error('members');
+    const activity = await createActivity(edgeOrg.lead, {
+      teamId: edgeOrg.teams['RED'] ?? '',
+      startsAt: localIn(10),
+      endsAt: localIn(70),
+    });
+    for (const person of [atEdge, beyond]) expectNoErrors(await person.client.gql(SIGN_UP, { id: activity.id }));
+    const edge = positionAtDistance(500);
+    expect(distanceMetres(edge, SITE)).toBeLessThanOrEqual(500);
+    expect(distanceMetres(edge, SITE)).toBeGreaterThan(499.999);
+    const accepted = await atEdge.client.gql<{ checkIn: { checkInDistanceMetres: number } }>(CHECK_IN, {
+      input: { activityId: activity.id, position: edge },
+    });
+    expectNoErrors(accepted);
+    expect(accepted.data?.checkIn.checkInDistanceMetres).toBeCloseTo(500, 2);
+    const refused = await beyond.client.gql(CHECK_IN, {
+      input: { activityId: activity.id, position: positionAtDistance(501) },
+    });
+    expect(errorOf(refused)).toMatchObject({ code: 'OUTSIDE_RADIUS', distanceMetres: 501, radiusMetres: 500 });
   });
 
   it('keeps each activity’s sign-up counters equal to its sign-ups, through check-in, check-out and cancellation', async () => {
@@ -266,8 +304,7 @@ describe('the lead’s live view', () => {
               },
             }),
           );
-          // The subscription is registered on the server's next turn.
-          setTimeout(resolve, 200);
+          resolve();
         }
       });
       socket.on('error', reject);
@@ -288,10 +325,15 @@ describe('the lead’s live view', () => {
     if (!checker || !bystander) throw new Error('members');
     expectNoErrors(await checker.client.gql(SIGN_UP, { id: activity.id }));
 
+    const listening = testApp.subscribed(activity.id);
     const lead = subscribe(org.lead, activity.id);
-    await lead.opened;
+    await Promise.all([lead.opened, listening]);
     const member = subscribe(bystander.client, activity.id);
     await member.opened;
+    // A member who is not the lead is refused the subscription.
+    await expect
+      .poll(() => member.messages.some((message) => message.type === 'error' || message.payload?.errors))
+      .toBe(true);
 
     expectNoErrors(
       await checker.client.gql(CHECK_IN, { input: { activityId: activity.id, position: northOfSite(60) } }),
@@ -308,8 +350,6 @@ describe('the lead’s live view', () => {
           },
         },
       ]);
-    // A member who is not the lead is refused the subscription.
-    expect(member.messages.find((message) => message.type === 'error' || message.payload?.errors)).toBeDefined();
     lead.socket.close();
     member.socket.close();
   });

@@ -9,6 +9,7 @@ import postgres from 'postgres';
 import { createTestDatabase, type TestDatabase } from '@qicai/db/testing';
 import type { FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import { buildApp } from '../src/build.ts';
 import { loadConfig, type Environment } from '../src/config.ts';
 import { testClock } from './clock.ts';
@@ -100,6 +101,37 @@ export class TestApp {
     const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...settings });
     const app = await buildApp({ config, database, clock: testClock });
     return new TestApp(app, database, this.testDatabase, counter, false);
+  }
+
+  /** Topics this instance's emitter has finished subscribing to, as they come. */
+  private readonly subscriptions = new EventEmitter();
+  private watchingSubscriptions = false;
+
+  /**
+   * Resolves once a subscription to a topic containing `part` (an activity's
+   * or organization's id) is in place on this instance: its emitter says so,
+   * with Redis once the channel is subscribed. Publish after this, not after a sleep.
+   */
+  subscribed(part: string): Promise<string> {
+    if (!this.watchingSubscriptions) {
+      this.watchingSubscriptions = true;
+      const { emitter } = this.app.liveEvents;
+      const on = emitter.on.bind(emitter);
+      emitter.on = (topic, listener, callback) =>
+        on(topic, listener, (...result: unknown[]) => {
+          // The emitter's callback may carry an error (its type says nothing of it): passed on as it came.
+          if (callback) Reflect.apply(callback, undefined, result);
+          if (result[0] === undefined || result[0] === null) this.subscriptions.emit('subscribed', topic);
+        });
+    }
+    return new Promise((resolve) => {
+      const check = (topic: string) => {
+        if (!topic.includes(part)) return;
+        this.subscriptions.off('subscribed', check);
+        resolve(topic);
+      };
+      this.subscriptions.on('subscribed', check);
+    });
   }
 
   async close(): Promise<void> {

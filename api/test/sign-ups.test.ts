@@ -137,6 +137,25 @@ describe('signing up', () => {
     expect(again.data?.signUp.status).toBe('CONFIRMED');
   });
 
+  it('confirms exactly up to the capacity: the last place taken, the next person waitlisted', async () => {
+    const activity = await createActivity(org.lead, {
+      teamId: org.teams['RED'] ?? '',
+      capacity: 2,
+      startsAt: localIn(11 * 24 * 60),
+      endsAt: localIn(11 * 24 * 60 + 90),
+    });
+    const statuses = [];
+    for (const { client } of org.members) {
+      const result = await client.gql<{ signUp: { status: string; waitlistPosition: number | null } }>(SIGN_UP, {
+        id: activity.id,
+      });
+      expectNoErrors(result);
+      statuses.push(result.data?.signUp);
+    }
+    expect(statuses.map((signUp) => signUp?.status)).toEqual(['CONFIRMED', 'CONFIRMED', 'WAITLISTED']);
+    expect(statuses[2]?.waitlistPosition).toBe(1);
+  });
+
   it('checks required skills, regardless of case', async () => {
     const clinic = await createActivity(org.lead, {
       teamId: org.teams['RED'] ?? '',
