@@ -12,7 +12,8 @@ export default defineProject({
     name: 'web',
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/global-setup.ts'],
-    // The browser tests share one server and its demo organization.
+    // One server for all the browser tests (each file has an association of its own, see global-setup.ts);
+    // one file at a time, as a 2-core machine runs Chromium best.
     fileParallelism: false,
     testTimeout: 60_000,
     hookTimeout: 120_000,

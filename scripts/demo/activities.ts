@@ -71,8 +71,7 @@ function shanghaiDate(instant: Date): string {
 }
 
 export const seedActivities: DomainSeed = async (tx, demo: DemoOrganization) => {
-  const { orgId, random } = demo;
-  const now = new Date();
+  const { orgId, random, now } = demo;
   const dayFrom = (offset: number) => shanghaiDate(new Date(now.getTime() + offset * DAY_MS));
   const pick = <Item>(items: readonly Item[]): Item => items[Math.floor(random() * items.length)] as Item;
 

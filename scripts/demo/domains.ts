@@ -19,6 +19,10 @@ export interface DemoOrganization {
   lead: { memberId: string; accountId: string };
   /** In the red and green teams. */
   member: { memberId: string; accountId: string };
+  /** The sponsor who signs in (刘爱华): an account, not a member. */
+  sponsor: { accountId: string; phone: string };
+  /** What "now" is for the demo's dates (the clock of whoever loads it). */
+  now: Date;
   /** The demo's seeded random numbers in [0, 1): use these, not Math.random, so the demo is the same everywhere. */
   random: () => number;
 }

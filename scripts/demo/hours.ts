@@ -22,8 +22,8 @@ import type { DomainSeed } from './domains.ts';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** A moment `delayMs` after `after`, but never in the future: service that ended yesterday was not approved tomorrow. */
-function laterButPast(after: Date, delayMs: number): Date {
-  return new Date(Math.max(after.getTime(), Math.min(after.getTime() + delayMs, Date.now() - 60_000)));
+function laterButPast(after: Date, delayMs: number, now: Date): Date {
+  return new Date(Math.max(after.getTime(), Math.min(after.getTime() + delayMs, now.getTime() - 60_000)));
 }
 
 /** The demo association is in Asia/Shanghai (UTC+8 all year). */
@@ -48,8 +48,7 @@ const EARLIER: Record<TeamColour, { name: string; place: string; content: string
 type NewRecord = typeof serviceRecords.$inferInsert;
 
 export const seedHours: DomainSeed = async (tx, demo) => {
-  const { orgId, random } = demo;
-  const now = new Date();
+  const { orgId, random, now } = demo;
   const [organization] = await tx.select().from(organizations).where(eq(organizations.id, orgId));
   const teamRows = await tx.select().from(teams).where(eq(teams.orgId, orgId));
   const colourOf = new Map(teamRows.map((team) => [team.id, team.colour]));
@@ -108,7 +107,7 @@ export const seedHours: DomainSeed = async (tx, demo) => {
       ...(approved
         ? {
             decidedByMemberId: deciderOf(activity.teamId, signUp.memberId),
-            decidedAt: laterButPast(signUp.checkedOutAt, DAY_MS),
+            decidedAt: laterButPast(signUp.checkedOutAt, DAY_MS, now),
           }
         : {}),
     });
@@ -151,8 +150,8 @@ export const seedHours: DomainSeed = async (tx, demo) => {
         startsAt,
         endsAt,
         enteredByMemberId: member.id,
-        createdAt: laterButPast(endsAt, 2 * DAY_MS),
-        ...(decider === member.id ? {} : { decidedByMemberId: decider, decidedAt: laterButPast(endsAt, 3 * DAY_MS) }),
+        createdAt: laterButPast(endsAt, 2 * DAY_MS, now),
+        ...(decider === member.id ? {} : { decidedByMemberId: decider, decidedAt: laterButPast(endsAt, 3 * DAY_MS, now) }),
       });
     }
   }

@@ -23,13 +23,31 @@ import { DOMAIN_SEEDS, type DemoOrganization } from './domains.ts';
 export const DEMO_SLUG = 'yueyang-qicai';
 export const DEMO_PASSWORD = 'qicai-demo-2026';
 
-export const DEMO_SIGN_INS = [
-  { role: 'admin', name: '周丽华', phone: '13800000001', email: 'admin@demo.qicai.cn' },
-  { role: 'lead', name: '李建国', phone: '13800000002', email: 'lead@demo.qicai.cn' },
-  { role: 'member', name: '王小红', phone: '13800000003', email: 'member@demo.qicai.cn' },
-  // Not a member: sponsors 一对一 children and sees them in the sponsor's view (scripts/demo/sponsorship.ts).
-  { role: 'sponsor', name: '刘爱华', phone: '13800000004', email: 'sponsor@demo.qicai.cn' },
-] as const;
+export interface DemoSignIn {
+  role: 'admin' | 'lead' | 'member' | 'sponsor';
+  name: string;
+  phone: string;
+  email: string;
+}
+
+/**
+ * The people who sign in to the `copy`th demo association (0: the one `pnpm
+ * start` loads; the browser tests load one copy per test file), each copy with
+ * logins of its own: 1380000000N and admin@demo.qicai.cn for copy 0.
+ */
+export function demoSignIns(copy: number): readonly [DemoSignIn, DemoSignIn, DemoSignIn, DemoSignIn] {
+  const phone = (n: number) => `138${String(copy).padStart(4, '0')}000${n}`;
+  const email = (local: string) => `${local}@demo${copy === 0 ? '' : copy}.qicai.cn`;
+  return [
+    { role: 'admin', name: '周丽华', phone: phone(1), email: email('admin') },
+    { role: 'lead', name: '李建国', phone: phone(2), email: email('lead') },
+    { role: 'member', name: '王小红', phone: phone(3), email: email('member') },
+    // Not a member: sponsors 一对一 children and sees them in the sponsor's view (scripts/demo/sponsorship.ts).
+    { role: 'sponsor', name: '刘爱华', phone: phone(4), email: email('sponsor') },
+  ];
+}
+
+export const DEMO_SIGN_INS = demoSignIns(0);
 
 const SURNAMES =
   '张王李赵刘陈杨黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文';
@@ -96,14 +114,28 @@ function seededRandom(seed: number): () => number {
 }
 
 /** Loads the demo when the database has no organization yet; true if it did. */
-export async function seedDemoIfEmpty(db: Db): Promise<boolean> {
+export async function seedDemoIfEmpty(db: Db, now = new Date()): Promise<boolean> {
   const [existing] = await db.select({ organizations: count() }).from(organizations);
   if ((existing?.organizations ?? 0) > 0) return false;
-  await seedDemo(db);
+  await seedDemo(db, { now });
   return true;
 }
 
-async function seedDemo(db: Db): Promise<void> {
+export interface DemoOptions {
+  /** Which copy (see demoSignIns); 0, the default, is the demo association itself. */
+  copy?: number;
+  slug?: string;
+  /** What "now" is for the demo's dates. */
+  now: Date;
+}
+
+/** Loads a copy of the demo association; its slug and the people who sign in to it. */
+export async function seedDemo(
+  db: Db,
+  options: DemoOptions,
+): Promise<{ slug: string; signIns: readonly [DemoSignIn, DemoSignIn, DemoSignIn, DemoSignIn] }> {
+  const signIns = demoSignIns(options.copy ?? 0);
+  const slug = options.slug ?? DEMO_SLUG;
   const random = seededRandom(2018);
   const pick = <Item>(items: readonly Item[]): Item => items[Math.floor(random() * items.length)] as Item;
   const passwordHash = await hashPassword(DEMO_PASSWORD);
@@ -113,7 +145,7 @@ async function seedDemo(db: Db): Promise<void> {
   await withTenant(db, { orgId, accountId: null }, async (tx) => {
     await tx.insert(organizations).values({
       id: orgId,
-      slug: DEMO_SLUG,
+      slug,
       name: '岳阳县七彩之光志愿者协会',
       timeZone: 'Asia/Shanghai',
       defaultLocale: 'zh',
@@ -127,7 +159,7 @@ async function seedDemo(db: Db): Promise<void> {
     const signInAccounts = await tx
       .insert(accounts)
       .values(
-        DEMO_SIGN_INS.map((person) => ({
+        signIns.map((person) => ({
           displayName: person.name,
           phone: person.phone,
           email: person.email,
@@ -138,7 +170,7 @@ async function seedDemo(db: Db): Promise<void> {
       .returning({ id: accounts.id, phone: accounts.phone });
     const accountOf = (phone: string) => signInAccounts.find((account) => account.phone === phone)?.id ?? null;
 
-    const [admin, lead, member] = DEMO_SIGN_INS;
+    const [admin, lead, member, sponsor] = signIns;
     const people: Pick<typeof members.$inferInsert, 'displayName' | 'accountId' | 'role' | 'category' | 'workUnit'>[] =
       [
         {
@@ -223,8 +255,11 @@ async function seedDemo(db: Db): Promise<void> {
       admin: { memberId: memberId(admin.name), accountId: accountOf(admin.phone) ?? '' },
       lead: { memberId: memberId(lead.name), accountId: accountOf(lead.phone) ?? '' },
       member: { memberId: memberId(member.name), accountId: accountOf(member.phone) ?? '' },
+      sponsor: { accountId: accountOf(sponsor.phone) ?? '', phone: sponsor.phone },
+      now: options.now,
       random,
     };
     for (const seed of DOMAIN_SEEDS) await seed(tx, demo);
   });
+  return { slug, signIns };
 }

@@ -126,7 +126,7 @@ export const seedRequests: DomainSeed = async (tx, demo) => {
     .from(activities)
     .where(and(eq(activities.orgId, demo.orgId), eq(activities.teamId, demo.teamIds.GREEN)))
     .limit(1);
-  const now = Date.now();
+  const now = demo.now.getTime();
 
   for (const request of REQUESTS) {
     const submittedAt = new Date(now - request.submittedDaysAgo * DAY_MS - 3 * 3600_000);

@@ -6,7 +6,6 @@
  * children still waiting, one proposal, and support, visits and updates.
  */
 import {
-  accounts,
   auditLog,
   children,
   members,
@@ -24,8 +23,6 @@ import {
 import { and, eq, inArray } from 'drizzle-orm';
 import type { DomainSeed } from './domains.ts';
 
-/** The demo sponsor who signs in (in DEMO_SIGN_INS). */
-export const DEMO_SPONSOR_PHONE = '13800000004';
 
 /** Marks the demo's consents: no real guardian signed these. */
 const DEMO_CONSENT_VERSION = 'demo-v1';
@@ -110,6 +107,7 @@ interface DemoSponsor {
   kind: SponsorKind;
   name: string;
   contactName?: string;
+  /** 'SIGN_IN': the phone of the sponsor who signs in. */
   phone?: string;
   township?: string;
   preferredTownships?: string[];
@@ -211,7 +209,7 @@ const SPONSORS: DemoSponsor[] = [
   {
     kind: 'INDIVIDUAL',
     name: '刘爱华',
-    phone: DEMO_SPONSOR_PHONE,
+    phone: 'SIGN_IN',
     township: '荣家湾镇',
     preferredAgeMin: 8,
     preferredAgeMax: 12,
@@ -234,10 +232,7 @@ export const seedSponsorship: DomainSeed = async (tx, demo) => {
   const pick = <Item>(items: readonly Item[]): Item => items[Math.floor(random() * items.length)] as Item;
   const adminId = demo.admin.memberId;
 
-  const [sponsorAccount] = await tx
-    .select({ id: accounts.id })
-    .from(accounts)
-    .where(eq(accounts.phone, DEMO_SPONSOR_PHONE));
+
   const volunteers = (
     await tx
       .select({ memberId: teamMemberships.memberId })
@@ -317,10 +312,10 @@ export const seedSponsorship: DomainSeed = async (tx, demo) => {
           kind: entry.kind,
           name: (memberId && memberNames.get(memberId)) ?? entry.name,
           contactName: entry.contactName ?? null,
-          phone: entry.phone ?? null,
+          phone: entry.phone === 'SIGN_IN' ? demo.sponsor.phone : (entry.phone ?? null),
           township: entry.township ?? null,
           memberId,
-          accountId: entry.person === 'account' ? (sponsorAccount?.id ?? null) : null,
+          accountId: entry.person === 'account' ? demo.sponsor.accountId : null,
           preferredTownships: entry.preferredTownships ?? [],
           preferredAgeMin: entry.preferredAgeMin ?? null,
           preferredAgeMax: entry.preferredAgeMax ?? null,

@@ -3,12 +3,13 @@
  * in with the browser's position — refused outside the radius, accepted
  * inside — and the lead's live view shows the check-in without a reload.
  */
+import { testClock } from '@qicai/api/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_SIGN_INS, DEMO_SLUG } from '@qicai/scripts/demo';
-import { launchBrowser, newPage, signIn } from './browser';
+import { demoAssociation, launchBrowser, newPage, signIn } from './browser';
 
-const [, lead, member] = DEMO_SIGN_INS;
+const demo = demoAssociation('activities');
+const { lead, member } = demo;
 /** 荣家湾镇党群服务中心, where the test activity takes place. */
 const SITE = { latitude: 29.1446, longitude: 113.1287 };
 const NEAR = { latitude: SITE.latitude + 150 / 111_195, longitude: SITE.longitude, accuracy: 20 };
@@ -26,7 +27,7 @@ function shanghaiIn(minutes: number): string {
       hour: '2-digit',
       minute: '2-digit',
     })
-      .formatToParts(new Date(Date.now() + minutes * 60_000))
+      .formatToParts(new Date(testClock.now().getTime() + minutes * 60_000))
       .map((part) => [part.type, part.value]),
   );
   return `${parts['year']}-${parts['month']}-${parts['day']}T${parts['hour']}:${parts['minute']}`;
@@ -34,8 +35,7 @@ function shanghaiIn(minutes: number): string {
 
 describe('activities in a browser', () => {
   let browser: Browser;
-  let activityPath: string;
-  const title = `浏览器测试：河岸清理 ${Date.now() % 100_000}`;
+  const title = `浏览器测试：河岸清理 ${testClock.now().getTime() % 100_000}`;
 
   beforeAll(async () => {
     browser = await launchBrowser();
@@ -44,10 +44,16 @@ describe('activities in a browser', () => {
     await browser.close();
   });
 
-  it('lets a lead schedule an activity', async () => {
+  /**
+   * The lead schedules the activity through the form, once, for whichever test
+   * needs it first: each test can run alone, in any order.
+   */
+  let scheduled: Promise<string> | undefined;
+  const scheduledActivity = () => (scheduled ??= scheduleActivity());
+  async function scheduleActivity(): Promise<string> {
     const page = await newPage(browser);
     await signIn(page, lead.phone);
-    await page.goto(`/o/${DEMO_SLUG}/activities`);
+    await page.goto(`/o/${demo.slug}/activities`);
     await page.getByRole('link', { name: '安排活动' }).click();
     await page.getByLabel('活动名称').fill(title);
     await page.getByLabel('类别').selectOption('ENVIRONMENT');
@@ -60,13 +66,22 @@ describe('activities in a browser', () => {
     await page.getByLabel('名额').fill('5');
     await page.getByRole('button', { name: '保存' }).click();
     await page.waitForURL(/\/activities\/[0-9a-f-]{36}$/);
-    activityPath = new URL(page.url()).pathname;
+    const path = new URL(page.url()).pathname;
+    await page.context().close();
+    return path;
+  }
+
+  it('lets a lead schedule an activity', async () => {
+    const page = await newPage(browser);
+    await signIn(page, lead.phone);
+    await page.goto(await scheduledActivity());
     await expect.poll(() => page.locator('h1').textContent()).toBe(title);
     expect(await page.getByText('0/5 人').count()).toBeGreaterThan(0);
     await page.context().close();
   });
 
   it('lets a member sign up and check in by position inside the radius, not outside; the lead sees it live', async () => {
+    const activityPath = await scheduledActivity();
     // The lead watches the live view.
     const leadPage = await newPage(browser);
     await signIn(leadPage, lead.phone);
@@ -105,6 +120,7 @@ describe('activities in a browser', () => {
   });
 
   it('shows the lead a QR code for check-in, and the public the public activities', async () => {
+    const activityPath = await scheduledActivity();
     const page: Page = await newPage(browser);
     await signIn(page, lead.phone);
     await page.goto(`${activityPath}/qr`);
@@ -116,7 +132,7 @@ describe('activities in a browser', () => {
     await page.context().close();
 
     const visitor = await newPage(browser);
-    await visitor.goto(`/o/${DEMO_SLUG}`);
+    await visitor.goto(`/o/${demo.slug}`);
     await expect.poll(() => visitor.locator('#public-activities-heading').textContent()).toBe('公开活动');
     expect(await visitor.locator('article.activity').count()).toBeGreaterThan(0);
     // The test's activity is for members only.

@@ -4,12 +4,13 @@
  * reload; after a network drop it says it is reconnecting, then shows fresh
  * figures (a check-out made while it was offline).
  */
+import { testClock } from '@qicai/api/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_SIGN_INS, DEMO_SLUG } from '@qicai/scripts/demo';
-import { launchBrowser, newPage, signIn } from './browser';
+import { demoAssociation, launchBrowser, newPage, signIn } from './browser';
 
-const [admin] = DEMO_SIGN_INS;
+const demo = demoAssociation('board');
+const { admin } = demo;
 const SITE = { latitude: 29.1446, longitude: 113.1287 };
 const NEAR = { latitude: SITE.latitude + 100 / 111_195, longitude: SITE.longitude, accuracy: 20 };
 
@@ -25,7 +26,7 @@ function shanghaiIn(minutes: number): string {
       hour: '2-digit',
       minute: '2-digit',
     })
-      .formatToParts(new Date(Date.now() + minutes * 60_000))
+      .formatToParts(new Date(testClock.now().getTime() + minutes * 60_000))
       .map((part) => [part.type, part.value]),
   );
   return `${parts['year']}-${parts['month']}-${parts['day']}T${parts['hour']}:${parts['minute']}`;
@@ -52,11 +53,11 @@ describe('the big screen in a browser', () => {
   it('opens on a wall screen with a display token an admin made', async () => {
     person = await newPage(browser, { geolocation: NEAR, permissions: ['geolocation'] });
     await signIn(person, admin.phone);
-    await person.goto(`/o/${DEMO_SLUG}/display-tokens`);
+    await person.goto(`/o/${demo.slug}/display-tokens`);
     await person.getByLabel('屏幕名称（如“一楼大厅”）').fill('浏览器测试大屏');
     await person.getByRole('button', { name: '生成令牌' }).click();
     const url = await person.locator('[data-testid=display-token-url]').inputValue({ timeout: 10_000 });
-    expect(url).toMatch(new RegExp(`/o/${DEMO_SLUG}/board\\?display=[A-Za-z0-9_-]{43}$`));
+    expect(url).toMatch(new RegExp(`/o/${demo.slug}/board\\?display=[A-Za-z0-9_-]{43}$`));
 
     // The wall screen: nobody signed in, 1920×1080.
     screen = await newPage(browser, { viewport: { width: 1920, height: 1080 } });
@@ -81,8 +82,8 @@ describe('the big screen in a browser', () => {
 
   it('shows a check-in made in another browser, without a reload', async () => {
     // The admin schedules an activity starting in five minutes (check-in open), signs up and checks in.
-    await person.goto(`/o/${DEMO_SLUG}/activities/new`);
-    await person.getByLabel('活动名称').fill(`大屏测试 ${Date.now() % 100_000}`);
+    await person.goto(`/o/${demo.slug}/activities/new`);
+    await person.getByLabel('活动名称').fill(`大屏测试 ${testClock.now().getTime() % 100_000}`);
     await person.getByLabel('类别').selectOption('ENVIRONMENT');
     await person.getByRole('textbox', { name: '地点名称' }).fill('荣家湾镇党群服务中心');
     await person.getByLabel('纬度').fill(String(SITE.latitude));

@@ -1,5 +1,6 @@
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 import { inject } from 'vitest';
+import { testClock, testClockIsSet } from '@qicai/api/testing';
 import { DEMO_PASSWORD } from '@qicai/scripts/demo';
 
 /** Debian's Chromium: browsers cannot be downloaded on this machine. */
@@ -20,8 +21,18 @@ export function launchBrowser(): Promise<Browser> {
 
 export const baseUrl = () => inject('baseUrl');
 
+/** The test file's own copy of the demo association (see global-setup.ts): its slug and who signs in. */
+export function demoAssociation(file: string) {
+  const demo = inject('demos')[file];
+  if (!demo) throw new Error(`no demo association for ${file}`);
+  const [admin, lead, member, sponsor] = demo.signIns;
+  return { slug: demo.slug, admin, lead, member, sponsor };
+}
+
 export async function newPage(browser: Browser, options: BrowserContextOptions = {}): Promise<Page> {
   const context = await browser.newContext({ baseURL: baseUrl(), locale: 'en-US', ...options });
+  // The page's clock is the tests' (TEST_NOW), as the server's is: it runs on from there.
+  if (testClockIsSet) await context.clock.install({ time: testClock.now() });
   return context.newPage();
 }
 

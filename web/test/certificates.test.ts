@@ -1,18 +1,19 @@
+import { testClock } from '@qicai/api/testing';
 import { readFile } from 'node:fs/promises';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_SIGN_INS, DEMO_SLUG } from '@qicai/scripts/demo';
 import { pdfText } from '../../api/test/pdf-text';
-import { launchBrowser, newPage, signIn } from './browser';
+import { demoAssociation, launchBrowser, newPage, signIn } from './browser';
 
-const [, lead, member] = DEMO_SIGN_INS;
+const demo = demoAssociation('certificates');
+const { lead, member } = demo;
 
 /** Pages answer slower while other test files run beside these. */
 const POLL = { timeout: 15_000 };
 
 function daysAgo(days: number): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(
-    new Date(Date.now() - days * 86_400_000),
+    new Date(testClock.now().getTime() - days * 86_400_000),
   );
 }
 
@@ -28,7 +29,7 @@ describe('certificates and reports in a browser', () => {
   it('a member gets a certificate on my hours, downloads the PDF, and the public page confirms its number', async () => {
     const page = await newPage(browser, { acceptDownloads: true });
     await signIn(page, member.phone);
-    await page.goto(`/o/${DEMO_SLUG}/hours`);
+    await page.goto(`/o/${demo.slug}/hours`);
     const slot = page.locator('[data-slot=certificate]');
     // The demo member's year of approved service.
     await slot.getByLabel('开始日期').fill(daysAgo(400));
@@ -75,7 +76,7 @@ describe('certificates and reports in a browser', () => {
   it('a lead reads the hours report of their team with a chart, and exports it', async () => {
     const page = await newPage(browser, { acceptDownloads: true });
     await signIn(page, lead.phone);
-    await page.goto(`/o/${DEMO_SLUG}/home`);
+    await page.goto(`/o/${demo.slug}/home`);
     await page.getByRole('link', { name: '时长报表' }).first().click();
     await page.waitForURL(/\/reports/, POLL);
     await page.getByLabel('开始日期').fill(daysAgo(400));

@@ -1,7 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_SIGN_INS, DEMO_SLUG } from '@qicai/scripts/demo';
-import { launchBrowser, newPage, signIn } from './browser';
+import { demoAssociation, launchBrowser, newPage, signIn } from './browser';
 
 const COLOURS = ['RED', 'GREEN', 'WHITE', 'ORANGE', 'PURPLE', 'GOLD', 'BLUE'];
 const SWATCHES = [
@@ -13,7 +12,8 @@ const SWATCHES = [
   'rgb(201, 154, 6)',
   'rgb(31, 95, 191)',
 ];
-const [admin] = DEMO_SIGN_INS;
+const demo = demoAssociation('foundation');
+const { admin } = demo;
 
 /** The team cards on the page: their colours, band colours and names. */
 async function teamCards(page: Page) {
@@ -37,7 +37,7 @@ describe('the foundation in a browser', () => {
 
   it('shows the public organization page with its seven teams, without signing in', async () => {
     const page = await newPage(browser);
-    await page.goto(`/o/${DEMO_SLUG}`);
+    await page.goto(`/o/${demo.slug}`);
     await expect.poll(() => page.locator('h1').textContent()).toBe('岳阳县七彩之光志愿者协会');
     const cards = await teamCards(page);
     expect(cards.map((card) => card.colour)).toEqual(COLOURS);
@@ -51,7 +51,7 @@ describe('the foundation in a browser', () => {
   it('signs the admin in to the seven teams, switches to English and back, renames a team', async () => {
     const page = await newPage(browser);
     await signIn(page, admin.phone);
-    expect(new URL(page.url()).pathname).toBe(`/o/${DEMO_SLUG}/home`);
+    expect(new URL(page.url()).pathname).toBe(`/o/${demo.slug}/home`);
     expect((await teamCards(page)).map((card) => card.band)).toEqual(SWATCHES);
     await expect.poll(() => page.locator('#teams-heading').textContent()).toBe('七支队伍');
 
@@ -68,7 +68,7 @@ describe('the foundation in a browser', () => {
     await page.getByLabel('英文名称').fill('Orange Vanguard');
     await page.getByRole('button', { name: '保存' }).click();
     await expect.poll(() => page.locator('h1').textContent()).toBe('橙色应急先锋');
-    await page.goto(`/o/${DEMO_SLUG}/home`);
+    await page.goto(`/o/${demo.slug}/home`);
     expect((await teamCards(page))[3]).toMatchObject({ colour: 'ORANGE', name: '橙色应急先锋' });
     await page.context().close();
   });
@@ -76,7 +76,7 @@ describe('the foundation in a browser', () => {
   it('keeps what was typed and says what is wrong when a team name is empty', async () => {
     const page = await newPage(browser);
     await signIn(page, admin.email);
-    await page.goto(`/o/${DEMO_SLUG}/teams/blue/edit`);
+    await page.goto(`/o/${demo.slug}/teams/blue/edit`);
     await page.getByLabel('中文名称').fill('');
     await page.getByLabel('英文名称').fill('Blue Counsel and Care');
     // Past the browser's own check, to see the server's answer.
@@ -109,7 +109,7 @@ describe('the foundation in a browser', () => {
   it('works without JavaScript: sign in and switch language', async () => {
     const page = await newPage(browser, { javaScriptEnabled: false });
     await signIn(page, admin.email);
-    expect(new URL(page.url()).pathname).toBe(`/o/${DEMO_SLUG}/home`);
+    expect(new URL(page.url()).pathname).toBe(`/o/${demo.slug}/home`);
     await page.getByRole('button', { name: '切换到英文' }).click();
     await page.waitForLoadState();
     expect(await page.locator('#teams-heading').textContent()).toBe('The seven teams');
@@ -117,12 +117,12 @@ describe('the foundation in a browser', () => {
   });
 
   it('does not let a member edit a team', async () => {
-    const member = DEMO_SIGN_INS[2];
+    const member = demo.member;
     const page = await newPage(browser);
     await signIn(page, member.phone);
-    await page.goto(`/o/${DEMO_SLUG}/teams/red`);
+    await page.goto(`/o/${demo.slug}/teams/red`);
     expect(await page.getByRole('link', { name: '编辑队伍' }).count()).toBe(0);
-    const response = await page.goto(`/o/${DEMO_SLUG}/teams/red/edit`);
+    const response = await page.goto(`/o/${demo.slug}/teams/red/edit`);
     expect(response?.status()).toBe(403);
     await page.context().close();
   });

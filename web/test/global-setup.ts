@@ -3,15 +3,19 @@
  * the demo organization — on a free port for the browser tests.
  */
 import { loadConfig, startServer } from '@qicai/api';
+import { testClock } from '@qicai/api/testing';
 import { createTestDatabase } from '@qicai/db/testing';
-import { seedDemoIfEmpty } from '@qicai/scripts/demo';
+import { seedDemo, type DemoSignIn } from '@qicai/scripts/demo';
 import { ensureWebBuild } from '@qicai/scripts/web-build';
+import { readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { TestProject } from 'vitest/node';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     baseUrl: string;
+    /** Each test file's own copy of the demo association, by the file's name (activities, board, …). */
+    demos: Record<string, { slug: string; signIns: readonly [DemoSignIn, DemoSignIn, DemoSignIn, DemoSignIn] }>;
   }
 }
 
@@ -35,15 +39,27 @@ export default async function setup(project: TestProject) {
   ensureWebBuild(config.webBuildDir);
   const testDatabase = await createTestDatabase();
   const database = await testDatabase.open();
+  // No file sees what another changed: each signs in to an association of its own.
+  const files = readdirSync(new URL('.', import.meta.url)).filter((file) => file.endsWith('.test.ts'));
+  const demos: Record<string, Awaited<ReturnType<typeof seedDemo>>> = {};
   const app = await startServer({
     config,
     database,
+    clock: testClock,
     handleSignals: false,
     beforeListen: async (server) => {
-      await seedDemoIfEmpty(server.database.db);
+      for (const [index, file] of files.entries()) {
+        const name = file.replace(/\.test\.ts$/, '');
+        demos[name] = await seedDemo(server.database.db, {
+          copy: index + 1,
+          slug: `web-${name}`,
+          now: testClock.now(),
+        });
+      }
     },
   });
   project.provide('baseUrl', config.publicUrl.origin);
+  project.provide('demos', demos);
   return async () => {
     await app.close();
     await testDatabase.drop();

@@ -3,16 +3,17 @@
  * platform, the red team's lead approves them in the queue, and the member's
  * total and star progress move by exactly those hours.
  */
+import { testClock } from '@qicai/api/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_SIGN_INS, DEMO_SLUG } from '@qicai/scripts/demo';
-import { launchBrowser, newPage, signIn } from './browser';
+import { demoAssociation, launchBrowser, newPage, signIn } from './browser';
 
-const [, lead, member] = DEMO_SIGN_INS;
+const demo = demoAssociation('hours');
+const { lead, member } = demo;
 
 /** Yesterday's date in the demo association's zone (Asia/Shanghai). */
 function shanghaiYesterday(): string {
-  return new Date(Date.now() + 8 * 3600_000 - 24 * 3600_000).toISOString().slice(0, 10);
+  return new Date(testClock.now().getTime() + 8 * 3600_000 - 24 * 3600_000).toISOString().slice(0, 10);
 }
 
 /** "123.5 小时" → 123.5 */
@@ -22,7 +23,7 @@ function hoursIn(text: string | null): number {
 }
 
 async function readFigures(page: Page) {
-  await page.goto(`/o/${DEMO_SLUG}/hours`);
+  await page.goto(`/o/${demo.slug}/hours`);
   return {
     allTime: hoursIn(await page.getByTestId('hours-all-time').textContent()),
     thisYear: hoursIn(await page.getByTestId('hours-this-year').textContent()),
@@ -32,7 +33,7 @@ async function readFigures(page: Page) {
 
 describe('service hours in a browser', () => {
   let browser: Browser;
-  const activityName = `浏览器测试：社区夜间巡逻 ${Date.now() % 100_000}`;
+  const activityName = `浏览器测试：社区夜间巡逻 ${testClock.now().getTime() % 100_000}`;
 
   beforeAll(async () => {
     browser = await launchBrowser();
@@ -65,7 +66,7 @@ describe('service hours in a browser', () => {
 
     const leadPage = await newPage(browser);
     await signIn(leadPage, lead.phone);
-    await leadPage.goto(`/o/${DEMO_SLUG}/approvals`);
+    await leadPage.goto(`/o/${demo.slug}/approvals`);
     const row = leadPage.getByTestId('queue-record').filter({ hasText: activityName });
     expect(await row.textContent()).toContain('1.5 小时');
     await row.getByRole('checkbox').check();
@@ -87,7 +88,7 @@ describe('service hours in a browser', () => {
   it('a member reports hours for an activity they attended; longer than the activity is refused', async () => {
     const page = await newPage(browser);
     await signIn(page, member.phone);
-    await page.goto(`/o/${DEMO_SLUG}/hours`);
+    await page.goto(`/o/${demo.slug}/hours`);
     const form = page.locator('#report-activity');
     const select = form.getByLabel('参加过的活动');
     const chosen = await select.locator('option').first().textContent();
@@ -116,7 +117,7 @@ describe('service hours in a browser', () => {
   it('the leaderboard ranks members by period with team colours and stars, the viewer’s own row highlighted', async () => {
     const page = await newPage(browser);
     await signIn(page, member.phone);
-    await page.goto(`/o/${DEMO_SLUG}/hours`);
+    await page.goto(`/o/${demo.slug}/hours`);
     await page.getByRole('link', { name: '查看排行榜' }).click();
     await page.getByRole('heading', { name: '时长排行榜' }).waitFor({ timeout: 15_000 });
     await page.getByRole('link', { name: '累计' }).click();
@@ -137,10 +138,10 @@ describe('service hours in a browser', () => {
   });
 
   it('an admin changes the star thresholds, holidays and travel time; mistakes are explained', async () => {
-    const [admin] = DEMO_SIGN_INS;
+    const { admin } = demo;
     const page = await newPage(browser);
     await signIn(page, admin.phone);
-    await page.goto(`/o/${DEMO_SLUG}/approvals`);
+    await page.goto(`/o/${demo.slug}/approvals`);
     await page.getByRole('link', { name: '时长设置' }).click();
     await page.getByRole('heading', { name: '时长设置', level: 1 }).waitFor({ timeout: 15_000 });
     const star = (level: number) => page.getByLabel(`${level} 星志愿者`);
@@ -183,7 +184,7 @@ describe('service hours in a browser', () => {
   it('my hours shows the same figure as a certificate for the same approved minutes', async () => {
     const page = await newPage(browser);
     await signIn(page, member.phone);
-    await page.goto(`/o/${DEMO_SLUG}/hours`);
+    await page.goto(`/o/${demo.slug}/hours`);
     const allTime = ((await page.getByTestId('hours-all-time').textContent()) ?? '').trim();
     // Every approved record the demo member has: a certificate from long before the first.
     const slot = page.locator('[data-slot=certificate]');

@@ -1,10 +1,10 @@
 import * as XLSX from '@e965/xlsx';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_SIGN_INS, DEMO_SLUG } from '@qicai/scripts/demo';
-import { launchBrowser, newPage, signIn } from './browser';
+import { demoAssociation, launchBrowser, newPage, signIn } from './browser';
 
-const [admin, , member] = DEMO_SIGN_INS;
+const demo = demoAssociation('members');
+const { admin, member } = demo;
 
 function workbook(rows: string[][]): Buffer {
   const book = XLSX.utils.book_new();
@@ -26,7 +26,7 @@ describe('members and roster in a browser', () => {
   it('lets an admin import a small workbook through the wizard and find the new members in the roster', async () => {
     const page = await newPage(browser);
     await signIn(page, admin.phone);
-    await page.goto(`/o/${DEMO_SLUG}/members`);
+    await page.goto(`/o/${demo.slug}/members`);
     await page.getByRole('link', { name: '导入花名册' }).click();
     await page.getByLabel('选择文件').setInputFiles({
       name: '新队员.xlsx',
@@ -50,7 +50,7 @@ describe('members and roster in a browser', () => {
     await page.getByRole('button', { name: '确认导入' }).click();
     await expect.poll(() => page.locator('.notice').first().textContent()).toContain('导入完成：新增 2 人');
 
-    await page.goto(`/o/${DEMO_SLUG}/members?q=${encodeURIComponent('浏览器导入')}`);
+    await page.goto(`/o/${demo.slug}/members?q=${encodeURIComponent('浏览器导入')}`);
     const names = await page.locator('.roster .name').allTextContents();
     expect(names.sort()).toEqual(['浏览器导入乙', '浏览器导入甲']);
     expect(await page.getByTestId('roster-count').textContent()).toContain('2');
@@ -80,7 +80,7 @@ describe('members and roster in a browser', () => {
   it('hides other members’ phone numbers from a member', async () => {
     const page = await newPage(browser);
     await signIn(page, member.phone);
-    await page.goto(`/o/${DEMO_SLUG}/members`);
+    await page.goto(`/o/${demo.slug}/members`);
     const text = await page.locator('.roster').textContent();
     expect(text).toContain(member.phone);
     expect(text).not.toContain(admin.phone);

@@ -1,9 +1,10 @@
+import { testClock } from '@qicai/api/testing';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_SIGN_INS, DEMO_SLUG } from '@qicai/scripts/demo';
-import { launchBrowser, newPage, signIn } from './browser';
+import { demoAssociation, launchBrowser, newPage, signIn } from './browser';
 
-const [admin, lead] = DEMO_SIGN_INS;
+const demo = demoAssociation('requests');
+const { admin, lead } = demo;
 
 /** Pages answer slower while other test files run beside these. */
 const POLL = { timeout: 15_000 };
@@ -18,12 +19,12 @@ describe('requests from the public in a browser', () => {
   });
 
   it('a person asks for help, the admin assigns it to the red team, its lead resolves it and the status page shows the feedback', async () => {
-    const place = `浏览器测试村${Date.now() % 100_000}组`;
+    const place = `浏览器测试村${testClock.now().getTime() % 100_000}组`;
     const feedback = '红色旗帜志愿者已上门帮忙修好了水管，并留下了联系电话。';
 
     // The public: no sign-in, from the organization's public page.
     const requester = await newPage(browser);
-    await requester.goto(`/o/${DEMO_SLUG}`);
+    await requester.goto(`/o/${demo.slug}`);
     await requester.getByRole('link', { name: '提交需求' }).click();
     await requester.getByLabel('需求类别').selectOption({ label: '居家帮扶' });
     await requester.getByLabel('地点').fill(place);
@@ -39,7 +40,7 @@ describe('requests from the public in a browser', () => {
     // The admin finds it in the triage queue and assigns it to the red team (orange is suggested for help at home).
     const adminPage = await newPage(browser);
     await signIn(adminPage, admin.phone);
-    await adminPage.goto(`/o/${DEMO_SLUG}/home`);
+    await adminPage.goto(`/o/${demo.slug}/home`);
     await adminPage.getByRole('link', { name: '群众需求', exact: true }).first().click();
     await adminPage.getByRole('link', { name: new RegExp(place) }).click();
     // Another test may have renamed the orange team: the suggestion is read by its prefix.
@@ -52,7 +53,7 @@ describe('requests from the public in a browser', () => {
     // The red team's lead sees it among the team's requests and resolves it with feedback.
     const leadPage = await newPage(browser);
     await signIn(leadPage, lead.phone);
-    await leadPage.goto(`/o/${DEMO_SLUG}/requests`);
+    await leadPage.goto(`/o/${demo.slug}/requests`);
     await leadPage.getByRole('link', { name: new RegExp(place) }).click();
     await leadPage.getByRole('heading', { name: '办结并反馈' }).waitFor(POLL);
     await leadPage.getByLabel('反馈（群众可见）').fill(feedback);
@@ -61,7 +62,7 @@ describe('requests from the public in a browser', () => {
     expect(await leadPage.getByTestId('request-status').textContent()).toBe('已解决');
 
     // The requester types the code in the status page's field and reads the feedback.
-    await requester.goto(`/o/${DEMO_SLUG}/help`);
+    await requester.goto(`/o/${demo.slug}/help`);
     await requester.getByLabel('查询码').fill(code.toLowerCase());
     await requester.getByRole('button', { name: '查询' }).click();
     await requester.getByTestId('request-feedback').waitFor(POLL);
@@ -74,13 +75,13 @@ describe('requests from the public in a browser', () => {
     expect(text).not.toContain(lead.name);
 
     // A wrong code shows nothing.
-    await requester.goto(`/o/${DEMO_SLUG}/help/00000-00000`);
+    await requester.goto(`/o/${demo.slug}/help/00000-00000`);
     await requester.getByText('没有找到这个查询码对应的需求').waitFor(POLL);
   });
   it('the red team lead turns an assigned request into an activity, lands on it, and the request links to it', async () => {
-    const place = `转活动测试村${Date.now() % 100_000}组`;
+    const place = `转活动测试村${testClock.now().getTime() % 100_000}组`;
     const requester = await newPage(browser);
-    await requester.goto(`/o/${DEMO_SLUG}`);
+    await requester.goto(`/o/${demo.slug}`);
     await requester.getByRole('link', { name: '提交需求' }).click();
     await requester.getByLabel('需求类别').selectOption({ label: '环境保护' });
     await requester.getByLabel('地点').fill(place);
@@ -92,7 +93,7 @@ describe('requests from the public in a browser', () => {
 
     const adminPage = await newPage(browser);
     await signIn(adminPage, admin.phone);
-    await adminPage.goto(`/o/${DEMO_SLUG}/requests`);
+    await adminPage.goto(`/o/${demo.slug}/requests`);
     await adminPage.getByRole('link', { name: new RegExp(place) }).click();
     await adminPage.getByLabel('服务队').selectOption({ label: '红色旗帜' });
     await adminPage.getByRole('button', { name: '分派', exact: true }).click();
@@ -100,7 +101,7 @@ describe('requests from the public in a browser', () => {
 
     const leadPage = await newPage(browser);
     await signIn(leadPage, lead.phone);
-    await leadPage.goto(`/o/${DEMO_SLUG}/requests`);
+    await leadPage.goto(`/o/${demo.slug}/requests`);
     await leadPage.getByRole('link', { name: new RegExp(place) }).click();
     await leadPage.getByRole('link', { name: '转为活动' }).click();
     await leadPage.getByRole('heading', { name: '把需求转为活动' }).waitFor(POLL);
@@ -124,7 +125,7 @@ describe('requests from the public in a browser', () => {
     await expect.poll(() => leadPage.locator('h1').textContent(), POLL).toBe(title);
 
     // The request is in progress and links to the activity.
-    await leadPage.goto(`/o/${DEMO_SLUG}/requests`);
+    await leadPage.goto(`/o/${demo.slug}/requests`);
     await leadPage.getByRole('link', { name: new RegExp(place) }).click();
     await expect.poll(() => leadPage.getByTestId('request-status').textContent(), POLL).toBe('处理中');
     const link = leadPage.getByRole('link', { name: title });

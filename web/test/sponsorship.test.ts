@@ -1,13 +1,14 @@
+import { testClock } from '@qicai/api/testing';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_SIGN_INS, DEMO_SLUG } from '@qicai/scripts/demo';
-import { launchBrowser, newPage, signIn } from './browser';
+import { demoAssociation, launchBrowser, newPage, signIn } from './browser';
 
-const [admin, , member, sponsor] = DEMO_SIGN_INS;
+const demo = demoAssociation('sponsorship');
+const { admin, member, sponsor } = demo;
 
 /** A date this many years before today, as YYYY-MM-DD (away from the birthday). */
 function yearsAgo(years: number): string {
-  const date = new Date();
+  const date = testClock.now();
   date.setUTCFullYear(date.getUTCFullYear() - years);
   date.setUTCDate(date.getUTCDate() - 40);
   return date.toISOString().slice(0, 10);
@@ -16,7 +17,7 @@ function yearsAgo(years: number): string {
 /** Pages answer slower while other test files run beside these. */
 const POLL = { timeout: 15_000 };
 
-const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(testClock.now());
 
 describe('one-to-one sponsorship in a browser', () => {
   let browser: Browser;
@@ -95,7 +96,7 @@ describe('one-to-one sponsorship in a browser', () => {
     // The sponsor, who is not a member, signs in straight to their own view.
     const sponsorPage = await newPage(browser);
     await signIn(sponsorPage, sponsor.phone);
-    expect(new URL(sponsorPage.url()).pathname).toBe(`/o/${DEMO_SLUG}/sponsor`);
+    expect(new URL(sponsorPage.url()).pathname).toBe(`/o/${demo.slug}/sponsor`);
     const card = sponsorPage.locator('[data-testid=sponsored-child]', { hasText: child.givenName });
     await expect.poll(() => card.locator('h2').textContent(), POLL).toBe(child.givenName);
     const text = (await card.innerText()).replace(/\s+/g, ' ');
@@ -126,11 +127,11 @@ describe('one-to-one sponsorship in a browser', () => {
     await signIn(page, member.phone);
     expect(await page.getByRole('link', { name: '一对一帮扶', exact: true }).count()).toBe(0);
     for (const path of ['sponsorship', 'sponsorship/children', 'sponsorship/matching']) {
-      const response = await page.goto(`/o/${DEMO_SLUG}/${path}`);
+      const response = await page.goto(`/o/${demo.slug}/${path}`);
       expect(response?.status(), path).toBe(403);
     }
     // The programme's figures on the home page are for every member.
-    await page.goto(`/o/${DEMO_SLUG}/home`);
+    await page.goto(`/o/${demo.slug}/home`);
     expect(await page.locator('#sponsorship-heading').textContent()).toBe('一对一帮扶');
     await page.context().close();
   });
