@@ -7,7 +7,16 @@ import svelteConfig from './web/svelte.config.js';
 
 export default ts.config(
   {
-    ignores: ['**/node_modules/', '**/__generated__/', 'web/build/', 'web/.svelte-kit/', '.data/', 'bench/results/'],
+    ignores: [
+      '**/node_modules/',
+      '**/__generated__/',
+      'web/build/',
+      'web/.svelte-kit/',
+      '.data/',
+      'bench/results/',
+      '.stryker-tmp/',
+      'reports/',
+    ],
   },
   js.configs.recommended,
   ...ts.configs.strictTypeChecked,
