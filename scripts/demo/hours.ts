@@ -131,7 +131,8 @@ export const seedHours: DomainSeed = async (tx, demo) => {
       if (!what) continue;
       const date = shanghaiDate(new Date(now.getTime() - daysAgo * DAY_MS));
       const startsAt = shanghai(date, 8 + Math.floor(random() * 4), random() < 0.5 ? 0 : 30);
-      const minutes = 60 + Math.floor(random() * 7) * 30;
+      // The demo member's year comes to 120 hours whatever the date: one star (100 h), on the way to two.
+      const minutes = member.id === demo.member.memberId ? 180 : 60 + Math.floor(random() * 7) * 30;
       const endsAt = new Date(startsAt.getTime() + minutes * 60_000);
       const decider = teamId ? deciderOf(teamId, member.id) : demo.admin.memberId;
       records.push({
