@@ -152,7 +152,9 @@ export const seedHours: DomainSeed = async (tx, demo) => {
         endsAt,
         enteredByMemberId: member.id,
         createdAt: laterButPast(endsAt, 2 * DAY_MS, now),
-        ...(decider === member.id ? {} : { decidedByMemberId: decider, decidedAt: laterButPast(endsAt, 3 * DAY_MS, now) }),
+        ...(decider === member.id
+          ? {}
+          : { decidedByMemberId: decider, decidedAt: laterButPast(endsAt, 3 * DAY_MS, now) }),
       });
     }
   }

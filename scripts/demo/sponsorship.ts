@@ -23,7 +23,6 @@ import {
 import { and, eq, inArray } from 'drizzle-orm';
 import type { DomainSeed } from './domains.ts';
 
-
 /** Marks the demo's consents: no real guardian signed these. */
 const DEMO_CONSENT_VERSION = 'demo-v1';
 
@@ -231,7 +230,6 @@ export const seedSponsorship: DomainSeed = async (tx, demo) => {
   const { orgId, random } = demo;
   const pick = <Item>(items: readonly Item[]): Item => items[Math.floor(random() * items.length)] as Item;
   const adminId = demo.admin.memberId;
-
 
   const volunteers = (
     await tx
