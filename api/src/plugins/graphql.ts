@@ -21,6 +21,7 @@ import { findMemberOfAccount, findViewerOfAccount } from '../modules/people/repo
 import { accountForSessionToken } from '../modules/people/service.ts';
 import type { RequestContext } from '../shared/context.ts';
 import { AppError } from '../shared/errors.ts';
+import { assertAffordable, assertShortEnough, assertWithinShape, requestedOperationName } from './query-limits.ts';
 
 /** The header a client names the organization with, by its slug. */
 export const ORGANIZATION_HEADER = 'x-qicai-org';
@@ -303,11 +304,13 @@ function toClientError(error: GraphQLError, log: FastifyInstance['log']): GraphQ
   if (nested) {
     // mercurius' own checks before execution (validation, query depth): about the request, safe to show.
     return nested.map((inner: unknown) =>
-      inner instanceof GraphQLError
-        ? new GraphQLError(inner.message, { nodes: inner.nodes, extensions: { code: 'GRAPHQL_VALIDATION' } })
-        : new GraphQLError(inner instanceof Error ? inner.message : 'Invalid request.', {
-            extensions: { code: 'GRAPHQL_VALIDATION' },
-          }),
+      inner instanceof GraphQLError && typeof inner.extensions.code === 'string'
+        ? inner
+        : inner instanceof GraphQLError
+          ? new GraphQLError(inner.message, { nodes: inner.nodes, extensions: { code: 'GRAPHQL_VALIDATION' } })
+          : new GraphQLError(inner instanceof Error ? inner.message : 'Invalid request.', {
+              extensions: { code: 'GRAPHQL_VALIDATION' },
+            }),
     );
   }
   if (!error.path) {
@@ -363,8 +366,19 @@ async function graphqlPlugin(app: FastifyInstance, options: { config: Config }) 
       return { statusCode: 200, response: { data: execution.data ?? null, errors } };
     },
   });
+  // What one operation may ask for (query-limits.ts): checked as early as each can be.
+  app.graphql.addHook('preParsing', (_schema, source) => {
+    assertShortEnough(source);
+    return Promise.resolve();
+  });
+  app.graphql.addHook('preValidation', (schema, document) => {
+    assertWithinShape(schema, document);
+    return Promise.resolve();
+  });
   // A query's resolvers read in one transaction, committed before the answer is sent.
-  app.graphql.addHook('preExecution', (_schema, document, context) => {
+  app.graphql.addHook('preExecution', (schema, document, context, variables) => {
+    // The cost depends on the variables (`first: $first`): checked before every execution (query-limits.ts).
+    assertAffordable(schema, document, variables, requestedOperationName(context.reply));
     if (onlyQueries(document)) context.shareTransaction();
     return Promise.resolve();
   });
