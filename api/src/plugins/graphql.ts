@@ -14,6 +14,7 @@ import {
 import mercurius, { type IResolvers } from 'mercurius';
 import type { Config } from '../config.ts';
 import { loadTypeDefs, modules } from '../modules/index.ts';
+import { withoutSuggestions } from './graphql-responses.ts';
 import { DISPLAY_COOKIE, DISPLAY_HEADER, resolveDisplayToken } from '../modules/dashboard/display-tokens.ts';
 import { findOrganizationBySlug } from '../modules/organizations/repository.ts';
 import { SLUG_PATTERN } from '../modules/organizations/service.ts';
@@ -360,7 +361,10 @@ async function graphqlPlugin(app: FastifyInstance, options: { config: Config }) 
       // A subscription's context has no reply of its own.
       const log = (ctx.reply as FastifyReply | undefined)?.log ?? app.log;
       const errors = execution.errors.flatMap((error) =>
-        toClientError(error, log).map((clientError) => clientError.toJSON()),
+        toClientError(error, log).map((clientError) => {
+          const json = clientError.toJSON();
+          return config.env === 'production' ? { ...json, message: withoutSuggestions(json.message) } : json;
+        }),
       );
       // application/json responses are 200 whatever the errors (GraphQL over HTTP).
       return { statusCode: 200, response: { data: execution.data ?? null, errors } };
