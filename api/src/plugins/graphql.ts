@@ -14,7 +14,7 @@ import {
 import mercurius, { type IResolvers } from 'mercurius';
 import type { Config } from '../config.ts';
 import { loadTypeDefs, modules } from '../modules/index.ts';
-import { withoutSuggestions } from './graphql-responses.ts';
+import { graphqlResponses, graphqlStatus, withoutSuggestions } from './graphql-responses.ts';
 import { DISPLAY_COOKIE, DISPLAY_HEADER, resolveDisplayToken } from '../modules/dashboard/display-tokens.ts';
 import { findOrganizationBySlug } from '../modules/organizations/repository.ts';
 import { SLUG_PATTERN } from '../modules/organizations/service.ts';
@@ -324,6 +324,7 @@ function toClientError(error: GraphQLError, log: FastifyInstance['log']): GraphQ
 
 async function graphqlPlugin(app: FastifyInstance, options: { config: Config }) {
   const { config } = options;
+  await app.register(graphqlResponses);
   await app.register(mercurius, {
     schema: loadTypeDefs(),
     resolvers: mergeByType([
@@ -366,8 +367,12 @@ async function graphqlPlugin(app: FastifyInstance, options: { config: Config }) 
           return config.env === 'production' ? { ...json, message: withoutSuggestions(json.message) } : json;
         }),
       );
-      // application/json responses are 200 whatever the errors (GraphQL over HTTP).
-      return { statusCode: 200, response: { data: execution.data ?? null, errors } };
+      // application/json responses are 200 whatever the errors (GraphQL over HTTP); for
+      // application/graphql-response+json, a request that never ran is 400 and has no `data`.
+      const statusCode = graphqlStatus((ctx.reply as FastifyReply | undefined)?.request, execution.data !== undefined);
+      return statusCode === 200
+        ? { statusCode, response: { data: execution.data ?? null, errors } }
+        : { statusCode, response: { errors } };
     },
   });
   // What one operation may ask for (query-limits.ts): checked as early as each can be.
