@@ -6,6 +6,7 @@ import { pgError, PG_UNIQUE_VIOLATION, withTenant, type Account, type Db, type M
 import { createHash, randomBytes } from 'node:crypto';
 import type { RequestContext } from '../../shared/context.ts';
 import { AppError, FieldChecker, rateLimited, ValidationError } from '../../shared/errors.ts';
+import { passwordProblem } from './password-strength.ts';
 import { hashPassword, verifyDecoy, verifyPassword } from './passwords.ts';
 import * as repository from './repository.ts';
 import {
@@ -46,6 +47,8 @@ export async function register(ctx: RequestContext, input: RegisterInput): Promi
     .check(input.password.length >= PASSWORD_MIN_LENGTH, 'password', 'TOO_SHORT')
     .check(input.password.length <= PASSWORD_MAX_LENGTH, 'password', 'TOO_LONG')
     .throwIfAny();
+  const passwordRefusal = passwordProblem(input.password, { phone, email, displayName });
+  if (passwordRefusal) throw new ValidationError({ password: passwordRefusal });
 
   const passwordHash = await hashPassword(input.password);
   let account: Account;
