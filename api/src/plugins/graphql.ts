@@ -18,6 +18,7 @@ import { graphqlResponses, graphqlStatus, withoutSuggestions } from './graphql-r
 import { DISPLAY_COOKIE, DISPLAY_HEADER, resolveDisplayToken } from '../modules/dashboard/display-tokens.ts';
 import { findOrganizationBySlug } from '../modules/organizations/repository.ts';
 import { SLUG_PATTERN } from '../modules/organizations/service.ts';
+import { KNOWN_DEVICE_DAYS, knownDeviceCookieName } from '../modules/people/known-devices.ts';
 import { findMemberOfAccount, findViewerOfAccount } from '../modules/people/repository.ts';
 import { accountForSessionToken } from '../modules/people/service.ts';
 import type { RequestContext } from '../shared/context.ts';
@@ -238,6 +239,7 @@ export async function buildContext(
     },
     clientIp: request.ip,
     userAgent: request.headers['user-agent'],
+    knownDevice: knownDeviceCookie(config, request, reply),
     session: {
       token,
       start: (newToken, expiresAt) => {
@@ -246,6 +248,28 @@ export async function buildContext(
       end: () => {
         if (reply) app.sessionCookie.clear(reply);
       },
+    },
+  };
+}
+
+/** The known-device cookie of people/known-devices.ts: httpOnly, SameSite=Lax, Secure over https. */
+function knownDeviceCookie(
+  config: Config,
+  request: FastifyRequest,
+  reply: FastifyReply | null,
+): RequestContext['knownDevice'] {
+  const secure = config.publicUrl.protocol === 'https:';
+  const name = knownDeviceCookieName(secure);
+  return {
+    token: request.cookies[name] ?? null,
+    remember: (token) => {
+      reply?.setCookie(name, token, {
+        path: '/',
+        httpOnly: true,
+        sameSite: 'lax',
+        secure,
+        maxAge: KNOWN_DEVICE_DAYS * 24 * 60 * 60,
+      });
     },
   };
 }

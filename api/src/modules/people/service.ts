@@ -6,6 +6,7 @@ import { pgError, PG_UNIQUE_VIOLATION, withTenant, type Account, type Db, type M
 import { createHash, randomBytes } from 'node:crypto';
 import type { RequestContext } from '../../shared/context.ts';
 import { AppError, FieldChecker, rateLimited, ValidationError } from '../../shared/errors.ts';
+import { knownDeviceDelayMs, knownDeviceToken, readKnownDevice } from './known-devices.ts';
 import { passwordProblem } from './password-strength.ts';
 import { hashPassword, verifyDecoy, verifyPassword } from './passwords.ts';
 import * as repository from './repository.ts';
@@ -21,10 +22,17 @@ import {
 } from './validation.ts';
 import type { ViewerParent } from './mappers.ts';
 
-/** Sign-in guessing is throttled per login and per address over this window. */
+/**
+ * Sign-in guessing is throttled over this window: per login and address
+ * together, per address alone, and per login from every address (guessing
+ * spread over many addresses). A device the account signed in on before
+ * (known-devices.ts) is held to none of these, which strangers can fill, but
+ * to a growing delay after its own failures.
+ */
 const FAILURE_WINDOW_MS = 15 * 60 * 1000;
-const MAX_FAILURES_PER_LOGIN = 5;
+const MAX_FAILURES_PER_LOGIN_AND_ADDRESS = 5;
 const MAX_FAILURES_PER_ADDRESS = 30;
+const MAX_FAILURES_PER_LOGIN = 100;
 
 export interface RegisterInput {
   displayName: string;
@@ -70,38 +78,60 @@ export async function register(ctx: RequestContext, input: RegisterInput): Promi
     }
     throw error;
   }
+  ctx.knownDevice.remember(knownDeviceToken(ctx.config.appSecret, account.id));
   await startSession(ctx, account);
   return { account };
 }
 
 export async function signIn(ctx: RequestContext, input: { login: string; password: string }): Promise<ViewerParent> {
   const login = parseLogin(input.login);
-  const loginKey = `login:${login.kind === 'email' ? login.email : login.phone}`;
+  const loginValue = login.kind === 'email' ? login.email : login.phone;
+  const pairKey = `login+ip:${loginValue}|${ctx.clientIp}`;
   const addressKey = `ip:${ctx.clientIp}`;
+  const loginKey = `login:${loginValue}`;
+  const device = readKnownDevice(ctx.config.appSecret, ctx.knownDevice.token);
+  const deviceKey = device ? `device:${device.deviceId}` : null;
 
-  const failures = await repository.countSignInFailures(
-    ctx.db,
-    [loginKey, addressKey],
-    new Date(Date.now() - FAILURE_WINDOW_MS),
-  );
-  if (
-    (failures.get(loginKey) ?? 0) >= MAX_FAILURES_PER_LOGIN ||
-    (failures.get(addressKey) ?? 0) >= MAX_FAILURES_PER_ADDRESS
+  const [account, failures] = await Promise.all([
+    repository.findAccountByLogin(ctx.db, login),
+    repository.countSignInFailures(
+      ctx.db,
+      [pairKey, addressKey, loginKey, ...(deviceKey ? [deviceKey] : [])],
+      new Date(Date.now() - FAILURE_WINDOW_MS),
+    ),
+  ]);
+  const knownDevice = deviceKey !== null && account?.id === device?.accountId;
+  const failuresOf = (key: string) => failures.get(key)?.failures ?? 0;
+  if (knownDevice) {
+    const own = failures.get(deviceKey);
+    const waitMs = own ? own.lastAt.getTime() + knownDeviceDelayMs(own.failures) - Date.now() : 0;
+    if (waitMs > 0) throw rateLimited(Math.ceil(waitMs / 1000));
+  } else if (
+    failuresOf(pairKey) >= MAX_FAILURES_PER_LOGIN_AND_ADDRESS ||
+    failuresOf(addressKey) >= MAX_FAILURES_PER_ADDRESS ||
+    failuresOf(loginKey) >= MAX_FAILURES_PER_LOGIN
   ) {
     throw rateLimited(FAILURE_WINDOW_MS / 1000);
   }
 
-  const account = await repository.findAccountByLogin(ctx.db, login);
   const passwordMatches = account
     ? await verifyPassword(account.passwordHash, input.password)
     : await verifyDecoy(input.password);
   if (!account || !passwordMatches) {
-    await repository.recordSignInFailures(ctx.db, [loginKey, addressKey]);
+    await repository.recordSignInFailures(ctx.db, knownDevice ? [deviceKey] : [pairKey, addressKey, loginKey]);
     // The same answer whether the account exists or not.
     throw new AppError('INVALID_CREDENTIALS', 'Wrong login or password.');
   }
 
-  await repository.clearSignInFailures(ctx.db, loginKey, new Date(Date.now() - 24 * 60 * 60 * 1000));
+  await repository.clearSignInFailures(
+    ctx.db,
+    [pairKey, ...(deviceKey ? [deviceKey] : [])],
+    new Date(Date.now() - 24 * 60 * 60 * 1000),
+  );
+  // Known from now on (for a year after its latest sign-in), under the same id if it was already.
+  ctx.knownDevice.remember(
+    knownDeviceToken(ctx.config.appSecret, account.id, knownDevice ? device?.deviceId : undefined),
+  );
   await startSession(ctx, account);
   return { account };
 }
