@@ -68,3 +68,37 @@ describe('sign-in throttling', () => {
     expect(errorCode(await attempt(other, 'victim@example.cn', PASSWORD, '198.51.100.30'))).toBe('RATE_LIMITED');
   });
 });
+
+describe('registration', () => {
+  let testApp: TestApp;
+  beforeAll(async () => {
+    testApp = await TestApp.start({ TRUST_PROXY: 'loopback' });
+  });
+  afterAll(async () => {
+    await testApp.close();
+  });
+
+  const register = (email: string, address: string) =>
+    testApp
+      .anonymous()
+      .gql(
+        `mutation ($input: RegisterInput!) { register(input: $input) { account { id } } }`,
+        { input: { displayName: '志愿者', email, password: PASSWORD } },
+        { 'x-forwarded-for': address },
+      );
+
+  it('answers a taken and a free login alike once an address has been told TAKEN ten times', async () => {
+    const address = '198.51.100.99';
+    await testApp.signUp({ email: 'exists@example.cn' });
+    for (let i = 0; i < 10; i++) {
+      const probe = await register('exists@example.cn', address);
+      expect(probe.errors?.[0]?.extensions?.fields).toEqual({ email: 'TAKEN' });
+    }
+    const taken = await register('exists@example.cn', address);
+    const free = await register('nobody-yet@example.cn', address);
+    expect(errorCode(taken)).toBe('RATE_LIMITED');
+    expect(free).toEqual(taken);
+    // Another address registers as before.
+    expectNoErrors(await register('nobody-yet@example.cn', '198.51.100.100'));
+  });
+});

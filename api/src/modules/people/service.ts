@@ -42,7 +42,22 @@ export interface RegisterInput {
   locale?: 'zh' | 'en' | null | undefined;
 }
 
+/**
+ * Without an SMS or email channel to accounts (the notification outbox reaches
+ * members of an organization, not logins), registration cannot answer a taken
+ * login as it answers a free one: the free one is signed in at once. What it
+ * can do is make the answer cost: an address that has been told TAKEN this
+ * many times in an hour gets RATE_LIMITED for every registration, taken or
+ * free alike, so a list of logins cannot be checked from it.
+ */
+const MAX_TAKEN_ANSWERS_PER_ADDRESS = 10;
+const TAKEN_WINDOW_MS = 60 * 60 * 1000;
+
 export async function register(ctx: RequestContext, input: RegisterInput): Promise<ViewerParent> {
+  const takenKey = `register-taken:${ctx.clientIp}`;
+  const taken = await repository.countSignInFailures(ctx.db, [takenKey], new Date(Date.now() - TAKEN_WINDOW_MS));
+  if ((taken.get(takenKey)?.failures ?? 0) >= MAX_TAKEN_ANSWERS_PER_ADDRESS) throw rateLimited(TAKEN_WINDOW_MS / 1000);
+
   const displayName = input.displayName.trim();
   const email = input.email?.trim() ? normalizeEmail(input.email) : null;
   const phone = input.phone?.trim() ? normalizePhone(input.phone) : null;
@@ -70,11 +85,17 @@ export async function register(ctx: RequestContext, input: RegisterInput): Promi
     });
   } catch (error) {
     const pg = pgError(error);
-    if (pg?.code === PG_UNIQUE_VIOLATION && pg.constraint === 'accounts_email_unique') {
-      throw new ValidationError({ email: 'TAKEN' });
-    }
-    if (pg?.code === PG_UNIQUE_VIOLATION && pg.constraint === 'accounts_phone_unique') {
-      throw new ValidationError({ phone: 'TAKEN' });
+    const field =
+      pg?.code !== PG_UNIQUE_VIOLATION
+        ? null
+        : pg.constraint === 'accounts_email_unique'
+          ? 'email'
+          : pg.constraint === 'accounts_phone_unique'
+            ? 'phone'
+            : null;
+    if (field) {
+      await repository.recordSignInFailures(ctx.db, [takenKey]);
+      throw new ValidationError({ [field]: 'TAKEN' });
     }
     throw error;
   }
