@@ -41,7 +41,7 @@ import {
 } from 'graphql';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
 
-/** The web app's longest operation has about 400 (query-limits.test.ts); 500 aliases of one field have 10,000. */
+/** The web app's longest operation has under 200 (query-limits.test.ts); 500 aliases of one field have 10,000. */
 export const MAX_TOKENS = 3_000;
 /** A busy screen costs a few hundred (see query-limits.test.ts, which runs every operation of the web app). */
 export const MAX_QUERY_COST = 5_000;
