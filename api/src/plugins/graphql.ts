@@ -14,13 +14,16 @@ import {
 import mercurius, { type IResolvers } from 'mercurius';
 import type { Config } from '../config.ts';
 import { loadTypeDefs, modules } from '../modules/index.ts';
+import { graphqlResponses, graphqlStatus, withoutSuggestions } from './graphql-responses.ts';
 import { DISPLAY_COOKIE, DISPLAY_HEADER, resolveDisplayToken } from '../modules/dashboard/display-tokens.ts';
 import { findOrganizationBySlug } from '../modules/organizations/repository.ts';
 import { SLUG_PATTERN } from '../modules/organizations/service.ts';
+import { KNOWN_DEVICE_DAYS, knownDeviceCookieName } from '../modules/people/known-devices.ts';
 import { findMemberOfAccount, findViewerOfAccount } from '../modules/people/repository.ts';
 import { accountForSessionToken } from '../modules/people/service.ts';
 import type { RequestContext } from '../shared/context.ts';
 import { AppError } from '../shared/errors.ts';
+import { assertAffordable, assertShortEnough, assertWithinShape, requestedOperationName } from './query-limits.ts';
 
 /** The header a client names the organization with, by its slug. */
 export const ORGANIZATION_HEADER = 'x-qicai-org';
@@ -237,6 +240,7 @@ export async function buildContext(
     },
     clientIp: request.ip,
     userAgent: request.headers['user-agent'],
+    knownDevice: knownDeviceCookie(config, request, reply),
     session: {
       token,
       start: (newToken, expiresAt) => {
@@ -245,6 +249,28 @@ export async function buildContext(
       end: () => {
         if (reply) app.sessionCookie.clear(reply);
       },
+    },
+  };
+}
+
+/** The known-device cookie of people/known-devices.ts: httpOnly, SameSite=Lax, Secure over https. */
+function knownDeviceCookie(
+  config: Config,
+  request: FastifyRequest,
+  reply: FastifyReply | null,
+): RequestContext['knownDevice'] {
+  const secure = config.publicUrl.protocol === 'https:';
+  const name = knownDeviceCookieName(secure);
+  return {
+    token: request.cookies[name] ?? null,
+    remember: (token) => {
+      reply?.setCookie(name, token, {
+        path: '/',
+        httpOnly: true,
+        sameSite: 'lax',
+        secure,
+        maxAge: KNOWN_DEVICE_DAYS * 24 * 60 * 60,
+      });
     },
   };
 }
@@ -304,11 +330,13 @@ function toClientError(error: GraphQLError, log: FastifyInstance['log']): GraphQ
   if (nested) {
     // mercurius' own checks before execution (validation, query depth): about the request, safe to show.
     return nested.map((inner: unknown) =>
-      inner instanceof GraphQLError
-        ? new GraphQLError(inner.message, { nodes: inner.nodes, extensions: { code: 'GRAPHQL_VALIDATION' } })
-        : new GraphQLError(inner instanceof Error ? inner.message : 'Invalid request.', {
-            extensions: { code: 'GRAPHQL_VALIDATION' },
-          }),
+      inner instanceof GraphQLError && typeof inner.extensions.code === 'string'
+        ? inner
+        : inner instanceof GraphQLError
+          ? new GraphQLError(inner.message, { nodes: inner.nodes, extensions: { code: 'GRAPHQL_VALIDATION' } })
+          : new GraphQLError(inner instanceof Error ? inner.message : 'Invalid request.', {
+              extensions: { code: 'GRAPHQL_VALIDATION' },
+            }),
     );
   }
   if (!error.path) {
@@ -321,6 +349,7 @@ function toClientError(error: GraphQLError, log: FastifyInstance['log']): GraphQ
 
 async function graphqlPlugin(app: FastifyInstance, options: { config: Config }) {
   const { config } = options;
+  await app.register(graphqlResponses);
   await app.register(mercurius, {
     schema: loadTypeDefs(),
     resolvers: mergeByType([
@@ -358,14 +387,32 @@ async function graphqlPlugin(app: FastifyInstance, options: { config: Config }) 
       // A subscription's context has no reply of its own.
       const log = (ctx.reply as FastifyReply | undefined)?.log ?? app.log;
       const errors = execution.errors.flatMap((error) =>
-        toClientError(error, log).map((clientError) => clientError.toJSON()),
+        toClientError(error, log).map((clientError) => {
+          const json = clientError.toJSON();
+          return config.env === 'production' ? { ...json, message: withoutSuggestions(json.message) } : json;
+        }),
       );
-      // application/json responses are 200 whatever the errors (GraphQL over HTTP).
-      return { statusCode: 200, response: { data: execution.data ?? null, errors } };
+      // application/json responses are 200 whatever the errors (GraphQL over HTTP); for
+      // application/graphql-response+json, a request that never ran is 400 and has no `data`.
+      const statusCode = graphqlStatus((ctx.reply as FastifyReply | undefined)?.request, execution.data !== undefined);
+      return statusCode === 200
+        ? { statusCode, response: { data: execution.data ?? null, errors } }
+        : { statusCode, response: { errors } };
     },
   });
+  // What one operation may ask for (query-limits.ts): checked as early as each can be.
+  app.graphql.addHook('preParsing', (_schema, source) => {
+    assertShortEnough(source);
+    return Promise.resolve();
+  });
+  app.graphql.addHook('preValidation', (schema, document) => {
+    assertWithinShape(schema, document);
+    return Promise.resolve();
+  });
   // A query's resolvers read in one transaction, committed before the answer is sent.
-  app.graphql.addHook('preExecution', (_schema, document, context) => {
+  app.graphql.addHook('preExecution', (schema, document, context, variables) => {
+    // The cost depends on the variables (`first: $first`): checked before every execution (query-limits.ts).
+    assertAffordable(schema, document, variables, requestedOperationName(context.reply));
     if (onlyQueries(document)) context.shareTransaction();
     return Promise.resolve();
   });

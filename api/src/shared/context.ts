@@ -43,6 +43,11 @@ export interface RequestContext {
   publish(message: LiveEvent): void;
   clientIp: string;
   userAgent: string | undefined;
+  /** The known-device cookie (see people/known-devices.ts): its value, and setting it on the response. */
+  knownDevice: {
+    token: string | null;
+    remember(token: string): void;
+  };
   session: {
     token: string | null;
     /** Sets the session cookie on the response. */

@@ -5,8 +5,8 @@ import {
   parseRrule,
   recurrenceProblem,
   type Recurrence,
-} from '../src/modules/activities/recurrence.ts';
-import { formatWallTime, instantOf, parseWallTime, wallTimeAt } from '../src/modules/activities/time.ts';
+} from '../../src/modules/activities/recurrence.ts';
+import { formatWallTime, instantOf, parseWallTime, wallTimeAt } from '../../src/modules/activities/time.ts';
 
 const weekly = (fields: Partial<Recurrence>): Recurrence => ({
   frequency: 'WEEKLY',

@@ -1,5 +1,5 @@
 import { accounts, members, sessions, signInFailures, type Account, type Db, type Member } from '@qicai/db';
-import { and, asc, count, eq, gt, inArray, lt, or, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gt, inArray, lt, max, or, sql } from 'drizzle-orm';
 import type { Login } from './validation.ts';
 
 export async function findAccountByLogin(db: Db, login: Login): Promise<Account | undefined> {
@@ -40,23 +40,27 @@ export async function deleteSession(db: Db, tokenHash: string): Promise<void> {
   await db.delete(sessions).where(eq(sessions.tokenHash, tokenHash));
 }
 
-/** Failed sign-ins per key since `since`, in one statement for several keys. */
-export async function countSignInFailures(db: Db, keys: string[], since: Date): Promise<Map<string, number>> {
+/** Failed sign-ins per key since `since` and the latest of them, in one statement for several keys. */
+export async function countSignInFailures(
+  db: Db,
+  keys: string[],
+  since: Date,
+): Promise<Map<string, { failures: number; lastAt: Date }>> {
   const rows = await db
-    .select({ key: signInFailures.key, failures: count() })
+    .select({ key: signInFailures.key, failures: count(), lastAt: max(signInFailures.at) })
     .from(signInFailures)
     .where(and(inArray(signInFailures.key, keys), gt(signInFailures.at, since)))
     .groupBy(signInFailures.key);
-  return new Map(rows.map((row) => [row.key, row.failures]));
+  return new Map(rows.map((row) => [row.key, { failures: row.failures, lastAt: row.lastAt ?? since }]));
 }
 
 export async function recordSignInFailures(db: Db, keys: string[], at: Date): Promise<void> {
   await db.insert(signInFailures).values(keys.map((key) => ({ key, at })));
 }
 
-/** Forgets a login's failures after it signs in, and everyone's failures older than `before`. */
-export async function clearSignInFailures(db: Db, key: string, before: Date): Promise<void> {
-  await db.delete(signInFailures).where(or(eq(signInFailures.key, key), lt(signInFailures.at, before)));
+/** Forgets the failures of `keys` after a sign-in, and everyone's failures older than `before`. */
+export async function clearSignInFailures(db: Db, keys: string[], before: Date): Promise<void> {
+  await db.delete(signInFailures).where(or(inArray(signInFailures.key, keys), lt(signInFailures.at, before)));
 }
 
 /** An account's memberships in every organization (visible through the own_memberships policy). */

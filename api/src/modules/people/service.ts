@@ -6,6 +6,8 @@ import { pgError, PG_UNIQUE_VIOLATION, withTenant, type Account, type Db, type M
 import { createHash, randomBytes } from 'node:crypto';
 import type { RequestContext } from '../../shared/context.ts';
 import { AppError, FieldChecker, rateLimited, ValidationError } from '../../shared/errors.ts';
+import { knownDeviceDelayMs, knownDeviceToken, readKnownDevice } from './known-devices.ts';
+import { passwordProblem } from './password-strength.ts';
 import { hashPassword, verifyDecoy, verifyPassword } from './passwords.ts';
 import * as repository from './repository.ts';
 import {
@@ -20,10 +22,17 @@ import {
 } from './validation.ts';
 import type { ViewerParent } from './mappers.ts';
 
-/** Sign-in guessing is throttled per login and per address over this window. */
+/**
+ * Sign-in guessing is throttled over this window: per login and address
+ * together, per address alone, and per login from every address (guessing
+ * spread over many addresses). A device the account signed in on before
+ * (known-devices.ts) is held to none of these, which strangers can fill, but
+ * to a growing delay after its own failures.
+ */
 const FAILURE_WINDOW_MS = 15 * 60 * 1000;
-const MAX_FAILURES_PER_LOGIN = 5;
+const MAX_FAILURES_PER_LOGIN_AND_ADDRESS = 5;
 const MAX_FAILURES_PER_ADDRESS = 30;
+const MAX_FAILURES_PER_LOGIN = 100;
 
 export interface RegisterInput {
   displayName: string;
@@ -33,7 +42,26 @@ export interface RegisterInput {
   locale?: 'zh' | 'en' | null | undefined;
 }
 
+/**
+ * Without an SMS or email channel to accounts (the notification outbox reaches
+ * members of an organization, not logins), registration cannot answer a taken
+ * login as it answers a free one: the free one is signed in at once. What it
+ * can do is make the answer cost: an address that has been told TAKEN this
+ * many times in an hour gets RATE_LIMITED for every registration, taken or
+ * free alike, so a list of logins cannot be checked from it.
+ */
+const MAX_TAKEN_ANSWERS_PER_ADDRESS = 10;
+const TAKEN_WINDOW_MS = 60 * 60 * 1000;
+
 export async function register(ctx: RequestContext, input: RegisterInput): Promise<ViewerParent> {
+  const takenKey = `register-taken:${ctx.clientIp}`;
+  const taken = await repository.countSignInFailures(
+    ctx.db,
+    [takenKey],
+    new Date(ctx.clock.now().getTime() - TAKEN_WINDOW_MS),
+  );
+  if ((taken.get(takenKey)?.failures ?? 0) >= MAX_TAKEN_ANSWERS_PER_ADDRESS) throw rateLimited(TAKEN_WINDOW_MS / 1000);
+
   const displayName = input.displayName.trim();
   const email = input.email?.trim() ? normalizeEmail(input.email) : null;
   const phone = input.phone?.trim() ? normalizePhone(input.phone) : null;
@@ -46,6 +74,8 @@ export async function register(ctx: RequestContext, input: RegisterInput): Promi
     .check(input.password.length >= PASSWORD_MIN_LENGTH, 'password', 'TOO_SHORT')
     .check(input.password.length <= PASSWORD_MAX_LENGTH, 'password', 'TOO_LONG')
     .throwIfAny();
+  const passwordRefusal = passwordProblem(input.password, { phone, email, displayName });
+  if (passwordRefusal) throw new ValidationError({ password: passwordRefusal });
 
   const passwordHash = await hashPassword(input.password);
   let account: Account;
@@ -59,46 +89,78 @@ export async function register(ctx: RequestContext, input: RegisterInput): Promi
     });
   } catch (error) {
     const pg = pgError(error);
-    if (pg?.code === PG_UNIQUE_VIOLATION && pg.constraint === 'accounts_email_unique') {
-      throw new ValidationError({ email: 'TAKEN' });
-    }
-    if (pg?.code === PG_UNIQUE_VIOLATION && pg.constraint === 'accounts_phone_unique') {
-      throw new ValidationError({ phone: 'TAKEN' });
+    const field =
+      pg?.code !== PG_UNIQUE_VIOLATION
+        ? null
+        : pg.constraint === 'accounts_email_unique'
+          ? 'email'
+          : pg.constraint === 'accounts_phone_unique'
+            ? 'phone'
+            : null;
+    if (field) {
+      await repository.recordSignInFailures(ctx.db, [takenKey], ctx.clock.now());
+      throw new ValidationError({ [field]: 'TAKEN' });
     }
     throw error;
   }
+  ctx.knownDevice.remember(knownDeviceToken(ctx.config.appSecret, account.id));
   await startSession(ctx, account);
   return { account };
 }
 
 export async function signIn(ctx: RequestContext, input: { login: string; password: string }): Promise<ViewerParent> {
   const login = parseLogin(input.login);
-  const loginKey = `login:${login.kind === 'email' ? login.email : login.phone}`;
+  const loginValue = login.kind === 'email' ? login.email : login.phone;
+  const pairKey = `login+ip:${loginValue}|${ctx.clientIp}`;
   const addressKey = `ip:${ctx.clientIp}`;
+  const loginKey = `login:${loginValue}`;
+  const device = readKnownDevice(ctx.config.appSecret, ctx.knownDevice.token);
+  const deviceKey = device ? `device:${device.deviceId}` : null;
 
-  const failures = await repository.countSignInFailures(
-    ctx.db,
-    [loginKey, addressKey],
-    new Date(ctx.clock.now().getTime() - FAILURE_WINDOW_MS),
-  );
-  if (
-    (failures.get(loginKey) ?? 0) >= MAX_FAILURES_PER_LOGIN ||
-    (failures.get(addressKey) ?? 0) >= MAX_FAILURES_PER_ADDRESS
+  const [account, failures] = await Promise.all([
+    repository.findAccountByLogin(ctx.db, login),
+    repository.countSignInFailures(
+      ctx.db,
+      [pairKey, addressKey, loginKey, ...(deviceKey ? [deviceKey] : [])],
+      new Date(ctx.clock.now().getTime() - FAILURE_WINDOW_MS),
+    ),
+  ]);
+  const knownDevice = deviceKey !== null && account?.id === device?.accountId;
+  const failuresOf = (key: string) => failures.get(key)?.failures ?? 0;
+  if (knownDevice) {
+    const own = failures.get(deviceKey);
+    const waitMs = own ? own.lastAt.getTime() + knownDeviceDelayMs(own.failures) - ctx.clock.now().getTime() : 0;
+    if (waitMs > 0) throw rateLimited(Math.ceil(waitMs / 1000));
+  } else if (
+    failuresOf(pairKey) >= MAX_FAILURES_PER_LOGIN_AND_ADDRESS ||
+    failuresOf(addressKey) >= MAX_FAILURES_PER_ADDRESS ||
+    failuresOf(loginKey) >= MAX_FAILURES_PER_LOGIN
   ) {
     throw rateLimited(FAILURE_WINDOW_MS / 1000);
   }
 
-  const account = await repository.findAccountByLogin(ctx.db, login);
   const passwordMatches = account
     ? await verifyPassword(account.passwordHash, input.password)
     : await verifyDecoy(input.password);
   if (!account || !passwordMatches) {
-    await repository.recordSignInFailures(ctx.db, [loginKey, addressKey], ctx.clock.now());
+    await repository.recordSignInFailures(
+      ctx.db,
+      knownDevice ? [deviceKey] : [pairKey, addressKey, loginKey],
+      ctx.clock.now(),
+    );
     // The same answer whether the account exists or not.
     throw new AppError('INVALID_CREDENTIALS', 'Wrong login or password.');
   }
 
-  await repository.clearSignInFailures(ctx.db, loginKey, new Date(ctx.clock.now().getTime() - 24 * 60 * 60 * 1000));
+  await repository.clearSignInFailures(
+    ctx.db,
+    [pairKey, ...(deviceKey ? [deviceKey] : [])],
+    new Date(ctx.clock.now().getTime() - 24 * 60 * 60 * 1000),
+  );
+  // Known from now on (for a year after its latest sign-in), under the same id if it was already.
+  ctx.knownDevice.remember(
+    knownDeviceToken(ctx.config.appSecret, account.id, knownDevice ? device?.deviceId : undefined),
+  );
   await startSession(ctx, account);
   return { account };
 }

@@ -38,7 +38,8 @@ export const common = defineMessages(
     'register.phone': '手机号',
     'register.contactHint': '邮箱和手机号至少填写一项，登录时使用。',
     'register.password': '密码',
-    'register.passwordHint': '至少 8 个字符。',
+    'register.passwordHint':
+      '至少 8 个字符；不要用常见密码、键盘顺序或您的手机号、邮箱、姓名。几个词连成一句最好记也最难猜。',
     'register.submit': '注册',
     'register.haveAccount': '已有账号？',
     'locale.zh': '中文',
@@ -55,6 +56,9 @@ export const common = defineMessages(
     'error.INVALID_PHONE': '请输入 11 位大陆手机号。',
     'error.EMAIL_OR_PHONE_REQUIRED': '邮箱和手机号至少填写一项。',
     'error.TAKEN': '已被使用。',
+    'error.WEAK_PASSWORD':
+      '这个密码太容易被猜到（常见密码、键盘顺序或重复字符）。请换一个更长、更少见的，例如几个词连成的一句话。',
+    'error.PASSWORD_HAS_PERSONAL_DATA': '密码中不能包含您的手机号、邮箱用户名或姓名。',
     'error.INVALID_SLUG': '只能使用小写字母、数字和连字符，3–48 个字符。',
     'error.INVALID_TIME_ZONE': '时区无效，例如 Asia/Shanghai。',
     'error.INVALID_CURSOR': '分页参数无效。',
@@ -106,7 +110,8 @@ export const common = defineMessages(
     'register.phone': 'Mobile number',
     'register.contactHint': 'Give an email, a mobile number or both; you sign in with either.',
     'register.password': 'Password',
-    'register.passwordHint': 'At least 8 characters.',
+    'register.passwordHint':
+      'At least 8 characters; not a common password, a keyboard pattern, or your phone, email or name. A few words in a phrase are easiest to remember and hardest to guess.',
     'register.submit': 'Register',
     'register.haveAccount': 'Already have an account?',
     'locale.zh': '中文',
@@ -123,6 +128,10 @@ export const common = defineMessages(
     'error.INVALID_PHONE': 'Enter an 11-digit mainland mobile number.',
     'error.EMAIL_OR_PHONE_REQUIRED': 'Give an email or a mobile number.',
     'error.TAKEN': 'Already taken.',
+    'error.WEAK_PASSWORD':
+      'This password is too easy to guess (a common password, a keyboard pattern or repeats). Choose a longer, less common one, such as a few words in a phrase.',
+    'error.PASSWORD_HAS_PERSONAL_DATA':
+      'The password must not contain your phone number, the name of your email or your name.',
     'error.INVALID_SLUG': 'Lower-case letters, digits and hyphens only, 3–48 characters.',
     'error.INVALID_TIME_ZONE': 'Not a time zone; for example Asia/Shanghai.',
     'error.INVALID_CURSOR': 'That page link is not valid.',

