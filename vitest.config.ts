@@ -1,8 +1,5 @@
 import { defineConfig } from 'vitest/config';
 
-// One test clock for every process of the run (see api/test/clock.ts).
-process.env['TEST_RUN_STARTED_AT'] ??= String(Date.now());
-
 /**
  * The tests that reach for another organization's data, once more with
  * row-level security off in their databases (api/test/helper.ts): the

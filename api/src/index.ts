@@ -5,3 +5,4 @@ export { startServer } from './server.ts';
 export { DEFAULT_TEAMS } from './modules/teams/defaults.ts';
 export { hashPassword } from './modules/people/passwords.ts';
 export { suggestBatch, type MatchChild, type MatchSponsor } from './modules/sponsorship/matching.ts';
+export { systemClock, type Clock } from './shared/clock.ts';

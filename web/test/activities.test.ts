@@ -3,10 +3,9 @@
  * in with the browser's position — refused outside the radius, accepted
  * inside — and the lead's live view shows the check-in without a reload.
  */
-import { testClock } from '@qicai/api/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoAssociation, launchBrowser, newPage, signIn } from './browser';
+import { demoAssociation, launchBrowser, newPage, signIn, testClock } from './browser';
 
 const demo = demoAssociation('activities');
 const { lead, member } = demo;

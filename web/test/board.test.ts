@@ -4,10 +4,9 @@
  * reload; after a network drop it says it is reconnecting, then shows fresh
  * figures (a check-out made while it was offline).
  */
-import { testClock } from '@qicai/api/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoAssociation, launchBrowser, newPage, signIn } from './browser';
+import { demoAssociation, launchBrowser, newPage, signIn, testClock } from './browser';
 
 const demo = demoAssociation('board');
 const { admin } = demo;

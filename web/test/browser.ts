@@ -1,6 +1,6 @@
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 import { inject } from 'vitest';
-import { testClock, testClockIsSet } from '@qicai/api/testing';
+import { testClockIsSet, testClockStartedAt } from '@qicai/api/testing';
 import { DEMO_PASSWORD } from '@qicai/scripts/demo';
 
 /** Debian's Chromium: browsers cannot be downloaded on this machine. */
@@ -20,6 +20,9 @@ export function launchBrowser(): Promise<Browser> {
 }
 
 export const baseUrl = () => inject('baseUrl');
+
+/** The server's test clock (see api/test/clock.ts): what the browser tests build their data from. */
+export const testClock = testClockStartedAt(inject('clockStartedAt'));
 
 /** The test file's own copy of the demo association (see global-setup.ts): its slug and who signs in. */
 export function demoAssociation(file: string) {

@@ -1,9 +1,8 @@
-import { testClock } from '@qicai/api/testing';
 import { readFile } from 'node:fs/promises';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pdfText } from '../../api/test/pdf-text';
-import { demoAssociation, launchBrowser, newPage, signIn } from './browser';
+import { demoAssociation, launchBrowser, newPage, signIn, testClock } from './browser';
 
 const demo = demoAssociation('certificates');
 const { lead, member } = demo;

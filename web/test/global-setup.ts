@@ -2,8 +2,8 @@
  * Starts the real Qicai — production web build, API, a fresh database with
  * the demo organization — on a free port for the browser tests.
  */
-import { loadConfig, startServer } from '@qicai/api';
-import { testClock } from '@qicai/api/testing';
+import { loadConfig, startServer, systemClock } from '@qicai/api';
+import { testClockStartedAt } from '@qicai/api/testing';
 import { createTestDatabase } from '@qicai/db/testing';
 import { seedDemo, type DemoSignIn } from '@qicai/scripts/demo';
 import { ensureWebBuild } from '@qicai/scripts/web-build';
@@ -14,6 +14,8 @@ import type { TestProject } from 'vitest/node';
 declare module 'vitest' {
   export interface ProvidedContext {
     baseUrl: string;
+    /** When the server's test clock started (ms): the test files' clocks start with it (browser.ts). */
+    clockStartedAt: number;
     /** Each test file's own copy of the demo association, by the file's name (activities, board, …). */
     demos: Record<string, { slug: string; signIns: readonly [DemoSignIn, DemoSignIn, DemoSignIn, DemoSignIn] }>;
   }
@@ -41,6 +43,8 @@ export default async function setup(project: TestProject) {
   const database = await testDatabase.open();
   // No file sees what another changed: each signs in to an association of its own.
   const files = readdirSync(new URL('.', import.meta.url)).filter((file) => file.endsWith('.test.ts'));
+  const clockStartedAt = systemClock.now().getTime();
+  const testClock = testClockStartedAt(clockStartedAt);
   const demos: Record<string, Awaited<ReturnType<typeof seedDemo>>> = {};
   const app = await startServer({
     config,
@@ -60,6 +64,7 @@ export default async function setup(project: TestProject) {
   });
   project.provide('baseUrl', config.publicUrl.origin);
   project.provide('demos', demos);
+  project.provide('clockStartedAt', clockStartedAt);
   return async () => {
     await app.close();
     await testDatabase.drop();

@@ -3,10 +3,9 @@
  * platform, the red team's lead approves them in the queue, and the member's
  * total and star progress move by exactly those hours.
  */
-import { testClock } from '@qicai/api/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoAssociation, launchBrowser, newPage, signIn } from './browser';
+import { demoAssociation, launchBrowser, newPage, signIn, testClock } from './browser';
 
 const demo = demoAssociation('hours');
 const { lead, member } = demo;

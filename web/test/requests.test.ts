@@ -1,7 +1,6 @@
-import { testClock } from '@qicai/api/testing';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoAssociation, launchBrowser, newPage, signIn } from './browser';
+import { demoAssociation, launchBrowser, newPage, signIn, testClock } from './browser';
 
 const demo = demoAssociation('requests');
 const { admin, lead } = demo;
