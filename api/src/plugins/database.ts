@@ -26,6 +26,8 @@ async function databasePlugin(app: FastifyInstance, options: DatabasePluginOptio
     database = await openDatabase({
       url: config.database.url,
       dataDir: config.database.pgliteDir,
+      migrationUrl: config.database.migrationUrl,
+      preparedStatements: config.database.preparedStatements,
       poolSize: config.database.poolSize,
       migrate: true,
       onQuery: config.bench
