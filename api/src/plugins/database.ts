@@ -1,4 +1,4 @@
-import { openDatabase, type Database } from '@qicai/db';
+import { openDatabase, rowLevelSecurityProblem, type Database } from '@qicai/db';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Config } from '../config.ts';
@@ -36,6 +36,14 @@ async function databasePlugin(app: FastifyInstance, options: DatabasePluginOptio
           }
         : undefined,
     });
+  }
+  // Refuse to start rather than serve every tenant's rows to every other (see rowLevelSecurityProblem).
+  const problem = await rowLevelSecurityProblem(database.db);
+  if (problem) {
+    if (!options.database) await database.close();
+    throw new Error(problem);
+  }
+  if (!options.database) {
     const opened = database;
     app.addHook('onClose', () => opened.close());
   }
