@@ -20,6 +20,8 @@ const environment = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
   PUBLIC_URL: optionalString.pipe(z.url().optional()),
   DATABASE_URL: optionalString,
+  DATABASE_MIGRATION_URL: optionalString,
+  DATABASE_PREPARED_STATEMENTS: z.enum(['0', '1']).default('1'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   DATA_DIR: z.string().default(`${repoRoot}.data`),
   WEB_BUILD_DIR: z.string().default(`${repoRoot}web/build`),
@@ -43,7 +45,15 @@ export interface Config {
   port: number;
   /** Where people reach the app; its scheme decides whether cookies are Secure. */
   publicUrl: URL;
-  database: { url: string | undefined; poolSize: number; pgliteDir: string };
+  database: {
+    url: string | undefined;
+    /** Where migrations run at start, over a direct connection (not a transaction-mode pooler). */
+    migrationUrl: string | undefined;
+    /** Named prepared statements; off for PgBouncer before 1.21 in transaction mode. */
+    preparedStatements: boolean;
+    poolSize: number;
+    pgliteDir: string;
+  };
   webBuildDir: string;
   sessionTtlDays: number;
   trustProxy: string;
@@ -104,7 +114,13 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     host: env.HOST,
     port: env.PORT,
     publicUrl,
-    database: { url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE, pgliteDir: `${env.DATA_DIR}/pglite` },
+    database: {
+      url: env.DATABASE_URL,
+      migrationUrl: env.DATABASE_MIGRATION_URL ?? env.DATABASE_URL,
+      preparedStatements: env.DATABASE_PREPARED_STATEMENTS === '1',
+      poolSize: env.DATABASE_POOL_SIZE,
+      pgliteDir: `${env.DATA_DIR}/pglite`,
+    },
     webBuildDir: env.WEB_BUILD_DIR,
     sessionTtlDays: env.SESSION_TTL_DAYS,
     trustProxy: env.TRUST_PROXY,

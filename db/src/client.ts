@@ -3,6 +3,12 @@
  * (DATABASE_URL), PGlite — PostgreSQL in WebAssembly, data in a local folder —
  * as the embedded default. Both run every application query as the
  * application role, so row-level security is in force on either.
+ *
+ * Nothing is set per connection (no startup parameters, no session `SET`):
+ * behind a transaction-mode pooler (PgBouncer) consecutive transactions may
+ * run on different server connections, and PgBouncer refuses startup
+ * parameters it does not know. The role is switched inside each transaction
+ * instead (`SET LOCAL ROLE`, see `withTenant` and `asApplicationRole`).
  */
 import { PGlite } from '@electric-sql/pglite';
 import type { ExtractTablesWithRelations, SQL } from 'drizzle-orm';
@@ -38,24 +44,34 @@ export interface OpenDatabaseOptions {
   migrate?: boolean | undefined;
   /** Called for every SQL statement the application issues (for statement counts). */
   onQuery?: ((sql: string) => void) | undefined;
+  /**
+   * Named prepared statements (default on). Off for poolers that cannot route
+   * them in transaction mode (PgBouncer before 1.21); PgBouncer 1.21+ routes
+   * them with `max_prepared_statements` set.
+   */
+  preparedStatements?: boolean | undefined;
+  /** Where migrations run, over their own direct connection (default: `url`). */
+  migrationUrl?: string | undefined;
 }
+
+/**
+ * What every transaction starts with, local to it (`set_config(…, true)` is
+ * `SET LOCAL`): the application role, and a plan for each execution's values
+ * (an organization of 30,000 members wants another plan than one of 30).
+ */
+export const APPLICATION_SESSION = `select set_config('role', '${APP_ROLE}', true), set_config('plan_cache_mode', 'force_custom_plan', true)`;
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
   const logger = options.onQuery ? { logQuery: options.onQuery } : false;
 
   if (options.url) {
-    if (options.migrate) await migratePostgres(options.url);
+    if (options.migrate) await migratePostgres(options.migrationUrl ?? options.url);
     const connections = options.poolSize ?? 10;
-    const client = postgres(options.url, {
-      max: connections,
-      onnotice: () => {},
-      // Every connection of the pool starts as the application role.
-      // Prepared statements save parsing and most of each message; a plan for each execution's
-      // values all the same (an organization of 30,000 members wants another plan than one of 30).
-      connection: { role: APP_ROLE, application_name: 'qicai', plan_cache_mode: 'force_custom_plan' },
-    });
+    const prepare = options.preparedStatements ?? true;
+    const client = postgres(options.url, { max: connections, onnotice: () => {}, prepare });
+    const asApp = asApplicationRole(client);
     return {
-      db: drizzlePostgres({ client: preparingStatements(client), schema, logger }),
+      db: drizzlePostgres({ client: prepare ? preparingStatements(asApp) : asApp, schema, logger }),
       driver: 'postgres',
       connections,
       close: () => client.end({ timeout: 5 }),
@@ -74,6 +90,38 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     connections: 1,
     close: () => client.close(),
   };
+}
+
+/**
+ * The pool as drizzle sees it, with a statement outside any transaction run
+ * in one of its own that first switches to the application role (a role
+ * given as a startup parameter or a session `SET ROLE` would not survive a
+ * transaction-mode pooler). Transactions switch in `withTenant`.
+ */
+function asApplicationRole(client: postgres.Sql): postgres.Sql {
+  type Parameters = postgres.ParameterOrJSON<never>[] | undefined;
+  const alone = (
+    query: string,
+    parameters: Parameters,
+    options: postgres.UnsafeQueryOptions | undefined,
+    arrays: boolean,
+  ) =>
+    client.begin(async (tx) => {
+      await tx.unsafe(APPLICATION_SESSION);
+      const statement = tx.unsafe(query, parameters, options);
+      return arrays ? statement.values() : statement;
+    });
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      if (property !== 'unsafe') return Reflect.get(target, property, receiver) as unknown;
+      // drizzle awaits the query, or calls `.values()` on it for rows as arrays; run only what it asks for.
+      return (query: string, parameters?: Parameters, options?: postgres.UnsafeQueryOptions) => ({
+        then: (resolve: (rows: unknown) => unknown, reject: (error: unknown) => unknown) =>
+          alone(query, parameters, options, false).then(resolve, reject),
+        values: () => alone(query, parameters, options, true),
+      });
+    },
+  });
 }
 
 /**

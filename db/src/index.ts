@@ -3,3 +3,4 @@ export * from './client.ts';
 export * from './tenant.ts';
 export * from './errors.ts';
 export { migratePostgres, migrationsFolder } from './migrate.ts';
+export { rowLevelSecurityProblem } from './role-check.ts';

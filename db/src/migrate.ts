@@ -12,7 +12,13 @@ export const migrationsFolder = fileURLToPath(new URL('../migrations', import.me
 /** Any fixed number: serialises migrations when several API instances start at once. */
 const MIGRATION_LOCK = 7_226_001;
 
-/** Applies pending migrations as the connecting role, which becomes the tables' owner. */
+/**
+ * Applies pending migrations as the connecting role, which becomes the
+ * tables' owner. `url` must reach PostgreSQL directly (DATABASE_MIGRATION_URL),
+ * not through a transaction-mode pooler: the lock is a session advisory lock,
+ * held because the lock, the migrations and the unlock share the one
+ * connection of this pool, which only a direct connection keeps to one server session.
+ */
 export async function migratePostgres(url: string): Promise<void> {
   const client = postgres(url, { max: 1, onnotice: () => {} });
   try {

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { Db, Tx } from './client.ts';
+import { APPLICATION_SESSION, type Db, type Tx } from './client.ts';
 
 /** Whom a transaction acts for. Row-level security reads both settings. */
 export interface TenantScope {
@@ -12,10 +12,13 @@ export interface TenantScope {
 /**
  * Runs `work` in one transaction scoped to an organization. The settings are
  * `SET LOCAL` (set_config's third argument), so they end with the transaction
- * and nothing stays on the pooled connection.
+ * and nothing stays on the pooled connection. The transaction first switches
+ * to the application role (`APPLICATION_SESSION`), so row-level security
+ * applies whatever role the pool signed in as.
  */
 export function withTenant<T>(db: Db, scope: TenantScope, work: (tx: Tx) => Promise<T>): Promise<T> {
   return db.transaction(async (tx) => {
+    await tx.execute(sql.raw(APPLICATION_SESSION));
     await tx.execute(
       sql`select set_config('app.org_id', ${scope.orgId ?? ''}, true), set_config('app.account_id', ${scope.accountId ?? ''}, true)`,
     );

@@ -1,4 +1,4 @@
-import { openDatabase, type Database } from '@qicai/db';
+import { openDatabase, rowLevelSecurityProblem, type Database } from '@qicai/db';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Config } from '../config.ts';
@@ -26,6 +26,8 @@ async function databasePlugin(app: FastifyInstance, options: DatabasePluginOptio
     database = await openDatabase({
       url: config.database.url,
       dataDir: config.database.pgliteDir,
+      migrationUrl: config.database.migrationUrl,
+      preparedStatements: config.database.preparedStatements,
       poolSize: config.database.poolSize,
       migrate: true,
       onQuery: config.bench
@@ -34,6 +36,14 @@ async function databasePlugin(app: FastifyInstance, options: DatabasePluginOptio
           }
         : undefined,
     });
+  }
+  // Refuse to start rather than serve every tenant's rows to every other (see rowLevelSecurityProblem).
+  const problem = await rowLevelSecurityProblem(database.db);
+  if (problem) {
+    if (!options.database) await database.close();
+    throw new Error(problem);
+  }
+  if (!options.database) {
     const opened = database;
     app.addHook('onClose', () => opened.close());
   }

@@ -2,6 +2,7 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { Redis } from 'ioredis';
 import type { Config } from '../config.ts';
 
 /**
@@ -36,10 +37,26 @@ async function securityPlugin(app: FastifyInstance, options: { config: Config })
     referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
   });
 
+  // With REDIS_URL every instance counts in the same Redis keys, so N instances allow the limit
+  // once, not N times; without it the count is this process's (one instance).
+  const redisUrl = options.config.redisUrl;
+  const redis = redisUrl ? new Redis(redisUrl, { connectTimeout: 2000, maxRetriesPerRequest: 1 }) : undefined;
+  if (redis) {
+    redis.on('error', (error) => {
+      app.log.warn({ err: error }, 'rate limit: Redis unreachable');
+    });
+    app.addHook('onClose', async () => {
+      await redis.quit().catch(() => {
+        redis.disconnect();
+      });
+    });
+  }
   await app.register(rateLimit, {
     max: options.config.rateLimitPerMinute,
     timeWindow: '1 minute',
     allowList: (request) => !request.url.startsWith('/graphql'),
+    // skipOnError: while Redis is down requests go uncounted rather than all failing.
+    ...(redis ? { redis, nameSpace: 'qicai-rate-limit:', skipOnError: true } : {}),
   });
 
   // CSRF: sessions are cookies, so a GraphQL POST must be same-site and of a
