@@ -11,6 +11,7 @@ import { requireOrganization } from '../../shared/access.ts';
 import type { RequestContext } from '../../shared/context.ts';
 import { formatWallTime, instantOf, wallTimeAt, type WallTime } from '../activities/time.ts';
 import { requireBoardViewer } from './display-tokens.ts';
+import { checkInRules } from '../activities/service.ts';
 import { hoursFigures, requestFigures, type Period } from './figures.ts';
 import { maskName } from './mask.ts';
 import * as repository from './repository.ts';
@@ -60,11 +61,17 @@ export async function readBoard(ctx: RequestContext): Promise<Board> {
   const now = ctx.clock.now();
   const periods = boardPeriods(now, timeZone);
 
-  const { teamRows, childrenSponsored, dayActivities, checkIns, hours, requests } = await ctx.tenant(async (tx) => {
+  const { teamRows, childrenSponsored, activitiesAround, checkIns, hours, requests } = await ctx.tenant(async (tx) => {
     // One transaction, the statements sent together: the connection pipelines them.
     const [teamsAndChildren, day, latest, hoursOfOrg, requestsOfOrg] = await Promise.all([
       repository.teamFigures(tx, orgId, periods.month),
-      repository.activitiesOfDay(tx, orgId, periods.day),
+      // Today's, and any of tomorrow's whose check-in has opened (near midnight): people checked in now.
+      repository.activitiesOfDay(tx, orgId, {
+        from: periods.day.from,
+        to: new Date(
+          Math.max(periods.day.to.getTime(), now.getTime() + checkInRules(organization).opensMinutesBefore * 60_000),
+        ),
+      }),
       repository.latestCheckIns(tx, orgId, FEED_LIMIT),
       hoursFigures(tx, {
         orgId,
@@ -78,7 +85,7 @@ export async function readBoard(ctx: RequestContext): Promise<Board> {
     return {
       teamRows: teamsAndChildren.teams,
       childrenSponsored: teamsAndChildren.childrenSponsored,
-      dayActivities: day,
+      activitiesAround: day,
       checkIns: latest,
       hours: hoursOfOrg,
       requests: requestsOfOrg,
@@ -86,7 +93,8 @@ export async function readBoard(ctx: RequestContext): Promise<Board> {
   });
 
   // Checked in now: at an activity not yet ended (check-in opens a little before the start).
-  const running = dayActivities.filter((activity) => activity.endsAt > now);
+  const running = activitiesAround.filter((activity) => activity.endsAt > now);
+  const dayActivities = activitiesAround.filter((activity) => activity.startsAt < periods.day.to);
   const teams: BoardTeam[] = teamRows.map((team) => ({
     colour: team.colour,
     name: { zh: team.nameZh, en: team.nameEn },
