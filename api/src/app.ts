@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
 import benchPlugin from './plugins/bench.ts';
 import databasePlugin from './plugins/database.ts';
+import errorBoundaryPlugin from './plugins/errors.ts';
 import rosterImportRoutes from './modules/members/routes.ts';
 import graphqlPlugin from './plugins/graphql.ts';
 import jobsPlugin from './plugins/jobs.ts';
@@ -25,6 +26,7 @@ export interface AppOptions {
 
 export default async function app(fastify: FastifyInstance, options: AppOptions) {
   const { config } = options;
+  await fastify.register(errorBoundaryPlugin);
   await fastify.register(databasePlugin, { config, database: options.database });
   await fastify.register(securityPlugin, { config });
   await fastify.register(sessionPlugin, { config });
