@@ -26,7 +26,7 @@ export interface AppOptions {
 
 export default async function app(fastify: FastifyInstance, options: AppOptions) {
   const { config } = options;
-  await fastify.register(errorBoundaryPlugin);
+  await fastify.register(errorBoundaryPlugin, { config });
   await fastify.register(databasePlugin, { config, database: options.database });
   await fastify.register(securityPlugin, { config });
   await fastify.register(sessionPlugin, { config });

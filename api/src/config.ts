@@ -21,6 +21,8 @@ const environment = z.object({
   PUBLIC_URL: optionalString.pipe(z.url().optional()),
   DATABASE_URL: optionalString,
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  DATABASE_STATEMENT_TIMEOUT_SECONDS: z.coerce.number().positive().max(3600).default(30),
+  REQUEST_DEADLINE_SECONDS: z.coerce.number().positive().max(3600).default(60),
   DATA_DIR: z.string().default(`${repoRoot}.data`),
   WEB_BUILD_DIR: z.string().default(`${repoRoot}web/build`),
   SESSION_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
@@ -43,7 +45,15 @@ export interface Config {
   port: number;
   /** Where people reach the app; its scheme decides whether cookies are Secure. */
   publicUrl: URL;
-  database: { url: string | undefined; poolSize: number; pgliteDir: string };
+  database: {
+    url: string | undefined;
+    poolSize: number;
+    pgliteDir: string;
+    /** How long one statement of a request's transaction may run, in milliseconds. */
+    statementTimeoutMs: number;
+  };
+  /** How long a request may take before it is answered UNAVAILABLE, in milliseconds. */
+  requestDeadlineMs: number;
   webBuildDir: string;
   sessionTtlDays: number;
   trustProxy: string;
@@ -104,7 +114,13 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     host: env.HOST,
     port: env.PORT,
     publicUrl,
-    database: { url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE, pgliteDir: `${env.DATA_DIR}/pglite` },
+    database: {
+      url: env.DATABASE_URL,
+      poolSize: env.DATABASE_POOL_SIZE,
+      pgliteDir: `${env.DATA_DIR}/pglite`,
+      statementTimeoutMs: Math.round(env.DATABASE_STATEMENT_TIMEOUT_SECONDS * 1000),
+    },
+    requestDeadlineMs: Math.round(env.REQUEST_DEADLINE_SECONDS * 1000),
     webBuildDir: env.WEB_BUILD_DIR,
     sessionTtlDays: env.SESSION_TTL_DAYS,
     trustProxy: env.TRUST_PROXY,

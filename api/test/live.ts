@@ -4,7 +4,8 @@
  */
 import { Redis } from 'ioredis';
 import WebSocket from 'ws';
-import type { TestApp } from './helper.ts';
+import type { FastifyInstance } from 'fastify';
+import { TestApp } from './helper.ts';
 
 type Message = { type: string; payload?: { data?: unknown; errors?: { extensions?: { code?: string } }[] } };
 
@@ -43,11 +44,13 @@ export function subscribeToBoard(baseUrl: string, org: string | null, headers: R
   return { socket, messages, opened, events };
 }
 
-export async function listen(testApp: TestApp): Promise<string> {
-  await testApp.app.listen({ port: 0, host: '127.0.0.1' });
-  const address = testApp.app.server.address();
+/** Listens on a free port of 127.0.0.1; the WebSocket base URL (`ws://…`). */
+export async function listen(target: TestApp | FastifyInstance): Promise<string> {
+  const app = target instanceof TestApp ? target.app : target;
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('not listening');
-  return `ws://127.0.0.1:${address.port}`;
+  return `ws://127.0.0.1:${String(address.port)}`;
 }
 
 export const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';

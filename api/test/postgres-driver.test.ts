@@ -6,7 +6,9 @@
  * #1209): these tests cut the driver's connections through a TCP proxy and
  * fail if anything escapes to the process.
  */
+import { openDatabase, queryRows, withTenant } from '@qicai/db';
 import { createTestDatabase, postgresReachable, type TestDatabase } from '@qicai/db/testing';
+import { sql as statement } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TcpProxy } from './tcp-proxy.ts';
@@ -55,14 +57,28 @@ describe.skipIf(!(await postgresReachable()))('postgres.js when its connections 
   });
 
   it('survives connections cut again and again under a write load, and every acknowledged write is kept', async () => {
-    const sql = postgres(url, { max: 8, onnotice: () => undefined });
+    // The pool as the app opens it (its reconnect backoff): postgres.js' default would wait up to 20 s after 8 failures.
+    const sql = postgres(url, {
+      max: 8,
+      onnotice: () => undefined,
+      backoff: (failures) => Math.min(0.05 * 2 ** failures, 1),
+    });
     const acknowledged: number[] = [];
     let failures = 0;
     let running = true;
     const writer = async () => {
       while (running) {
         try {
-          const [row] = await sql<{ id: number }[]>`insert into writes (value) values (${'七彩'}) returning id`;
+          // Bounded: after some cuts a query can stay unanswered on a connection postgres.js still thinks
+          // open (seen here, not yet explained); the API bounds it the same way (deadline, statement timeout).
+          const [row] = await Promise.race([
+            sql<{ id: number }[]>`insert into writes (value) values (${'七彩'}) returning id`,
+            new Promise<never>((_resolve, reject) => {
+              setTimeout(() => {
+                reject(new Error('no answer in 5 s'));
+              }, 5000).unref();
+            }),
+          ]);
           if (row) acknowledged.push(row.id);
         } catch {
           failures++;
@@ -89,4 +105,19 @@ describe.skipIf(!(await postgresReachable()))('postgres.js when its connections 
     expect(kept.length).toBe(acknowledged.length);
     expect(escaped).toEqual([]);
   }, 60_000);
+
+  it('runs every tenant transaction under the statement timeout, set inside it (SET LOCAL), not on the connection', async () => {
+    const database = await openDatabase({ url: testDatabase.url, statementTimeoutMs: 1234 });
+    const scope = { orgId: null, accountId: null };
+    const inside = await withTenant(database.db, scope, (tx) =>
+      queryRows<{ statement_timeout: string }>(tx, statement`show statement_timeout`),
+    );
+    expect(inside[0]?.statement_timeout).toBe('1234ms');
+    const outside = await queryRows<{ statement_timeout: string }>(database.db, statement`show statement_timeout`);
+    expect(outside[0]?.statement_timeout).toBe('0');
+    await expect(
+      withTenant(database.db, scope, (tx) => tx.execute(statement`select pg_sleep(5)`)),
+    ).rejects.toMatchObject({ cause: { code: '57014' } });
+    await database.close();
+  });
 });

@@ -12,6 +12,10 @@ export class TcpProxy {
   private readonly sockets = new Set<net.Socket>();
   /** Connections accepted so far (each counts once). */
   accepted = 0;
+  /** Connections dropped as they came, while `dropNew` (each a client's attempt to connect). */
+  dropped = 0;
+  /** While true, every new connection is closed as soon as it is accepted (a server not yet up). */
+  dropNew = false;
 
   private constructor(
     private readonly target: { host: string; port: number },
@@ -52,6 +56,12 @@ export class TcpProxy {
   async restore(): Promise<void> {
     if (this.server) return;
     const server = net.createServer((client) => {
+      if (this.dropNew) {
+        this.dropped++;
+        client.on('error', () => undefined);
+        client.destroy();
+        return;
+      }
       this.accepted++;
       const upstream = net.connect(this.target.port, this.target.host);
       this.track(client);

@@ -13,6 +13,7 @@ import postgres from 'postgres';
 import { mkdirSync } from 'node:fs';
 import { migratePglite, migratePostgres } from './migrate.ts';
 import * as schema from './schema/index.ts';
+import { DEFAULT_STATEMENT_TIMEOUT_MS, setStatementTimeout } from './tenant.ts';
 import { APP_ROLE } from './schema/index.ts';
 
 export type Schema = typeof schema;
@@ -38,6 +39,25 @@ export interface OpenDatabaseOptions {
   migrate?: boolean | undefined;
   /** Called for every SQL statement the application issues (for statement counts). */
   onQuery?: ((sql: string) => void) | undefined;
+  /** How long one statement of a tenant transaction may run (see `withTenant`); default 30 s. */
+  statementTimeoutMs?: number | undefined;
+}
+
+/**
+ * How long opening a connection may take. A server that refuses connections
+ * fails a query at once; one that does not answer (a cut network) fails it
+ * after this, instead of postgres.js' default 30 s.
+ */
+const CONNECT_TIMEOUT_SECONDS = 5;
+
+/**
+ * Seconds before a connection that closed with an error reconnects. postgres.js counts failures across
+ * the whole pool and by default waits up to 20 s (3^failures / 100): a restart that drops ten connections
+ * at once would leave the pool waiting that long after the server is back. Here: 50 ms doubling, at most
+ * 1 s, with jitter, so requests work again within a second or two of the server's return.
+ */
+function reconnectBackoff(failures: number): number {
+  return (0.5 + Math.random() / 2) * Math.min(0.05 * 2 ** failures, 1);
 }
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
@@ -48,14 +68,18 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     const connections = options.poolSize ?? 10;
     const client = postgres(options.url, {
       max: connections,
+      connect_timeout: CONNECT_TIMEOUT_SECONDS,
+      backoff: reconnectBackoff,
       onnotice: () => {},
       // Every connection of the pool starts as the application role.
       // Prepared statements save parsing and most of each message; a plan for each execution's
       // values all the same (an organization of 30,000 members wants another plan than one of 30).
       connection: { role: APP_ROLE, application_name: 'qicai', plan_cache_mode: 'force_custom_plan' },
     });
+    const db = drizzlePostgres({ client: preparingStatements(client), schema, logger });
+    setStatementTimeout(db, options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS);
     return {
-      db: drizzlePostgres({ client: preparingStatements(client), schema, logger }),
+      db,
       driver: 'postgres',
       connections,
       close: () => client.end({ timeout: 5 }),
@@ -68,8 +92,10 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   await migratePglite(client);
   // PGlite is one connection and signs in as a superuser; from here on it acts as the application role.
   await client.exec(`SET ROLE ${APP_ROLE}`);
+  const db = drizzlePglite({ client, schema, logger });
+  setStatementTimeout(db, options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS);
   return {
-    db: drizzlePglite({ client, schema, logger }),
+    db,
     driver: 'pglite',
     connections: 1,
     close: () => client.close(),

@@ -13,7 +13,7 @@ export interface TestDatabase {
   /** The database's URL, or undefined on PGlite. */
   url: string | undefined;
   /** Opens a connection to it as the application would (several may be open at once). */
-  open(options?: Pick<OpenDatabaseOptions, 'onQuery' | 'poolSize'>): Promise<Database>;
+  open(options?: Pick<OpenDatabaseOptions, 'onQuery' | 'poolSize' | 'statementTimeoutMs'>): Promise<Database>;
   drop(): Promise<void>;
 }
 

@@ -27,6 +27,7 @@ async function databasePlugin(app: FastifyInstance, options: DatabasePluginOptio
       url: config.database.url,
       dataDir: config.database.pgliteDir,
       poolSize: config.database.poolSize,
+      statementTimeoutMs: config.database.statementTimeoutMs,
       migrate: true,
       onQuery: config.bench
         ? () => {

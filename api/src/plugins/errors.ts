@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { toClientError, type ClientError } from '../shared/errors.ts';
+import type { Config } from '../config.ts';
+import { toClientError, unavailable, type ClientError } from '../shared/errors.ts';
 
 /**
  * The error boundary of every route — /graphql when a request fails before
@@ -40,11 +41,47 @@ function describe(error: unknown): ClientError[] {
   return [toClientError(error)];
 }
 
-function errorBoundaryPlugin(app: FastifyInstance, _options: unknown, done: () => void) {
+/**
+ * Every request has a deadline: past it, it is answered UNAVAILABLE rather
+ * than left waiting (a pool with no free connection, a statement stuck on a
+ * lock). The work itself is not cancelled — its statements run under the
+ * statement timeout (see withTenant) — so a write answered this way may
+ * still have been made.
+ */
+function addRequestDeadline(app: FastifyInstance, deadlineMs: number) {
+  const timers = new WeakMap<FastifyRequest, NodeJS.Timeout>();
+  const clear = (request: FastifyRequest) => {
+    clearTimeout(timers.get(request));
+    timers.delete(request);
+  };
+  app.addHook('onRequest', (request, reply, next) => {
+    const timer = setTimeout(() => {
+      timers.delete(request);
+      // Sent already, or handed to another handler (the web app's pages hijack their replies).
+      if (reply.sent) return;
+      request.log.warn({ deadlineMs }, 'request deadline passed');
+      sendClientError(request, reply, unavailable());
+    }, deadlineMs);
+    timer.unref();
+    timers.set(request, timer);
+    next();
+  });
+  app.addHook('onResponse', (request, _reply, next) => {
+    clear(request);
+    next();
+  });
+  app.addHook('onRequestAbort', (request, next) => {
+    clear(request);
+    next();
+  });
+}
+
+function errorBoundaryPlugin(app: FastifyInstance, options: { config: Config }, done: () => void) {
   app.setErrorHandler((error: FastifyError, request, reply) => sendClientError(request, reply, error));
   app.setNotFoundHandler((request, reply) =>
     sendClientError(request, reply, Object.assign(new Error('no route'), { statusCode: 404 })),
   );
+  addRequestDeadline(app, options.config.requestDeadlineMs);
   done();
 }
 
