@@ -10,6 +10,7 @@ import databasePlugin from './plugins/database.ts';
 import errorBoundaryPlugin from './plugins/errors.ts';
 import rosterImportRoutes from './modules/members/routes.ts';
 import graphqlPlugin from './plugins/graphql.ts';
+import healthPlugin from './plugins/health.ts';
 import jobsPlugin from './plugins/jobs.ts';
 import pubsubPlugin from './plugins/pubsub.ts';
 import securityPlugin from './plugins/security.ts';
@@ -34,7 +35,7 @@ export default async function app(fastify: FastifyInstance, options: AppOptions)
   await fastify.register(graphqlPlugin, { config });
   await fastify.register(jobsPlugin, { config });
   await fastify.register(rosterImportRoutes, { config });
-  fastify.get('/healthz', () => ({ ok: true }));
+  await fastify.register(healthPlugin);
   if (config.bench) await fastify.register(benchPlugin, { config });
   if (options.serveWeb) await fastify.register(webPlugin, { config });
 }

@@ -211,6 +211,14 @@ describe.skipIf(!(await postgresReachable()) || (!redisUp && !process.env['CI'])
       };
 
       await untilSomeWrites(10);
+      const readiness = async () => {
+        const response = await fetch(`${urls[0] ?? ''}/readyz`);
+        return { status: response.status, body: (await response.json()) as { checks: Record<string, string> } };
+      };
+      expect(await readiness()).toEqual({
+        status: 200,
+        body: { ok: true, checks: { postgres: 'ok', migrations: 'ok', redis: 'ok' } },
+      });
       const recoveries: number[] = [];
       for (let round = 0; round < 4; round++) {
         if (round % 2 === 0) {
@@ -222,6 +230,11 @@ describe.skipIf(!(await postgresReachable()) || (!redisUp && !process.env['CI'])
           await pg.refuse();
           if (round === 3) await redis.refuse();
           await untilRefused(6);
+          const notReady = await readiness();
+          expect(notReady.status).toBe(503);
+          expect(notReady.body.checks['postgres']).toBe('failing');
+          if (round === 3) expect(notReady.body.checks['redis']).toBe('failing');
+          expect((await fetch(`${urls[0] ?? ''}/healthz`)).status).toBe(200);
           await Promise.all([pg.restore(), redis.restore()]);
         }
         recoveries.push(await untilWriting());
@@ -229,6 +242,7 @@ describe.skipIf(!(await postgresReachable()) || (!redisUp && !process.env['CI'])
       }
       running = false;
       await Promise.all(writers);
+      expect((await readiness()).status).toBe(200);
 
       // After both have come back, the second instance hears the first one's events again.
       const before = screen.events().length;

@@ -11,7 +11,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { mkdirSync } from 'node:fs';
-import { migratePglite, migratePostgres } from './migrate.ts';
+import { migratePglite, migratePostgres, migrationsCurrent } from './migrate.ts';
 import * as schema from './schema/index.ts';
 import { DEFAULT_STATEMENT_TIMEOUT_MS, setStatementTimeout } from './tenant.ts';
 import { APP_ROLE } from './schema/index.ts';
@@ -25,6 +25,8 @@ export interface Database {
   readonly driver: 'postgres' | 'pglite';
   /** Connections in its pool (PGlite: one). */
   readonly connections: number;
+  /** Whether every migration this code knows is applied (PGlite: migrated when opened, so always). */
+  migrationsCurrent(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -78,11 +80,25 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     });
     const db = drizzlePostgres({ client: preparingStatements(client), schema, logger });
     setStatementTimeout(db, options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS);
+    // The readiness check reads drizzle's bookkeeping as the owner: one connection, opened when first asked.
+    let owner: postgres.Sql | undefined;
+    const url = options.url;
     return {
       db,
       driver: 'postgres',
       connections,
-      close: () => client.end({ timeout: 5 }),
+      migrationsCurrent: () => {
+        owner ??= postgres(url, {
+          max: 1,
+          idle_timeout: 60,
+          connect_timeout: CONNECT_TIMEOUT_SECONDS,
+          onnotice: () => {},
+        });
+        return migrationsCurrent(owner);
+      },
+      close: async () => {
+        await Promise.all([client.end({ timeout: 5 }), owner?.end({ timeout: 1 })]);
+      },
     };
   }
 
@@ -98,6 +114,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     db,
     driver: 'pglite',
     connections: 1,
+    migrationsCurrent: () => Promise.resolve(true),
     close: () => client.close(),
   };
 }
