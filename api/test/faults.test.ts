@@ -242,7 +242,8 @@ describe.skipIf(!(await postgresReachable()) || (!redisUp && !process.env['CI'])
       }
       running = false;
       await Promise.all(writers);
-      expect((await readiness()).status).toBe(200);
+      // Ready again once both answer (Redis reconnects with its own backoff).
+      await expect.poll(async () => (await readiness()).status, { timeout: 5000, interval: 100 }).toBe(200);
 
       // After both have come back, the second instance hears the first one's events again.
       const before = screen.events().length;
