@@ -8,8 +8,10 @@ import type { Config } from './config.ts';
 import { systemClock, type Clock } from './shared/clock.ts';
 import benchPlugin from './plugins/bench.ts';
 import databasePlugin from './plugins/database.ts';
+import errorBoundaryPlugin from './plugins/errors.ts';
 import rosterImportRoutes from './modules/members/routes.ts';
 import graphqlPlugin from './plugins/graphql.ts';
+import healthPlugin from './plugins/health.ts';
 import jobsPlugin from './plugins/jobs.ts';
 import pubsubPlugin from './plugins/pubsub.ts';
 import securityPlugin from './plugins/security.ts';
@@ -35,6 +37,7 @@ declare module 'fastify' {
 export default async function app(fastify: FastifyInstance, options: AppOptions) {
   const { config } = options;
   fastify.decorate('clock', options.clock ?? systemClock);
+  await fastify.register(errorBoundaryPlugin, { config });
   await fastify.register(databasePlugin, { config, database: options.database });
   await fastify.register(securityPlugin, { config });
   await fastify.register(sessionPlugin, { config });
@@ -42,7 +45,7 @@ export default async function app(fastify: FastifyInstance, options: AppOptions)
   await fastify.register(graphqlPlugin, { config });
   await fastify.register(jobsPlugin, { config });
   await fastify.register(rosterImportRoutes, { config });
-  fastify.get('/healthz', () => ({ ok: true }));
+  await fastify.register(healthPlugin);
   if (config.bench) await fastify.register(benchPlugin, { config });
   if (options.serveWeb) await fastify.register(webPlugin, { config });
 }

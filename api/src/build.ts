@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { waitForPostgres } from '@qicai/db';
 import app, { type AppOptions } from './app.ts';
 
 /** A Fastify instance with the app registered and ready; not listening. */
@@ -23,6 +24,20 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // Fastify's 10 s default on a busy small machine; a stuck start still fails.
     pluginTimeout: 120_000,
   });
+  // Started before its database (or while it restarts): wait for it, saying so, rather than exit.
+  // Before the plugins are registered, so the wait is not bound by pluginTimeout.
+  const databaseUrl = config.database.url;
+  if (databaseUrl && !options.database) {
+    const server = new URL(databaseUrl);
+    await waitForPostgres(databaseUrl, {
+      onRetry: ({ attempt, retryInMs, error }) => {
+        fastify.log.warn(
+          { err: error, host: server.hostname, port: server.port || '5432', attempt, retryInMs },
+          `PostgreSQL at ${server.hostname}:${server.port || '5432'} is not answering; trying again in ${String(retryInMs)} ms`,
+        );
+      },
+    });
+  }
   // fastify-plugin: the app's decorators (database, …) are visible on the returned instance.
   await fastify.register(fp(app), options);
   await fastify.ready();

@@ -23,6 +23,8 @@ const environment = z.object({
   DATABASE_MIGRATION_URL: optionalString,
   DATABASE_PREPARED_STATEMENTS: z.enum(['0', '1']).default('1'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  DATABASE_STATEMENT_TIMEOUT_SECONDS: z.coerce.number().positive().max(3600).default(30),
+  REQUEST_DEADLINE_SECONDS: z.coerce.number().positive().max(3600).default(60),
   DATA_DIR: z.string().default(`${repoRoot}.data`),
   WEB_BUILD_DIR: z.string().default(`${repoRoot}web/build`),
   SESSION_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
@@ -53,7 +55,11 @@ export interface Config {
     preparedStatements: boolean;
     poolSize: number;
     pgliteDir: string;
+    /** How long one statement of a request's transaction may run, in milliseconds. */
+    statementTimeoutMs: number;
   };
+  /** How long a request may take before it is answered UNAVAILABLE, in milliseconds. */
+  requestDeadlineMs: number;
   webBuildDir: string;
   sessionTtlDays: number;
   trustProxy: string;
@@ -120,7 +126,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       preparedStatements: env.DATABASE_PREPARED_STATEMENTS === '1',
       poolSize: env.DATABASE_POOL_SIZE,
       pgliteDir: `${env.DATA_DIR}/pglite`,
+      statementTimeoutMs: Math.round(env.DATABASE_STATEMENT_TIMEOUT_SECONDS * 1000),
     },
+    requestDeadlineMs: Math.round(env.REQUEST_DEADLINE_SECONDS * 1000),
     webBuildDir: env.WEB_BUILD_DIR,
     sessionTtlDays: env.SESSION_TTL_DAYS,
     trustProxy: env.TRUST_PROXY,

@@ -24,6 +24,18 @@ export interface StartOptions {
   beforeListen?: (app: FastifyInstance) => Promise<void>;
 }
 
+/**
+ * Graceful drain (SIGTERM): /readyz turns 503 and answers carry
+ * `Connection: close`, so load balancers and clients go elsewhere; then
+ * Fastify stops accepting, lets in-flight requests finish and closes idle
+ * keep-alive sockets; WebSocket clients reconnect (to another instance) when
+ * their socket closes.
+ */
+export async function drain(app: FastifyInstance): Promise<void> {
+  app.draining.value = true;
+  await app.close();
+}
+
 export async function startServer(options: StartOptions = {}): Promise<FastifyInstance> {
   const config = options.config ?? loadConfig();
   const app = await buildApp({
@@ -36,7 +48,7 @@ export async function startServer(options: StartOptions = {}): Promise<FastifyIn
     closeWithGrace({ delay: 10_000 }, async ({ err, signal }) => {
       if (err) app.log.error({ err }, 'closing after an error');
       else app.log.info({ signal }, 'closing');
-      await app.close();
+      await drain(app);
     });
   }
   await options.beforeListen?.(app);

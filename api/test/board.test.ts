@@ -6,9 +6,7 @@
  */
 import { queryRows, withTenant } from '@qicai/db';
 import { sql } from 'drizzle-orm';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { maskName } from '../src/modules/dashboard/mask.ts';
 import {
   activityOrganization,
@@ -21,6 +19,7 @@ import {
   type ActivityOrganization,
 } from './activities-seed.ts';
 import { errorCode, expectNoErrors, TestApp, type Client } from './helper.ts';
+import { listen, REDIS_URL, redisReachable, subscribeToBoard } from './live.ts';
 import { APPROVE, outsideService, report } from './hours-seed.ts';
 import { publicClient, requestInput, SUBMIT } from './requests-seed.ts';
 import { createSponsor, registerChild, sponsor } from './sponsorship-seed.ts';
@@ -64,49 +63,6 @@ interface BoardData {
 
 const CREATE_TOKEN = `mutation ($name: String!) { createDisplayToken(name: $name) { token url displayToken { id name revokedAt } } }`;
 const REVOKE_TOKEN = `mutation ($id: ID!) { revokeDisplayToken(id: $id) { id revokedAt } }`;
-
-type Message = { type: string; payload?: { data?: unknown; errors?: { extensions?: { code?: string } }[] } };
-
-/** Opens the GraphQL WebSocket to `baseUrl` (graphql-transport-ws) and subscribes to the board. */
-function subscribeToBoard(baseUrl: string, org: string | null, headers: Record<string, string> = {}) {
-  const socket = new WebSocket(`${baseUrl}/graphql${org ? `?org=${org}` : ''}`, 'graphql-transport-ws', { headers });
-  const messages: Message[] = [];
-  const opened = new Promise<void>((resolve, reject) => {
-    socket.on('open', () => {
-      socket.send(JSON.stringify({ type: 'connection_init' }));
-    });
-    socket.on('message', (data: Buffer) => {
-      const message = JSON.parse(data.toString()) as Message;
-      messages.push(message);
-      if (message.type === 'connection_ack') {
-        socket.send(
-          JSON.stringify({
-            id: '1',
-            type: 'subscribe',
-            payload: { query: `subscription { boardChanged { kind occurredAt } }` },
-          }),
-        );
-        resolve();
-      }
-    });
-    socket.on('error', reject);
-    socket.on('unexpected-response', (_request, response) => {
-      reject(new Error(`refused: ${response.statusCode}`));
-    });
-  });
-  const events = () =>
-    messages
-      .filter((message) => message.type === 'next')
-      .map((message) => (message.payload?.data as { boardChanged: { kind: string } } | undefined)?.boardChanged.kind);
-  return { socket, messages, opened, events };
-}
-
-async function listen(testApp: TestApp): Promise<string> {
-  await testApp.app.listen({ port: 0, host: '127.0.0.1' });
-  const address = testApp.app.server.address();
-  if (!address || typeof address === 'string') throw new Error('not listening');
-  return `ws://127.0.0.1:${address.port}`;
-}
 
 /**
  * An activity running now, the given members signed up: made to start in a few
@@ -426,27 +382,6 @@ describe('live board events', () => {
     );
   });
 });
-
-const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
-
-/** Whether Redis answers, asked once. */
-async function redisReachable(url: string): Promise<boolean> {
-  const client = new Redis(url, {
-    lazyConnect: true,
-    connectTimeout: 1000,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  try {
-    await client.connect();
-    await client.ping();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    client.disconnect();
-  }
-}
 
 const redisUp = await redisReachable(REDIS_URL);
 // CI must prove the two-instance path; a developer without Redis is told, not failed.

@@ -14,6 +14,7 @@ import { testClock } from './clock.ts';
 import { sendDueReminders } from '../src/modules/activities/reminders.ts';
 import {
   deliverDueNotifications,
+  deliveryIdempotencyKey,
   MAX_DELIVERY_ATTEMPTS,
   type DeliveryAdapter,
   type OutgoingMessage,
@@ -29,15 +30,17 @@ import { expectNoErrors, TestApp } from './helper.ts';
 
 function recordingAdapter(fail: (message: OutgoingMessage) => boolean = () => false) {
   const sent: OutgoingMessage[] = [];
+  const attempted: OutgoingMessage[] = [];
   const adapter: DeliveryAdapter = {
     async send(message) {
+      attempted.push(message);
       // Slow enough that concurrent workers would overlap if they could.
       await new Promise((resolve) => setTimeout(resolve, 5));
       if (fail(message)) throw new Error('gateway unavailable');
       sent.push(message);
     },
   };
-  return { adapter, sent };
+  return { adapter, sent, attempted };
 }
 
 describe('notification outbox', () => {
@@ -99,6 +102,11 @@ describe('notification outbox', () => {
       Array.from({ length: 3 }, () => expect.stringMatching(/“河道清理”.*已取消。原因：天气原因$/) as unknown),
     );
     expect((await deliveries()).every((row) => row.sentAt !== null && row.attempts === 2)).toBe(true);
+    // Each delivery carries one idempotency key, the same on the failed attempt and on the resend.
+    const keys = (messages: OutgoingMessage[]) => messages.map((message) => message.idempotencyKey).sort();
+    expect(keys(up.sent)).toEqual(queued.map((row) => deliveryIdempotencyKey(row.id)).sort());
+    expect(keys(down.attempted)).toEqual(keys(up.sent));
+    expect(new Set(keys(up.sent)).size).toBe(3);
   });
 
   it('gives up after the last attempt', async () => {

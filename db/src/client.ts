@@ -17,8 +17,9 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { mkdirSync } from 'node:fs';
-import { migratePglite, migratePostgres } from './migrate.ts';
+import { migratePglite, migratePostgres, migrationsCurrent } from './migrate.ts';
 import * as schema from './schema/index.ts';
+import { DEFAULT_STATEMENT_TIMEOUT_MS, setStatementTimeout } from './tenant.ts';
 import { APP_ROLE } from './schema/index.ts';
 
 export type Schema = typeof schema;
@@ -30,6 +31,8 @@ export interface Database {
   readonly driver: 'postgres' | 'pglite';
   /** Connections in its pool (PGlite: one). */
   readonly connections: number;
+  /** Whether every migration this code knows is applied (PGlite: migrated when opened, so always). */
+  migrationsCurrent(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -52,6 +55,25 @@ export interface OpenDatabaseOptions {
   preparedStatements?: boolean | undefined;
   /** Where migrations run, over their own direct connection (default: `url`). */
   migrationUrl?: string | undefined;
+  /** How long one statement of a tenant transaction may run (see `withTenant`); default 30 s. */
+  statementTimeoutMs?: number | undefined;
+}
+
+/**
+ * How long opening a connection may take. A server that refuses connections
+ * fails a query at once; one that does not answer (a cut network) fails it
+ * after this, instead of postgres.js' default 30 s.
+ */
+const CONNECT_TIMEOUT_SECONDS = 5;
+
+/**
+ * Seconds before a connection that closed with an error reconnects. postgres.js counts failures across
+ * the whole pool and by default waits up to 20 s (3^failures / 100): a restart that drops ten connections
+ * at once would leave the pool waiting that long after the server is back. Here: 50 ms doubling, at most
+ * 1 s, with jitter, so requests work again within a second or two of the server's return.
+ */
+function reconnectBackoff(failures: number): number {
+  return (0.5 + Math.random() / 2) * Math.min(0.05 * 2 ** failures, 1);
 }
 
 /**
@@ -68,13 +90,35 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     if (options.migrate) await migratePostgres(options.migrationUrl ?? options.url);
     const connections = options.poolSize ?? 10;
     const prepare = options.preparedStatements ?? true;
-    const client = postgres(options.url, { max: connections, onnotice: () => {}, prepare });
+    const client = postgres(options.url, {
+      max: connections,
+      connect_timeout: CONNECT_TIMEOUT_SECONDS,
+      backoff: reconnectBackoff,
+      onnotice: () => {},
+      prepare,
+    });
     const asApp = asApplicationRole(client);
+    const db = drizzlePostgres({ client: prepare ? preparingStatements(asApp) : asApp, schema, logger });
+    setStatementTimeout(db, options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS);
+    // The readiness check reads drizzle's bookkeeping as the owner: one connection, opened when first asked.
+    let owner: postgres.Sql | undefined;
+    const url = options.url;
     return {
-      db: drizzlePostgres({ client: prepare ? preparingStatements(asApp) : asApp, schema, logger }),
+      db,
       driver: 'postgres',
       connections,
-      close: () => client.end({ timeout: 5 }),
+      migrationsCurrent: () => {
+        owner ??= postgres(url, {
+          max: 1,
+          idle_timeout: 60,
+          connect_timeout: CONNECT_TIMEOUT_SECONDS,
+          onnotice: () => {},
+        });
+        return migrationsCurrent(owner);
+      },
+      close: async () => {
+        await Promise.all([client.end({ timeout: 5 }), owner?.end({ timeout: 1 })]);
+      },
     };
   }
 
@@ -84,10 +128,13 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   await migratePglite(client);
   // PGlite is one connection and signs in as a superuser; from here on it acts as the application role.
   await client.exec(`SET ROLE ${APP_ROLE}`);
+  const db = drizzlePglite({ client, schema, logger });
+  setStatementTimeout(db, options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS);
   return {
-    db: drizzlePglite({ client, schema, logger }),
+    db,
     driver: 'pglite',
     connections: 1,
+    migrationsCurrent: () => Promise.resolve(true),
     close: () => client.close(),
   };
 }

@@ -4,6 +4,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migrateWithPglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migrateWithPostgres } from 'drizzle-orm/postgres-js/migrator';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 
@@ -36,4 +37,23 @@ export async function migratePostgres(url: string): Promise<void> {
 
 export async function migratePglite(client: PGlite): Promise<void> {
   await migrateWithPglite(drizzlePglite({ client }), { migrationsFolder });
+}
+
+/** When the newest migration this code knows was made (drizzle-kit's journal), in milliseconds. */
+export function newestMigrationMillis(): number {
+  const journal = JSON.parse(readFileSync(`${migrationsFolder}/meta/_journal.json`, 'utf8')) as {
+    entries: { when: number }[];
+  };
+  return Math.max(...journal.entries.map((entry) => entry.when));
+}
+
+/**
+ * Whether the database at `url` has every migration this code knows (the
+ * readiness check): read as the connecting role, which owns drizzle's
+ * bookkeeping, on a connection of its own, not the application role's pool.
+ */
+export async function migrationsCurrent(client: postgres.Sql): Promise<boolean> {
+  const [row] = await client<{ newest: string | null }[]>`
+    select max(created_at)::text as newest from drizzle.__drizzle_migrations`;
+  return row?.newest !== null && row?.newest !== undefined && Number(row.newest) >= newestMigrationMillis();
 }

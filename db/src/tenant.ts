@@ -9,18 +9,31 @@ export interface TenantScope {
   accountId: string | null;
 }
 
+/** How long one statement of a tenant transaction may run unless the database was opened with another limit. */
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
+
+const statementTimeouts = new WeakMap<Db, number>();
+
+/** The statement timeout `withTenant` sets in every transaction on `db` (openDatabase calls this). */
+export function setStatementTimeout(db: Db, milliseconds: number): void {
+  statementTimeouts.set(db, milliseconds);
+}
+
 /**
  * Runs `work` in one transaction scoped to an organization. The settings are
  * `SET LOCAL` (set_config's third argument), so they end with the transaction
  * and nothing stays on the pooled connection. The transaction first switches
  * to the application role (`APPLICATION_SESSION`), so row-level security
  * applies whatever role the pool signed in as.
+ * The statement timeout is set the same way, in the same statement, rather
+ * than as a connection's startup parameter (PgBouncer refuses those).
  */
 export function withTenant<T>(db: Db, scope: TenantScope, work: (tx: Tx) => Promise<T>): Promise<T> {
+  const statementTimeout = String(statementTimeouts.get(db) ?? DEFAULT_STATEMENT_TIMEOUT_MS);
   return db.transaction(async (tx) => {
     await tx.execute(sql.raw(APPLICATION_SESSION));
     await tx.execute(
-      sql`select set_config('app.org_id', ${scope.orgId ?? ''}, true), set_config('app.account_id', ${scope.accountId ?? ''}, true)`,
+      sql`select set_config('app.org_id', ${scope.orgId ?? ''}, true), set_config('app.account_id', ${scope.accountId ?? ''}, true), set_config('statement_timeout', ${statementTimeout}, true)`,
     );
     return work(tx);
   });

@@ -13,7 +13,9 @@ export interface TestDatabase {
   /** The database's URL, or undefined on PGlite. */
   url: string | undefined;
   /** Opens a connection to it as the application would (several may be open at once). */
-  open(options?: Pick<OpenDatabaseOptions, 'onQuery' | 'poolSize' | 'preparedStatements'>): Promise<Database>;
+  open(
+    options?: Pick<OpenDatabaseOptions, 'onQuery' | 'poolSize' | 'preparedStatements' | 'statementTimeoutMs'>,
+  ): Promise<Database>;
   drop(): Promise<void>;
 }
 

@@ -29,6 +29,7 @@ async function databasePlugin(app: FastifyInstance, options: DatabasePluginOptio
       migrationUrl: config.database.migrationUrl,
       preparedStatements: config.database.preparedStatements,
       poolSize: config.database.poolSize,
+      statementTimeoutMs: config.database.statementTimeoutMs,
       migrate: true,
       onQuery: config.bench
         ? () => {

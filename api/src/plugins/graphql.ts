@@ -22,7 +22,7 @@ import { KNOWN_DEVICE_DAYS, knownDeviceCookieName } from '../modules/people/know
 import { findMemberOfAccount, findViewerOfAccount } from '../modules/people/repository.ts';
 import { accountForSessionToken } from '../modules/people/service.ts';
 import type { RequestContext } from '../shared/context.ts';
-import { AppError } from '../shared/errors.ts';
+import { AppError, toClientError } from '../shared/errors.ts';
 import { assertAffordable, assertShortEnough, assertWithinShape, requestedOperationName } from './query-limits.ts';
 
 /** The header a client names the organization with, by its slug. */
@@ -320,10 +320,12 @@ async function socketIsAuthorized(app: FastifyInstance, request: IncomingMessage
 
 /**
  * What a client may see of an error: coded errors as they are, GraphQL's own
- * errors about the request (syntax, validation, variables), and for anything
- * else a bare INTERNAL — the real error (SQL, parameters, stack) only in the log.
+ * errors about the request (syntax, validation, variables), database errors
+ * by what they say of the input or the server (see `toClientError`), and for
+ * anything else a bare INTERNAL — the real error (SQL, parameters, stack)
+ * only in the log.
  */
-function toClientError(error: GraphQLError, log: FastifyInstance['log']): GraphQLError[] {
+function toGraphQLClientErrors(error: GraphQLError, log: FastifyInstance['log']): GraphQLError[] {
   const original = error.originalError;
   if (original instanceof AppError) return [error];
   const nested = original && 'errors' in original && Array.isArray(original.errors) ? original.errors : undefined;
@@ -339,12 +341,14 @@ function toClientError(error: GraphQLError, log: FastifyInstance['log']): GraphQ
             }),
     );
   }
-  if (!error.path) {
-    // Not raised while resolving a field: the request itself is malformed.
+  if (!original || (original instanceof GraphQLError && !original.originalError)) {
+    // Written by graphql-js (a variable of the wrong type, a scalar's own message): about the request.
     return [new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: 'GRAPHQL_VALIDATION' } })];
   }
-  log.error({ err: original ?? error, path: error.path }, 'unexpected error while resolving');
-  return [new GraphQLError('Internal server error.', { path: error.path, extensions: { code: 'INTERNAL' } })];
+  const client = toClientError(original);
+  if (client.serverFault) log.error({ err: original, path: error.path }, 'error while resolving');
+  else log.info({ err: original, path: error.path, code: client.extensions.code }, 'request refused while resolving');
+  return [new GraphQLError(client.message, { path: error.path, nodes: error.nodes, extensions: client.extensions })];
 }
 
 async function graphqlPlugin(app: FastifyInstance, options: { config: Config }) {
@@ -377,6 +381,9 @@ async function graphqlPlugin(app: FastifyInstance, options: { config: Config }) 
       context: (_socket, request) => buildContext(app, config, request, null),
       keepAlive: 30_000,
     },
+    // Errors before execution (the context, the body) go to the app's error boundary (plugins/errors.ts):
+    // mercurius' own handler would build the context again, and a failure there reached Fastify's default.
+    errorHandler: false,
     queryDepth: MAX_QUERY_DEPTH,
     // A query seen twice is compiled (graphql-jit) instead of interpreted: the same few queries come again and again.
     jit: 1,
@@ -387,7 +394,7 @@ async function graphqlPlugin(app: FastifyInstance, options: { config: Config }) 
       // A subscription's context has no reply of its own.
       const log = (ctx.reply as FastifyReply | undefined)?.log ?? app.log;
       const errors = execution.errors.flatMap((error) =>
-        toClientError(error, log).map((clientError) => {
+        toGraphQLClientErrors(error, log).map((clientError) => {
           const json = clientError.toJSON();
           return config.env === 'production' ? { ...json, message: withoutSuggestions(json.message) } : json;
         }),
@@ -419,4 +426,7 @@ async function graphqlPlugin(app: FastifyInstance, options: { config: Config }) 
   app.graphql.addHook('onResolution', (_execution, context) => context.endSharedTransaction());
 }
 
-export default fp(graphqlPlugin, { name: 'graphql', dependencies: ['database', 'session', 'security', 'pubsub'] });
+export default fp(graphqlPlugin, {
+  name: 'graphql',
+  dependencies: ['error-boundary', 'database', 'session', 'security', 'pubsub'],
+});

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { Redis } from 'ioredis';
+import { EventEmitter } from 'node:events';
 import mqemitter, { type MQEmitter } from 'mqemitter';
 import mqemitterRedis from 'mqemitter-redis';
 import type { Config } from '../config.ts';
@@ -26,6 +27,8 @@ declare module 'fastify' {
       /** Where events go: 'redis' across instances, 'memory' in this process only. */
       transport: 'redis' | 'memory';
       publish(event: LiveEvent): void;
+      /** Resolves when the transport answers (Redis: PING); rejects otherwise. In memory: always. */
+      ping(): Promise<void>;
     };
   }
 }
@@ -38,27 +41,66 @@ export function liveTopic(orgId: string, kind: string, subjectId: string): strin
 /** How long closing waits for Redis to say goodbye before the connections are cut. */
 const CLOSE_TIMEOUT_MS = 2000;
 
-function redisEmitter(app: FastifyInstance, url: string): { emitter: MQEmitter; close(done: () => void): void } {
-  const connection = () =>
+/** How long a readiness probe waits for Redis to answer PING. */
+const PING_TIMEOUT_MS = 1000;
+
+/** An outage is reported once a minute, however many reconnects and events it costs. */
+const OUTAGE_LOG_INTERVAL_MS = 60_000;
+
+interface SharedEmitter {
+  emitter: MQEmitter;
+  /** Logs a live event that could not be published, at most once a minute with how many were lost. */
+  dropped(error: Error): void;
+  /** Resolves when Redis answers PING; rejects when it is unreachable (the readiness check). */
+  ping(): Promise<void>;
+  close(done: () => void): void;
+}
+
+function redisEmitter(app: FastifyInstance, url: string): SharedEmitter {
+  const connection = (offlineQueue: boolean) =>
     new Redis(url, {
-      // Reconnect with backoff, up to 5 s between tries; events published meanwhile wait in the offline queue.
+      // Reconnect with backoff, up to 5 s between tries, for as long as it takes.
       retryStrategy: (attempt) => Math.min(attempt * 200, 5000),
       maxRetriesPerRequest: null,
       lazyConnect: false,
+      // Publishing while Redis is down fails at once (the event is dropped and counted), so nothing piles
+      // up in memory; subscribing waits in the queue and ioredis resubscribes every channel on reconnect.
+      enableOfflineQueue: offlineQueue,
     });
-  const subConn = connection();
-  const pubConn = connection();
+  const subConn = connection(true);
+  const pubConn = connection(false);
   const emitter = mqemitterRedis({ subConn, pubConn });
-  let lastErrorLog = -Infinity;
-  const logError = (error: Error) => {
-    // A Redis outage reports every reconnect attempt: log one a minute, not hundreds.
+  let lastOutageLog = -Infinity;
+  let droppedSinceLog = 0;
+  let down = false;
+  const reportOutage = (error: Error) => {
+    down = true;
+    // A Redis outage reports every reconnect attempt and every event: log one a minute, not hundreds.
     // An interval, not a time of day: the monotonic clock, not the app's Clock.
-    if (performance.now() - lastErrorLog < 60_000) return;
-    lastErrorLog = performance.now();
-    app.log.error({ err: error }, 'live events: Redis unreachable, retrying');
+    if (performance.now() - lastOutageLog < OUTAGE_LOG_INTERVAL_MS) return;
+    lastOutageLog = performance.now();
+    app.log.error(
+      { err: error, droppedEvents: droppedSinceLog },
+      'live events: Redis unreachable, retrying; live events are dropped meanwhile',
+    );
+    droppedSinceLog = 0;
   };
-  subConn.on('error', logError);
-  pubConn.on('error', logError);
+  // Every error source: both connections, and mqemitter-redis' own `state`, which re-emits theirs (and
+  // its publish failures) as 'error': unheard, that event would be an uncaught exception and end the process.
+  subConn.on('error', reportOutage);
+  pubConn.on('error', reportOutage);
+  // mqemitter-redis' types leave `state` out; should a release drop it, fail at start, not at the first outage.
+  if (!('state' in emitter && emitter.state instanceof EventEmitter))
+    throw new Error('mqemitter-redis no longer has `state`: its errors would go unheard');
+  emitter.state.on('error', reportOutage);
+  const reportBack = () => {
+    if (!down || subConn.status !== 'ready' || pubConn.status !== 'ready') return;
+    down = false;
+    app.log.info({ droppedEvents: droppedSinceLog }, 'live events: Redis reachable again');
+    droppedSinceLog = 0;
+  };
+  subConn.on('ready', reportBack);
+  pubConn.on('ready', reportBack);
   // Sockets still closing while the app shuts down unsubscribe after the connection has quit, and
   // writing to it then fails outside any callback: once closing, a listener is only removed here.
   let closing = false;
@@ -69,6 +111,25 @@ function redisEmitter(app: FastifyInstance, url: string): { emitter: MQEmitter; 
   };
   return {
     emitter,
+    dropped(error) {
+      droppedSinceLog++;
+      reportOutage(error);
+    },
+    async ping() {
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        await Promise.race([
+          pubConn.ping(),
+          new Promise((_resolve, reject) => {
+            timer = setTimeout(() => {
+              reject(new Error('Redis did not answer PING in time'));
+            }, PING_TIMEOUT_MS);
+          }),
+        ]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
     close(done) {
       closing = true;
       // Not emitter.close(): it quits both connections without catching, and a QUIT cut short by the
@@ -96,9 +157,12 @@ function pubsubPlugin(app: FastifyInstance, options: { config: Config }, done: (
     transport: shared ? 'redis' : 'memory',
     publish(event: LiveEvent) {
       emitter.emit(event, (error) => {
-        if (error) app.log.error({ err: error, topic: event.topic }, 'live event not delivered');
+        if (!error) return;
+        if (shared) shared.dropped(error);
+        else app.log.error({ err: error, topic: event.topic }, 'live event not delivered');
       });
     },
+    ping: () => shared?.ping() ?? Promise.resolve(),
   });
   app.addHook('onClose', (_instance, closed) => {
     if (shared) shared.close(closed);

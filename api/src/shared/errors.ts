@@ -3,6 +3,7 @@
  * app maps codes (and the per-field codes of VALIDATION) to messages in both
  * languages. Anything else becomes INTERNAL and is logged, never shown.
  */
+import { databaseFailure } from '@qicai/db';
 import mercurius from 'mercurius';
 
 export type ErrorCode =
@@ -14,6 +15,11 @@ export type ErrorCode =
   | 'RATE_LIMITED'
   | 'WRONG_ORGANIZATION'
   | 'INTERNAL'
+  // The request as a whole: the database (or the request's deadline) failed it, its body is too large,
+  // or it is not a request this server understands.
+  | 'UNAVAILABLE'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'BAD_REQUEST'
   // Members and roster.
   | 'LAST_ADMIN'
   | 'ALREADY_MEMBER'
@@ -86,4 +92,75 @@ export class FieldChecker {
   throwIfAny(): void {
     if (Object.keys(this.errors).length > 0) throw new ValidationError(this.errors);
   }
+}
+
+export const unavailable = () =>
+  new AppError('UNAVAILABLE', 'The service is unavailable for a moment; try again shortly.');
+
+/** What a client is told of an error: never SQL, parameters, stack traces, file paths or driver messages. */
+export interface ClientError {
+  /** The HTTP status for a response that is only this error (routes beside GraphQL, failed requests). */
+  statusCode: number;
+  message: string;
+  extensions: Record<string, unknown> & { code: ErrorCode | 'GRAPHQL_VALIDATION' };
+  /** True for a fault of the server (log it as an error); false for the client's (log it quietly). */
+  serverFault: boolean;
+}
+
+const STATUS_OF_CODE: Partial<Record<ErrorCode, number>> = {
+  UNAUTHENTICATED: 401,
+  INVALID_CREDENTIALS: 401,
+  FORBIDDEN: 403,
+  WRONG_ORGANIZATION: 403,
+  NOT_FOUND: 404,
+  RATE_LIMITED: 429,
+  PAYLOAD_TOO_LARGE: 413,
+  INTERNAL: 500,
+  UNAVAILABLE: 503,
+};
+
+function fromAppError(error: AppError): ClientError {
+  const statusCode = STATUS_OF_CODE[error.code] ?? (error.code === 'VALIDATION' ? 400 : 409);
+  return {
+    statusCode,
+    message: error.message,
+    extensions: { ...(error.extensions as Record<string, unknown>), code: error.code },
+    serverFault: statusCode >= 500,
+  };
+}
+
+function httpStatusOf(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null || !('statusCode' in error)) return undefined;
+  return typeof error.statusCode === 'number' ? error.statusCode : undefined;
+}
+
+/**
+ * The one classification of errors for clients, used by the GraphQL error
+ * formatter and Fastify's error handler alike: coded errors as they are;
+ * database errors that are the input's fault as NOT_FOUND (a malformed id
+ * names nothing) or VALIDATION; an unreachable database as UNAVAILABLE; HTTP
+ * errors (oversized body, rate limit, malformed body) by their status; the
+ * rest INTERNAL.
+ */
+export function toClientError(error: unknown): ClientError {
+  if (error instanceof AppError) return fromAppError(error);
+  switch (databaseFailure(error)) {
+    case 'invalid-id':
+      return fromAppError(new AppError('NOT_FOUND', 'Not found.'));
+    case 'invalid-value':
+      return fromAppError(new AppError('VALIDATION', 'A value is out of range or not allowed.', { fields: {} }));
+    case 'unavailable':
+      return fromAppError(unavailable());
+    case undefined:
+      break;
+  }
+  const status = httpStatusOf(error);
+  if (status === 413) return fromAppError(new AppError('PAYLOAD_TOO_LARGE', 'The request is too large.'));
+  if (status === 429) return fromAppError(new AppError('RATE_LIMITED', 'Too many requests; try again later.'));
+  if (status === 404) return fromAppError(new AppError('NOT_FOUND', 'Not found.'));
+  if (status === 408 || status === 503) return fromAppError(unavailable());
+  if (status !== undefined && status >= 400 && status < 500) {
+    return { ...fromAppError(new AppError('BAD_REQUEST', 'The request is malformed.')), statusCode: status };
+  }
+  return fromAppError(new AppError('INTERNAL', 'Internal server error.'));
 }

@@ -8,7 +8,6 @@ import fp from 'fastify-plugin';
 import type { Config } from '../../config.ts';
 import { buildContext } from '../../plugins/graphql.ts';
 import { isCrossSite } from '../../plugins/security.ts';
-import { AppError } from '../../shared/errors.ts';
 import { MAX_IMPORT_BYTES, previewRosterImport } from './imports.ts';
 
 export const ROSTER_UPLOAD_PATH = '/imports/roster';
@@ -30,27 +29,15 @@ async function rosterImportRoutes(app: FastifyInstance, options: { config: Confi
       }
       const header = request.headers['x-file-name'];
       const fileName = typeof header === 'string' ? decodeURIComponent(header) : 'roster';
+      // Anything thrown (a coded error, the database) reaches the app's error boundary (plugins/errors.ts).
       const ctx = await buildContext(app, options.config, request, reply);
-      try {
-        const created = await previewRosterImport(ctx, { name: fileName, bytes: request.body });
-        return { data: { id: created.id } };
-      } catch (error) {
-        // As for GraphQL: coded errors as they are; anything else only in the log, never its message (SQL).
-        if (!(error instanceof AppError)) {
-          request.log.error({ err: error }, 'roster upload failed');
-          return reply
-            .code(500)
-            .send({ errors: [{ message: 'Internal server error.', extensions: { code: 'INTERNAL' } }] });
-        }
-        return reply.code(error.code === 'VALIDATION' ? 400 : error.code === 'UNAUTHENTICATED' ? 401 : 403).send({
-          errors: [{ message: error.message, extensions: error.extensions }],
-        });
-      }
+      const created = await previewRosterImport(ctx, { name: fileName, bytes: request.body });
+      return { data: { id: created.id } };
     });
   });
 }
 
 export default fp(rosterImportRoutes, {
   name: 'roster-import-routes',
-  dependencies: ['database', 'session', 'security'],
+  dependencies: ['error-boundary', 'database', 'session', 'security'],
 });

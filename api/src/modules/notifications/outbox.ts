@@ -15,6 +15,12 @@ export interface OutgoingMessage {
   recipient: string;
   kind: NotificationKind;
   text: string;
+  /**
+   * The same for every attempt at one delivery, different for every delivery: a gateway that takes an
+   * idempotency key (most SMS and email APIs do) drops a resend after a crash between sending and
+   * marking the row sent. The outbox is at-least-once; with this key, delivered once.
+   */
+  idempotencyKey: string;
 }
 
 /** Sends one message; throws if it could not. A real gateway (SMS, SMTP) implements this. */
@@ -27,12 +33,17 @@ export function loggingDeliveryAdapter(log: FastifyBaseLogger): DeliveryAdapter 
   return {
     send(message) {
       log.info(
-        { channel: message.channel, kind: message.kind, text: message.text },
+        { channel: message.channel, kind: message.kind, text: message.text, idempotencyKey: message.idempotencyKey },
         'notification (not sent: log only)',
       );
       return Promise.resolve();
     },
   };
+}
+
+/** The idempotency key of a delivery (its outbox row), passed to the adapter with every attempt. */
+export function deliveryIdempotencyKey(deliveryId: number): string {
+  return `qicai-delivery-${String(deliveryId)}`;
 }
 
 export const MAX_DELIVERY_ATTEMPTS = 8;
@@ -116,6 +127,7 @@ export async function deliverDueNotifications(
             recipient: delivery.recipient,
             kind: delivery.kind,
             text: renderMessage(delivery.kind, delivery.detail, delivery),
+            idempotencyKey: deliveryIdempotencyKey(delivery.id),
           });
           await repository.markDelivered(tx, orgId, delivery.id);
           run.sent++;
