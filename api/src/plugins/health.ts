@@ -1,4 +1,4 @@
-import { queryRows } from '@qicai/db';
+import { queryRows, rowLevelSecurityProblem } from '@qicai/db';
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
@@ -43,7 +43,8 @@ async function run(check: ReadinessCheck): Promise<boolean> {
 /**
  * /healthz: the process lives (for a liveness probe: restart it only if
  * this fails). /readyz: it can serve — PostgreSQL answers, Redis answers
- * when configured, the migrations are current — 200 with each check's
+ * when configured, the migrations are current, the application role cannot
+ * bypass row-level security — 200 with each check's
  * result, else 503 (for a load balancer: send nothing here until it is 200).
  */
 function healthPlugin(app: FastifyInstance, _options: unknown, done: () => void) {
@@ -51,6 +52,8 @@ function healthPlugin(app: FastifyInstance, _options: unknown, done: () => void)
   const checks: ReadinessCheck[] = [
     { name: 'postgres', check: () => queryRows(app.database.db, sql`select 1`).then(() => true) },
     { name: 'migrations', check: () => app.database.migrationsCurrent() },
+    // Checked at start too; a role granted SUPERUSER or BYPASSRLS since must not keep serving.
+    { name: 'row-level security', check: async () => (await rowLevelSecurityProblem(app.database.db)) === null },
   ];
   if (app.liveEvents.transport === 'redis')
     checks.push({ name: 'redis', check: () => app.liveEvents.ping().then(() => true) });
