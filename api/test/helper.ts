@@ -3,7 +3,7 @@
  * PGlite) and talks to it through GraphQL over `inject`, signing in through
  * the real sign-in.
  */
-import { APP_ROLE, members, withTenant, type Database, type MemberRole } from '@qicai/db';
+import { APP_ROLE, members, openDatabase, withTenant, type Database, type MemberRole } from '@qicai/db';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { createTestDatabase, type TestDatabase } from '@qicai/db/testing';
@@ -103,6 +103,24 @@ export class TestApp {
     return new TestApp(app, database, this.testDatabase, counter, false);
   }
 
+  /**
+   * A second instance reaching the same database through `url` (a pooler
+   * such as PgBouncer in transaction mode, with `settings` for it); closes its
+   * own connections. Close it before the first.
+   */
+  async siblingThrough(url: string, settings: Partial<Environment> = {}): Promise<TestApp> {
+    const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...settings, DATABASE_URL: url });
+    const database = await openDatabase({
+      url,
+      poolSize: config.database.poolSize,
+      preparedStatements: config.database.preparedStatements,
+    });
+    const app = await buildApp({ config, database, clock: testClock });
+    const sibling = new TestApp(app, database, this.testDatabase, { statements: 0 }, false);
+    sibling.closesDatabase = true;
+    return sibling;
+  }
+
   /** Topics this instance's emitter has finished subscribing to, as they come. */
   private readonly subscriptions = new EventEmitter();
   private watchingSubscriptions = false;
@@ -134,8 +152,12 @@ export class TestApp {
     });
   }
 
+  /** True for a sibling through a pooler: its connections are its own to close. */
+  private closesDatabase = false;
+
   async close(): Promise<void> {
     await this.app.close();
+    if (this.closesDatabase) await this.database.close();
     // A sibling's connections are closed with the database, when the first app drops it.
     if (this.ownsDatabase) await this.testDatabase.drop();
   }
