@@ -218,7 +218,7 @@ describe.skipIf(!(await postgresReachable()) || (!redisUp && !process.env['CI'])
       };
       expect(await readiness()).toEqual({
         status: 200,
-        body: { ok: true, checks: { postgres: 'ok', migrations: 'ok', redis: 'ok' } },
+        body: { ok: true, checks: { postgres: 'ok', migrations: 'ok', 'row-level security': 'ok', redis: 'ok' } },
       });
       const recoveries: number[] = [];
       for (let round = 0; round < 4; round++) {

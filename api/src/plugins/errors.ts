@@ -1,7 +1,9 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Config } from '../config.ts';
+import { GraphQLError } from 'graphql';
 import { toClientError, unavailable, type ClientError } from '../shared/errors.ts';
+import { graphqlStatus, withoutSuggestions } from './graphql-responses.ts';
 
 /**
  * The error boundary of every route — /graphql when a request fails before
@@ -12,8 +14,13 @@ import { toClientError, unavailable, type ClientError } from '../shared/errors.t
  * request id. Nothing of Fastify's default body (its `message` would carry
  * SQL) is ever sent.
  */
-export function sendClientError(request: FastifyRequest, reply: FastifyReply, error: unknown): FastifyReply {
-  const errors = describe(error);
+function sendClientError(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  error: unknown,
+  production: boolean,
+): FastifyReply {
+  const errors = describe(error, production);
   const [client] = errors;
   if (!client) throw new Error('no error to describe');
   if (client.serverFault) request.log.error({ err: error, code: client.extensions.code }, 'request failed');
@@ -21,22 +28,34 @@ export function sendClientError(request: FastifyRequest, reply: FastifyReply, er
   // A 429 carries its own Retry-After (set by the rate limiter); a 503 tells clients when to come back.
   if (client.statusCode === 503 && !reply.hasHeader('retry-after')) void reply.header('retry-after', '5');
   const body = { errors: errors.map(({ message, extensions }) => ({ message, extensions })) };
+  if (!request.url.startsWith('/graphql')) return reply.code(client.statusCode).send(body);
+  // A GraphQL request refused before it ran (validation, cost): application/json answers it 200 with
+  // `data: null`; application/graphql-response+json 400 without `data` (GraphQL over HTTP).
+  if (client.extensions.code === 'GRAPHQL_VALIDATION' || client.extensions.code === 'QUERY_TOO_COSTLY') {
+    const statusCode = graphqlStatus(request, false);
+    return reply.code(statusCode).send(statusCode === 200 ? { data: null, ...body } : body);
+  }
   // GraphQL's answers always have `data`; null: nothing was executed.
-  return reply.code(client.statusCode).send(request.url.startsWith('/graphql') ? { data: null, ...body } : body);
+  return reply.code(client.statusCode).send({ data: null, ...body });
 }
 
 /** mercurius' checks before execution (syntax, validation, depth) throw one error listing GraphQL's own. */
-function describe(error: unknown): ClientError[] {
+function describe(error: unknown, production: boolean): ClientError[] {
   const nested: unknown[] =
     error instanceof Error && 'errors' in error && Array.isArray(error.errors) ? error.errors : [];
   if (nested.length > 0) {
-    // About the request itself (graphql-js' validation and variable coercion, mercurius' depth limit): safe to show.
-    return nested.map((inner) => ({
-      statusCode: 400,
-      message: inner instanceof Error ? inner.message : 'Invalid request.',
-      extensions: { code: 'GRAPHQL_VALIDATION' },
-      serverFault: false,
-    }));
+    // About the request itself (graphql-js' validation and variable coercion, mercurius' depth limit, the
+    // cost limits' QUERY_TOO_COSTLY with what they measured): safe to show, without schema hints in production.
+    return nested.map((inner) => {
+      const message = inner instanceof Error ? inner.message : 'Invalid request.';
+      const coded = inner instanceof GraphQLError && inner.extensions['code'] === 'QUERY_TOO_COSTLY';
+      return {
+        statusCode: 400,
+        message: production ? withoutSuggestions(message) : message,
+        extensions: coded ? { ...inner.extensions, code: 'QUERY_TOO_COSTLY' } : { code: 'GRAPHQL_VALIDATION' },
+        serverFault: false,
+      };
+    });
   }
   return [toClientError(error)];
 }
@@ -60,7 +79,7 @@ function addRequestDeadline(app: FastifyInstance, deadlineMs: number) {
       // Sent already, or handed to another handler (the web app's pages hijack their replies).
       if (reply.sent) return;
       request.log.warn({ deadlineMs }, 'request deadline passed');
-      sendClientError(request, reply, unavailable());
+      sendClientError(request, reply, unavailable(), false);
     }, deadlineMs);
     timer.unref();
     timers.set(request, timer);
@@ -77,9 +96,10 @@ function addRequestDeadline(app: FastifyInstance, deadlineMs: number) {
 }
 
 function errorBoundaryPlugin(app: FastifyInstance, options: { config: Config }, done: () => void) {
-  app.setErrorHandler((error: FastifyError, request, reply) => sendClientError(request, reply, error));
+  const production = options.config.env === 'production';
+  app.setErrorHandler((error: FastifyError, request, reply) => sendClientError(request, reply, error, production));
   app.setNotFoundHandler((request, reply) =>
-    sendClientError(request, reply, Object.assign(new Error('no route'), { statusCode: 404 })),
+    sendClientError(request, reply, Object.assign(new Error('no route'), { statusCode: 404 }), production),
   );
   addRequestDeadline(app, options.config.requestDeadlineMs);
   done();

@@ -102,7 +102,7 @@ export interface ClientError {
   /** The HTTP status for a response that is only this error (routes beside GraphQL, failed requests). */
   statusCode: number;
   message: string;
-  extensions: Record<string, unknown> & { code: ErrorCode | 'GRAPHQL_VALIDATION' };
+  extensions: Record<string, unknown> & { code: ErrorCode | 'GRAPHQL_VALIDATION' | 'QUERY_TOO_COSTLY' };
   /** True for a fault of the server (log it as an error); false for the client's (log it quietly). */
   serverFault: boolean;
 }
