@@ -13,6 +13,7 @@ import rosterImportRoutes from './modules/members/routes.ts';
 import graphqlPlugin from './plugins/graphql.ts';
 import healthPlugin from './plugins/health.ts';
 import jobsPlugin from './plugins/jobs.ts';
+import metricsPlugin from './plugins/metrics.ts';
 import pubsubPlugin from './plugins/pubsub.ts';
 import securityPlugin from './plugins/security.ts';
 import sessionPlugin from './plugins/session.ts';
@@ -42,6 +43,7 @@ export default async function app(fastify: FastifyInstance, options: AppOptions)
   await fastify.register(securityPlugin, { config });
   await fastify.register(sessionPlugin, { config });
   await fastify.register(pubsubPlugin, { config });
+  await fastify.register(metricsPlugin, { config });
   await fastify.register(graphqlPlugin, { config });
   await fastify.register(jobsPlugin, { config });
   await fastify.register(rosterImportRoutes, { config });

@@ -35,6 +35,9 @@ const environment = z.object({
   APP_SECRET: optionalString.pipe(z.string().min(32, 'at least 32 characters').optional()),
   JOBS_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(3600).optional(),
   REDIS_URL: optionalString.pipe(z.url().optional()),
+  // Empty is unset (off), not port 0.
+  METRICS_PORT: z.union([z.literal('').transform(() => undefined), z.coerce.number().int().min(0).max(65_535)]).optional(),
+  METRICS_HOST: optionalString,
   BENCH: z.enum(['0', '1']).default('0'),
 });
 
@@ -73,6 +76,11 @@ export interface Config {
   jobsIntervalSeconds: number;
   /** Redis for live events across instances; undefined: in this process only. */
   redisUrl: string | undefined;
+  /**
+   * Prometheus metrics (plugins/metrics.ts) on a port of their own, never the public one; null: off.
+   * Port 0: any free port (tests).
+   */
+  metrics: { host: string; port: number } | null;
   /** `pnpm bench`: counts SQL statements and adds the /__bench/ routes. Never on in a real deployment. */
   bench: boolean;
 }
@@ -115,6 +123,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if (env.NODE_ENV === 'production' && publicUrl.protocol !== 'https:' && !localHost) {
     throw new Error('Invalid settings:\n  PUBLIC_URL: must be https in production (session cookies are Secure)');
   }
+  if (env.METRICS_PORT !== undefined && env.METRICS_PORT !== 0 && env.METRICS_PORT === env.PORT) {
+    throw new Error('Invalid settings:\n  METRICS_PORT: must differ from PORT (metrics are not for the public)');
+  }
   return {
     env: env.NODE_ENV,
     host: env.HOST,
@@ -139,6 +150,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     // Tests run the workers' functions themselves, when they want.
     jobsIntervalSeconds: env.JOBS_INTERVAL_SECONDS ?? (env.NODE_ENV === 'test' ? 0 : 15),
     redisUrl: env.REDIS_URL,
+    metrics: env.METRICS_PORT === undefined ? null : { host: env.METRICS_HOST ?? env.HOST, port: env.METRICS_PORT },
     bench: env.BENCH === '1',
   };
 }

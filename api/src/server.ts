@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { pathToFileURL } from 'node:url';
 import { buildApp } from './build.ts';
 import { loadConfig, type Config } from './config.ts';
+import { askLiveClientsToReconnect } from './plugins/graphql.ts';
 import type { Clock } from './shared/clock.ts';
 
 export interface StartOptions {
@@ -26,13 +27,16 @@ export interface StartOptions {
 
 /**
  * Graceful drain (SIGTERM): /readyz turns 503 and answers carry
- * `Connection: close`, so load balancers and clients go elsewhere; then
- * Fastify stops accepting, lets in-flight requests finish and closes idle
- * keep-alive sockets; WebSocket clients reconnect (to another instance) when
- * their socket closes.
+ * `Connection: close`, so load balancers and clients go elsewhere; live
+ * WebSockets are closed with 1012 (service restart), which tells their
+ * clients to reconnect — to another instance — and read their figures
+ * afresh; then Fastify stops accepting, lets in-flight requests finish and
+ * closes idle keep-alive sockets.
  */
 export async function drain(app: FastifyInstance): Promise<void> {
   app.draining.value = true;
+  const closed = askLiveClientsToReconnect(app, 'service restart');
+  if (closed > 0) app.log.info({ sockets: closed }, 'draining: live clients asked to reconnect');
   await app.close();
 }
 

@@ -59,10 +59,15 @@ describe.skipIf(!redisUp && !process.env['CI'])('Redis going away under two inst
     await redis.close();
   });
 
-  it('keeps taking writes while Redis is down, and the second instance hears events again once it is back', async () => {
-    const listening = instanceB.subscribed(org.orgId);
-    const screen = subscribeToBoard(await listen(instanceB), org.slug, { cookie: org.admin.cookieHeader() });
-    await Promise.all([screen.opened, listening]);
+  it('keeps taking writes while Redis is down; once it is back, the second instance asks its screens to reconnect (1012) and they hear events again', async () => {
+    const base = await listen(instanceB);
+    const openScreen = async () => {
+      const listening = instanceB.subscribed(org.orgId);
+      const opened = subscribeToBoard(base, org.slug, { cookie: org.admin.cookieHeader() });
+      await Promise.all([opened.opened, listening]);
+      return opened;
+    };
+    let screen = await openScreen();
     const publicForm = publicClient(instanceA, org.slug);
     const submit = async () => {
       const result = await publicForm.gql(SUBMIT, { input: requestInput() });
@@ -92,6 +97,9 @@ describe.skipIf(!redisUp && !process.env['CI'])('Redis going away under two inst
       // Queries and mutations go on; their live events are dropped.
       for (let i = 0; i < 5; i++) await submit();
       await redis.restore();
+      // What was dropped meanwhile never reached the screen: it is told to reconnect and read afresh.
+      expect(await screen.closed).toBe(1012);
+      screen = await openScreen();
       expect(await untilHeard()).toBeLessThan(5000);
     }
     screen.socket.close();
@@ -154,9 +162,9 @@ describe.skipIf(!(await postgresReachable()) || (!redisUp && !process.env['CI'])
       const [instanceA, instanceB] = instances;
       if (!instanceA || !instanceB) throw new Error('instances did not start');
       const urls = [await listen(instanceA), await listen(instanceB)].map((url) => url.replace('ws:', 'http:'));
-      const screen = subscribeToBoard(urls[1]?.replace('http:', 'ws:') ?? '', org.slug, {
-        cookie: org.admin.cookieHeader(),
-      });
+      const openScreen = () =>
+        subscribeToBoard(urls[1]?.replace('http:', 'ws:') ?? '', org.slug, { cookie: org.admin.cookieHeader() });
+      let screen = openScreen();
       await screen.opened;
 
       const acknowledged: string[] = [];
@@ -246,7 +254,10 @@ describe.skipIf(!(await postgresReachable()) || (!redisUp && !process.env['CI'])
       // Ready again once both answer (Redis reconnects with its own backoff).
       await expect.poll(async () => (await readiness()).status, { timeout: 5000, interval: 100 }).toBe(200);
 
-      // After both have come back, the second instance hears the first one's events again.
+      // Redis came back: the second instance told its screen to reconnect, and it hears the first one's events again.
+      expect(await screen.closed).toBe(1012);
+      screen = openScreen();
+      await screen.opened;
       const before = screen.events().length;
       await expect
         .poll(

@@ -38,11 +38,17 @@ export function subscribeToBoard(baseUrl: string, org: string | null, headers: R
       reject(new Error(`refused: ${response.statusCode}`));
     });
   });
+  /** The close code the server (or the network) closed it with. */
+  const closed = new Promise<number>((resolve) => {
+    socket.on('close', (code: number) => {
+      resolve(code);
+    });
+  });
   const events = () =>
     messages
       .filter((message) => message.type === 'next')
       .map((message) => (message.payload?.data as { boardChanged: { kind: string } } | undefined)?.boardChanged.kind);
-  return { socket, messages, opened, events };
+  return { socket, messages, opened, closed, events };
 }
 
 /** Listens on a free port of 127.0.0.1; the WebSocket base URL (`ws://…`). */

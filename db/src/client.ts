@@ -31,9 +31,25 @@ export interface Database {
   readonly driver: 'postgres' | 'pglite';
   /** Connections in its pool (PGlite: one). */
   readonly connections: number;
+  /** How the pool is used, for operators' metrics (postgres.js); undefined on PGlite, one connection. */
+  readonly pool?: PoolUse;
   /** Whether every migration this code knows is applied (PGlite: migrated when opened, so always). */
   migrationsCurrent(): Promise<boolean>;
   close(): Promise<void>;
+}
+
+/**
+ * The application pool's use, counted around every transaction it runs (every
+ * application statement runs in one: see `asApplicationRole`), since
+ * postgres.js tells nothing of its pool.
+ */
+export interface PoolUse {
+  /** Transactions holding a connection now. */
+  inUse: number;
+  /** Transactions waiting for a connection. */
+  waiting: number;
+  /** Told how long each transaction waited for its connection, BEGIN's round trip included, in seconds. */
+  readonly waitListeners: Set<(seconds: number) => void>;
 }
 
 export interface OpenDatabaseOptions {
@@ -97,7 +113,8 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
       onnotice: () => {},
       prepare,
     });
-    const asApp = asApplicationRole(client);
+    const pool: PoolUse = { inUse: 0, waiting: 0, waitListeners: new Set() };
+    const asApp = asApplicationRole(measuringUse(client, pool));
     const db = drizzlePostgres({ client: prepare ? preparingStatements(asApp) : asApp, schema, logger });
     setStatementTimeout(db, options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS);
     // The readiness check reads drizzle's bookkeeping as the owner: one connection, opened when first asked.
@@ -107,6 +124,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
       db,
       driver: 'postgres',
       connections,
+      pool,
       migrationsCurrent: () => {
         owner ??= postgres(url, {
           max: 1,
@@ -167,6 +185,37 @@ function asApplicationRole(client: postgres.Sql): postgres.Sql {
           alone(query, parameters, options, false).then(resolve, reject),
         values: () => alone(query, parameters, options, true),
       });
+    },
+  });
+}
+
+/** The client with its transactions counted in `pool`: waiting until their callback starts, in use until they end. */
+function measuringUse(client: postgres.Sql, pool: PoolUse): postgres.Sql {
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (property !== 'begin' || typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        const work = args.at(-1) as (tx: postgres.TransactionSql) => unknown;
+        const asked = performance.now();
+        let begun = false;
+        pool.waiting++;
+        const transaction = (value as (...inner: unknown[]) => Promise<unknown>).apply(target, [
+          ...args.slice(0, -1),
+          (tx: postgres.TransactionSql) => {
+            begun = true;
+            pool.waiting--;
+            pool.inUse++;
+            const seconds = (performance.now() - asked) / 1000;
+            for (const listener of pool.waitListeners) listener(seconds);
+            return work(tx);
+          },
+        ]);
+        return transaction.finally(() => {
+          if (begun) pool.inUse--;
+          else pool.waiting--;
+        });
+      };
     },
   });
 }

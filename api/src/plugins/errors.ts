@@ -23,6 +23,7 @@ function sendClientError(
   const errors = describe(error, production);
   const [client] = errors;
   if (!client) throw new Error('no error to describe');
+  request.server.metrics?.countErrors(errors.map((error) => error.extensions.code));
   if (client.serverFault) request.log.error({ err: error, code: client.extensions.code }, 'request failed');
   else request.log.info({ err: error, code: client.extensions.code }, 'request refused');
   // A 429 carries its own Retry-After (set by the rate limiter); a 503 tells clients when to come back.

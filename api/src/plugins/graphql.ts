@@ -12,6 +12,7 @@ import {
   type DocumentNode,
 } from 'graphql';
 import mercurius, { type IResolvers } from 'mercurius';
+import type { WebSocket } from 'ws';
 import type { Config } from '../config.ts';
 import { loadTypeDefs, modules } from '../modules/index.ts';
 import { graphqlResponses, graphqlStatus, withoutSuggestions } from './graphql-responses.ts';
@@ -24,6 +25,28 @@ import { accountForSessionToken } from '../modules/people/service.ts';
 import type { RequestContext } from '../shared/context.ts';
 import { AppError, toClientError } from '../shared/errors.ts';
 import { assertAffordable, assertShortEnough, assertWithinShape, requestedOperationName } from './query-limits.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The open GraphQL WebSockets (live subscriptions), from their connection_init until they close. */
+    liveSockets: Set<WebSocket>;
+  }
+}
+
+/**
+ * The close code a WebSocket is closed with when this instance stops or its
+ * live events were interrupted (RFC 6455's 1012, service restart): the
+ * client reconnects — to another instance, behind a load balancer — and reads
+ * its figures afresh, since what happened meanwhile was not sent to it.
+ */
+export const RECONNECT_CLOSE_CODE = 1012;
+
+/** Closes every live WebSocket with RECONNECT_CLOSE_CODE (draining, or live events resumed after an outage). */
+export function askLiveClientsToReconnect(app: FastifyInstance, reason: string): number {
+  const sockets = [...app.liveSockets];
+  for (const socket of sockets) socket.close(RECONNECT_CLOSE_CODE, reason);
+  return sockets.length;
+}
 
 /** The header a client names the organization with, by its slug. */
 export const ORGANIZATION_HEADER = 'x-qicai-org';
@@ -353,6 +376,13 @@ function toGraphQLClientErrors(error: GraphQLError, log: FastifyInstance['log'])
 
 async function graphqlPlugin(app: FastifyInstance, options: { config: Config }) {
   const { config } = options;
+  const liveSockets = new Set<WebSocket>();
+  app.decorate('liveSockets', liveSockets);
+  // Events published while Redis was away never reached these sockets: their clients read afresh on reconnecting.
+  app.liveEvents.onResumed(() => {
+    const closed = askLiveClientsToReconnect(app, 'live events resumed');
+    if (closed > 0) app.log.info({ sockets: closed }, 'live events resumed: live clients asked to reconnect');
+  });
   await app.register(graphqlResponses);
   await app.register(mercurius, {
     schema: loadTypeDefs(),
@@ -378,7 +408,13 @@ async function graphqlPlugin(app: FastifyInstance, options: { config: Config }) 
           },
         );
       },
-      context: (_socket, request) => buildContext(app, config, request, null),
+      context: (socket, request) => {
+        liveSockets.add(socket);
+        socket.once('close', () => {
+          liveSockets.delete(socket);
+        });
+        return buildContext(app, config, request, null);
+      },
       keepAlive: 30_000,
     },
     // Errors before execution (the context, the body) go to the app's error boundary (plugins/errors.ts):
@@ -399,6 +435,7 @@ async function graphqlPlugin(app: FastifyInstance, options: { config: Config }) 
           return config.env === 'production' ? { ...json, message: withoutSuggestions(json.message) } : json;
         }),
       );
+      app.metrics?.countErrors(errors.map((error) => error.extensions?.['code']));
       // application/json responses are 200 whatever the errors (GraphQL over HTTP); for
       // application/graphql-response+json, a request that never ran is 400 and has no `data`.
       const statusCode = graphqlStatus((ctx.reply as FastifyReply | undefined)?.request, execution.data !== undefined);
@@ -412,7 +449,9 @@ async function graphqlPlugin(app: FastifyInstance, options: { config: Config }) 
     assertShortEnough(source);
     return Promise.resolve();
   });
-  app.graphql.addHook('preValidation', (schema, document) => {
+  app.graphql.addHook('preValidation', (schema, document, context) => {
+    const reply = context.reply as FastifyReply | undefined;
+    if (reply) app.metrics?.noteOperation(reply.request, document, requestedOperationName(reply));
     assertWithinShape(schema, document);
     return Promise.resolve();
   });
@@ -428,5 +467,5 @@ async function graphqlPlugin(app: FastifyInstance, options: { config: Config }) 
 
 export default fp(graphqlPlugin, {
   name: 'graphql',
-  dependencies: ['error-boundary', 'database', 'session', 'security', 'pubsub'],
+  dependencies: ['error-boundary', 'database', 'session', 'security', 'pubsub', 'metrics'],
 });

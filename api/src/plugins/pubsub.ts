@@ -29,6 +29,11 @@ declare module 'fastify' {
       publish(event: LiveEvent): void;
       /** Resolves when the transport answers (Redis: PING); rejects otherwise. In memory: always. */
       ping(): Promise<void>;
+      /**
+       * Called when live events flow again after an outage (Redis reachable again): events published
+       * meanwhile were dropped, so whoever was listening has missed some.
+       */
+      onResumed(listener: () => void): void;
     };
   }
 }
@@ -49,6 +54,8 @@ const OUTAGE_LOG_INTERVAL_MS = 60_000;
 
 interface SharedEmitter {
   emitter: MQEmitter;
+  /** Told when Redis is reachable again after an outage. */
+  resumed: EventEmitter;
   /** Logs a live event that could not be published, at most once a minute with how many were lost. */
   dropped(error: Error): void;
   /** Resolves when Redis answers PING; rejects when it is unreachable (the readiness check). */
@@ -70,6 +77,10 @@ function redisEmitter(app: FastifyInstance, url: string): SharedEmitter {
   const subConn = connection(true);
   const pubConn = connection(false);
   const emitter = mqemitterRedis({ subConn, pubConn });
+  const resumed = new EventEmitter();
+  // Sockets still closing while the app shuts down unsubscribe after the connection has quit, and
+  // writing to it then fails outside any callback: once closing, a listener is only removed here.
+  let closing = false;
   let lastOutageLog = -Infinity;
   let droppedSinceLog = 0;
   let down = false;
@@ -98,12 +109,16 @@ function redisEmitter(app: FastifyInstance, url: string): SharedEmitter {
     down = false;
     app.log.info({ droppedEvents: droppedSinceLog }, 'live events: Redis reachable again');
     droppedSinceLog = 0;
+    resumed.emit('resumed');
   };
+  // A connection lost without an error (a blip the server never saw coming) loses events all the same.
+  const lost = () => {
+    if (!closing) down = true;
+  };
+  subConn.on('close', lost);
+  pubConn.on('close', lost);
   subConn.on('ready', reportBack);
   pubConn.on('ready', reportBack);
-  // Sockets still closing while the app shuts down unsubscribe after the connection has quit, and
-  // writing to it then fails outside any callback: once closing, a listener is only removed here.
-  let closing = false;
   const removeListener = emitter.removeListener.bind(emitter);
   emitter.removeListener = (topic, listener, callback) => {
     if (closing) callback?.();
@@ -111,6 +126,7 @@ function redisEmitter(app: FastifyInstance, url: string): SharedEmitter {
   };
   return {
     emitter,
+    resumed,
     dropped(error) {
       droppedSinceLog++;
       reportOutage(error);
@@ -163,6 +179,10 @@ function pubsubPlugin(app: FastifyInstance, options: { config: Config }, done: (
       });
     },
     ping: () => shared?.ping() ?? Promise.resolve(),
+    // In memory, events are never interrupted.
+    onResumed: (listener) => {
+      shared?.resumed.on('resumed', listener);
+    },
   });
   app.addHook('onClose', (_instance, closed) => {
     if (shared) shared.close(closed);

@@ -146,3 +146,8 @@ export async function deliverDueNotifications(
   }
   return run;
 }
+
+/** How far behind the outbox is, across organizations (operators' metrics, plugins/metrics.ts). */
+export function readOutboxBacklog(db: Db, now: Date): Promise<repository.OutboxBacklog> {
+  return repository.outboxBacklog(db, now);
+}

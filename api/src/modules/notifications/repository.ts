@@ -119,6 +119,28 @@ export async function findOrganizationsWithDueDeliveries(db: Db, dueBy: Date): P
   return rows.map((row) => row.org_id);
 }
 
+export interface OutboxBacklog {
+  /** Deliveries neither sent nor given up. */
+  pending: number;
+  /** Of those, the ones due by the instant asked. */
+  due: number;
+  /** When the longest-waiting due delivery became due; null: none is due. */
+  oldestDueAt: Date | null;
+}
+
+/** The outbox across organizations, in counts (operators' metrics): see migration 0023. */
+export async function outboxBacklog(db: Db, dueBy: Date): Promise<OutboxBacklog> {
+  const [row] = await queryRows<{ pending: string; due: string; oldest_due: string | null }>(
+    db,
+    sql`select pending::text, due::text, oldest_due::text from outbox_backlog(${dueBy.toISOString()}::timestamptz)`,
+  );
+  return {
+    pending: Number(row?.pending ?? 0),
+    due: Number(row?.due ?? 0),
+    oldestDueAt: row?.oldest_due ? new Date(row.oldest_due) : null,
+  };
+}
+
 export interface DueDelivery {
   id: number;
   channel: DeliveryChannel;
