@@ -449,14 +449,20 @@ async function graphqlPlugin(app: FastifyInstance, options: { config: Config }) 
     assertShortEnough(source);
     return Promise.resolve();
   });
-  app.graphql.addHook('preValidation', (schema, document, context) => {
-    const reply = context.reply as FastifyReply | undefined;
+  // Which operation a request runs, for the metrics: at validation, the first time a text is seen (a failure
+  // is named too), and before every execution (a text seen before skips validation).
+  const noteOperation = (context: { reply?: FastifyReply | undefined }, document: DocumentNode) => {
+    const reply = context.reply;
     if (reply) app.metrics?.noteOperation(reply.request, document, requestedOperationName(reply));
+  };
+  app.graphql.addHook('preValidation', (schema, document, context) => {
+    noteOperation(context, document);
     assertWithinShape(schema, document);
     return Promise.resolve();
   });
   // A query's resolvers read in one transaction, committed before the answer is sent.
   app.graphql.addHook('preExecution', (schema, document, context, variables) => {
+    noteOperation(context, document);
     // The cost depends on the variables (`first: $first`): checked before every execution (query-limits.ts).
     assertAffordable(schema, document, variables, requestedOperationName(context.reply));
     if (onlyQueries(document)) context.shareTransaction();
