@@ -5,7 +5,12 @@
  * reconnecting when the connection drops: with backoff (1 s doubling to
  * 30 s, with jitter so a room of screens does not reconnect in step), at
  * once when the browser says it is online again, and when the server's
- * keep-alive pings stop arriving (a connection that died silently).
+ * keep-alive pings stop arriving (a connection that died silently). A close
+ * with 1012 (service restart) is the server asking for it — it is draining
+ * for a restart, or its live events were interrupted (Redis away) — and is
+ * answered within a second, to another instance behind the load balancer.
+ * Events sent while the socket was closed are lost: `onStatus(true)` after a
+ * reconnection is the moment to read everything afresh.
  */
 
 export interface LiveSubscription {
@@ -20,6 +25,9 @@ export interface LiveOptions {
   onData: (data: unknown) => void;
   onStatus?: (connected: boolean) => void;
 }
+
+/** The close code of a server asking its clients to reconnect (api/src/plugins/graphql.ts). */
+const RECONNECT_CLOSE_CODE = 1012;
 
 /** The server pings every 30 s; this long without a word, the connection is taken as dead. */
 const SILENCE_LIMIT_MS = 75_000;
@@ -60,10 +68,16 @@ export function subscribeLive(options: LiveOptions): LiveSubscription {
         socket?.send(JSON.stringify({ type: 'pong' }));
       }
     });
-    socket.addEventListener('close', () => {
+    socket.addEventListener('close', (event) => {
       options.onStatus?.(false);
       if (closed) return;
       clearTimeout(timer);
+      if (event.code === RECONNECT_CLOSE_CODE) {
+        // Spread over a second, so a room of screens does not arrive at the next instance at once.
+        retry = 1000;
+        timer = setTimeout(connect, Math.random() * 1000);
+        return;
+      }
       timer = setTimeout(connect, retry * (0.75 + Math.random() * 0.5));
       retry = Math.min(retry * 2, 30_000);
     });
