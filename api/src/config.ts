@@ -36,7 +36,9 @@ const environment = z.object({
   JOBS_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(3600).optional(),
   REDIS_URL: optionalString.pipe(z.url().optional()),
   // Empty is unset (off), not port 0.
-  METRICS_PORT: z.union([z.literal('').transform(() => undefined), z.coerce.number().int().min(0).max(65_535)]).optional(),
+  METRICS_PORT: z
+    .union([z.literal('').transform(() => undefined), z.coerce.number().int().min(0).max(65_535)])
+    .optional(),
   METRICS_HOST: optionalString,
   BENCH: z.enum(['0', '1']).default('0'),
 });

@@ -176,7 +176,8 @@ function metricsPlugin(app: FastifyInstance, options: { config: Config }, done: 
     async collect() {
       const read = await readBacklog();
       if (!read) this.reset();
-      else this.set(read.oldestDueAt ? Math.max(0, (app.clock.now().getTime() - read.oldestDueAt.getTime()) / 1000) : 0);
+      else
+        this.set(read.oldestDueAt ? Math.max(0, (app.clock.now().getTime() - read.oldestDueAt.getTime()) / 1000) : 0);
     },
   });
   new Gauge({
