@@ -7,6 +7,7 @@ import type { PersonalChild, TimelineItem, VisitRecord, SponsorViewParent, Spons
 import type { BoardEvent as BoardEventPayload } from '../shared/board-events.ts';
 import type { MemberConnectionParent, CreatedInvitationParent, InvitationPreviewParent, JoinRequestParent } from '../modules/members/mappers.ts';
 import type { MemberHoursParent, LeaderboardEntryParent, TeamHoursParent } from '../modules/hours/mappers.ts';
+import type { HoursSettings as HoursSettingsParent } from '../modules/hours/service.ts';
 import type { HoursReportParent, HoursReportRowParent } from '../modules/hours/reports.ts';
 import type { MercuriusContext } from 'mercurius';
 export type Maybe<T> = T | null;
@@ -608,8 +609,29 @@ export type HoursSettings = {
   /** Travel time is not service time (on by default). */
   excludeTravelTime: Scalars['Boolean']['output'];
   starThresholdsHours: Array<Scalars['Int']['output']>;
-  /** Holidays (YYYY-MM-DD) that are not working days for the 10-working-day rule. */
+  /** The association's own days off for the 10-working-day rule, on top of the State Council's holidays. */
   holidays: Array<Scalars['Date']['output']>;
+  /** The association's own working days on days that would otherwise be off (weekends, official holidays). */
+  workingDays: Array<Scalars['Date']['output']>;
+  /** The State Council's holidays of a year (this year by default), with their make-up working days (调休上班). */
+  officialHolidays: Array<OfficialHoliday>;
+  /** The years the official calendar covers (it grows with a package update); other years count Monday to Friday. */
+  officialCalendarYears: Array<Scalars['Int']['output']>;
+};
+
+
+export type HoursSettingsOfficialHolidaysArgs = {
+  year?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** One of the State Council's public holidays: its days off and the make-up working days that go with it. */
+export type OfficialHoliday = {
+  __typename?: 'OfficialHoliday';
+  nameZh: Scalars['String']['output'];
+  nameEn: Scalars['String']['output'];
+  firstDay: Scalars['Date']['output'];
+  lastDay: Scalars['Date']['output'];
+  workingDays: Array<Scalars['Date']['output']>;
 };
 
 export type ServiceHoursInput = {
@@ -640,6 +662,8 @@ export type HoursSettingsInput = {
   excludeTravelTime: Scalars['Boolean']['input'];
   starThresholdsHours: Array<Scalars['Int']['input']>;
   holidays: Array<Scalars['Date']['input']>;
+  /** None if left out. A day cannot be both one of the association's days off and one of its working days. */
+  workingDays?: InputMaybe<Array<Scalars['Date']['input']>>;
 };
 
 export type HoursReportGrouping =
@@ -2718,7 +2742,8 @@ export type ResolversTypes = {
   TeamHours: ResolverTypeWrapper<TeamHoursParent>;
   OrganizationHours: ResolverTypeWrapper<OrganizationHours>;
   MissingCheckOut: ResolverTypeWrapper<MissingCheckOutRow>;
-  HoursSettings: ResolverTypeWrapper<HoursSettings>;
+  HoursSettings: ResolverTypeWrapper<HoursSettingsParent>;
+  OfficialHoliday: ResolverTypeWrapper<OfficialHoliday>;
   ServiceHoursInput: ServiceHoursInput;
   ServiceCorrectionInput: ServiceCorrectionInput;
   HoursSettingsInput: HoursSettingsInput;
@@ -2883,7 +2908,8 @@ export type ResolversParentTypes = {
   TeamHours: TeamHoursParent;
   OrganizationHours: OrganizationHours;
   MissingCheckOut: MissingCheckOutRow;
-  HoursSettings: HoursSettings;
+  HoursSettings: HoursSettingsParent;
+  OfficialHoliday: OfficialHoliday;
   ServiceHoursInput: ServiceHoursInput;
   ServiceCorrectionInput: ServiceCorrectionInput;
   HoursSettingsInput: HoursSettingsInput;
@@ -3280,6 +3306,17 @@ export type HoursSettingsResolvers<ContextType = MercuriusContext, ParentType ex
   excludeTravelTime?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   starThresholdsHours?: Resolver<Array<ResolversTypes['Int']>, ParentType, ContextType>;
   holidays?: Resolver<Array<ResolversTypes['Date']>, ParentType, ContextType>;
+  workingDays?: Resolver<Array<ResolversTypes['Date']>, ParentType, ContextType>;
+  officialHolidays?: Resolver<Array<ResolversTypes['OfficialHoliday']>, ParentType, ContextType, Partial<HoursSettingsOfficialHolidaysArgs>>;
+  officialCalendarYears?: Resolver<Array<ResolversTypes['Int']>, ParentType, ContextType>;
+};
+
+export type OfficialHolidayResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['OfficialHoliday'] = ResolversParentTypes['OfficialHoliday']> = {
+  nameZh?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  nameEn?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  firstDay?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  lastDay?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  workingDays?: Resolver<Array<ResolversTypes['Date']>, ParentType, ContextType>;
 };
 
 export type HoursReportRowResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['HoursReportRow'] = ResolversParentTypes['HoursReportRow']> = {
@@ -3949,6 +3986,7 @@ export type Resolvers<ContextType = MercuriusContext> = {
   OrganizationHours?: OrganizationHoursResolvers<ContextType>;
   MissingCheckOut?: MissingCheckOutResolvers<ContextType>;
   HoursSettings?: HoursSettingsResolvers<ContextType>;
+  OfficialHoliday?: OfficialHolidayResolvers<ContextType>;
   HoursReportRow?: HoursReportRowResolvers<ContextType>;
   HoursReport?: HoursReportResolvers<ContextType>;
   Invitation?: InvitationResolvers<ContextType>;

@@ -181,6 +181,8 @@ export type HoursSettingsInput = {
   excludeTravelTime: boolean;
   starThresholdsHours: Array<number>;
   holidays: Array<string>;
+  /** None if left out. A day cannot be both one of the association's days off and one of its working days. */
+  workingDays?: Array<string> | null | undefined;
 };
 
 export type HoursReportGrouping =
@@ -908,17 +910,19 @@ export type HoursLeaderboardQueryVariables = Exact<{
 
 export type HoursLeaderboardQuery = { organization: { viewerMember: { id: string } | null } | null, hoursLeaderboard: Array<{ rank: number, minutes: number, starLevel: number, member: { id: string, displayName: string, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }> } }> };
 
-export type HoursSettingsPageQueryVariables = Exact<{ [key: string]: never; }>;
+export type HoursSettingsPageQueryVariables = Exact<{
+  year?: number | null | undefined;
+}>;
 
 
-export type HoursSettingsPageQuery = { organization: { viewerIsAdmin: boolean, hoursSettings: { excludeTravelTime: boolean, starThresholdsHours: Array<number>, holidays: Array<string> } } | null };
+export type HoursSettingsPageQuery = { organization: { viewerIsAdmin: boolean, hoursSettings: { excludeTravelTime: boolean, starThresholdsHours: Array<number>, holidays: Array<string>, workingDays: Array<string>, officialCalendarYears: Array<number>, officialHolidays: Array<{ nameZh: string, nameEn: string, firstDay: string, lastDay: string, workingDays: Array<string> }> } } | null };
 
 export type UpdateHoursSettingsMutationVariables = Exact<{
   input: HoursSettingsInput;
 }>;
 
 
-export type UpdateHoursSettingsMutation = { updateHoursSettings: { excludeTravelTime: boolean, starThresholdsHours: Array<number>, holidays: Array<string> } };
+export type UpdateHoursSettingsMutation = { updateHoursSettings: { excludeTravelTime: boolean, starThresholdsHours: Array<number>, holidays: Array<string>, workingDays: Array<string> } };
 
 export type RosterMemberFragment = { id: string, displayName: string, role: MemberRole | null, phone: string | null, email: string | null, category: MemberCategory | null, workUnit: string | null, skills: Array<string> | null, active: boolean | null, hasAccount: boolean | null, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }> };
 
@@ -2584,13 +2588,22 @@ export const HoursLeaderboardDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<HoursLeaderboardQuery, HoursLeaderboardQueryVariables>;
 export const HoursSettingsPageDocument = new TypedDocumentString(`
-    query HoursSettingsPage {
+    query HoursSettingsPage($year: Int) {
   organization {
     viewerIsAdmin
     hoursSettings {
       excludeTravelTime
       starThresholdsHours
       holidays
+      workingDays
+      officialCalendarYears
+      officialHolidays(year: $year) {
+        nameZh
+        nameEn
+        firstDay
+        lastDay
+        workingDays
+      }
     }
   }
 }
@@ -2601,6 +2614,7 @@ export const UpdateHoursSettingsDocument = new TypedDocumentString(`
     excludeTravelTime
     starThresholdsHours
     holidays
+    workingDays
   }
 }
     `) as unknown as TypedDocumentString<UpdateHoursSettingsMutation, UpdateHoursSettingsMutationVariables>;
