@@ -96,6 +96,8 @@ const outputs: { path: string; text: Promise<string> }[] = [
           Certificate: '@qicai/db#Certificate as CertificateRow',
           HoursReport: '../modules/hours/reports.ts#HoursReportParent',
           HoursReportRow: '../modules/hours/reports.ts#HoursReportRowParent',
+          BeneficiariesReport: '../modules/hours/reports.ts#BeneficiariesReportParent',
+          BeneficiariesRow: '../modules/hours/reports.ts#BeneficiariesRowParent',
           // requests
           HelpRequest: '@qicai/db#HelpRequest as HelpRequestRow',
           RequestChange: '@qicai/db#RequestHistoryEntry as RequestChangeRow',

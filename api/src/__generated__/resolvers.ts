@@ -8,7 +8,7 @@ import type { BoardEvent as BoardEventPayload } from '../shared/board-events.ts'
 import type { MemberConnectionParent, CreatedInvitationParent, InvitationPreviewParent, JoinRequestParent } from '../modules/members/mappers.ts';
 import type { MemberHoursParent, LeaderboardEntryParent, TeamHoursParent } from '../modules/hours/mappers.ts';
 import type { HoursSettings as HoursSettingsParent } from '../modules/hours/service.ts';
-import type { HoursReportParent, HoursReportRowParent } from '../modules/hours/reports.ts';
+import type { HoursReportParent, HoursReportRowParent, BeneficiariesReportParent, BeneficiariesRowParent } from '../modules/hours/reports.ts';
 import type { MercuriusContext } from 'mercurius';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -287,6 +287,8 @@ export type Board = {
   todayCount: Scalars['Int']['output'];
   /** Approved service hours this month and this year. */
   hours: BoardHours;
+  /** People served (受益人数) this month and this year, as activities recorded them. */
+  beneficiaries: BoardBeneficiaries;
   /** The seven teams, in the article's order (红 绿 白 橙 紫 金 蓝). */
   teams: Array<BoardTeam>;
   /** The latest check-ins and approved hours, newest first, names masked. */
@@ -307,6 +309,14 @@ export type BoardHours = {
   thisYearMinutes: Scalars['Int']['output'];
 };
 
+export type BoardBeneficiaries = {
+  __typename?: 'BoardBeneficiaries';
+  /** People served by the activities that started this month (not cancelled). */
+  thisMonth: Scalars['Int']['output'];
+  /** People served by the activities that started this year (not cancelled). */
+  thisYear: Scalars['Int']['output'];
+};
+
 export type BoardTeam = {
   __typename?: 'BoardTeam';
   colour: TeamColour;
@@ -318,6 +328,10 @@ export type BoardTeam = {
   checkedInNow: Scalars['Int']['output'];
   /** Minutes of approved service this year. */
   hoursThisYearMinutes: Scalars['Int']['output'];
+  /** People served by the team's activities that started this month. */
+  beneficiariesThisMonth: Scalars['Int']['output'];
+  /** People served by the team's activities that started this year. */
+  beneficiariesThisYear: Scalars['Int']['output'];
 };
 
 export type BoardActivity = {
@@ -710,6 +724,45 @@ export type HoursReport = {
   rows: Array<HoursReportRow>;
   totalMinutes: Scalars['Int']['output'];
   totalRecords: Scalars['Int']['output'];
+};
+
+/** People served (受益人数) by a team, in a month or in a year: from the counts activities recorded. */
+export type BeneficiariesRow = {
+  __typename?: 'BeneficiariesRow';
+  /** team:<id>, month:YYYY-MM or year:YYYY. */
+  key: Scalars['String']['output'];
+  /** The month (YYYY-MM) or year (YYYY); for a team, its name is on `team`. */
+  label: Scalars['String']['output'];
+  team?: Maybe<Team>;
+  /** Activities that recorded how many people they served. */
+  activities: Scalars['Int']['output'];
+  beneficiaries: Scalars['Int']['output'];
+};
+
+/**
+ * People served by the activities that started in a period (days in the
+ * organization's time zone) and recorded how many they served, cancelled ones
+ * left out. A lead sees their own teams' activities, an admin every team's.
+ */
+export type BeneficiariesReport = {
+  __typename?: 'BeneficiariesReport';
+  from: Scalars['Date']['output'];
+  to: Scalars['Date']['output'];
+  /** Most served first. */
+  byTeam: Array<BeneficiariesRow>;
+  /** In calendar order. */
+  byMonth: Array<BeneficiariesRow>;
+  /** In calendar order. */
+  byYear: Array<BeneficiariesRow>;
+  totalActivities: Scalars['Int']['output'];
+  totalBeneficiaries: Scalars['Int']['output'];
+};
+
+export type BeneficiariesReportInput = {
+  /** First day, in the organization's time zone. */
+  from: Scalars['Date']['input'];
+  /** Last day, included. */
+  to: Scalars['Date']['input'];
 };
 
 /** 性别 */
@@ -1356,6 +1409,8 @@ export type Query = {
   organizationHours: OrganizationHours;
   /** Approved minutes per team for a year, or one month of it (the current year by default). */
   teamHours: Array<TeamHours>;
+  /** People served by team, month and year for a period. Leads (their teams) and admins (all). */
+  beneficiariesReport: BeneficiariesReport;
   /** Hours by member, team or month for a period. Leads (their teams) and admins (all). */
   hoursReport: HoursReport;
   /** The same report as a spreadsheet, in the viewer's language. */
@@ -1473,6 +1528,11 @@ export type QueryHoursLeaderboardArgs = {
 export type QueryTeamHoursArgs = {
   year?: InputMaybe<Scalars['Int']['input']>;
   month?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryBeneficiariesReportArgs = {
+  input: BeneficiariesReportInput;
 };
 
 
@@ -2714,6 +2774,7 @@ export type ResolversTypes = {
   CheckInRulesInput: CheckInRulesInput;
   Board: ResolverTypeWrapper<Board>;
   BoardHours: ResolverTypeWrapper<BoardHours>;
+  BoardBeneficiaries: ResolverTypeWrapper<BoardBeneficiaries>;
   BoardTeam: ResolverTypeWrapper<BoardTeam>;
   BoardActivity: ResolverTypeWrapper<BoardActivity>;
   BoardFeedKind: BoardFeedKind;
@@ -2752,6 +2813,9 @@ export type ResolversTypes = {
   HoursReportInput: HoursReportInput;
   HoursReportRow: ResolverTypeWrapper<HoursReportRowParent>;
   HoursReport: ResolverTypeWrapper<HoursReportParent>;
+  BeneficiariesRow: ResolverTypeWrapper<BeneficiariesRowParent>;
+  BeneficiariesReport: ResolverTypeWrapper<BeneficiariesReportParent>;
+  BeneficiariesReportInput: BeneficiariesReportInput;
   Gender: Gender;
   MemberSort: MemberSort;
   MemberStatus: MemberStatus;
@@ -2886,6 +2950,7 @@ export type ResolversParentTypes = {
   CheckInRulesInput: CheckInRulesInput;
   Board: Board;
   BoardHours: BoardHours;
+  BoardBeneficiaries: BoardBeneficiaries;
   BoardTeam: BoardTeam;
   BoardActivity: BoardActivity;
   BoardFeedItem: BoardFeedItem;
@@ -2916,6 +2981,9 @@ export type ResolversParentTypes = {
   HoursReportInput: HoursReportInput;
   HoursReportRow: HoursReportRowParent;
   HoursReport: HoursReportParent;
+  BeneficiariesRow: BeneficiariesRowParent;
+  BeneficiariesReport: BeneficiariesReportParent;
+  BeneficiariesReportInput: BeneficiariesReportInput;
   MemberFilter: MemberFilter;
   CreateMemberInput: CreateMemberInput;
   UpdateMemberInput: UpdateMemberInput;
@@ -3102,6 +3170,7 @@ export type BoardResolvers<ContextType = MercuriusContext, ParentType extends Re
   today?: Resolver<Array<ResolversTypes['BoardActivity']>, ParentType, ContextType>;
   todayCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   hours?: Resolver<ResolversTypes['BoardHours'], ParentType, ContextType>;
+  beneficiaries?: Resolver<ResolversTypes['BoardBeneficiaries'], ParentType, ContextType>;
   teams?: Resolver<Array<ResolversTypes['BoardTeam']>, ParentType, ContextType>;
   feed?: Resolver<Array<ResolversTypes['BoardFeedItem']>, ParentType, ContextType>;
   requests?: Resolver<ResolversTypes['BoardRequests'], ParentType, ContextType>;
@@ -3114,6 +3183,11 @@ export type BoardHoursResolvers<ContextType = MercuriusContext, ParentType exten
   thisYearMinutes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
+export type BoardBeneficiariesResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['BoardBeneficiaries'] = ResolversParentTypes['BoardBeneficiaries']> = {
+  thisMonth?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  thisYear?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type BoardTeamResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['BoardTeam'] = ResolversParentTypes['BoardTeam']> = {
   colour?: Resolver<ResolversTypes['TeamColour'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['LocalizedText'], ParentType, ContextType>;
@@ -3122,6 +3196,8 @@ export type BoardTeamResolvers<ContextType = MercuriusContext, ParentType extend
   activitiesToday?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   checkedInNow?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   hoursThisYearMinutes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  beneficiariesThisMonth?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  beneficiariesThisYear?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type BoardActivityResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['BoardActivity'] = ResolversParentTypes['BoardActivity']> = {
@@ -3335,6 +3411,24 @@ export type HoursReportResolvers<ContextType = MercuriusContext, ParentType exte
   rows?: Resolver<Array<ResolversTypes['HoursReportRow']>, ParentType, ContextType>;
   totalMinutes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   totalRecords?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type BeneficiariesRowResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['BeneficiariesRow'] = ResolversParentTypes['BeneficiariesRow']> = {
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  team?: Resolver<Maybe<ResolversTypes['Team']>, ParentType, ContextType>;
+  activities?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  beneficiaries?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type BeneficiariesReportResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['BeneficiariesReport'] = ResolversParentTypes['BeneficiariesReport']> = {
+  from?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  byTeam?: Resolver<Array<ResolversTypes['BeneficiariesRow']>, ParentType, ContextType>;
+  byMonth?: Resolver<Array<ResolversTypes['BeneficiariesRow']>, ParentType, ContextType>;
+  byYear?: Resolver<Array<ResolversTypes['BeneficiariesRow']>, ParentType, ContextType>;
+  totalActivities?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  totalBeneficiaries?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type InvitationResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['Invitation'] = ResolversParentTypes['Invitation']> = {
@@ -3609,6 +3703,7 @@ export type QueryResolvers<ContextType = MercuriusContext, ParentType extends Re
   hoursLeaderboard?: Resolver<Array<ResolversTypes['LeaderboardEntry']>, ParentType, ContextType, RequireFields<QueryHoursLeaderboardArgs, 'period' | 'first'>>;
   organizationHours?: Resolver<ResolversTypes['OrganizationHours'], ParentType, ContextType>;
   teamHours?: Resolver<Array<ResolversTypes['TeamHours']>, ParentType, ContextType, Partial<QueryTeamHoursArgs>>;
+  beneficiariesReport?: Resolver<ResolversTypes['BeneficiariesReport'], ParentType, ContextType, RequireFields<QueryBeneficiariesReportArgs, 'input'>>;
   hoursReport?: Resolver<ResolversTypes['HoursReport'], ParentType, ContextType, RequireFields<QueryHoursReportArgs, 'input'>>;
   hoursReportFile?: Resolver<ResolversTypes['GeneratedFile'], ParentType, ContextType, RequireFields<QueryHoursReportFileArgs, 'input' | 'format'>>;
   invitation?: Resolver<Maybe<ResolversTypes['InvitationPreview']>, ParentType, ContextType, RequireFields<QueryInvitationArgs, 'token'>>;
@@ -3964,6 +4059,7 @@ export type Resolvers<ContextType = MercuriusContext> = {
   CheckInRules?: CheckInRulesResolvers<ContextType>;
   Board?: BoardResolvers<ContextType>;
   BoardHours?: BoardHoursResolvers<ContextType>;
+  BoardBeneficiaries?: BoardBeneficiariesResolvers<ContextType>;
   BoardTeam?: BoardTeamResolvers<ContextType>;
   BoardActivity?: BoardActivityResolvers<ContextType>;
   BoardFeedItem?: BoardFeedItemResolvers<ContextType>;
@@ -3989,6 +4085,8 @@ export type Resolvers<ContextType = MercuriusContext> = {
   OfficialHoliday?: OfficialHolidayResolvers<ContextType>;
   HoursReportRow?: HoursReportRowResolvers<ContextType>;
   HoursReport?: HoursReportResolvers<ContextType>;
+  BeneficiariesRow?: BeneficiariesRowResolvers<ContextType>;
+  BeneficiariesReport?: BeneficiariesReportResolvers<ContextType>;
   Invitation?: InvitationResolvers<ContextType>;
   CreatedInvitation?: CreatedInvitationResolvers<ContextType>;
   InvitationPreview?: InvitationPreviewResolvers<ContextType>;

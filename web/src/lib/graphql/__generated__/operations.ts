@@ -801,7 +801,9 @@ export type HoursReportsQueryVariables = Exact<{
 }>;
 
 
-export type HoursReportsQuery = { byTeam: { totalMinutes: number, totalRecords: number, rows: Array<{ key: string, label: string, minutes: number, records: number, member: { id: string, displayName: string } | null, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }> }, byMonth: { totalMinutes: number, totalRecords: number, rows: Array<{ key: string, label: string, minutes: number, records: number, member: { id: string, displayName: string } | null, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }> }, byMember: { totalMinutes: number, totalRecords: number, rows: Array<{ key: string, label: string, minutes: number, records: number, member: { id: string, displayName: string } | null, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }> } };
+export type HoursReportsQuery = { byTeam: { totalMinutes: number, totalRecords: number, rows: Array<{ key: string, label: string, minutes: number, records: number, member: { id: string, displayName: string } | null, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }> }, byMonth: { totalMinutes: number, totalRecords: number, rows: Array<{ key: string, label: string, minutes: number, records: number, member: { id: string, displayName: string } | null, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }> }, byMember: { totalMinutes: number, totalRecords: number, rows: Array<{ key: string, label: string, minutes: number, records: number, member: { id: string, displayName: string } | null, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }> }, beneficiaries: { totalActivities: number, totalBeneficiaries: number, byTeam: Array<{ key: string, label: string, activities: number, beneficiaries: number, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }>, byMonth: Array<{ key: string, label: string, activities: number, beneficiaries: number, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }>, byYear: Array<{ key: string, label: string, activities: number, beneficiaries: number, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }> } };
+
+export type BeneficiariesRowFieldsFragment = { key: string, label: string, activities: number, beneficiaries: number, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null };
 
 export type HoursReportFileQueryVariables = Exact<{
   input: HoursReportInput;
@@ -815,7 +817,7 @@ export type HoursReportFileQuery = { hoursReportFile: { fileName: string, conten
 export type BoardQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type BoardQuery = { board: { generatedAt: string, timeZone: string, checkedInNow: number, todayCount: number, childrenSponsored: number, hours: { thisMonthMinutes: number, thisYearMinutes: number }, requests: { open: number, solved: number, overdue: number }, today: Array<{ id: string, title: string, teamColour: TeamColour, placeName: string, startsAtLocal: string, endsAtLocal: string, confirmed: number, checkedIn: number, happeningNow: boolean }>, teams: Array<{ colour: TeamColour, members: number, activitiesThisMonth: number, activitiesToday: number, checkedInNow: number, hoursThisYearMinutes: number, name: { zh: string, en: string } }>, feed: Array<{ kind: BoardFeedKind, maskedName: string, teamColour: TeamColour | null, title: string, at: string, minutes: number | null }>, trend: Array<{ month: string, minutes: number }> } };
+export type BoardQuery = { board: { generatedAt: string, timeZone: string, checkedInNow: number, todayCount: number, childrenSponsored: number, hours: { thisMonthMinutes: number, thisYearMinutes: number }, beneficiaries: { thisMonth: number, thisYear: number }, requests: { open: number, solved: number, overdue: number }, today: Array<{ id: string, title: string, teamColour: TeamColour, placeName: string, startsAtLocal: string, endsAtLocal: string, confirmed: number, checkedIn: number, happeningNow: boolean }>, teams: Array<{ colour: TeamColour, members: number, activitiesThisMonth: number, activitiesToday: number, checkedInNow: number, hoursThisYearMinutes: number, beneficiariesThisYear: number, name: { zh: string, en: string } }>, feed: Array<{ kind: BoardFeedKind, maskedName: string, teamColour: TeamColour | null, title: string, at: string, minutes: number | null }>, trend: Array<{ month: string, minutes: number }> } };
 
 export type DisplayTokensQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -1541,6 +1543,22 @@ export const HoursReportTableFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"HoursReportTable"}) as unknown as TypedDocumentString<HoursReportTableFragment, unknown>;
+export const BeneficiariesRowFieldsFragmentDoc = new TypedDocumentString(`
+    fragment BeneficiariesRowFields on BeneficiariesRow {
+  key
+  label
+  activities
+  beneficiaries
+  team {
+    id
+    colour
+    name {
+      zh
+      en
+    }
+  }
+}
+    `, {"fragmentName":"BeneficiariesRowFields"}) as unknown as TypedDocumentString<BeneficiariesRowFieldsFragment, unknown>;
 export const ServiceRecordSummaryFragmentDoc = new TypedDocumentString(`
     fragment ServiceRecordSummary on ServiceRecord {
   id
@@ -2230,6 +2248,19 @@ export const HoursReportsDocument = new TypedDocumentString(`
   byMember: hoursReport(input: {from: $from, to: $to, groupBy: MEMBER}) {
     ...HoursReportTable
   }
+  beneficiaries: beneficiariesReport(input: {from: $from, to: $to}) {
+    totalActivities
+    totalBeneficiaries
+    byTeam {
+      ...BeneficiariesRowFields
+    }
+    byMonth {
+      ...BeneficiariesRowFields
+    }
+    byYear {
+      ...BeneficiariesRowFields
+    }
+  }
 }
     fragment HoursReportTable on HoursReport {
   totalMinutes
@@ -2250,6 +2281,20 @@ export const HoursReportsDocument = new TypedDocumentString(`
         zh
         en
       }
+    }
+  }
+}
+fragment BeneficiariesRowFields on BeneficiariesRow {
+  key
+  label
+  activities
+  beneficiaries
+  team {
+    id
+    colour
+    name {
+      zh
+      en
     }
   }
 }`) as unknown as TypedDocumentString<HoursReportsQuery, HoursReportsQueryVariables>;
@@ -2273,6 +2318,10 @@ export const BoardDocument = new TypedDocumentString(`
     hours {
       thisMonthMinutes
       thisYearMinutes
+    }
+    beneficiaries {
+      thisMonth
+      thisYear
     }
     requests {
       open
@@ -2301,6 +2350,7 @@ export const BoardDocument = new TypedDocumentString(`
       activitiesToday
       checkedInNow
       hoursThisYearMinutes
+      beneficiariesThisYear
     }
     feed {
       kind
