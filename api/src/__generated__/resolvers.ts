@@ -1061,6 +1061,8 @@ export type Organization = {
   /** The viewer's membership of this organization, or null. */
   viewerMember?: Maybe<Member>;
   viewerIsAdmin: Scalars['Boolean']['output'];
+  /** The association's first steps, each ticked off from its data. Its admins only; null for anyone else. */
+  onboarding?: Maybe<Onboarding>;
   checkInRules: CheckInRules;
   /** Display tokens, newest first. Admins only. */
   displayTokens: Array<DisplayToken>;
@@ -1125,6 +1127,23 @@ export type OrganizationJoinRequestsArgs = {
 /** A volunteer association: the tenant. */
 export type OrganizationRosterImportArgs = {
   id: Scalars['ID']['input'];
+};
+
+/** A new association's first steps (a checklist for its admins). */
+export type Onboarding = {
+  __typename?: 'Onboarding';
+  /** A roster imported, or members besides the admins added another way. */
+  rosterImported: Scalars['Boolean']['output'];
+  /** The association's teams (seven). */
+  teams: Scalars['Int']['output'];
+  /** Teams with at least one active lead. */
+  teamsWithLead: Scalars['Int']['output'];
+  /** An activity published (or already held). */
+  activityScheduled: Scalars['Boolean']['output'];
+  /** A display token made for the big screen. */
+  displayTokenMade: Scalars['Boolean']['output'];
+  /** Every step done. */
+  complete: Scalars['Boolean']['output'];
 };
 
 export type CreateOrganizationInput = {
@@ -2846,6 +2865,7 @@ export type ResolversTypes = {
   Notification: ResolverTypeWrapper<NotificationRow>;
   NotificationConnection: ResolverTypeWrapper<Omit<NotificationConnection, 'nodes'> & { nodes: Array<ResolversTypes['Notification']> }>;
   Organization: ResolverTypeWrapper<OrganizationRow>;
+  Onboarding: ResolverTypeWrapper<Onboarding>;
   CreateOrganizationInput: CreateOrganizationInput;
   Viewer: ResolverTypeWrapper<ViewerParent>;
   Account: ResolverTypeWrapper<AccountRow>;
@@ -3005,6 +3025,7 @@ export type ResolversParentTypes = {
   Notification: NotificationRow;
   NotificationConnection: Omit<NotificationConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['Notification']> };
   Organization: OrganizationRow;
+  Onboarding: Onboarding;
   CreateOrganizationInput: CreateOrganizationInput;
   Viewer: ViewerParent;
   Account: AccountRow;
@@ -3550,6 +3571,7 @@ export type OrganizationResolvers<ContextType = MercuriusContext, ParentType ext
   memberCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   viewerMember?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType>;
   viewerIsAdmin?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  onboarding?: Resolver<Maybe<ResolversTypes['Onboarding']>, ParentType, ContextType>;
   checkInRules?: Resolver<ResolversTypes['CheckInRules'], ParentType, ContextType>;
   displayTokens?: Resolver<Array<ResolversTypes['DisplayToken']>, ParentType, ContextType>;
   hoursSettings?: Resolver<ResolversTypes['HoursSettings'], ParentType, ContextType>;
@@ -3564,6 +3586,15 @@ export type OrganizationResolvers<ContextType = MercuriusContext, ParentType ext
   rosterImports?: Resolver<Array<ResolversTypes['RosterImport']>, ParentType, ContextType>;
   requestCounts?: Resolver<ResolversTypes['RequestCounts'], ParentType, ContextType>;
   sponsorshipCounts?: Resolver<ResolversTypes['SponsorshipCounts'], ParentType, ContextType>;
+};
+
+export type OnboardingResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['Onboarding'] = ResolversParentTypes['Onboarding']> = {
+  rosterImported?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  teams?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  teamsWithLead?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  activityScheduled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  displayTokenMade?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  complete?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
 export type ViewerResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['Viewer'] = ResolversParentTypes['Viewer']> = {
@@ -4099,6 +4130,7 @@ export type Resolvers<ContextType = MercuriusContext> = {
   Notification?: NotificationResolvers<ContextType>;
   NotificationConnection?: NotificationConnectionResolvers<ContextType>;
   Organization?: OrganizationResolvers<ContextType>;
+  Onboarding?: OnboardingResolvers<ContextType>;
   Viewer?: ViewerResolvers<ContextType>;
   Account?: AccountResolvers<ContextType>;
   Membership?: MembershipResolvers<ContextType>;
