@@ -1100,7 +1100,7 @@ export type OrganizationTeamsQuery = { organization: { teams: Array<{ id: string
 export type OrganizationHomeQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type OrganizationHomeQuery = { organization: { memberCount: number, teams: Array<{ viewerIsMember: boolean, id: string, colour: TeamColour, memberCount: number, name: { zh: string, en: string }, mission: { zh: string, en: string }, leads: Array<{ id: string, displayName: string }> }> } | null };
+export type OrganizationHomeQuery = { organization: { memberCount: number, onboarding: { rosterImported: boolean, teams: number, teamsWithLead: number, activityScheduled: boolean, displayTokenMade: boolean, complete: boolean } | null, teams: Array<{ viewerIsMember: boolean, id: string, colour: TeamColour, memberCount: number, name: { zh: string, en: string }, mission: { zh: string, en: string }, leads: Array<{ id: string, displayName: string }> }> } | null };
 
 export type CreateOrganizationMutationVariables = Exact<{
   input: CreateOrganizationInput;
@@ -3090,6 +3090,14 @@ export const OrganizationHomeDocument = new TypedDocumentString(`
     query OrganizationHome {
   organization {
     memberCount
+    onboarding {
+      rosterImported
+      teams
+      teamsWithLead
+      activityScheduled
+      displayTokenMade
+      complete
+    }
     teams {
       ...TeamCard
       viewerIsMember
