@@ -90,11 +90,14 @@ const outputs: { path: string; text: Promise<string> }[] = [
           MemberHours: '../modules/hours/mappers.ts#MemberHoursParent',
           LeaderboardEntry: '../modules/hours/mappers.ts#LeaderboardEntryParent',
           TeamHours: '../modules/hours/mappers.ts#TeamHoursParent',
+          HoursSettings: '../modules/hours/service.ts#HoursSettings as HoursSettingsParent',
           MissingCheckOut: '@qicai/db#SignUp as MissingCheckOutRow',
           // hours: certificates and reports
           Certificate: '@qicai/db#Certificate as CertificateRow',
           HoursReport: '../modules/hours/reports.ts#HoursReportParent',
           HoursReportRow: '../modules/hours/reports.ts#HoursReportRowParent',
+          BeneficiariesReport: '../modules/hours/reports.ts#BeneficiariesReportParent',
+          BeneficiariesRow: '../modules/hours/reports.ts#BeneficiariesRowParent',
           // requests
           HelpRequest: '@qicai/db#HelpRequest as HelpRequestRow',
           RequestChange: '@qicai/db#RequestHistoryEntry as RequestChangeRow',

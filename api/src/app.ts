@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
 import { systemClock, type Clock } from './shared/clock.ts';
 import benchPlugin from './plugins/bench.ts';
+import clientAddressPlugin from './plugins/client-address.ts';
 import databasePlugin from './plugins/database.ts';
 import errorBoundaryPlugin from './plugins/errors.ts';
 import rosterImportRoutes from './modules/members/routes.ts';
@@ -40,6 +41,7 @@ export default async function app(fastify: FastifyInstance, options: AppOptions)
   fastify.decorate('clock', options.clock ?? systemClock);
   await fastify.register(errorBoundaryPlugin, { config });
   await fastify.register(databasePlugin, { config, database: options.database });
+  await fastify.register(clientAddressPlugin, { config });
   await fastify.register(securityPlugin, { config });
   await fastify.register(sessionPlugin, { config });
   await fastify.register(pubsubPlugin, { config });

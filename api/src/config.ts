@@ -28,11 +28,12 @@ const environment = z.object({
   DATA_DIR: z.string().default(`${repoRoot}.data`),
   WEB_BUILD_DIR: z.string().default(`${repoRoot}web/build`),
   SESSION_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
-  TRUST_PROXY: z.string().default('loopback'),
+  TRUST_PROXY: z.string().default('false'),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
   PUBLIC_REQUEST_LIMIT: z.coerce.number().int().min(1).default(5),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   APP_SECRET: optionalString.pipe(z.string().min(32, 'at least 32 characters').optional()),
+  WEB_FORWARDING_KEY: optionalString.pipe(z.string().min(32, 'at least 32 characters').optional()),
   JOBS_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(3600).optional(),
   REDIS_URL: optionalString.pipe(z.url().optional()),
   // Empty is unset (off), not port 0.
@@ -67,13 +68,16 @@ export interface Config {
   requestDeadlineMs: number;
   webBuildDir: string;
   sessionTtlDays: number;
-  trustProxy: string;
+  /** Fastify's `trustProxy`: which proxies' X-Forwarded-For to believe; false: none. */
+  trustProxy: boolean | string;
   rateLimitPerMinute: number;
   /** Requests from the public (群众需求) one client address may submit per hour. */
   publicRequestLimit: number;
   logLevel: string;
   /** Signs what must not be forged (check-in codes); the same on every instance and across restarts. */
   appSecret: string;
+  /** Signs the client address our own web server passes to the API (plugins/client-address.ts). */
+  webForwardingKey: string;
   /** How often the notification outbox and the reminder scheduler run, in seconds; 0: not in this process. */
   jobsIntervalSeconds: number;
   /** Redis for live events across instances; undefined: in this process only. */
@@ -85,6 +89,21 @@ export interface Config {
   metrics: { host: string; port: number } | null;
   /** `pnpm bench`: counts SQL statements and adds the /__bench/ routes. Never on in a real deployment. */
   bench: boolean;
+}
+
+/**
+ * The web server serving pages in this process tells the API whose request it
+ * is with a key made here, at start: nothing outside the process knows it.
+ * `pnpm dev`, whose web server is another process, gives both WEB_FORWARDING_KEY.
+ */
+const PROCESS_FORWARDING_KEY = randomBytes(32).toString('base64url');
+
+/** TRUST_PROXY as Fastify takes it: true/false, or addresses, CIDRs and proxy-addr's names (loopback, …). */
+function trustProxy(value: string): boolean | string {
+  const setting = value.trim();
+  if (setting === 'true') return true;
+  if (setting === 'false' || setting === '') return false;
+  return setting;
 }
 
 /** Only for tests: never used outside NODE_ENV=test. */
@@ -144,11 +163,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     requestDeadlineMs: Math.round(env.REQUEST_DEADLINE_SECONDS * 1000),
     webBuildDir: env.WEB_BUILD_DIR,
     sessionTtlDays: env.SESSION_TTL_DAYS,
-    trustProxy: env.TRUST_PROXY,
+    trustProxy: trustProxy(env.TRUST_PROXY),
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     publicRequestLimit: env.PUBLIC_REQUEST_LIMIT,
     logLevel: env.LOG_LEVEL,
     appSecret: appSecret(env.NODE_ENV, env.APP_SECRET, env.DATA_DIR),
+    webForwardingKey: env.WEB_FORWARDING_KEY ?? PROCESS_FORWARDING_KEY,
     // Tests run the workers' functions themselves, when they want.
     jobsIntervalSeconds: env.JOBS_INTERVAL_SECONDS ?? (env.NODE_ENV === 'test' ? 0 : 15),
     redisUrl: env.REDIS_URL,

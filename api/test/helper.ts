@@ -253,10 +253,13 @@ export class Client {
     query: string,
     variables: Record<string, unknown> = {},
     headers: Record<string, string> = {},
+    /** The address the request comes from (the connection's; 127.0.0.1 unless given). */
+    remoteAddress?: string,
   ): Promise<GraphQLResponse<Data>> {
     const response = await this.testApp.app.inject({
       method: 'POST',
       url: '/graphql',
+      ...(remoteAddress ? { remoteAddress } : {}),
       headers: {
         'content-type': 'application/json',
         ...(this.org ? { 'x-qicai-org': this.org } : {}),

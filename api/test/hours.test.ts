@@ -1,8 +1,8 @@
 import { auditLog, withTenant } from '@qicai/db';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, formatWallTime, wallTimeAt } from '../src/modules/activities/time.ts';
-import { workingDaysBetween } from '../src/modules/hours/rules.ts';
+import { addDays, formatLocalDate, formatWallTime, instantOf, wallTimeAt } from '../src/modules/activities/time.ts';
+import { isWorkingDay, workingDaysBetween } from '../src/modules/hours/rules.ts';
 import {
   activityOrganization,
   CHECK_IN,
@@ -208,23 +208,75 @@ describe('self-reported hours', () => {
     expect(again.status).toBe('PENDING');
   });
 
-  it('are flagged late after 10 working days (Monday to Friday, minus holidays)', async () => {
+  it('are flagged late after 10 working days', async () => {
     const { client } = member(0);
-    const late = await report(client, outsideService({ endedMinutesAgo: 20 * 24 * 60, minutes: 60 }));
+    const late = await report(client, outsideService({ endedMinutesAgo: 30 * 24 * 60, minutes: 60 }));
     expect(late.late).toBe(true);
     const recent = await report(client, outsideService({ endedMinutesAgo: 2 * 24 * 60, minutes: 60 }));
     expect(recent.late).toBe(false);
+  });
 
-    // Friday 2026-09-25 → the 10th working day is Friday 2026-10-09 — unless the National Day week is off.
-    const ended = new Date('2026-09-25T10:00:00+08:00');
-    expect(workingDaysBetween(ended, new Date('2026-10-09T09:00:00+08:00'), 'Asia/Shanghai', [])).toBe(10);
-    expect(workingDaysBetween(ended, new Date('2026-10-12T09:00:00+08:00'), 'Asia/Shanghai', [])).toBe(11);
-    const nationalDay = ['2026-10-01', '2026-10-02', '2026-10-05', '2026-10-06', '2026-10-07'];
-    expect(workingDaysBetween(ended, new Date('2026-10-12T09:00:00+08:00'), 'Asia/Shanghai', nationalDay)).toBe(6);
-    // Counted in the organization's zone: 23:30 in Shanghai on the Friday is still that Friday.
-    expect(
-      workingDaysBetween(new Date('2026-09-25T15:30:00Z'), new Date('2026-09-28T01:00:00Z'), 'Asia/Shanghai', []),
-    ).toBe(1);
+  it("are flagged late by the official calendar with the association's own days off and working days on top", async () => {
+    const fresh = await activityOrganization(testApp, 1);
+    const person = fresh.members[0];
+    if (!person) throw new Error('member');
+    const now = testClock.now();
+    // The latest day whose 18:00 lies eleven working days before today (one too many), whatever today is.
+    let day = addDays({ ...wallTimeAt(now, TIME_ZONE), hour: 18, minute: 0 }, -1);
+    while (workingDaysBetween(instantOf(day, TIME_ZONE), now, TIME_ZONE, {}) < 11) day = addDays(day, -1);
+    const slot = (endHour: number) => ({
+      ...outsideService({ endedMinutesAgo: 0, minutes: 60 }),
+      startsAt: formatWallTime({ ...day, hour: endHour - 1 }),
+      endsAt: formatWallTime({ ...day, hour: endHour }),
+    });
+    expect((await report(person.client, slot(18))).late).toBe(true);
+
+    // The first of those working days becomes the association's own day off: ten, on time.
+    let ownDayOff = addDays(day, 1);
+    while (!isWorkingDay(formatLocalDate(ownDayOff))) ownDayOff = addDays(ownDayOff, 1);
+    // A day off in between (a weekend, a holiday) becomes one of its own working days: eleven again.
+    let ownWorkingDay = addDays(day, 1);
+    while (isWorkingDay(formatLocalDate(ownWorkingDay))) ownWorkingDay = addDays(ownWorkingDay, 1);
+    const setOwnDays = (holidays: string[], workingDays: string[]) =>
+      fresh.admin.gql<{ updateHoursSettings: { holidays: string[]; workingDays: string[] } }>(
+        `mutation ($input: HoursSettingsInput!) { updateHoursSettings(input: $input) { holidays workingDays } }`,
+        { input: { starThresholdsHours: [100, 300], excludeTravelTime: true, holidays, workingDays } },
+      );
+    expect(dataOf(await setOwnDays([formatLocalDate(ownDayOff)], [])).updateHoursSettings).toEqual({
+      holidays: [formatLocalDate(ownDayOff)],
+      workingDays: [],
+    });
+    expect((await report(person.client, slot(16))).late).toBe(false);
+    expectNoErrors(await setOwnDays([formatLocalDate(ownDayOff)], [formatLocalDate(ownWorkingDay)]));
+    expect((await report(person.client, slot(14))).late).toBe(true);
+
+    // A day cannot be both, and dates must be real ones.
+    const both = await setOwnDays(['2026-10-09'], ['2026-10-09']);
+    expect(both.errors?.[0]?.extensions).toMatchObject({ code: 'VALIDATION', fields: { workingDays: 'CONFLICT' } });
+    const unreal = await setOwnDays([], ['2026-02-30']);
+    expect(unreal.errors?.[0]?.extensions).toMatchObject({ code: 'VALIDATION', fields: { workingDays: 'INVALID' } });
+  });
+
+  it("shows the State Council's holidays of a year with their make-up working days", async () => {
+    const settings = dataOf(
+      await org.admin.gql<{
+        organization: {
+          hoursSettings: {
+            officialCalendarYears: number[];
+            officialHolidays: { nameZh: string; firstDay: string; lastDay: string; workingDays: string[] }[];
+          };
+        };
+      }>(
+        `{ organization { hoursSettings { officialCalendarYears officialHolidays(year: 2026) { nameZh firstDay lastDay workingDays } } } }`,
+      ),
+    ).organization.hoursSettings;
+    expect(settings.officialCalendarYears).toContain(2026);
+    expect(settings.officialHolidays.find((holiday) => holiday.nameZh === '国庆节')).toEqual({
+      nameZh: '国庆节',
+      firstDay: '2026-10-01',
+      lastDay: '2026-10-07',
+      workingDays: ['2026-09-20', '2026-10-10'],
+    });
   });
 });
 

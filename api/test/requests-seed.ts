@@ -29,13 +29,13 @@ export async function requestsOrganization(testApp: TestApp): Promise<RequestsOr
 
 let nextAddress = 1;
 
-/** A client of the public: no session, its own client address (X-Forwarded-For from loopback is trusted). */
+/** A client of the public: no session, connecting from an address of its own. */
 export function publicClient(testApp: TestApp, slug: string, address = `198.51.100.${nextAddress++}`) {
   const client = testApp.anonymous(slug);
   return {
     address,
     gql: <Data>(query: string, variables: Record<string, unknown> = {}) =>
-      client.gql<Data>(query, variables, { 'x-forwarded-for': address }),
+      client.gql<Data>(query, variables, {}, address),
   };
 }
 

@@ -213,6 +213,16 @@ export async function seedBenchDataset(options: BenchDatasetOptions): Promise<Be
           from sign_ups group by org_id, activity_id) c
         where a.org_id = c.org_id and a.id = c.activity_id`;
       await sql`alter table sign_ups enable trigger sign_ups_count`;
+      // As the activities_beneficiaries_count trigger keeps them (migration 0023).
+      await sql`insert into activity_beneficiaries_team_month (org_id, team_id, year, month, activities, beneficiaries)
+        select a.org_id, a.team_id,
+          extract(year from a.starts_at at time zone o.time_zone)::smallint,
+          extract(month from a.starts_at at time zone o.time_zone)::smallint,
+          count(*)::int, sum(a.beneficiaries)
+        from activities a join organizations o on o.id = a.org_id
+        where a.beneficiaries is not null and a.status <> 'CANCELLED'
+        group by 1, 2, 3, 4`;
+      await sql`alter table activities enable trigger activities_beneficiaries_count`;
     });
   }
 
@@ -397,8 +407,10 @@ export async function seedBenchDataset(options: BenchDatasetOptions): Promise<Be
       select to_regclass('service_records') is not null as "hasHours"`;
     const recordTarget = options.serviceRecords ?? Math.round(FULL.serviceRecords * scale);
     const bigTables = ['activities', 'sign_ups', ...(hasHours ? ['service_records'] : [])];
-    // The sign-up counters on activities are set once after the load, not row by row by their trigger.
+    // The sign-up counters on activities and the people served per team and month are set once
+    // after the load, not row by row by their triggers.
     await sql`alter table sign_ups disable trigger sign_ups_count`;
+    await sql`alter table activities disable trigger activities_beneficiaries_count`;
     await withoutSecondaryIndexes(sql, bigTables, stage, async () => {
       await copy(
         'activities',

@@ -72,6 +72,16 @@ describe('the big screen in a browser', () => {
       return board ? board.scrollHeight - board.clientHeight : -1;
     });
     expect(overflow).toBe(0);
+    // People served this year: the association's figure is its seven teams'.
+    const served = (text: string | null) => Number((text ?? '').replace(/[^\d]/g, ''));
+    const teamsServed = (await screen.getByTestId('board-team-served').allTextContents()).map(served);
+    expect(teamsServed).toHaveLength(7);
+    expect(served(await screen.getByTestId('board-served-year').textContent())).toBe(
+      teamsServed.reduce((sum, value) => sum + value, 0),
+    );
+    expect(served(await screen.getByTestId('board-served-month').textContent())).toBeLessThanOrEqual(
+      served(await screen.getByTestId('board-served-year').textContent()),
+    );
     before = await checkedInNow(screen);
     await screen.evaluate(() => {
       // Survives only if the page is not reloaded.

@@ -95,6 +95,22 @@ describe('certificates and reports in a browser', () => {
       byTeam.getByRole('link', { name: 'Excel (.xlsx)' }).click(),
     ]);
     expect(download.suggestedFilename()).toMatch(/^hours-by-team-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.xlsx$/);
+
+    // People served by the red team's completed activities (the demo records them), by team, month and year.
+    const served = page.locator('[data-report=BENEFICIARIES]');
+    const number = (text: string | null) => Number((text ?? '').replace(/[^\d]/g, ''));
+    const column = async (grouping: string) =>
+      (await served.locator(`[data-served=${grouping}] tbody td:nth-of-type(1)`).allTextContents()).map(number);
+    const total = (await served.getByTestId('served-total').textContent()) ?? '';
+    expect(total).toMatch(/^共服务 [\d,]+ 人次，[\d,]+ 场活动记录了受益人数。$/);
+    const people = number(/共服务 ([\d,]+) 人次/.exec(total)?.[1] ?? '');
+    expect(people).toBeGreaterThan(0);
+    expect(await served.locator('[data-served=TEAM] tbody th').allTextContents()).toEqual([
+      expect.stringContaining('红色旗帜'),
+    ]);
+    for (const grouping of ['TEAM', 'MONTH', 'YEAR'])
+      expect((await column(grouping)).reduce((sum, value) => sum + value, 0)).toBe(people);
+    expect(await served.locator('[data-served=YEAR] tbody th').first().textContent()).toMatch(/^\s*\d{4} 年\s*$/);
     await page.context().close();
   });
 });

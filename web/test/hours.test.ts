@@ -136,7 +136,7 @@ describe('service hours in a browser', () => {
     await page.context().close();
   });
 
-  it('an admin changes the star thresholds, holidays and travel time; mistakes are explained', async () => {
+  it('an admin changes the star thresholds, own days off and working days and travel time; mistakes are explained', async () => {
     const { admin } = demo;
     const page = await newPage(browser);
     await signIn(page, admin.phone);
@@ -145,20 +145,33 @@ describe('service hours in a browser', () => {
     await page.getByRole('heading', { name: '时长设置', level: 1 }).waitFor({ timeout: 15_000 });
     const star = (level: number) => page.getByLabel(`${level} 星志愿者`);
     const original = await Promise.all([1, 2, 3, 4, 5].map((level) => star(level).inputValue()));
-    const originalHolidays = await page.getByLabel('节假日').inputValue();
+    // The State Council's calendar of a year, with its make-up working days (调休上班).
+    await page.goto(`/o/${demo.slug}/hours/settings?year=2026`);
+    const nationalDay = page.getByTestId('official-holidays').getByRole('row', { name: /国庆节/ });
+    expect(await nationalDay.textContent()).toContain('2026年10月1日至2026年10月7日');
+    expect(await nationalDay.textContent()).toContain('2026年9月20日、2026年10月10日');
+    const springFestival = page.getByTestId('official-holidays').getByRole('row', { name: /春节/ });
+    expect(await springFestival.textContent()).toContain('2026年2月14日、2026年2月28日');
+    const ownDaysOff = page.getByLabel('本会另加的休息日');
+    const ownWorkingDays = page.getByLabel('本会另加的工作日');
+    const originalHolidays = await ownDaysOff.inputValue();
+    const originalWorkingDays = await ownWorkingDays.inputValue();
     const travel = page.getByLabel('路途时间不计入服务时长');
     const originalTravel = await travel.isChecked();
 
     // Not ascending, and a date written the wrong way: both explained, what was typed kept.
     await star(1).fill('100');
     await star(2).fill('50');
-    await page.getByLabel('节假日').fill('2026/10/01');
+    await ownDaysOff.fill('2026/10/01');
     await page.getByRole('button', { name: '保存' }).click();
     await page.getByTestId('holidays-error').waitFor({ timeout: 15_000 });
-    expect(await page.getByLabel('节假日').inputValue()).toBe('2026/10/01');
-    await page.getByLabel('节假日').fill('2026-10-01\n2026-10-02');
+    expect(await ownDaysOff.inputValue()).toBe('2026/10/01');
+    await ownDaysOff.fill('2026-10-09');
+    await ownWorkingDays.fill('2026-10-09');
     await page.getByRole('button', { name: '保存' }).click();
     await page.getByTestId('stars-error').waitFor({ timeout: 15_000 });
+    expect(await page.getByTestId('working-days-error').textContent()).toContain('同一天不能既是休息日又是工作日');
+    await ownWorkingDays.fill('2026-10-11');
     expect(await page.getByTestId('stars-error').textContent()).toContain('后一级大于前一级');
 
     const thresholds = ['10', '50', '100', '300', '600'];
@@ -168,12 +181,14 @@ describe('service hours in a browser', () => {
     await expect.poll(() => page.getByRole('status').first().textContent()).toBe('设置已保存。');
     await page.reload();
     expect(await Promise.all([1, 2, 3, 4, 5].map((level) => star(level).inputValue()))).toEqual(thresholds);
-    expect(await page.getByLabel('节假日').inputValue()).toBe('2026-10-01\n2026-10-02');
+    expect(await ownDaysOff.inputValue()).toBe('2026-10-09');
+    expect(await ownWorkingDays.inputValue()).toBe('2026-10-11');
     expect(await travel.isChecked()).toBe(!originalTravel);
 
     // Put them back: other browser tests read star levels.
     for (const [index, hours] of original.entries()) await star(index + 1).fill(hours);
-    await page.getByLabel('节假日').fill(originalHolidays);
+    await ownDaysOff.fill(originalHolidays);
+    await ownWorkingDays.fill(originalWorkingDays);
     await travel.setChecked(originalTravel);
     await page.getByRole('button', { name: '保存' }).click();
     await expect.poll(() => page.getByRole('status').first().textContent()).toBe('设置已保存。');

@@ -7,7 +7,8 @@ import type { PersonalChild, TimelineItem, VisitRecord, SponsorViewParent, Spons
 import type { BoardEvent as BoardEventPayload } from '../shared/board-events.ts';
 import type { MemberConnectionParent, CreatedInvitationParent, InvitationPreviewParent, JoinRequestParent } from '../modules/members/mappers.ts';
 import type { MemberHoursParent, LeaderboardEntryParent, TeamHoursParent } from '../modules/hours/mappers.ts';
-import type { HoursReportParent, HoursReportRowParent } from '../modules/hours/reports.ts';
+import type { HoursSettings as HoursSettingsParent } from '../modules/hours/service.ts';
+import type { HoursReportParent, HoursReportRowParent, BeneficiariesReportParent, BeneficiariesRowParent } from '../modules/hours/reports.ts';
 import type { MercuriusContext } from 'mercurius';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -286,6 +287,8 @@ export type Board = {
   todayCount: Scalars['Int']['output'];
   /** Approved service hours this month and this year. */
   hours: BoardHours;
+  /** People served (受益人数) this month and this year, as activities recorded them. */
+  beneficiaries: BoardBeneficiaries;
   /** The seven teams, in the article's order (红 绿 白 橙 紫 金 蓝). */
   teams: Array<BoardTeam>;
   /** The latest check-ins and approved hours, newest first, names masked. */
@@ -306,6 +309,14 @@ export type BoardHours = {
   thisYearMinutes: Scalars['Int']['output'];
 };
 
+export type BoardBeneficiaries = {
+  __typename?: 'BoardBeneficiaries';
+  /** People served by the activities that started this month (not cancelled). */
+  thisMonth: Scalars['Int']['output'];
+  /** People served by the activities that started this year (not cancelled). */
+  thisYear: Scalars['Int']['output'];
+};
+
 export type BoardTeam = {
   __typename?: 'BoardTeam';
   colour: TeamColour;
@@ -317,6 +328,10 @@ export type BoardTeam = {
   checkedInNow: Scalars['Int']['output'];
   /** Minutes of approved service this year. */
   hoursThisYearMinutes: Scalars['Int']['output'];
+  /** People served by the team's activities that started this month. */
+  beneficiariesThisMonth: Scalars['Int']['output'];
+  /** People served by the team's activities that started this year. */
+  beneficiariesThisYear: Scalars['Int']['output'];
 };
 
 export type BoardActivity = {
@@ -608,8 +623,29 @@ export type HoursSettings = {
   /** Travel time is not service time (on by default). */
   excludeTravelTime: Scalars['Boolean']['output'];
   starThresholdsHours: Array<Scalars['Int']['output']>;
-  /** Holidays (YYYY-MM-DD) that are not working days for the 10-working-day rule. */
+  /** The association's own days off for the 10-working-day rule, on top of the State Council's holidays. */
   holidays: Array<Scalars['Date']['output']>;
+  /** The association's own working days on days that would otherwise be off (weekends, official holidays). */
+  workingDays: Array<Scalars['Date']['output']>;
+  /** The State Council's holidays of a year (this year by default), with their make-up working days (调休上班). */
+  officialHolidays: Array<OfficialHoliday>;
+  /** The years the official calendar covers (it grows with a package update); other years count Monday to Friday. */
+  officialCalendarYears: Array<Scalars['Int']['output']>;
+};
+
+
+export type HoursSettingsOfficialHolidaysArgs = {
+  year?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** One of the State Council's public holidays: its days off and the make-up working days that go with it. */
+export type OfficialHoliday = {
+  __typename?: 'OfficialHoliday';
+  nameZh: Scalars['String']['output'];
+  nameEn: Scalars['String']['output'];
+  firstDay: Scalars['Date']['output'];
+  lastDay: Scalars['Date']['output'];
+  workingDays: Array<Scalars['Date']['output']>;
 };
 
 export type ServiceHoursInput = {
@@ -640,6 +676,8 @@ export type HoursSettingsInput = {
   excludeTravelTime: Scalars['Boolean']['input'];
   starThresholdsHours: Array<Scalars['Int']['input']>;
   holidays: Array<Scalars['Date']['input']>;
+  /** None if left out. A day cannot be both one of the association's days off and one of its working days. */
+  workingDays?: InputMaybe<Array<Scalars['Date']['input']>>;
 };
 
 export type HoursReportGrouping =
@@ -686,6 +724,45 @@ export type HoursReport = {
   rows: Array<HoursReportRow>;
   totalMinutes: Scalars['Int']['output'];
   totalRecords: Scalars['Int']['output'];
+};
+
+/** People served (受益人数) by a team, in a month or in a year: from the counts activities recorded. */
+export type BeneficiariesRow = {
+  __typename?: 'BeneficiariesRow';
+  /** team:<id>, month:YYYY-MM or year:YYYY. */
+  key: Scalars['String']['output'];
+  /** The month (YYYY-MM) or year (YYYY); for a team, its name is on `team`. */
+  label: Scalars['String']['output'];
+  team?: Maybe<Team>;
+  /** Activities that recorded how many people they served. */
+  activities: Scalars['Int']['output'];
+  beneficiaries: Scalars['Int']['output'];
+};
+
+/**
+ * People served by the activities that started in a period (days in the
+ * organization's time zone) and recorded how many they served, cancelled ones
+ * left out. A lead sees their own teams' activities, an admin every team's.
+ */
+export type BeneficiariesReport = {
+  __typename?: 'BeneficiariesReport';
+  from: Scalars['Date']['output'];
+  to: Scalars['Date']['output'];
+  /** Most served first. */
+  byTeam: Array<BeneficiariesRow>;
+  /** In calendar order. */
+  byMonth: Array<BeneficiariesRow>;
+  /** In calendar order. */
+  byYear: Array<BeneficiariesRow>;
+  totalActivities: Scalars['Int']['output'];
+  totalBeneficiaries: Scalars['Int']['output'];
+};
+
+export type BeneficiariesReportInput = {
+  /** First day, in the organization's time zone. */
+  from: Scalars['Date']['input'];
+  /** Last day, included. */
+  to: Scalars['Date']['input'];
 };
 
 /** 性别 */
@@ -984,6 +1061,8 @@ export type Organization = {
   /** The viewer's membership of this organization, or null. */
   viewerMember?: Maybe<Member>;
   viewerIsAdmin: Scalars['Boolean']['output'];
+  /** The association's first steps, each ticked off from its data. Its admins only; null for anyone else. */
+  onboarding?: Maybe<Onboarding>;
   checkInRules: CheckInRules;
   /** Display tokens, newest first. Admins only. */
   displayTokens: Array<DisplayToken>;
@@ -1048,6 +1127,23 @@ export type OrganizationJoinRequestsArgs = {
 /** A volunteer association: the tenant. */
 export type OrganizationRosterImportArgs = {
   id: Scalars['ID']['input'];
+};
+
+/** A new association's first steps (a checklist for its admins). */
+export type Onboarding = {
+  __typename?: 'Onboarding';
+  /** A roster imported, or members besides the admins added another way. */
+  rosterImported: Scalars['Boolean']['output'];
+  /** The association's teams (seven). */
+  teams: Scalars['Int']['output'];
+  /** Teams with at least one active lead. */
+  teamsWithLead: Scalars['Int']['output'];
+  /** An activity published (or already held). */
+  activityScheduled: Scalars['Boolean']['output'];
+  /** A display token made for the big screen. */
+  displayTokenMade: Scalars['Boolean']['output'];
+  /** Every step done. */
+  complete: Scalars['Boolean']['output'];
 };
 
 export type CreateOrganizationInput = {
@@ -1332,6 +1428,8 @@ export type Query = {
   organizationHours: OrganizationHours;
   /** Approved minutes per team for a year, or one month of it (the current year by default). */
   teamHours: Array<TeamHours>;
+  /** People served by team, month and year for a period. Leads (their teams) and admins (all). */
+  beneficiariesReport: BeneficiariesReport;
   /** Hours by member, team or month for a period. Leads (their teams) and admins (all). */
   hoursReport: HoursReport;
   /** The same report as a spreadsheet, in the viewer's language. */
@@ -1449,6 +1547,11 @@ export type QueryHoursLeaderboardArgs = {
 export type QueryTeamHoursArgs = {
   year?: InputMaybe<Scalars['Int']['input']>;
   month?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryBeneficiariesReportArgs = {
+  input: BeneficiariesReportInput;
 };
 
 
@@ -2690,6 +2793,7 @@ export type ResolversTypes = {
   CheckInRulesInput: CheckInRulesInput;
   Board: ResolverTypeWrapper<Board>;
   BoardHours: ResolverTypeWrapper<BoardHours>;
+  BoardBeneficiaries: ResolverTypeWrapper<BoardBeneficiaries>;
   BoardTeam: ResolverTypeWrapper<BoardTeam>;
   BoardActivity: ResolverTypeWrapper<BoardActivity>;
   BoardFeedKind: BoardFeedKind;
@@ -2718,7 +2822,8 @@ export type ResolversTypes = {
   TeamHours: ResolverTypeWrapper<TeamHoursParent>;
   OrganizationHours: ResolverTypeWrapper<OrganizationHours>;
   MissingCheckOut: ResolverTypeWrapper<MissingCheckOutRow>;
-  HoursSettings: ResolverTypeWrapper<HoursSettings>;
+  HoursSettings: ResolverTypeWrapper<HoursSettingsParent>;
+  OfficialHoliday: ResolverTypeWrapper<OfficialHoliday>;
   ServiceHoursInput: ServiceHoursInput;
   ServiceCorrectionInput: ServiceCorrectionInput;
   HoursSettingsInput: HoursSettingsInput;
@@ -2727,6 +2832,9 @@ export type ResolversTypes = {
   HoursReportInput: HoursReportInput;
   HoursReportRow: ResolverTypeWrapper<HoursReportRowParent>;
   HoursReport: ResolverTypeWrapper<HoursReportParent>;
+  BeneficiariesRow: ResolverTypeWrapper<BeneficiariesRowParent>;
+  BeneficiariesReport: ResolverTypeWrapper<BeneficiariesReportParent>;
+  BeneficiariesReportInput: BeneficiariesReportInput;
   Gender: Gender;
   MemberSort: MemberSort;
   MemberStatus: MemberStatus;
@@ -2757,6 +2865,7 @@ export type ResolversTypes = {
   Notification: ResolverTypeWrapper<NotificationRow>;
   NotificationConnection: ResolverTypeWrapper<Omit<NotificationConnection, 'nodes'> & { nodes: Array<ResolversTypes['Notification']> }>;
   Organization: ResolverTypeWrapper<OrganizationRow>;
+  Onboarding: ResolverTypeWrapper<Onboarding>;
   CreateOrganizationInput: CreateOrganizationInput;
   Viewer: ResolverTypeWrapper<ViewerParent>;
   Account: ResolverTypeWrapper<AccountRow>;
@@ -2861,6 +2970,7 @@ export type ResolversParentTypes = {
   CheckInRulesInput: CheckInRulesInput;
   Board: Board;
   BoardHours: BoardHours;
+  BoardBeneficiaries: BoardBeneficiaries;
   BoardTeam: BoardTeam;
   BoardActivity: BoardActivity;
   BoardFeedItem: BoardFeedItem;
@@ -2883,13 +2993,17 @@ export type ResolversParentTypes = {
   TeamHours: TeamHoursParent;
   OrganizationHours: OrganizationHours;
   MissingCheckOut: MissingCheckOutRow;
-  HoursSettings: HoursSettings;
+  HoursSettings: HoursSettingsParent;
+  OfficialHoliday: OfficialHoliday;
   ServiceHoursInput: ServiceHoursInput;
   ServiceCorrectionInput: ServiceCorrectionInput;
   HoursSettingsInput: HoursSettingsInput;
   HoursReportInput: HoursReportInput;
   HoursReportRow: HoursReportRowParent;
   HoursReport: HoursReportParent;
+  BeneficiariesRow: BeneficiariesRowParent;
+  BeneficiariesReport: BeneficiariesReportParent;
+  BeneficiariesReportInput: BeneficiariesReportInput;
   MemberFilter: MemberFilter;
   CreateMemberInput: CreateMemberInput;
   UpdateMemberInput: UpdateMemberInput;
@@ -2911,6 +3025,7 @@ export type ResolversParentTypes = {
   Notification: NotificationRow;
   NotificationConnection: Omit<NotificationConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['Notification']> };
   Organization: OrganizationRow;
+  Onboarding: Onboarding;
   CreateOrganizationInput: CreateOrganizationInput;
   Viewer: ViewerParent;
   Account: AccountRow;
@@ -3076,6 +3191,7 @@ export type BoardResolvers<ContextType = MercuriusContext, ParentType extends Re
   today?: Resolver<Array<ResolversTypes['BoardActivity']>, ParentType, ContextType>;
   todayCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   hours?: Resolver<ResolversTypes['BoardHours'], ParentType, ContextType>;
+  beneficiaries?: Resolver<ResolversTypes['BoardBeneficiaries'], ParentType, ContextType>;
   teams?: Resolver<Array<ResolversTypes['BoardTeam']>, ParentType, ContextType>;
   feed?: Resolver<Array<ResolversTypes['BoardFeedItem']>, ParentType, ContextType>;
   requests?: Resolver<ResolversTypes['BoardRequests'], ParentType, ContextType>;
@@ -3088,6 +3204,11 @@ export type BoardHoursResolvers<ContextType = MercuriusContext, ParentType exten
   thisYearMinutes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
+export type BoardBeneficiariesResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['BoardBeneficiaries'] = ResolversParentTypes['BoardBeneficiaries']> = {
+  thisMonth?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  thisYear?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type BoardTeamResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['BoardTeam'] = ResolversParentTypes['BoardTeam']> = {
   colour?: Resolver<ResolversTypes['TeamColour'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['LocalizedText'], ParentType, ContextType>;
@@ -3096,6 +3217,8 @@ export type BoardTeamResolvers<ContextType = MercuriusContext, ParentType extend
   activitiesToday?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   checkedInNow?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   hoursThisYearMinutes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  beneficiariesThisMonth?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  beneficiariesThisYear?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type BoardActivityResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['BoardActivity'] = ResolversParentTypes['BoardActivity']> = {
@@ -3280,6 +3403,17 @@ export type HoursSettingsResolvers<ContextType = MercuriusContext, ParentType ex
   excludeTravelTime?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   starThresholdsHours?: Resolver<Array<ResolversTypes['Int']>, ParentType, ContextType>;
   holidays?: Resolver<Array<ResolversTypes['Date']>, ParentType, ContextType>;
+  workingDays?: Resolver<Array<ResolversTypes['Date']>, ParentType, ContextType>;
+  officialHolidays?: Resolver<Array<ResolversTypes['OfficialHoliday']>, ParentType, ContextType, Partial<HoursSettingsOfficialHolidaysArgs>>;
+  officialCalendarYears?: Resolver<Array<ResolversTypes['Int']>, ParentType, ContextType>;
+};
+
+export type OfficialHolidayResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['OfficialHoliday'] = ResolversParentTypes['OfficialHoliday']> = {
+  nameZh?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  nameEn?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  firstDay?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  lastDay?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  workingDays?: Resolver<Array<ResolversTypes['Date']>, ParentType, ContextType>;
 };
 
 export type HoursReportRowResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['HoursReportRow'] = ResolversParentTypes['HoursReportRow']> = {
@@ -3298,6 +3432,24 @@ export type HoursReportResolvers<ContextType = MercuriusContext, ParentType exte
   rows?: Resolver<Array<ResolversTypes['HoursReportRow']>, ParentType, ContextType>;
   totalMinutes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   totalRecords?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type BeneficiariesRowResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['BeneficiariesRow'] = ResolversParentTypes['BeneficiariesRow']> = {
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  team?: Resolver<Maybe<ResolversTypes['Team']>, ParentType, ContextType>;
+  activities?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  beneficiaries?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type BeneficiariesReportResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['BeneficiariesReport'] = ResolversParentTypes['BeneficiariesReport']> = {
+  from?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  byTeam?: Resolver<Array<ResolversTypes['BeneficiariesRow']>, ParentType, ContextType>;
+  byMonth?: Resolver<Array<ResolversTypes['BeneficiariesRow']>, ParentType, ContextType>;
+  byYear?: Resolver<Array<ResolversTypes['BeneficiariesRow']>, ParentType, ContextType>;
+  totalActivities?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  totalBeneficiaries?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type InvitationResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['Invitation'] = ResolversParentTypes['Invitation']> = {
@@ -3419,6 +3571,7 @@ export type OrganizationResolvers<ContextType = MercuriusContext, ParentType ext
   memberCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   viewerMember?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType>;
   viewerIsAdmin?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  onboarding?: Resolver<Maybe<ResolversTypes['Onboarding']>, ParentType, ContextType>;
   checkInRules?: Resolver<ResolversTypes['CheckInRules'], ParentType, ContextType>;
   displayTokens?: Resolver<Array<ResolversTypes['DisplayToken']>, ParentType, ContextType>;
   hoursSettings?: Resolver<ResolversTypes['HoursSettings'], ParentType, ContextType>;
@@ -3433,6 +3586,15 @@ export type OrganizationResolvers<ContextType = MercuriusContext, ParentType ext
   rosterImports?: Resolver<Array<ResolversTypes['RosterImport']>, ParentType, ContextType>;
   requestCounts?: Resolver<ResolversTypes['RequestCounts'], ParentType, ContextType>;
   sponsorshipCounts?: Resolver<ResolversTypes['SponsorshipCounts'], ParentType, ContextType>;
+};
+
+export type OnboardingResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['Onboarding'] = ResolversParentTypes['Onboarding']> = {
+  rosterImported?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  teams?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  teamsWithLead?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  activityScheduled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  displayTokenMade?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  complete?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
 export type ViewerResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['Viewer'] = ResolversParentTypes['Viewer']> = {
@@ -3572,6 +3734,7 @@ export type QueryResolvers<ContextType = MercuriusContext, ParentType extends Re
   hoursLeaderboard?: Resolver<Array<ResolversTypes['LeaderboardEntry']>, ParentType, ContextType, RequireFields<QueryHoursLeaderboardArgs, 'period' | 'first'>>;
   organizationHours?: Resolver<ResolversTypes['OrganizationHours'], ParentType, ContextType>;
   teamHours?: Resolver<Array<ResolversTypes['TeamHours']>, ParentType, ContextType, Partial<QueryTeamHoursArgs>>;
+  beneficiariesReport?: Resolver<ResolversTypes['BeneficiariesReport'], ParentType, ContextType, RequireFields<QueryBeneficiariesReportArgs, 'input'>>;
   hoursReport?: Resolver<ResolversTypes['HoursReport'], ParentType, ContextType, RequireFields<QueryHoursReportArgs, 'input'>>;
   hoursReportFile?: Resolver<ResolversTypes['GeneratedFile'], ParentType, ContextType, RequireFields<QueryHoursReportFileArgs, 'input' | 'format'>>;
   invitation?: Resolver<Maybe<ResolversTypes['InvitationPreview']>, ParentType, ContextType, RequireFields<QueryInvitationArgs, 'token'>>;
@@ -3927,6 +4090,7 @@ export type Resolvers<ContextType = MercuriusContext> = {
   CheckInRules?: CheckInRulesResolvers<ContextType>;
   Board?: BoardResolvers<ContextType>;
   BoardHours?: BoardHoursResolvers<ContextType>;
+  BoardBeneficiaries?: BoardBeneficiariesResolvers<ContextType>;
   BoardTeam?: BoardTeamResolvers<ContextType>;
   BoardActivity?: BoardActivityResolvers<ContextType>;
   BoardFeedItem?: BoardFeedItemResolvers<ContextType>;
@@ -3949,8 +4113,11 @@ export type Resolvers<ContextType = MercuriusContext> = {
   OrganizationHours?: OrganizationHoursResolvers<ContextType>;
   MissingCheckOut?: MissingCheckOutResolvers<ContextType>;
   HoursSettings?: HoursSettingsResolvers<ContextType>;
+  OfficialHoliday?: OfficialHolidayResolvers<ContextType>;
   HoursReportRow?: HoursReportRowResolvers<ContextType>;
   HoursReport?: HoursReportResolvers<ContextType>;
+  BeneficiariesRow?: BeneficiariesRowResolvers<ContextType>;
+  BeneficiariesReport?: BeneficiariesReportResolvers<ContextType>;
   Invitation?: InvitationResolvers<ContextType>;
   CreatedInvitation?: CreatedInvitationResolvers<ContextType>;
   InvitationPreview?: InvitationPreviewResolvers<ContextType>;
@@ -3963,6 +4130,7 @@ export type Resolvers<ContextType = MercuriusContext> = {
   Notification?: NotificationResolvers<ContextType>;
   NotificationConnection?: NotificationConnectionResolvers<ContextType>;
   Organization?: OrganizationResolvers<ContextType>;
+  Onboarding?: OnboardingResolvers<ContextType>;
   Viewer?: ViewerResolvers<ContextType>;
   Account?: AccountResolvers<ContextType>;
   Membership?: MembershipResolvers<ContextType>;

@@ -261,7 +261,7 @@ export async function buildContext(
     publish: (event) => {
       app.liveEvents.publish(event);
     },
-    clientIp: request.ip,
+    clientIp: request.clientAddress,
     userAgent: request.headers['user-agent'],
     knownDevice: knownDeviceCookie(config, request, reply),
     session: {

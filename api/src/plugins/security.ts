@@ -55,6 +55,8 @@ async function securityPlugin(app: FastifyInstance, options: { config: Config })
     max: options.config.rateLimitPerMinute,
     timeWindow: '1 minute',
     allowList: (request) => !request.url.startsWith('/graphql'),
+    // Not request.ip: a page's GraphQL calls reach us from our own web server, on the browser's behalf.
+    keyGenerator: (request) => request.clientAddress,
     // skipOnError: while Redis is down requests go uncounted rather than all failing.
     ...(redis ? { redis, nameSpace: 'qicai-rate-limit:', skipOnError: true } : {}),
   });
@@ -72,4 +74,4 @@ async function securityPlugin(app: FastifyInstance, options: { config: Config })
   });
 }
 
-export default fp(securityPlugin, { name: 'security' });
+export default fp(securityPlugin, { name: 'security', dependencies: ['client-address'] });

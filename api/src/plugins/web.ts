@@ -6,6 +6,14 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Config } from '../config.ts';
 
+/**
+ * How the pages learn whose request it is: adapter-node's getClientAddress()
+ * reads this header, which we set on every request handed to it from the
+ * address Fastify derived (TRUST_PROXY) — whatever the browser sent under
+ * that name is overwritten.
+ */
+const PAGE_ADDRESS_HEADER = 'x-qicai-page-client-address';
+
 type NodeHandler = (request: IncomingMessage, response: ServerResponse, next: () => void) => void;
 
 function isNodeHandler(value: unknown): value is NodeHandler {
@@ -32,6 +40,9 @@ async function webPlugin(app: FastifyInstance, options: { config: Config }) {
   // adapter-node reads these when the handler is imported.
   process.env['ORIGIN'] ??= config.publicUrl.origin;
   process.env['API_URL'] ??= ownApiUrl(config);
+  process.env['ADDRESS_HEADER'] = PAGE_ADDRESS_HEADER;
+  // The key the pages sign the address they pass to the API with (one per process: the handler is imported once).
+  process.env['WEB_FORWARDING_KEY'] ??= config.webForwardingKey;
   // A county roster file (.xlsx, ~31,000 rows) goes through a form action to the API: larger than adapter-node's 512 KB default.
   process.env['BODY_SIZE_LIMIT'] ??= '25M';
   const imported: unknown = await import(pathToFileURL(handlerFile).href);
@@ -53,6 +64,9 @@ async function webPlugin(app: FastifyInstance, options: { config: Config }) {
         for (const [name, value] of Object.entries(reply.getHeaders())) {
           if (value !== undefined) reply.raw.setHeader(name, value);
         }
+        request.raw.headers[PAGE_ADDRESS_HEADER] = request.clientAddress;
+        // Only the pages' own calls to the API carry a signed address (CLIENT_ADDRESS_HEADER); never one a browser sent.
+        delete request.raw.headers['x-qicai-client-address'];
         reply.hijack();
         handler(request.raw, reply.raw, () => {
           reply.raw.statusCode = 404;
@@ -64,4 +78,4 @@ async function webPlugin(app: FastifyInstance, options: { config: Config }) {
   });
 }
 
-export default fp(webPlugin, { name: 'web', dependencies: ['security'] });
+export default fp(webPlugin, { name: 'web', dependencies: ['security', 'client-address'] });

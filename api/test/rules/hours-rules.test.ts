@@ -9,9 +9,12 @@ import {
   excludesTravelTime,
   isLateEntry,
   isLocalDate,
+  isWorkingDay,
   LATE_AFTER_WORKING_DAYS,
   MAX_RECORD_MINUTES,
   starLevelOf,
+  officialCalendarYears,
+  officialHolidaysOf,
   starThresholdsHours,
   workingDaysBetween,
 } from '../../src/modules/hours/rules.ts';
@@ -110,57 +113,81 @@ describe('the 10-working-day rule (rule 4)', () => {
   const friday = shanghai('2026-11-27T17:00');
 
   it('counts Monday to Friday from the day after the end, skipping the weekend', () => {
-    expect(workingDaysBetween(friday, shanghai('2026-11-27T23:59'), SHANGHAI, [])).toBe(0);
-    expect(workingDaysBetween(friday, shanghai('2026-11-29T12:00'), SHANGHAI, [])).toBe(0);
-    expect(workingDaysBetween(friday, shanghai('2026-11-30T08:00'), SHANGHAI, [])).toBe(1);
-    expect(workingDaysBetween(friday, shanghai('2026-12-04T18:00'), SHANGHAI, [])).toBe(5);
-    expect(workingDaysBetween(friday, shanghai('2026-12-06T18:00'), SHANGHAI, [])).toBe(5);
+    expect(workingDaysBetween(friday, shanghai('2026-11-27T23:59'), SHANGHAI, {})).toBe(0);
+    expect(workingDaysBetween(friday, shanghai('2026-11-29T12:00'), SHANGHAI, {})).toBe(0);
+    expect(workingDaysBetween(friday, shanghai('2026-11-30T08:00'), SHANGHAI, {})).toBe(1);
+    expect(workingDaysBetween(friday, shanghai('2026-12-04T18:00'), SHANGHAI, {})).toBe(5);
+    expect(workingDaysBetween(friday, shanghai('2026-12-06T18:00'), SHANGHAI, {})).toBe(5);
   });
 
   it('is on time on the tenth working day, across the month end, and late on the eleventh', () => {
-    expect(workingDaysBetween(friday, shanghai('2026-12-11T23:59'), SHANGHAI, [])).toBe(10);
+    expect(workingDaysBetween(friday, shanghai('2026-12-11T23:59'), SHANGHAI, {})).toBe(10);
     expect(isLateEntry(friday, shanghai('2026-12-11T23:59'), SHANGHAI, {})).toBe(false);
     // The weekend after the tenth day adds nothing.
     expect(isLateEntry(friday, shanghai('2026-12-13T23:59'), SHANGHAI, {})).toBe(false);
-    expect(workingDaysBetween(friday, shanghai('2026-12-14T00:00'), SHANGHAI, [])).toBe(11);
+    expect(workingDaysBetween(friday, shanghai('2026-12-14T00:00'), SHANGHAI, {})).toBe(11);
     expect(isLateEntry(friday, shanghai('2026-12-14T00:00'), SHANGHAI, {})).toBe(true);
   });
 
   it('counts days as the clock in Shanghai shows them, not UTC dates', () => {
     // 2026-12-13T16:30Z is a Sunday in UTC but already Monday 14 December, 00:30, in Shanghai.
-    expect(workingDaysBetween(friday, new Date('2026-12-13T16:30:00Z'), SHANGHAI, [])).toBe(11);
-    expect(workingDaysBetween(friday, new Date('2026-12-13T15:59:00Z'), SHANGHAI, [])).toBe(10);
+    expect(workingDaysBetween(friday, new Date('2026-12-13T16:30:00Z'), SHANGHAI, {})).toBe(11);
+    expect(workingDaysBetween(friday, new Date('2026-12-13T15:59:00Z'), SHANGHAI, {})).toBe(10);
     // An activity ending at 00:30 on Monday 30 November in Shanghai ended on Sunday in UTC:
     // in Shanghai the Monday is not counted, so the 14th is the tenth working day.
     const mondayNight = new Date('2026-11-29T16:30:00Z');
-    expect(workingDaysBetween(mondayNight, shanghai('2026-11-30T18:00'), SHANGHAI, [])).toBe(0);
-    expect(workingDaysBetween(mondayNight, shanghai('2026-12-01T09:00'), SHANGHAI, [])).toBe(1);
-    expect(workingDaysBetween(mondayNight, shanghai('2026-12-14T09:00'), SHANGHAI, [])).toBe(10);
+    expect(workingDaysBetween(mondayNight, shanghai('2026-11-30T18:00'), SHANGHAI, {})).toBe(0);
+    expect(workingDaysBetween(mondayNight, shanghai('2026-12-01T09:00'), SHANGHAI, {})).toBe(1);
+    expect(workingDaysBetween(mondayNight, shanghai('2026-12-14T09:00'), SHANGHAI, {})).toBe(10);
     expect(isLateEntry(mondayNight, shanghai('2026-12-14T09:00'), SHANGHAI, {})).toBe(false);
     // The same instants read in UTC: the activity ended on Sunday 29th, so the 14th is the 11th day.
-    expect(workingDaysBetween(mondayNight, shanghai('2026-12-14T09:00'), 'UTC', [])).toBe(11);
+    expect(workingDaysBetween(mondayNight, shanghai('2026-12-14T09:00'), 'UTC', {})).toBe(11);
   });
 
-  it("skips the organization's holidays: the National Day week", () => {
-    // Wednesday 30 September 2026; 1–7 October are holidays (the 1st is a Thursday).
+  it('follows the State Council: National Day 2026 off from 1 to 7 October, Saturday 10 October worked', () => {
+    // Wednesday 30 September 2026. 8, 9, 10 (a make-up Saturday, 调休上班), 12–16, 19, 20 October:
+    // the tenth working day is the 20th (a plain Monday-to-Friday count would give the 27th).
     const ended = shanghai('2026-09-30T20:00');
-    const goldenWeek = ['2026-10-01', '2026-10-02', '2026-10-05', '2026-10-06', '2026-10-07'];
-    expect(workingDaysBetween(ended, shanghai('2026-10-07T22:00'), SHANGHAI, goldenWeek)).toBe(0);
-    expect(workingDaysBetween(ended, shanghai('2026-10-08T09:00'), SHANGHAI, goldenWeek)).toBe(1);
-    expect(workingDaysBetween(ended, shanghai('2026-10-08T09:00'), SHANGHAI, [])).toBe(6);
-    // 8, 9, 12–16, 19, 20, 21 October: the tenth working day is the 21st.
-    expect(isLateEntry(ended, shanghai('2026-10-21T20:00'), SHANGHAI, { holidays: goldenWeek })).toBe(false);
-    expect(isLateEntry(ended, shanghai('2026-10-22T08:00'), SHANGHAI, { holidays: goldenWeek })).toBe(true);
+    expect(workingDaysBetween(ended, shanghai('2026-10-07T22:00'), SHANGHAI, {})).toBe(0);
+    expect(workingDaysBetween(ended, shanghai('2026-10-08T09:00'), SHANGHAI, {})).toBe(1);
+    expect(workingDaysBetween(ended, shanghai('2026-10-10T18:00'), SHANGHAI, {})).toBe(3);
+    expect(workingDaysBetween(ended, shanghai('2026-10-11T18:00'), SHANGHAI, {})).toBe(3);
+    expect(isLateEntry(ended, shanghai('2026-10-20T23:59'), SHANGHAI, {})).toBe(false);
+    expect(isLateEntry(ended, shanghai('2026-10-21T00:00'), SHANGHAI, {})).toBe(true);
+  });
+
+  it('follows the State Council: Spring Festival 2026 off from 15 to 23 February, 14 and 28 February worked', () => {
+    // Friday 13 February 2026: 14 (Saturday, worked), 24–27, 28 (Saturday, worked), 2–5 March.
+    const ended = shanghai('2026-02-13T18:00');
+    expect(workingDaysBetween(ended, shanghai('2026-02-14T20:00'), SHANGHAI, {})).toBe(1);
+    expect(workingDaysBetween(ended, shanghai('2026-02-23T20:00'), SHANGHAI, {})).toBe(1);
+    expect(workingDaysBetween(ended, shanghai('2026-02-28T20:00'), SHANGHAI, {})).toBe(6);
+    // Monday to Friday alone would make 2 March the eleventh day, and the entry late.
+    expect(isLateEntry(ended, shanghai('2026-03-02T09:00'), SHANGHAI, {})).toBe(false);
+    expect(isLateEntry(ended, shanghai('2026-03-05T23:59'), SHANGHAI, {})).toBe(false);
+    expect(isLateEntry(ended, shanghai('2026-03-06T00:00'), SHANGHAI, {})).toBe(true);
+  });
+
+  it("puts the association's own days off and working days on top of the official calendar", () => {
+    const ended = shanghai('2026-09-30T20:00');
+    // The association's own day off on Friday 9 October moves the tenth working day to the 21st.
     expect(isLateEntry(ended, shanghai('2026-10-21T20:00'), SHANGHAI, {})).toBe(true);
+    expect(isLateEntry(ended, shanghai('2026-10-21T20:00'), SHANGHAI, { holidays: ['2026-10-09'] })).toBe(false);
+    // Its own working Sunday, 11 October, brings it to the 19th.
+    expect(isLateEntry(ended, shanghai('2026-10-20T09:00'), SHANGHAI, { workingDays: ['2026-10-11'] })).toBe(true);
+    expect(workingDaysBetween(ended, shanghai('2026-10-11T20:00'), SHANGHAI, { workingDays: ['2026-10-11'] })).toBe(4);
+    // Its own working day inside the national holiday, and its own day off on a make-up Saturday.
+    expect(workingDaysBetween(ended, shanghai('2026-10-07T20:00'), SHANGHAI, { workingDays: ['2026-10-07'] })).toBe(1);
+    expect(workingDaysBetween(ended, shanghai('2026-10-10T20:00'), SHANGHAI, { holidays: ['2026-10-10'] })).toBe(2);
   });
 
   it('counts across the year end, with New Year’s Day a holiday', () => {
     // Thursday 31 December 2026, 20:00 in Shanghai (12:00 UTC); Friday 1 January 2027 is a holiday.
     const newYearsEve = shanghai('2026-12-31T20:00');
     const holidays = ['2027-01-01'];
-    expect(workingDaysBetween(newYearsEve, shanghai('2027-01-01T10:00'), SHANGHAI, holidays)).toBe(0);
-    expect(workingDaysBetween(newYearsEve, shanghai('2027-01-04T10:00'), SHANGHAI, holidays)).toBe(1);
-    expect(workingDaysBetween(newYearsEve, shanghai('2027-01-04T10:00'), SHANGHAI, [])).toBe(2);
+    expect(workingDaysBetween(newYearsEve, shanghai('2027-01-01T10:00'), SHANGHAI, { holidays })).toBe(0);
+    expect(workingDaysBetween(newYearsEve, shanghai('2027-01-04T10:00'), SHANGHAI, { holidays })).toBe(1);
+    expect(workingDaysBetween(newYearsEve, shanghai('2027-01-04T10:00'), SHANGHAI, {})).toBe(2);
     // 4–8 and 11–15 January: ten working days.
     expect(isLateEntry(newYearsEve, shanghai('2027-01-15T23:59'), SHANGHAI, { holidays })).toBe(false);
     expect(isLateEntry(newYearsEve, shanghai('2027-01-18T00:00'), SHANGHAI, { holidays })).toBe(true);
@@ -170,14 +197,14 @@ describe('the 10-working-day rule (rule 4)', () => {
   it('ends at 31 December 23:59 in Shanghai: 1 January has begun 00:00 local, still 31 December in UTC', () => {
     const ended = shanghai('2026-12-17T18:00');
     // Friday 18 December to Thursday 31 December: 10 working days.
-    expect(workingDaysBetween(ended, shanghai('2026-12-31T23:59'), SHANGHAI, [])).toBe(10);
-    expect(workingDaysBetween(ended, shanghai('2027-01-01T00:00'), SHANGHAI, [])).toBe(11);
-    expect(workingDaysBetween(ended, shanghai('2027-01-01T00:00'), SHANGHAI, ['2027-01-01'])).toBe(10);
+    expect(workingDaysBetween(ended, shanghai('2026-12-31T23:59'), SHANGHAI, {})).toBe(10);
+    expect(workingDaysBetween(ended, shanghai('2027-01-01T00:00'), SHANGHAI, {})).toBe(11);
+    expect(workingDaysBetween(ended, shanghai('2027-01-01T00:00'), SHANGHAI, { holidays: ['2027-01-01'] })).toBe(10);
   });
 
   it('stops counting once an entry is late, and counts nothing for an entry before the end', () => {
-    expect(workingDaysBetween(friday, shanghai('2027-03-01T09:00'), SHANGHAI, [])).toBe(11);
-    expect(workingDaysBetween(friday, shanghai('2026-11-20T09:00'), SHANGHAI, [])).toBe(0);
+    expect(workingDaysBetween(friday, shanghai('2027-03-01T09:00'), SHANGHAI, {})).toBe(11);
+    expect(workingDaysBetween(friday, shanghai('2026-11-20T09:00'), SHANGHAI, {})).toBe(0);
   });
 });
 
@@ -189,5 +216,64 @@ describe('local dates', () => {
     expect(isLocalDate('2026-13-01')).toBe(false);
     expect(isLocalDate('2026/10/01')).toBe(false);
     expect(isLocalDate('')).toBe(false);
+  });
+});
+
+describe("working days (isWorkingDay), from the official calendar and the association's own days", () => {
+  it("reads the State Council's holidays and make-up working days, else Monday to Friday", () => {
+    expect(isWorkingDay('2026-02-14')).toBe(true); // Saturday, worked for Spring Festival
+    expect(isWorkingDay('2026-09-20')).toBe(true); // Sunday, worked for National Day
+    expect(isWorkingDay('2026-02-16')).toBe(false); // Monday, Spring Festival
+    expect(isWorkingDay('2026-09-25')).toBe(false); // Friday, Mid-autumn
+    expect(isWorkingDay('2026-02-21')).toBe(false); // Saturday inside Spring Festival
+    expect(isWorkingDay('2026-03-02')).toBe(true); // a plain Monday
+    expect(isWorkingDay('2026-03-06')).toBe(true); // a plain Friday
+    expect(isWorkingDay('2026-03-07')).toBe(false); // a plain Saturday
+    expect(isWorkingDay('2026-03-01')).toBe(false); // a plain Sunday
+    expect(isWorkingDay('2026-02-30')).toBe(false); // no such day
+  });
+
+  it("lets the association's own days decide first", () => {
+    expect(isWorkingDay('2026-02-16', { workingDays: ['2026-02-16'] })).toBe(true);
+    expect(isWorkingDay('2026-02-14', { holidays: ['2026-02-14'] })).toBe(false);
+    expect(isWorkingDay('2026-03-02', { holidays: ['2026-03-02'] })).toBe(false);
+    expect(isWorkingDay('2026-03-07', { workingDays: ['2026-03-07'] })).toBe(true);
+    expect(isWorkingDay('2026-03-07', { holidays: ['2026-03-02'], workingDays: ['2026-03-01'] })).toBe(false);
+  });
+
+  it("lists a year's official holidays with their make-up working days", () => {
+    const holidays = officialHolidaysOf(2026);
+    expect(holidays.map((holiday) => holiday.nameZh)).toEqual([
+      '元旦',
+      '春节',
+      '清明',
+      '劳动节',
+      '端午',
+      '中秋',
+      '国庆节',
+    ]);
+    expect(holidays[1]).toEqual({
+      nameZh: '春节',
+      nameEn: 'Spring Festival',
+      firstDay: '2026-02-15',
+      lastDay: '2026-02-23',
+      workingDays: ['2026-02-14', '2026-02-28'],
+    });
+    expect(holidays[0]).toMatchObject({ firstDay: '2026-01-01', lastDay: '2026-01-03', workingDays: ['2026-01-04'] });
+    expect(holidays[6]).toMatchObject({
+      firstDay: '2026-10-01',
+      lastDay: '2026-10-07',
+      workingDays: ['2026-09-20', '2026-10-10'],
+    });
+    expect(holidays[5]).toMatchObject({ firstDay: '2026-09-25', lastDay: '2026-09-27', workingDays: [] });
+    expect(officialHolidaysOf(1999)).toEqual([]);
+  });
+
+  it('says which years the official calendar covers', () => {
+    const years = officialCalendarYears();
+    expect(years).toContain(2025);
+    expect(years).toContain(2026);
+    expect(years).toEqual([...years].sort((a, b) => a - b));
+    expect(new Set(years).size).toBe(years.length);
   });
 });

@@ -17,6 +17,7 @@ import {
   pgSequence,
   pgTable,
   primaryKey,
+  smallint,
   text,
   timestamp,
   unique,
@@ -163,6 +164,34 @@ export const activities = pgTable(
     check('activities_position', sql`${t.latitude} between -90 and 90 and ${t.longitude} between -180 and 180`),
     check('activities_beneficiaries', sql`${t.beneficiaries} is null or ${t.beneficiaries} >= 0`),
     check('activities_series_key', sql`(${t.seriesId} is null) = (${t.occurrenceKey} is null)`),
+    tenantIsolation(),
+  ],
+).enableRLS();
+
+/**
+ * People served (受益人数) per team and month, in the organization's time zone,
+ * from the activities that recorded them (not cancelled): the big screen's
+ * this month and this year. Kept by a trigger on activities (migration 0023) in
+ * the recording transaction; reports over any days sum the activities themselves.
+ */
+export const activityBeneficiariesTeamMonth = pgTable(
+  'activity_beneficiaries_team_month',
+  {
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    teamId: uuid('team_id').notNull(),
+    year: smallint('year').notNull(),
+    month: smallint('month').notNull(),
+    /** Activities that recorded how many people they served. */
+    activities: integer('activities').notNull().default(0),
+    beneficiaries: bigint('beneficiaries', { mode: 'number' }).notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.teamId, t.year, t.month] }),
+    foreignKey({ columns: [t.orgId, t.teamId], foreignColumns: [teams.orgId, teams.id] }),
+    index('activity_beneficiaries_team_month_period_idx').on(t.orgId, t.year, t.month),
+    check('activity_beneficiaries_team_month_month', sql`${t.month} between 1 and 12`),
     tenantIsolation(),
   ],
 ).enableRLS();

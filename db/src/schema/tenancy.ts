@@ -37,8 +37,13 @@ export interface OrganizationSettings {
   excludeTravelTime?: boolean;
   /** Star levels (星级) by accumulated approved hours, ascending; default 100 / 300 / 600 / 1000 / 1500. */
   starThresholdsHours?: number[];
-  /** Public holidays (`YYYY-MM-DD`) that are not working days for the 10-working-day rule. */
+  /**
+   * The association's own days off (`YYYY-MM-DD`) for the 10-working-day rule, on top of the State
+   * Council's holidays and make-up working days (hours/rules.ts).
+   */
   holidays?: string[];
+  /** The association's own working days (`YYYY-MM-DD`) on days that would otherwise be off. */
+  workingDays?: string[];
 }
 
 export const organizations = pgTable(

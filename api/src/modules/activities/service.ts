@@ -18,6 +18,7 @@ import {
 import type { ResolversTypes } from '../../__generated__/resolvers.ts';
 import { requireAdmin, requireMember, requireOrganization } from '../../shared/access.ts';
 import { recordAudit } from '../../shared/audit.ts';
+import { publishBoardEvent } from '../../shared/board-events.ts';
 import type { RequestContext } from '../../shared/context.ts';
 import { clampPageSize, decodeCursor, encodeCursor } from '../../shared/cursor.ts';
 import { AppError, FieldChecker, notFound, ValidationError } from '../../shared/errors.ts';
@@ -688,14 +689,14 @@ export async function completeActivity(ctx: RequestContext, id: string, benefici
   await requireMember(ctx);
   if (!Number.isInteger(beneficiaries) || beneficiaries < 0 || beneficiaries > BENEFICIARIES_MAX)
     throw new ValidationError({ beneficiaries: 'OUT_OF_RANGE' });
-  return ctx.tenant(async (tx) => {
+  const completed = await ctx.tenant(async (tx) => {
     const access = await activityAccess(ctx, tx);
     const activity = await lockManagedActivity(tx, access, id);
     if (!['PUBLISHED', 'COMPLETED'].includes(activity.status) || activity.endsAt.getTime() > ctx.clock.now().getTime())
       throw new AppError('INVALID_STATE', 'Only a published activity that has ended can be completed.', {
         status: activity.status,
       });
-    const completed = await repository.updateActivity(tx, access.orgId, activity.id, {
+    const updated = await repository.updateActivity(tx, access.orgId, activity.id, {
       status: 'COMPLETED',
       beneficiaries,
     });
@@ -705,8 +706,16 @@ export async function completeActivity(ctx: RequestContext, id: string, benefici
       subjectId: activity.id,
       detail: { beneficiaries, before: activity.beneficiaries },
     });
-    return completed;
+    return updated;
   });
+  // The big screen counts the people served (受益人数) this month and year.
+  publishBoardEvent(ctx, completed.orgId, {
+    kind: 'ACTIVITY_CHANGED',
+    teamId: completed.teamId,
+    subjectId: completed.id,
+    occurredAt: ctx.clock.now().toISOString(),
+  });
+  return completed;
 }
 
 /** Local wall time of an instant in the named organization's zone, for forms. */

@@ -46,7 +46,11 @@ export function boardPeriods(now: Date, timeZone: string) {
   const tomorrow = wallTimeAt(new Date(instantOf(today, timeZone).getTime() + 36 * 3_600_000), timeZone);
   return {
     day: period(today, midnight(tomorrow.year, tomorrow.month, tomorrow.day)),
-    month: period(monthStart(wall.year, wall.month, 0), monthStart(wall.year, wall.month, 1)),
+    month: {
+      ...period(monthStart(wall.year, wall.month, 0), monthStart(wall.year, wall.month, 1)),
+      year: wall.year,
+      month: wall.month,
+    },
     year: period(midnight(wall.year, 1, 1), midnight(wall.year + 1, 1, 1)),
     trendMonths: Array.from({ length: TREND_MONTHS }, (_, index) =>
       monthKey(monthStart(wall.year, wall.month, index - (TREND_MONTHS - 1))),
@@ -105,6 +109,8 @@ export async function readBoard(ctx: RequestContext): Promise<Board> {
       .filter((activity) => activity.teamId === team.id)
       .reduce((sum, activity) => sum + activity.checkedIn, 0),
     hoursThisYearMinutes: hours.teamYearMinutes.get(team.id) ?? 0,
+    beneficiariesThisMonth: team.beneficiariesThisMonth,
+    beneficiariesThisYear: team.beneficiariesThisYear,
   }));
 
   const feed: BoardFeedItem[] = [
@@ -147,6 +153,11 @@ export async function readBoard(ctx: RequestContext): Promise<Board> {
     })),
     todayCount: dayActivities.length,
     hours: { thisMonthMinutes: hours.thisMonthMinutes, thisYearMinutes: hours.thisYearMinutes },
+    // Every activity belongs to a team: the seven teams' figures are the association's.
+    beneficiaries: {
+      thisMonth: teams.reduce((sum, team) => sum + team.beneficiariesThisMonth, 0),
+      thisYear: teams.reduce((sum, team) => sum + team.beneficiariesThisYear, 0),
+    },
     teams,
     feed,
     requests: {

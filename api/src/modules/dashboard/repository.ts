@@ -79,18 +79,22 @@ export interface TeamFigureRow {
   nameEn: string;
   members: number;
   activitiesThisMonth: number;
+  beneficiariesThisMonth: number;
+  beneficiariesThisYear: number;
 }
 
 /**
  * The seven teams with their active members (the team_member_counts rollup:
- * counting a county roster on every refresh would read it seven times) and
- * this month's activities (activities_team_starts_idx), and the
- * children sponsored now (the partial unique index on active sponsorships).
+ * counting a county roster on every refresh would read it seven times),
+ * this month's activities (activities_team_starts_idx), the people they served
+ * this month and year (the activity_beneficiaries_team_month rollup, by local
+ * month), and the children sponsored now (the partial unique index on active
+ * sponsorships).
  */
 export async function teamFigures(
   tx: Tx,
   orgId: string,
-  month: { from: Date; to: Date },
+  month: { from: Date; to: Date; year: number; month: number },
 ): Promise<{ teams: TeamFigureRow[]; childrenSponsored: number }> {
   const rows = await queryRows<{
     id: string;
@@ -99,6 +103,8 @@ export async function teamFigures(
     name_en: string;
     members: number;
     activities_this_month: number;
+    beneficiaries_this_month: number;
+    beneficiaries_this_year: number;
     children_sponsored: number;
   }>(
     tx,
@@ -109,6 +115,11 @@ export async function teamFigures(
         where a.org_id = t.org_id and a.team_id = t.id
           and a.starts_at >= ${month.from.toISOString()}::timestamptz and a.starts_at < ${month.to.toISOString()}::timestamptz
           and a.status in ('PUBLISHED', 'COMPLETED')) as activities_this_month,
+      coalesce((select b.beneficiaries::int from activity_beneficiaries_team_month b
+        where b.org_id = t.org_id and b.team_id = t.id and b.year = ${month.year} and b.month = ${month.month}), 0)
+        as beneficiaries_this_month,
+      coalesce((select sum(b.beneficiaries)::int from activity_beneficiaries_team_month b
+        where b.org_id = t.org_id and b.team_id = t.id and b.year = ${month.year}), 0) as beneficiaries_this_year,
       -- Not correlated with the team: counted once for the seven rows.
       (select count(*)::int from sponsorships s where s.org_id = ${orgId} and s.status = 'ACTIVE') as children_sponsored
     from teams t
@@ -123,6 +134,8 @@ export async function teamFigures(
       nameEn: row.name_en,
       members: row.members,
       activitiesThisMonth: row.activities_this_month,
+      beneficiariesThisMonth: row.beneficiaries_this_month,
+      beneficiariesThisYear: row.beneficiaries_this_year,
     })),
     childrenSponsored: rows[0]?.children_sponsored ?? 0,
   };

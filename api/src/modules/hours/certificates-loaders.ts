@@ -3,7 +3,7 @@ import { requireOrganization } from '../../shared/access.ts';
 import type { Loader } from '../../shared/loaders.ts';
 import { findTeamsByIds } from '../activities/repository.ts';
 import { findMembersByIds } from '../people/repository.ts';
-import type { HoursReportRowParent } from './reports.ts';
+import type { BeneficiariesRowParent, HoursReportRowParent } from './reports.ts';
 
 async function membersById(ids: string[], ctx: Parameters<Loader<unknown, unknown>>[1]): Promise<Map<string, Member>> {
   const orgId = requireOrganization(ctx).id;
@@ -32,7 +32,7 @@ const reportRowMember: Loader<HoursReportRowParent, Member | null> = async (quer
   return queries.map(({ obj }) => (obj.memberId ? (byId.get(obj.memberId) ?? null) : null));
 };
 
-const reportRowTeam: Loader<HoursReportRowParent, Team | null> = async (queries, ctx) => {
+const reportRowTeam: Loader<HoursReportRowParent | BeneficiariesRowParent, Team | null> = async (queries, ctx) => {
   const orgId = requireOrganization(ctx).id;
   const ids = [...new Set(queries.flatMap(({ obj }) => (obj.teamId ? [obj.teamId] : [])))];
   const rows = ids.length > 0 ? await ctx.tenant((tx) => findTeamsByIds(tx, orgId, ids)) : [];
@@ -43,4 +43,5 @@ const reportRowTeam: Loader<HoursReportRowParent, Team | null> = async (queries,
 export const certificateLoaders = {
   Certificate: { member: certificateMember },
   HoursReportRow: { member: reportRowMember, team: reportRowTeam },
+  BeneficiariesRow: { team: reportRowTeam },
 };

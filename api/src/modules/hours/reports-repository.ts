@@ -1,5 +1,8 @@
-/** Reports' SQL: sums of approved service records, filtered by organization and, for a lead, by team. */
-import { members, serviceRecords, type Db } from '@qicai/db';
+/**
+ * Reports' SQL: sums of approved service records, and of the people activities
+ * served, filtered by organization and, for a lead, by team.
+ */
+import { members, queryRows, serviceRecords, type Db } from '@qicai/db';
 import { and, asc, between, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 
 export interface ReportScope {
@@ -57,4 +60,58 @@ export async function sumByMonth(db: Db, scope: ReportScope): Promise<ReportSum[
     .where(approvedIn(scope))
     .groupBy(month)
     .orderBy(asc(month));
+}
+
+export interface BeneficiariesSum {
+  grouping: 'TEAM' | 'MONTH' | 'YEAR';
+  /** The team's id, the month `YYYY-MM` or the year `YYYY`. */
+  groupKey: string;
+  activities: number;
+  beneficiaries: number;
+}
+
+/**
+ * People served by the activities that started in [from, to) and recorded it
+ * (not cancelled), by team, by month and by year of their start in `timeZone`,
+ * in one statement (grouping sets) over activities_starts_idx.
+ */
+export async function sumBeneficiaries(
+  db: Db,
+  scope: { orgId: string; teamIds: string[] | null; from: Date; to: Date; timeZone: string },
+): Promise<BeneficiariesSum[]> {
+  const rows = await queryRows<{
+    team_id: string | null;
+    month: string | null;
+    year: string | null;
+    activities: number;
+    beneficiaries: number;
+  }>(
+    db,
+    // The local month and year named once, inside: grouping sets compare expressions, not values.
+    sql`select team_id, month, year, count(*)::int as activities, coalesce(sum(beneficiaries), 0)::int as beneficiaries
+    from (select a.team_id, a.beneficiaries,
+        to_char(a.starts_at at time zone ${scope.timeZone}, 'YYYY-MM') as month,
+        to_char(a.starts_at at time zone ${scope.timeZone}, 'YYYY') as year
+      from activities a
+      where a.org_id = ${scope.orgId}
+        and a.starts_at >= ${scope.from.toISOString()}::timestamptz and a.starts_at < ${scope.to.toISOString()}::timestamptz
+        and a.beneficiaries is not null and a.status <> 'CANCELLED'
+        ${
+          scope.teamIds
+            ? sql`and a.team_id in (${sql.join(
+                scope.teamIds.map((id) => sql`${id}::uuid`),
+                sql`, `,
+              )})`
+            : sql``
+        }
+    ) served
+    group by grouping sets ((team_id), (month), (year))`,
+  );
+  return rows.flatMap((row): BeneficiariesSum[] => {
+    const counts = { activities: row.activities, beneficiaries: row.beneficiaries };
+    if (row.team_id !== null) return [{ grouping: 'TEAM', groupKey: row.team_id, ...counts }];
+    if (row.month !== null) return [{ grouping: 'MONTH', groupKey: row.month, ...counts }];
+    if (row.year !== null) return [{ grouping: 'YEAR', groupKey: row.year, ...counts }];
+    return [];
+  });
 }

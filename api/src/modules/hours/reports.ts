@@ -8,12 +8,13 @@
  * records, which the per-member rollups do not tell apart.
  */
 import type { Team } from '@qicai/db';
-import { requireMember } from '../../shared/access.ts';
+import { requireMember, requireOrganization } from '../../shared/access.ts';
 import { recordAudit } from '../../shared/audit.ts';
 import type { RequestContext } from '../../shared/context.ts';
 import { FieldChecker, forbidden } from '../../shared/errors.ts';
 import { activityAccess } from '../activities/access.ts';
 import { findTeamsByIds } from '../activities/repository.ts';
+import { addDays, instantOf, parseLocalDate } from '../activities/time.ts';
 import { isCalendarDate } from '../sponsorship/dates.ts';
 import {
   REPORT_CONTENT_TYPES,
@@ -51,7 +52,7 @@ export interface HoursReportParent {
 /** The longest period a report covers: ten years of days. */
 const MAX_DAYS = 3660;
 
-function checkPeriod(input: HoursReportInput): void {
+function checkPeriod(input: { from: string; to: string }): void {
   new FieldChecker()
     .check(isCalendarDate(input.from), 'from', 'INVALID')
     .check(isCalendarDate(input.to), 'to', 'INVALID')
@@ -64,7 +65,7 @@ function checkPeriod(input: HoursReportInput): void {
 }
 
 /** Admins see every team; a lead their own teams; anyone else may not read reports. */
-async function reportScope(ctx: RequestContext, input: HoursReportInput): Promise<repository.ReportScope> {
+async function reportScope(ctx: RequestContext, input: { from: string; to: string }): Promise<repository.ReportScope> {
   const member = await requireMember(ctx);
   const access = await activityAccess(ctx);
   if (!access.isAdmin && access.ledTeamIds.size === 0) throw forbidden('Only leads and admins read hours reports.');
@@ -103,6 +104,69 @@ export async function hoursReport(ctx: RequestContext, input: HoursReportInput):
     rows,
     totalMinutes: rows.reduce((total, row) => total + row.minutes, 0),
     totalRecords: rows.reduce((total, row) => total + row.records, 0),
+  };
+}
+
+export interface BeneficiariesRowParent {
+  key: string;
+  label: string;
+  teamId: string | null;
+  activities: number;
+  beneficiaries: number;
+}
+
+export interface BeneficiariesReportParent {
+  from: string;
+  to: string;
+  byTeam: BeneficiariesRowParent[];
+  byMonth: BeneficiariesRowParent[];
+  byYear: BeneficiariesRowParent[];
+  totalActivities: number;
+  totalBeneficiaries: number;
+}
+
+/**
+ * People served (受益人数), from the counts activities recorded when completed,
+ * for activities that started on the period's days in the organization's time
+ * zone: by team, month and year, with the same access as the hours reports.
+ */
+export async function beneficiariesReport(
+  ctx: RequestContext,
+  input: { from: string; to: string },
+): Promise<BeneficiariesReportParent> {
+  const scope = await reportScope(ctx, input);
+  const timeZone = requireOrganization(ctx).timeZone;
+  const first = parseLocalDate(input.from);
+  const last = parseLocalDate(input.to);
+  if (!first || !last) throw new Error('checked period without dates');
+  const sums = await ctx.tenant((tx) =>
+    repository.sumBeneficiaries(tx, {
+      orgId: scope.orgId,
+      teamIds: scope.teamIds,
+      timeZone,
+      from: instantOf(first, timeZone),
+      to: instantOf(addDays(last, 1), timeZone),
+    }),
+  );
+  const rows = (grouping: repository.BeneficiariesSum['grouping']) =>
+    sums
+      .filter((sum) => sum.grouping === grouping)
+      .map((sum): BeneficiariesRowParent => ({
+        key: `${grouping.toLowerCase()}:${sum.groupKey}`,
+        label: grouping === 'TEAM' ? '' : sum.groupKey,
+        teamId: grouping === 'TEAM' ? sum.groupKey : null,
+        activities: sum.activities,
+        beneficiaries: sum.beneficiaries,
+      }));
+  const byYear = rows('YEAR').sort((a, b) => a.label.localeCompare(b.label));
+  return {
+    from: input.from,
+    to: input.to,
+    byTeam: rows('TEAM').sort((a, b) => b.beneficiaries - a.beneficiaries || a.key.localeCompare(b.key)),
+    byMonth: rows('MONTH').sort((a, b) => a.label.localeCompare(b.label)),
+    byYear,
+    totalActivities: byYear.reduce((total, row) => total + row.activities, 0),
+    totalBeneficiaries: byYear.reduce((total, row) => total + row.beneficiaries, 0),
   };
 }
 

@@ -666,7 +666,7 @@ export async function teamMinutes(
 export async function updateHoursSettings(
   db: Db,
   orgId: string,
-  settings: Pick<OrganizationSettings, 'excludeTravelTime' | 'starThresholdsHours' | 'holidays'>,
+  settings: Pick<OrganizationSettings, 'excludeTravelTime' | 'starThresholdsHours' | 'holidays' | 'workingDays'>,
 ): Promise<Organization> {
   const [organization] = await db
     .update(organizations)

@@ -29,6 +29,10 @@ export const resolvers: Resolvers = {
   Organization: {
     hoursSettings: (organization) => hours.hoursSettings(organization),
   },
+  HoursSettings: {
+    officialHolidays: (_settings, { year }, ctx) => hours.officialHolidays(ctx, year),
+    officialCalendarYears: () => hours.officialCalendarYears(),
+  },
   ServiceRecord: {
     startsAtLocal: (record, _args, ctx) => localTimeOf(ctx, record.startsAt),
     endsAtLocal: (record, _args, ctx) => localTimeOf(ctx, record.endsAt),

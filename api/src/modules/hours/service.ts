@@ -33,7 +33,10 @@ import {
   isLateEntry,
   isLocalDate,
   MAX_RECORD_MINUTES,
+  officialCalendarYears,
+  officialHolidaysOf,
   starLevelOf,
+  type OfficialHoliday,
   type StarLevel,
 } from './rules.ts';
 
@@ -916,6 +919,7 @@ export interface HoursSettings {
   excludeTravelTime: boolean;
   starThresholdsHours: number[];
   holidays: string[];
+  workingDays: string[];
 }
 
 export function hoursSettings(organization: Organization): HoursSettings {
@@ -923,12 +927,25 @@ export function hoursSettings(organization: Organization): HoursSettings {
     excludeTravelTime: excludesTravelTime(organization.settings),
     starThresholdsHours: starLevelOf(0, organization.settings).thresholdsHours,
     holidays: [...(organization.settings.holidays ?? [])].sort(),
+    workingDays: [...(organization.settings.workingDays ?? [])].sort(),
   };
 }
 
-export async function updateHoursSettings(ctx: RequestContext, input: HoursSettings): Promise<HoursSettings> {
+/** The official holidays of a year (rules.ts), by default the current one in the organization's time zone. */
+export function officialHolidays(ctx: RequestContext, year: number | null | undefined): OfficialHoliday[] {
+  const organization = requireOrganization(ctx);
+  return officialHolidaysOf(year ?? wallTimeAt(ctx.clock.now(), organization.timeZone).year);
+}
+
+export { officialCalendarYears };
+
+export async function updateHoursSettings(
+  ctx: RequestContext,
+  input: Omit<HoursSettings, 'workingDays'> & { workingDays?: string[] | null | undefined },
+): Promise<HoursSettings> {
   const admin = await requireAdmin(ctx);
   const thresholds = input.starThresholdsHours;
+  const workingDays = input.workingDays ?? [];
   new FieldChecker()
     .check(
       thresholds.length >= 1 &&
@@ -940,11 +957,14 @@ export async function updateHoursSettings(ctx: RequestContext, input: HoursSetti
       'INVALID',
     )
     .check(input.holidays.length <= 400 && input.holidays.every(isLocalDate), 'holidays', 'INVALID')
+    .check(workingDays.length <= 400 && workingDays.every(isLocalDate), 'workingDays', 'INVALID')
+    .check(!workingDays.some((day) => input.holidays.includes(day)), 'workingDays', 'CONFLICT')
     .throwIfAny();
   const settings = {
     excludeTravelTime: input.excludeTravelTime,
     starThresholdsHours: thresholds,
     holidays: [...new Set(input.holidays)].sort(),
+    workingDays: [...new Set(workingDays)].sort(),
   };
   const organization = await ctx.tenant(async (tx) => {
     const updated = await repository.updateHoursSettings(tx, admin.orgId, settings);

@@ -1,6 +1,7 @@
 import type { Resolvers } from '../../__generated__/resolvers.ts';
 import { isAdmin } from '../../shared/access.ts';
 import { getTeamByColour } from '../teams/service.ts';
+import { onboardingOf } from './onboarding.ts';
 import * as organizations from './service.ts';
 
 export const resolvers: Resolvers = {
@@ -16,5 +17,6 @@ export const resolvers: Resolvers = {
       ctx.organization?.id === organization.id ? await ctx.viewerMember() : null,
     viewerIsAdmin: async (organization, _args, ctx) =>
       ctx.organization?.id === organization.id && isAdmin(await ctx.viewerMember()),
+    onboarding: (organization, _args, ctx) => onboardingOf(ctx, organization.id),
   },
 };

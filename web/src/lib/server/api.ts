@@ -4,6 +4,7 @@
  * the session cookie the API sets comes back to their browser.
  */
 import { env } from '$env/dynamic/private';
+import { createHmac } from 'node:crypto';
 import { error, redirect, type Cookies, type RequestEvent } from '@sveltejs/kit';
 import type { TypedDocumentString } from '$lib/graphql/__generated__/operations';
 
@@ -32,6 +33,20 @@ export interface Api {
   ): Promise<Data>;
   /** Sends a file to one of the API's upload routes (e.g. /imports/roster); answers its `data`. Throws ApiError. */
   upload<Data>(path: string, file: File, org: string): Promise<Data>;
+}
+
+/**
+ * The browser's address, signed so the API believes it from us and from no
+ * one else (api/src/plugins/client-address.ts checks it; the API serving these
+ * pages sets WEB_FORWARDING_KEY, `pnpm dev` gives both processes the same).
+ * Without a key the API counts our requests as our own address.
+ */
+function signedClientAddress(address: string): Record<string, string> {
+  const key = env['WEB_FORWARDING_KEY'];
+  if (!key) return {};
+  return {
+    'x-qicai-client-address': `${address} ${createHmac('sha256', key).update(address).digest('base64url')}`,
+  };
 }
 
 function apiUrl(): string {
@@ -84,7 +99,7 @@ function relaySetCookies(setCookies: string[], cookies: Cookies): void {
 export function createApi(event: Pick<RequestEvent, 'request' | 'cookies' | 'getClientAddress'>): Api {
   /** The person's cookie, address and browser, passed on to the API. */
   function forwardedHeaders(org: string | undefined): Record<string, string> {
-    const headers: Record<string, string> = { 'x-forwarded-for': event.getClientAddress() };
+    const headers: Record<string, string> = signedClientAddress(event.getClientAddress());
     const cookie = event.request.headers.get('cookie');
     if (cookie) headers['cookie'] = cookie;
     const userAgent = event.request.headers.get('user-agent');

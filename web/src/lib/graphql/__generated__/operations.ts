@@ -181,6 +181,8 @@ export type HoursSettingsInput = {
   excludeTravelTime: boolean;
   starThresholdsHours: Array<number>;
   holidays: Array<string>;
+  /** None if left out. A day cannot be both one of the association's days off and one of its working days. */
+  workingDays?: Array<string> | null | undefined;
 };
 
 export type HoursReportGrouping =
@@ -799,7 +801,9 @@ export type HoursReportsQueryVariables = Exact<{
 }>;
 
 
-export type HoursReportsQuery = { byTeam: { totalMinutes: number, totalRecords: number, rows: Array<{ key: string, label: string, minutes: number, records: number, member: { id: string, displayName: string } | null, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }> }, byMonth: { totalMinutes: number, totalRecords: number, rows: Array<{ key: string, label: string, minutes: number, records: number, member: { id: string, displayName: string } | null, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }> }, byMember: { totalMinutes: number, totalRecords: number, rows: Array<{ key: string, label: string, minutes: number, records: number, member: { id: string, displayName: string } | null, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }> } };
+export type HoursReportsQuery = { byTeam: { totalMinutes: number, totalRecords: number, rows: Array<{ key: string, label: string, minutes: number, records: number, member: { id: string, displayName: string } | null, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }> }, byMonth: { totalMinutes: number, totalRecords: number, rows: Array<{ key: string, label: string, minutes: number, records: number, member: { id: string, displayName: string } | null, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }> }, byMember: { totalMinutes: number, totalRecords: number, rows: Array<{ key: string, label: string, minutes: number, records: number, member: { id: string, displayName: string } | null, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }> }, beneficiaries: { totalActivities: number, totalBeneficiaries: number, byTeam: Array<{ key: string, label: string, activities: number, beneficiaries: number, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }>, byMonth: Array<{ key: string, label: string, activities: number, beneficiaries: number, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }>, byYear: Array<{ key: string, label: string, activities: number, beneficiaries: number, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }> } };
+
+export type BeneficiariesRowFieldsFragment = { key: string, label: string, activities: number, beneficiaries: number, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null };
 
 export type HoursReportFileQueryVariables = Exact<{
   input: HoursReportInput;
@@ -813,7 +817,7 @@ export type HoursReportFileQuery = { hoursReportFile: { fileName: string, conten
 export type BoardQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type BoardQuery = { board: { generatedAt: string, timeZone: string, checkedInNow: number, todayCount: number, childrenSponsored: number, hours: { thisMonthMinutes: number, thisYearMinutes: number }, requests: { open: number, solved: number, overdue: number }, today: Array<{ id: string, title: string, teamColour: TeamColour, placeName: string, startsAtLocal: string, endsAtLocal: string, confirmed: number, checkedIn: number, happeningNow: boolean }>, teams: Array<{ colour: TeamColour, members: number, activitiesThisMonth: number, activitiesToday: number, checkedInNow: number, hoursThisYearMinutes: number, name: { zh: string, en: string } }>, feed: Array<{ kind: BoardFeedKind, maskedName: string, teamColour: TeamColour | null, title: string, at: string, minutes: number | null }>, trend: Array<{ month: string, minutes: number }> } };
+export type BoardQuery = { board: { generatedAt: string, timeZone: string, checkedInNow: number, todayCount: number, childrenSponsored: number, hours: { thisMonthMinutes: number, thisYearMinutes: number }, beneficiaries: { thisMonth: number, thisYear: number }, requests: { open: number, solved: number, overdue: number }, today: Array<{ id: string, title: string, teamColour: TeamColour, placeName: string, startsAtLocal: string, endsAtLocal: string, confirmed: number, checkedIn: number, happeningNow: boolean }>, teams: Array<{ colour: TeamColour, members: number, activitiesThisMonth: number, activitiesToday: number, checkedInNow: number, hoursThisYearMinutes: number, beneficiariesThisYear: number, name: { zh: string, en: string } }>, feed: Array<{ kind: BoardFeedKind, maskedName: string, teamColour: TeamColour | null, title: string, at: string, minutes: number | null }>, trend: Array<{ month: string, minutes: number }> } };
 
 export type DisplayTokensQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -908,17 +912,19 @@ export type HoursLeaderboardQueryVariables = Exact<{
 
 export type HoursLeaderboardQuery = { organization: { viewerMember: { id: string } | null } | null, hoursLeaderboard: Array<{ rank: number, minutes: number, starLevel: number, member: { id: string, displayName: string, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }> } }> };
 
-export type HoursSettingsPageQueryVariables = Exact<{ [key: string]: never; }>;
+export type HoursSettingsPageQueryVariables = Exact<{
+  year?: number | null | undefined;
+}>;
 
 
-export type HoursSettingsPageQuery = { organization: { viewerIsAdmin: boolean, hoursSettings: { excludeTravelTime: boolean, starThresholdsHours: Array<number>, holidays: Array<string> } } | null };
+export type HoursSettingsPageQuery = { organization: { viewerIsAdmin: boolean, hoursSettings: { excludeTravelTime: boolean, starThresholdsHours: Array<number>, holidays: Array<string>, workingDays: Array<string>, officialCalendarYears: Array<number>, officialHolidays: Array<{ nameZh: string, nameEn: string, firstDay: string, lastDay: string, workingDays: Array<string> }> } } | null };
 
 export type UpdateHoursSettingsMutationVariables = Exact<{
   input: HoursSettingsInput;
 }>;
 
 
-export type UpdateHoursSettingsMutation = { updateHoursSettings: { excludeTravelTime: boolean, starThresholdsHours: Array<number>, holidays: Array<string> } };
+export type UpdateHoursSettingsMutation = { updateHoursSettings: { excludeTravelTime: boolean, starThresholdsHours: Array<number>, holidays: Array<string>, workingDays: Array<string> } };
 
 export type RosterMemberFragment = { id: string, displayName: string, role: MemberRole | null, phone: string | null, email: string | null, category: MemberCategory | null, workUnit: string | null, skills: Array<string> | null, active: boolean | null, hasAccount: boolean | null, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }> };
 
@@ -1094,7 +1100,7 @@ export type OrganizationTeamsQuery = { organization: { teams: Array<{ id: string
 export type OrganizationHomeQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type OrganizationHomeQuery = { organization: { memberCount: number, teams: Array<{ viewerIsMember: boolean, id: string, colour: TeamColour, memberCount: number, name: { zh: string, en: string }, mission: { zh: string, en: string }, leads: Array<{ id: string, displayName: string }> }> } | null };
+export type OrganizationHomeQuery = { organization: { memberCount: number, onboarding: { rosterImported: boolean, teams: number, teamsWithLead: number, activityScheduled: boolean, displayTokenMade: boolean, complete: boolean } | null, teams: Array<{ viewerIsMember: boolean, id: string, colour: TeamColour, memberCount: number, name: { zh: string, en: string }, mission: { zh: string, en: string }, leads: Array<{ id: string, displayName: string }> }> } | null };
 
 export type CreateOrganizationMutationVariables = Exact<{
   input: CreateOrganizationInput;
@@ -1537,6 +1543,22 @@ export const HoursReportTableFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"HoursReportTable"}) as unknown as TypedDocumentString<HoursReportTableFragment, unknown>;
+export const BeneficiariesRowFieldsFragmentDoc = new TypedDocumentString(`
+    fragment BeneficiariesRowFields on BeneficiariesRow {
+  key
+  label
+  activities
+  beneficiaries
+  team {
+    id
+    colour
+    name {
+      zh
+      en
+    }
+  }
+}
+    `, {"fragmentName":"BeneficiariesRowFields"}) as unknown as TypedDocumentString<BeneficiariesRowFieldsFragment, unknown>;
 export const ServiceRecordSummaryFragmentDoc = new TypedDocumentString(`
     fragment ServiceRecordSummary on ServiceRecord {
   id
@@ -2226,6 +2248,19 @@ export const HoursReportsDocument = new TypedDocumentString(`
   byMember: hoursReport(input: {from: $from, to: $to, groupBy: MEMBER}) {
     ...HoursReportTable
   }
+  beneficiaries: beneficiariesReport(input: {from: $from, to: $to}) {
+    totalActivities
+    totalBeneficiaries
+    byTeam {
+      ...BeneficiariesRowFields
+    }
+    byMonth {
+      ...BeneficiariesRowFields
+    }
+    byYear {
+      ...BeneficiariesRowFields
+    }
+  }
 }
     fragment HoursReportTable on HoursReport {
   totalMinutes
@@ -2246,6 +2281,20 @@ export const HoursReportsDocument = new TypedDocumentString(`
         zh
         en
       }
+    }
+  }
+}
+fragment BeneficiariesRowFields on BeneficiariesRow {
+  key
+  label
+  activities
+  beneficiaries
+  team {
+    id
+    colour
+    name {
+      zh
+      en
     }
   }
 }`) as unknown as TypedDocumentString<HoursReportsQuery, HoursReportsQueryVariables>;
@@ -2269,6 +2318,10 @@ export const BoardDocument = new TypedDocumentString(`
     hours {
       thisMonthMinutes
       thisYearMinutes
+    }
+    beneficiaries {
+      thisMonth
+      thisYear
     }
     requests {
       open
@@ -2297,6 +2350,7 @@ export const BoardDocument = new TypedDocumentString(`
       activitiesToday
       checkedInNow
       hoursThisYearMinutes
+      beneficiariesThisYear
     }
     feed {
       kind
@@ -2584,13 +2638,22 @@ export const HoursLeaderboardDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<HoursLeaderboardQuery, HoursLeaderboardQueryVariables>;
 export const HoursSettingsPageDocument = new TypedDocumentString(`
-    query HoursSettingsPage {
+    query HoursSettingsPage($year: Int) {
   organization {
     viewerIsAdmin
     hoursSettings {
       excludeTravelTime
       starThresholdsHours
       holidays
+      workingDays
+      officialCalendarYears
+      officialHolidays(year: $year) {
+        nameZh
+        nameEn
+        firstDay
+        lastDay
+        workingDays
+      }
     }
   }
 }
@@ -2601,6 +2664,7 @@ export const UpdateHoursSettingsDocument = new TypedDocumentString(`
     excludeTravelTime
     starThresholdsHours
     holidays
+    workingDays
   }
 }
     `) as unknown as TypedDocumentString<UpdateHoursSettingsMutation, UpdateHoursSettingsMutationVariables>;
@@ -3026,6 +3090,14 @@ export const OrganizationHomeDocument = new TypedDocumentString(`
     query OrganizationHome {
   organization {
     memberCount
+    onboarding {
+      rosterImported
+      teams
+      teamsWithLead
+      activityScheduled
+      displayTokenMade
+      complete
+    }
     teams {
       ...TeamCard
       viewerIsMember

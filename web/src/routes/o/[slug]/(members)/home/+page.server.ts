@@ -16,6 +16,8 @@ export const load = (async ({ locals, params, url }) => {
     return {
       teams: organization?.teams ?? [],
       memberCount: organization?.memberCount ?? 0,
+      // The admins' first steps (null for anyone else), shown until every one is done.
+      onboarding: organization?.onboarding?.complete === false ? organization.onboarding : null,
       sponsorshipCounts: sponsorship.organization?.sponsorshipCounts ?? null,
       requestCounts: requests.organization?.requestCounts ?? null,
     };

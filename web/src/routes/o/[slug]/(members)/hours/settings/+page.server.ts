@@ -9,7 +9,13 @@ const STAR_FIELDS = 5;
 
 export const load = (async ({ locals, params, url }) => {
   try {
-    const result = await locals.api.request(HoursSettingsPageDocument, {}, params.slug);
+    // ?year=2027: another year's official calendar (this year's by default).
+    const year = Number(url.searchParams.get('year'));
+    const result = await locals.api.request(
+      HoursSettingsPageDocument,
+      { year: Number.isInteger(year) && year >= 2000 && year <= 2100 ? year : null },
+      params.slug,
+    );
     if (!result.organization?.viewerIsAdmin) error(403, { message: 'Admins only', code: 'FORBIDDEN' });
     const settings = result.organization.hoursSettings;
     const values: Record<string, string> = {
@@ -20,11 +26,14 @@ export const load = (async ({ locals, params, url }) => {
         ]),
       ),
       holidays: settings.holidays.join('\n'),
+      workingDays: settings.workingDays.join('\n'),
       excludeTravelTime: settings.excludeTravelTime ? 'on' : '',
     };
     return {
       starFields: STAR_FIELDS,
       values,
+      officialHolidays: settings.officialHolidays,
+      officialCalendarLastYear: settings.officialCalendarYears.at(-1) ?? null,
       saved: url.searchParams.has('saved'),
     };
   } catch (cause) {
@@ -34,11 +43,22 @@ export const load = (async ({ locals, params, url }) => {
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+/** The dates typed in a box: one a line (or separated by spaces or commas). */
+function dates(text: string | undefined): string[] {
+  return (
+    text
+      ?.split(/[\s,，]+/)
+      .map((line) => line.trim())
+      .filter(Boolean) ?? []
+  );
+}
+
 export const actions = {
   default: async ({ locals, params, request }) => {
     const data = await request.formData();
     const values: Record<string, string> = {
       holidays: formText(data, 'holidays'),
+      workingDays: formText(data, 'workingDays'),
       excludeTravelTime: formText(data, 'excludeTravelTime'),
     };
     const thresholds: number[] = [];
@@ -51,15 +71,13 @@ export const actions = {
       if (Number.isInteger(hours)) thresholds.push(hours);
       else thresholdsReadable = false;
     }
-    const holidays =
-      values['holidays']
-        ?.split(/[\s,，]+/)
-        .map((line) => line.trim())
-        .filter(Boolean) ?? [];
+    const holidays = dates(values['holidays']);
+    const workingDays = dates(values['workingDays']);
     // Refused here what the API's Date scalar would refuse as a whole request, so the field says why.
     const fields: Record<string, string> = {};
     if (!thresholdsReadable || thresholds.length === 0) fields['starThresholdsHours'] = 'INVALID';
     if (!holidays.every((day) => DATE.test(day))) fields['holidays'] = 'INVALID';
+    if (!workingDays.every((day) => DATE.test(day))) fields['workingDays'] = 'INVALID';
     if (Object.keys(fields).length > 0) return fail(400, { values, fields, code: 'VALIDATION' });
     try {
       await locals.api.request(
@@ -68,6 +86,7 @@ export const actions = {
           input: {
             starThresholdsHours: thresholds,
             holidays,
+            workingDays,
             excludeTravelTime: values['excludeTravelTime'] === 'on',
           },
         },
