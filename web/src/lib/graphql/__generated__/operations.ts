@@ -218,7 +218,8 @@ export type MemberStatus =
 
 export type MemberFilter = {
   teamId?: string | null | undefined;
-  category?: MemberCategory | null | undefined;
+  politicalStatus?: PoliticalStatus | null | undefined;
+  partyStage?: PartyStage | null | undefined;
   role?: MemberRole | null | undefined;
   /** Defaults to ACTIVE; INACTIVE and ALL for admins. */
   status?: MemberStatus | null | undefined;
@@ -232,7 +233,8 @@ export type CreateMemberInput = {
   phone: string;
   email?: string | null | undefined;
   gender?: Gender | null | undefined;
-  category?: MemberCategory | null | undefined;
+  politicalStatus?: PoliticalStatus | null | undefined;
+  partyStage?: PartyStage | null | undefined;
   workUnit?: string | null | undefined;
   skills?: Array<string> | null | undefined;
   teamIds?: Array<string> | null | undefined;
@@ -246,7 +248,9 @@ export type UpdateMemberInput = {
   phone?: string | null | undefined;
   email?: string | null | undefined;
   gender?: Gender | null | undefined;
-  category?: MemberCategory | null | undefined;
+  politicalStatus?: PoliticalStatus | null | undefined;
+  /** Null clears it; a party member has none (becoming one clears it). */
+  partyStage?: PartyStage | null | undefined;
   workUnit?: string | null | undefined;
   skills?: Array<string> | null | undefined;
   /** Exactly these teams (teams the member leads are kept). Admins only. */
@@ -338,11 +342,41 @@ export type CreateOrganizationInput = {
   defaultLocale?: Locale | null | undefined;
 };
 
-/** 政治面貌: party member 党员, activist 入党积极分子, citizen 群众. */
-export type MemberCategory =
-  | 'PARTY_MEMBER'
+/** 政治面貌 by the national standard GB/T 4762 (codes 01–13, in this order). */
+export type PoliticalStatus =
+  /** 01 中共党员 */
+  | 'CPC_MEMBER'
+  /** 02 中共预备党员 */
+  | 'CPC_PROBATIONARY_MEMBER'
+  /** 03 共青团员 */
+  | 'CYL_MEMBER'
+  /** 04 民革党员 */
+  | 'RCCK_MEMBER'
+  /** 05 民盟盟员 */
+  | 'CDL_MEMBER'
+  /** 06 民建会员 */
+  | 'CNDCA_MEMBER'
+  /** 07 民进会员 */
+  | 'CAPD_MEMBER'
+  /** 08 农工党党员 */
+  | 'CPWDP_MEMBER'
+  /** 09 致公党党员 */
+  | 'CZGP_MEMBER'
+  /** 10 九三学社社员 */
+  | 'JIUSAN_MEMBER'
+  /** 11 台盟盟员 */
+  | 'TDSGL_MEMBER'
+  /** 12 无党派人士 */
+  | 'NON_PARTY'
+  /** 13 群众 */
+  | 'MASSES';
+
+/** A stage of party development a party organization tracks beside the 政治面貌 (not for party members). */
+export type PartyStage =
+  /** 入党积极分子 */
   | 'ACTIVIST'
-  | 'CITIZEN';
+  /** 发展对象 */
+  | 'CANDIDATE';
 
 export type MemberRole =
   | 'ADMIN'
@@ -920,7 +954,7 @@ export type UpdateHoursSettingsMutationVariables = Exact<{
 
 export type UpdateHoursSettingsMutation = { updateHoursSettings: { excludeTravelTime: boolean, starThresholdsHours: Array<number>, holidays: Array<string> } };
 
-export type RosterMemberFragment = { id: string, displayName: string, role: MemberRole | null, phone: string | null, email: string | null, category: MemberCategory | null, workUnit: string | null, skills: Array<string> | null, active: boolean | null, hasAccount: boolean | null, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }> };
+export type RosterMemberFragment = { id: string, displayName: string, role: MemberRole | null, phone: string | null, email: string | null, politicalStatus: PoliticalStatus | null, partyStage: PartyStage | null, workUnit: string | null, skills: Array<string> | null, active: boolean | null, hasAccount: boolean | null, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }> };
 
 export type RosterQueryVariables = Exact<{
   first: number;
@@ -932,7 +966,7 @@ export type RosterQueryVariables = Exact<{
 }>;
 
 
-export type RosterQuery = { organization: { pendingJoinRequestCount?: number, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }>, members: { totalCount: number | null, nodes: Array<{ id: string, displayName: string, role: MemberRole | null, phone: string | null, email: string | null, category: MemberCategory | null, workUnit: string | null, skills: Array<string> | null, active: boolean | null, hasAccount: boolean | null, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }> }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
+export type RosterQuery = { organization: { pendingJoinRequestCount?: number, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }>, members: { totalCount: number | null, nodes: Array<{ id: string, displayName: string, role: MemberRole | null, phone: string | null, email: string | null, politicalStatus: PoliticalStatus | null, partyStage: PartyStage | null, workUnit: string | null, skills: Array<string> | null, active: boolean | null, hasAccount: boolean | null, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }> }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
 
 export type ExportRosterMutationVariables = Exact<{
   input: ExportRosterInput;
@@ -941,21 +975,21 @@ export type ExportRosterMutationVariables = Exact<{
 
 export type ExportRosterMutation = { exportRoster: { fileName: string, contentType: string, base64: string, rowCount: number } };
 
-export type MemberProfileFragment = { id: string, displayName: string, role: MemberRole | null, phone: string | null, email: string | null, gender: Gender | null, category: MemberCategory | null, workUnit: string | null, skills: Array<string> | null, joinedOn: string | null, active: boolean | null, hasAccount: boolean | null, viewerCanEdit: boolean, viewerCanSeePersonal: boolean, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }> };
+export type MemberProfileFragment = { id: string, displayName: string, role: MemberRole | null, phone: string | null, email: string | null, gender: Gender | null, politicalStatus: PoliticalStatus | null, partyStage: PartyStage | null, workUnit: string | null, skills: Array<string> | null, joinedOn: string | null, active: boolean | null, hasAccount: boolean | null, viewerCanEdit: boolean, viewerCanSeePersonal: boolean, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }> };
 
 export type MemberPageQueryVariables = Exact<{
   id: string;
 }>;
 
 
-export type MemberPageQuery = { organization: { member: { id: string, displayName: string, role: MemberRole | null, phone: string | null, email: string | null, gender: Gender | null, category: MemberCategory | null, workUnit: string | null, skills: Array<string> | null, joinedOn: string | null, active: boolean | null, hasAccount: boolean | null, viewerCanEdit: boolean, viewerCanSeePersonal: boolean, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }> } } | null };
+export type MemberPageQuery = { organization: { member: { id: string, displayName: string, role: MemberRole | null, phone: string | null, email: string | null, gender: Gender | null, politicalStatus: PoliticalStatus | null, partyStage: PartyStage | null, workUnit: string | null, skills: Array<string> | null, joinedOn: string | null, active: boolean | null, hasAccount: boolean | null, viewerCanEdit: boolean, viewerCanSeePersonal: boolean, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }> } } | null };
 
 export type MemberEditQueryVariables = Exact<{
   id: string;
 }>;
 
 
-export type MemberEditQuery = { organization: { skillSuggestions: Array<string>, member: { id: string, displayName: string, role: MemberRole | null, phone: string | null, email: string | null, gender: Gender | null, category: MemberCategory | null, workUnit: string | null, skills: Array<string> | null, joinedOn: string | null, active: boolean | null, hasAccount: boolean | null, viewerCanEdit: boolean, viewerCanSeePersonal: boolean, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }> }, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }> } | null };
+export type MemberEditQuery = { organization: { skillSuggestions: Array<string>, member: { id: string, displayName: string, role: MemberRole | null, phone: string | null, email: string | null, gender: Gender | null, politicalStatus: PoliticalStatus | null, partyStage: PartyStage | null, workUnit: string | null, skills: Array<string> | null, joinedOn: string | null, active: boolean | null, hasAccount: boolean | null, viewerCanEdit: boolean, viewerCanSeePersonal: boolean, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }> }, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }> } | null };
 
 export type MemberNewQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -1049,12 +1083,12 @@ export type RequestToJoinMutationVariables = Exact<{
 
 export type RequestToJoinMutation = { requestToJoin: { id: string, status: JoinRequestStatus } };
 
-export type RosterImportSummaryFragment = { id: string, fileName: string, format: string, columns: Array<string>, status: RosterImportStatus, createdAt: string, appliedAt: string | null, totalRows: number, createCount: number, updateCount: number, unchangedCount: number, rejectCount: number, progressDone: number, failureCode: string | null };
+export type RosterImportSummaryFragment = { id: string, fileName: string, format: string, columns: Array<string>, headerRow: number, ignoredColumns: Array<string>, idNumberColumn: string | null, status: RosterImportStatus, createdAt: string, appliedAt: string | null, totalRows: number, createCount: number, updateCount: number, unchangedCount: number, rejectCount: number, progressDone: number, failureCode: string | null };
 
 export type RosterImportsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type RosterImportsQuery = { organization: { rosterImports: Array<{ id: string, fileName: string, format: string, columns: Array<string>, status: RosterImportStatus, createdAt: string, appliedAt: string | null, totalRows: number, createCount: number, updateCount: number, unchangedCount: number, rejectCount: number, progressDone: number, failureCode: string | null }> } | null };
+export type RosterImportsQuery = { organization: { rosterImports: Array<{ id: string, fileName: string, format: string, columns: Array<string>, headerRow: number, ignoredColumns: Array<string>, idNumberColumn: string | null, status: RosterImportStatus, createdAt: string, appliedAt: string | null, totalRows: number, createCount: number, updateCount: number, unchangedCount: number, rejectCount: number, progressDone: number, failureCode: string | null }> } | null };
 
 export type RosterImportPageQueryVariables = Exact<{
   id: string;
@@ -1063,7 +1097,7 @@ export type RosterImportPageQueryVariables = Exact<{
 }>;
 
 
-export type RosterImportPageQuery = { organization: { rosterImport: { id: string, fileName: string, format: string, columns: Array<string>, status: RosterImportStatus, createdAt: string, appliedAt: string | null, totalRows: number, createCount: number, updateCount: number, unchangedCount: number, rejectCount: number, progressDone: number, failureCode: string | null, rows: { hasNextPage: boolean, endRow: number | null, nodes: Array<{ rowNumber: number, outcome: RosterImportOutcome, problems: Array<string>, duplicateOf: number | null, changes: Array<string>, cells: { name: string | null, phone: string | null, gender: string | null, category: string | null, workUnit: string | null, teams: string | null, skills: string | null, email: string | null } }> } } } | null };
+export type RosterImportPageQuery = { organization: { rosterImport: { id: string, fileName: string, format: string, columns: Array<string>, headerRow: number, ignoredColumns: Array<string>, idNumberColumn: string | null, status: RosterImportStatus, createdAt: string, appliedAt: string | null, totalRows: number, createCount: number, updateCount: number, unchangedCount: number, rejectCount: number, progressDone: number, failureCode: string | null, rows: { hasNextPage: boolean, endRow: number | null, nodes: Array<{ rowNumber: number, outcome: RosterImportOutcome, problems: Array<string>, duplicateOf: number | null, changes: Array<string>, cells: { name: string | null, phone: string | null, gender: string | null, politicalStatus: string | null, partyStage: string | null, workUnit: string | null, teams: string | null, skills: string | null, joinDate: string | null, email: string | null }, problemDetails: Array<{ code: string, field: string, column: string | null, value: string }> }> } } } | null };
 
 export type RosterImportProgressQueryVariables = Exact<{
   id: string;
@@ -1071,6 +1105,14 @@ export type RosterImportProgressQueryVariables = Exact<{
 
 
 export type RosterImportProgressQuery = { organization: { rosterImport: { id: string, status: RosterImportStatus, progressDone: number, createCount: number, updateCount: number } } | null };
+
+export type RosterImportRejectedRowsQueryVariables = Exact<{
+  id: string;
+  locale?: Locale | null | undefined;
+}>;
+
+
+export type RosterImportRejectedRowsQuery = { organization: { rosterImport: { id: string, rejectedRowsFile: { fileName: string, contentType: string, base64: string, rowCount: number } } } | null };
 
 export type ApplyRosterImportMutationVariables = Exact<{
   id: string;
@@ -1421,7 +1463,7 @@ export type TeamPageQueryVariables = Exact<{
 }>;
 
 
-export type TeamPageQuery = { organization: { team: { viewerIsMember: boolean, viewerCanEdit: boolean, id: string, colour: TeamColour, memberCount: number, members: { nodes: Array<{ id: string, displayName: string, role: MemberRole | null, category: MemberCategory | null, workUnit: string | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } }, name: { zh: string, en: string }, mission: { zh: string, en: string }, leads: Array<{ id: string, displayName: string }> } } | null };
+export type TeamPageQuery = { organization: { team: { viewerIsMember: boolean, viewerCanEdit: boolean, id: string, colour: TeamColour, memberCount: number, members: { nodes: Array<{ id: string, displayName: string, role: MemberRole | null, politicalStatus: PoliticalStatus | null, partyStage: PartyStage | null, workUnit: string | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } }, name: { zh: string, en: string }, mission: { zh: string, en: string }, leads: Array<{ id: string, displayName: string }> } } | null };
 
 export type TeamEditQueryVariables = Exact<{
   colour: TeamColour;
@@ -1580,7 +1622,8 @@ export const RosterMemberFragmentDoc = new TypedDocumentString(`
   role
   phone
   email
-  category
+  politicalStatus
+  partyStage
   workUnit
   skills
   active
@@ -1603,7 +1646,8 @@ export const MemberProfileFragmentDoc = new TypedDocumentString(`
   phone
   email
   gender
-  category
+  politicalStatus
+  partyStage
   workUnit
   skills
   joinedOn
@@ -1627,6 +1671,9 @@ export const RosterImportSummaryFragmentDoc = new TypedDocumentString(`
   fileName
   format
   columns
+  headerRow
+  ignoredColumns
+  idNumberColumn
   status
   createdAt
   appliedAt
@@ -2640,7 +2687,8 @@ export const RosterDocument = new TypedDocumentString(`
   role
   phone
   email
-  category
+  politicalStatus
+  partyStage
   workUnit
   skills
   active
@@ -2679,7 +2727,8 @@ export const MemberPageDocument = new TypedDocumentString(`
   phone
   email
   gender
-  category
+  politicalStatus
+  partyStage
   workUnit
   skills
   joinedOn
@@ -2720,7 +2769,8 @@ export const MemberEditDocument = new TypedDocumentString(`
   phone
   email
   gender
-  category
+  politicalStatus
+  partyStage
   workUnit
   skills
   joinedOn
@@ -2902,6 +2952,9 @@ export const RosterImportsDocument = new TypedDocumentString(`
   fileName
   format
   columns
+  headerRow
+  ignoredColumns
+  idNumberColumn
   status
   createdAt
   appliedAt
@@ -2929,11 +2982,19 @@ export const RosterImportPageDocument = new TypedDocumentString(`
             name
             phone
             gender
-            category
+            politicalStatus
+            partyStage
             workUnit
             teams
             skills
+            joinDate
             email
+          }
+          problemDetails {
+            code
+            field
+            column
+            value
           }
         }
         hasNextPage
@@ -2947,6 +3008,9 @@ export const RosterImportPageDocument = new TypedDocumentString(`
   fileName
   format
   columns
+  headerRow
+  ignoredColumns
+  idNumberColumn
   status
   createdAt
   appliedAt
@@ -2971,6 +3035,21 @@ export const RosterImportProgressDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<RosterImportProgressQuery, RosterImportProgressQueryVariables>;
+export const RosterImportRejectedRowsDocument = new TypedDocumentString(`
+    query RosterImportRejectedRows($id: ID!, $locale: Locale) {
+  organization {
+    rosterImport(id: $id) {
+      id
+      rejectedRowsFile(locale: $locale) {
+        fileName
+        contentType
+        base64
+        rowCount
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RosterImportRejectedRowsQuery, RosterImportRejectedRowsQueryVariables>;
 export const ApplyRosterImportDocument = new TypedDocumentString(`
     mutation ApplyRosterImport($id: ID!) {
   applyRosterImport(id: $id) {
@@ -3980,7 +4059,8 @@ export const TeamPageDocument = new TypedDocumentString(`
           id
           displayName
           role
-          category
+          politicalStatus
+          partyStage
           workUnit
         }
         pageInfo {
