@@ -167,7 +167,7 @@ const BAD: { person: Partial<Person>; problem: string; field: string; value: str
 
 function badPeople(): Person[] {
   return BAD.map(({ person }, index) => {
-    const base = PEOPLE[index] ?? (PEOPLE[0] as Person);
+    const base = PEOPLE[index] as Person;
     const phone = String(13_807_309_000 + index);
     return { ...base, name: `错行${index + 1}`, phoneCell: phone, phone, ...person };
   });

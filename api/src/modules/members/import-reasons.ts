@@ -3,7 +3,7 @@
  * an admin fixes and uploads again (the web app has the same reasons in its
  * messages for the preview page).
  */
-import type { RowProblem } from './roster-rows.ts';
+import { isRowProblem, type RowProblem } from './roster-rows.ts';
 
 const REASONS: Record<'zh' | 'en', Record<RowProblem, string>> = {
   zh: {
@@ -46,7 +46,7 @@ const REASONS: Record<'zh' | 'en', Record<RowProblem, string>> = {
 
 /** One reason: its words and the value at fault ("队伍不存在：黄队"), or the row it repeats. */
 export function problemReason(locale: 'zh' | 'en', code: string, value: string, duplicateOf: number | null): string {
-  const words = REASONS[locale][code as RowProblem] ?? code;
+  const words = isRowProblem(code) ? REASONS[locale][code] : code;
   if (code === 'DUPLICATE_IN_FILE' && duplicateOf !== null) {
     return locale === 'zh' ? `${words}（同第 ${duplicateOf} 行）` : `${words} (as row ${duplicateOf})`;
   }

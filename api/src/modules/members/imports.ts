@@ -37,7 +37,7 @@ import {
   nameReadsBack,
   phonesOf,
   ROW_PROBLEM_FIELDS,
-  type RowProblem,
+  isRowProblem,
 } from './roster-rows.ts';
 import { todayIn } from '../sponsorship/dates.ts';
 import { requireAdmin, requireOrganization } from '../../shared/access.ts';
@@ -300,7 +300,7 @@ export async function exportRoster(
 /** Each problem of a row with the column at fault, that column's header in the file, and the value at fault. */
 export function problemDetails(row: RosterImportRowParent) {
   return row.problems.map((code, index) => {
-    const field = ROW_PROBLEM_FIELDS[code as RowProblem] ?? 'name';
+    const field = isRowProblem(code) ? ROW_PROBLEM_FIELDS[code] : 'name';
     return { code, field, column: headerOf(row.headerCells, field), value: row.problemValues[index] ?? '' };
   });
 }

@@ -20,7 +20,7 @@ export const SKILLS_MAX = 20;
 export const LIST_SEPARATORS = /[、,，;；/／|\r\n]+/;
 
 /** White space next to a CJK character also separates ("急救 驾驶"), but not inside English ("first aid"). */
-const CJK_SPACE = /(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])/;
+const CJK_SPACE = /(?<=\P{ASCII})\s+|\s+(?=\P{ASCII})/u;
 
 /** Splits a cell or field into its items: on the separators, and on spaces next to CJK text. */
 export function splitList(text: string): string[] {
@@ -314,6 +314,12 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** Excel's day 0 as it counts (1899-12-30, which absorbs its 1900 leap-year bug for dates after February 1900). */
 const EXCEL_EPOCH_MS = Date.UTC(1899, 11, 30);
 
+/** The date (YYYY-MM-DD) of an Excel serial day number; the time of day, if any, is dropped. */
+export function excelSerialDate(serial: number): string | undefined {
+  if (!Number.isFinite(serial) || serial < 61) return undefined;
+  return new Date(EXCEL_EPOCH_MS + Math.floor(serial) * DAY_MS).toISOString().slice(0, 10);
+}
+
 function isoDate(year: number, month: number, day: number): string | undefined {
   if (year < 1900 || month < 1 || month > 12 || day < 1) return undefined;
   const date = new Date(Date.UTC(year, month - 1, day));
@@ -339,7 +345,7 @@ export function parseJoinDate(text: string): string | undefined {
   if (digits) return isoDate(Number(digits[1]), Number(digits[2]), Number(digits[3] ?? '1'));
   // Five digits: Excel's day numbers from 1927 (10000) to 2173 (99999); a year alone (2018) is not a date.
   if (/^\d{5}(?:\.\d+)?$/.test(value)) {
-    return new Date(EXCEL_EPOCH_MS + Math.floor(Number(value)) * DAY_MS).toISOString().slice(0, 10);
+    return excelSerialDate(Number(value));
   }
   return undefined;
 }

@@ -5,6 +5,7 @@
  * reads, so it imports back unchanged.
  */
 import * as XLSX from '@e965/xlsx';
+import { excelSerialDate } from './profile.ts';
 
 export const ROSTER_FIELDS = [
   'name',
@@ -193,11 +194,13 @@ function isZip(bytes: Uint8Array): boolean {
   return bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
 }
 
-/** A date as the import's text form (ISO 8601), from Excel's serial day number; null if it is none. */
-function serialDate(serial: number): string | null {
-  const parts = XLSX.SSF.parse_date_code(serial);
-  if (!parts.y) return null;
-  return `${String(parts.y).padStart(4, '0')}-${String(parts.m).padStart(2, '0')}-${String(parts.d).padStart(2, '0')}`;
+/** Whether an Excel number format shows a date (yyyy-mm-dd, m/d/yy, yyyy"年"m"月"d"日"), once its literals are set aside. */
+function isDateFormat(format: string): boolean {
+  const tokens = format
+    .replace(/"[^"]*"/g, '')
+    .replace(/\[[^\]]*\]/g, '')
+    .replace(/\\./g, '');
+  return !/general/i.test(tokens) && /[yd]/i.test(tokens);
 }
 
 /**
@@ -209,7 +212,7 @@ function cellText(cell: XLSX.CellObject | undefined): string {
   const value = cell.v;
   if (typeof value === 'string') return value;
   if (typeof value === 'number') {
-    if (typeof cell.z === 'string' && XLSX.SSF.is_date(cell.z)) return serialDate(value) ?? String(value);
+    if (typeof cell.z === 'string' && isDateFormat(cell.z)) return excelSerialDate(value) ?? String(value);
     return Number.isInteger(value) ? value.toFixed(0) : String(value);
   }
   if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';

@@ -50,6 +50,10 @@ export const ROW_PROBLEM_FIELDS = {
 } as const satisfies Record<string, RosterField>;
 export type RowProblem = keyof typeof ROW_PROBLEM_FIELDS;
 
+export function isRowProblem(code: string): code is RowProblem {
+  return Object.hasOwn(ROW_PROBLEM_FIELDS, code);
+}
+
 /** A row's values as they go into the roster; a field is absent when the file has no column for it (or, for the join date and stage, leaves it empty). */
 export interface RowValues {
   displayName: string;
