@@ -645,7 +645,9 @@ export type HoursSettingsInput = {
 export type HoursReportGrouping =
   | 'MEMBER'
   | 'TEAM'
-  | 'MONTH';
+  | 'MONTH'
+  /** By the members' 政治面貌 (GB/T 4762): how much of the service party members give. */
+  | 'POLITICAL_STATUS';
 
 export type ReportFileFormat =
   | 'XLSX'
@@ -662,10 +664,12 @@ export type HoursReportInput = {
 /** One row of a report: a member, a team or a month. */
 export type HoursReportRow = {
   __typename?: 'HoursReportRow';
-  /** member:<id>, team:<id> or month:YYYY-MM. */
+  /** member:<id>, team:<id>, month:YYYY-MM or political:<status>. */
   key: Scalars['String']['output'];
-  /** The member's name or the month (YYYY-MM); for a team, its name is on `team`. */
+  /** The member's name, the month (YYYY-MM) or the political status's code; for a team, its name is on `team`. */
   label: Scalars['String']['output'];
+  /** For POLITICAL_STATUS: the status the row sums. */
+  politicalStatus?: Maybe<PoliticalStatus>;
   member?: Maybe<Member>;
   team?: Maybe<Team>;
   minutes: Scalars['Int']['output'];
@@ -3355,6 +3359,7 @@ export type HoursSettingsResolvers<ContextType = MercuriusContext, ParentType ex
 export type HoursReportRowResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['HoursReportRow'] = ResolversParentTypes['HoursReportRow']> = {
   key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  politicalStatus?: Resolver<Maybe<ResolversTypes['PoliticalStatus']>, ParentType, ContextType>;
   member?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType>;
   team?: Resolver<Maybe<ResolversTypes['Team']>, ParentType, ContextType>;
   minutes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;

@@ -186,7 +186,9 @@ export type HoursSettingsInput = {
 export type HoursReportGrouping =
   | 'MEMBER'
   | 'TEAM'
-  | 'MONTH';
+  | 'MONTH'
+  /** By the members' 政治面貌 (GB/T 4762): how much of the service party members give. */
+  | 'POLITICAL_STATUS';
 
 export type ReportFileFormat =
   | 'XLSX'
@@ -825,7 +827,7 @@ export type VerifyCertificateQueryVariables = Exact<{
 
 export type VerifyCertificateQuery = { verifyCertificate: { number: string, memberName: string, minutes: number, periodFrom: string, periodTo: string, organizationName: string } | null };
 
-export type HoursReportTableFragment = { totalMinutes: number, totalRecords: number, rows: Array<{ key: string, label: string, minutes: number, records: number, member: { id: string, displayName: string } | null, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }> };
+export type HoursReportTableFragment = { totalMinutes: number, totalRecords: number, rows: Array<{ key: string, label: string, politicalStatus: PoliticalStatus | null, minutes: number, records: number, member: { id: string, displayName: string } | null, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }> };
 
 export type HoursReportsQueryVariables = Exact<{
   from: string;
@@ -833,7 +835,7 @@ export type HoursReportsQueryVariables = Exact<{
 }>;
 
 
-export type HoursReportsQuery = { byTeam: { totalMinutes: number, totalRecords: number, rows: Array<{ key: string, label: string, minutes: number, records: number, member: { id: string, displayName: string } | null, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }> }, byMonth: { totalMinutes: number, totalRecords: number, rows: Array<{ key: string, label: string, minutes: number, records: number, member: { id: string, displayName: string } | null, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }> }, byMember: { totalMinutes: number, totalRecords: number, rows: Array<{ key: string, label: string, minutes: number, records: number, member: { id: string, displayName: string } | null, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }> } };
+export type HoursReportsQuery = { byTeam: { totalMinutes: number, totalRecords: number, rows: Array<{ key: string, label: string, politicalStatus: PoliticalStatus | null, minutes: number, records: number, member: { id: string, displayName: string } | null, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }> }, byMonth: { totalMinutes: number, totalRecords: number, rows: Array<{ key: string, label: string, politicalStatus: PoliticalStatus | null, minutes: number, records: number, member: { id: string, displayName: string } | null, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }> }, byMember: { totalMinutes: number, totalRecords: number, rows: Array<{ key: string, label: string, politicalStatus: PoliticalStatus | null, minutes: number, records: number, member: { id: string, displayName: string } | null, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }> }, byPoliticalStatus: { totalMinutes: number, totalRecords: number, rows: Array<{ key: string, label: string, politicalStatus: PoliticalStatus | null, minutes: number, records: number, member: { id: string, displayName: string } | null, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }> } };
 
 export type HoursReportFileQueryVariables = Exact<{
   input: HoursReportInput;
@@ -1562,6 +1564,7 @@ export const HoursReportTableFragmentDoc = new TypedDocumentString(`
   rows {
     key
     label
+    politicalStatus
     minutes
     records
     member {
@@ -2273,6 +2276,11 @@ export const HoursReportsDocument = new TypedDocumentString(`
   byMember: hoursReport(input: {from: $from, to: $to, groupBy: MEMBER}) {
     ...HoursReportTable
   }
+  byPoliticalStatus: hoursReport(
+    input: {from: $from, to: $to, groupBy: POLITICAL_STATUS}
+  ) {
+    ...HoursReportTable
+  }
 }
     fragment HoursReportTable on HoursReport {
   totalMinutes
@@ -2280,6 +2288,7 @@ export const HoursReportsDocument = new TypedDocumentString(`
   rows {
     key
     label
+    politicalStatus
     minutes
     records
     member {
