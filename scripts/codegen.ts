@@ -82,7 +82,7 @@ const outputs: { path: string; text: Promise<string> }[] = [
           InvitationPreview: '../modules/members/mappers.ts#InvitationPreviewParent',
           JoinRequest: '../modules/members/mappers.ts#JoinRequestParent',
           RosterImport: '@qicai/db#RosterImport as RosterImportModel',
-          RosterImportRow: '@qicai/db#RosterImportRow as RosterImportRowModel',
+          RosterImportRow: '../modules/members/mappers.ts#RosterImportRowParent',
           // hours
           ServiceRecord: '@qicai/db#ServiceRecord as ServiceRecordRow',
           ServiceRecordCorrection: '@qicai/db#ServiceRecordCorrection as ServiceRecordCorrectionRow',

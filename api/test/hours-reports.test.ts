@@ -4,6 +4,7 @@ import { readSpreadsheet } from '../src/modules/members/roster-file.ts';
 import { activityOrganization, errorOf, type ActivityOrganization } from './activities-seed.ts';
 import { HOURS_REPORT, HOURS_REPORT_FILE, serviceRecord, type HoursReportData } from './certificates-seed.ts';
 import { errorCode, expectNoErrors, TestApp } from './helper.ts';
+import { UPDATE_MEMBER } from './members-seed.ts';
 import { testClock } from './clock.ts';
 
 let testApp: TestApp;
@@ -115,6 +116,55 @@ describe('hours reports', () => {
     expect(byMonth.rows.map((row) => row.label)).toEqual([...monthSums.keys()].sort());
     for (const row of byMonth.rows)
       expect({ minutes: row.minutes, records: row.records }).toEqual(monthSums.get(row.label));
+  });
+
+  it('sums by 政治面貌: party members, League members and the masses, in file and on screen', async () => {
+    // The members' statuses as the admin sets them; everyone else (the lead) stays 群众.
+    const statuses = ['CPC_MEMBER', 'CYL_MEMBER', 'CPC_MEMBER', 'CPC_PROBATIONARY_MEMBER'] as const;
+    const statusOf = new Map<string, string>();
+    for (const [index, member] of org.members.entries()) {
+      const status = statuses[index % statuses.length] ?? 'MASSES';
+      statusOf.set(member.memberId, status);
+      expectNoErrors(
+        await org.admin.gql(UPDATE_MEMBER, { input: { memberId: member.memberId, politicalStatus: status } }),
+      );
+    }
+    const approved = approvedInPeriod();
+    const expected = sumBy(approved, (record) => statusOf.get(record.memberId) ?? 'MASSES');
+    const result = await org.admin.gql<{
+      hoursReport: {
+        totalMinutes: number;
+        rows: { key: string; politicalStatus: string; minutes: number; records: number }[];
+      };
+    }>(
+      `query ($input: HoursReportInput!) { hoursReport(input: $input) { totalMinutes
+        rows { key politicalStatus minutes records } } }`,
+      { input: { ...period, groupBy: 'POLITICAL_STATUS' } },
+    );
+    expectNoErrors(result);
+    const rows = result.data?.hoursReport.rows ?? [];
+    expect(new Map(rows.map((row) => [row.politicalStatus, { minutes: row.minutes, records: row.records }]))).toEqual(
+      expected,
+    );
+    expect(rows.map((row) => row.key)).toEqual(rows.map((row) => `political:${row.politicalStatus}`));
+    expect(result.data?.hoursReport.totalMinutes).toBe(approved.reduce((sum, record) => sum + record.minutes, 0));
+
+    const file = await org.admin.gql<{ hoursReportFile: { base64: string } }>(HOURS_REPORT_FILE, {
+      input: { ...period, groupBy: 'POLITICAL_STATUS' },
+      format: 'CSV',
+      locale: 'zh',
+    });
+    expectNoErrors(file);
+    const sheet = readSpreadsheet(Buffer.from(file.data?.hoursReportFile.base64 ?? '', 'base64'));
+    expect(sheet.rows[0]?.cells[0]).toBe('政治面貌');
+    const labels = sheet.rows.slice(1, 1 + rows.length).map((row) => row.cells[0]);
+    const zh: Record<string, string> = {
+      CPC_MEMBER: '中共党员',
+      CPC_PROBATIONARY_MEMBER: '中共预备党员',
+      CYL_MEMBER: '共青团员',
+      MASSES: '群众',
+    };
+    expect(labels).toEqual(rows.map((row) => zh[row.politicalStatus]));
   });
 
   it("gives a lead their own teams' records only", async () => {

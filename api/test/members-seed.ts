@@ -3,13 +3,13 @@
  * roster files, and the import's upload → preview → apply.
  */
 import * as XLSX from '@e965/xlsx';
-import { members, teamMemberships, withTenant } from '@qicai/db';
+import { members, teamMemberships, withTenant, type PoliticalStatus } from '@qicai/db';
 import { count, eq } from 'drizzle-orm';
 import { expect } from 'vitest';
 import { expectNoErrors, type Client, type GraphQLResponse, type TestApp } from './helper.ts';
 
 export const CREATE_MEMBER = `mutation ($input: CreateMemberInput!) { createMember(input: $input) { id } }`;
-export const UPDATE_MEMBER = `mutation ($input: UpdateMemberInput!) { updateMember(input: $input) { id displayName phone email gender category workUnit skills } }`;
+export const UPDATE_MEMBER = `mutation ($input: UpdateMemberInput!) { updateMember(input: $input) { id displayName phone email gender politicalStatus partyStage workUnit skills } }`;
 export const SET_ROLE = `mutation ($input: SetMemberRoleInput!) { setMemberRole(input: $input) { id role } }`;
 
 export interface RosterEntry {
@@ -17,7 +17,9 @@ export interface RosterEntry {
   phone: string;
   email?: string;
   gender?: 'MALE' | 'FEMALE';
-  category?: 'PARTY_MEMBER' | 'ACTIVIST' | 'CITIZEN';
+  politicalStatus?: PoliticalStatus;
+  partyStage?: 'ACTIVIST' | 'CANDIDATE';
+  joinedOn?: string;
   workUnit?: string;
   skills?: string[];
   teamIds?: string[];
@@ -62,6 +64,9 @@ export interface ImportView {
   status: string;
   format: string;
   columns: string[];
+  headerRow: number;
+  ignoredColumns: string[];
+  idNumberColumn: string | null;
   totalRows: number;
   createCount: number;
   updateCount: number;
@@ -71,7 +76,7 @@ export interface ImportView {
   failureCode: string | null;
 }
 
-const IMPORT_FIELDS = `id status format columns totalRows createCount updateCount unchangedCount rejectCount progressDone failureCode`;
+const IMPORT_FIELDS = `id status format columns headerRow ignoredColumns idNumberColumn totalRows createCount updateCount unchangedCount rejectCount progressDone failureCode`;
 
 /** Uploads a roster file through POST /imports/roster; the answer's JSON (data.id or errors). */
 export async function uploadRoster(
@@ -122,6 +127,7 @@ export interface ImportRowView {
   duplicateOf: number | null;
   changes: string[];
   cells: Record<string, string | null>;
+  problemDetails: { code: string; field: string; column: string | null; value: string }[];
 }
 
 /** Every row of an import with these outcomes, page by page. */
@@ -134,7 +140,8 @@ export async function importRows(client: Client, id: string, outcomes: string[])
     }> = await client.gql(
       `query ($id: ID!, $outcomes: [RosterImportOutcome!], $after: Int) { organization { rosterImport(id: $id) {
         rows(outcomes: $outcomes, first: 200, after: $after) { nodes { rowNumber outcome problems duplicateOf changes
-          cells { name phone gender category workUnit teams skills email } } hasNextPage endRow } } } }`,
+          cells { name phone gender politicalStatus partyStage workUnit teams skills joinDate email }
+          problemDetails { code field column value } } hasNextPage endRow } } } }`,
       { id, outcomes, after },
     );
     expectNoErrors(result);

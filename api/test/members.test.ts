@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorCode, expectNoErrors, TestApp, type Client } from './helper.ts';
 import { addRosterMember, SET_ROLE, signedInMember, UPDATE_MEMBER } from './members-seed.ts';
 
-const PERSONAL = 'phone email gender category workUnit skills joinedOn active';
+const PERSONAL = 'phone email gender politicalStatus partyStage workUnit skills joinedOn active';
 
 describe('member profiles', () => {
   let testApp: TestApp;
@@ -40,7 +40,7 @@ describe('member profiles', () => {
       phone: '+86 139-0000-0001',
       email: 'Abudu@Example.CN',
       gender: 'MALE',
-      category: 'PARTY_MEMBER',
+      politicalStatus: 'CPC_MEMBER',
       workUnit: '县人民医院',
       skills: ['急救', ' 驾驶 ', '急救'],
       teamIds: [teams['WHITE'] ?? ''],
@@ -55,7 +55,8 @@ describe('member profiles', () => {
       phone: '13900000001',
       email: 'abudu@example.cn',
       gender: 'MALE',
-      category: 'PARTY_MEMBER',
+      politicalStatus: 'CPC_MEMBER',
+      partyStage: null,
       workUnit: '县人民医院',
       skills: ['急救', '驾驶'],
       active: true,
@@ -108,26 +109,50 @@ describe('member profiles', () => {
     });
     expect(clear.data?.updateMember.workUnit).toBeNull();
 
-    const category = await client.gql(UPDATE_MEMBER, { input: { memberId, category: 'PARTY_MEMBER' } });
-    expect(errorCode(category)).toBe('FORBIDDEN');
+    const status = await client.gql(UPDATE_MEMBER, { input: { memberId, politicalStatus: 'CPC_MEMBER' } });
+    expect(errorCode(status)).toBe('FORBIDDEN');
+    const stage = await client.gql(UPDATE_MEMBER, { input: { memberId, partyStage: 'ACTIVIST' } });
+    expect(errorCode(stage)).toBe('FORBIDDEN');
     const someoneElse = await addRosterMember(admin, { displayName: '别人', phone: '13900000003' });
     const other = await client.gql(UPDATE_MEMBER, { input: { memberId: someoneElse, displayName: '改名' } });
     expect(errorCode(other)).toBe('FORBIDDEN');
     const taken = await client.gql(UPDATE_MEMBER, { input: { memberId, phone: '13900000003' } });
     expect(taken.errors?.[0]?.extensions?.fields).toEqual({ phone: 'TAKEN' });
 
-    const byAdmin = await admin.gql<{ updateMember: { category: string } }>(UPDATE_MEMBER, {
-      input: { memberId, category: 'ACTIVIST', teamIds: [teams['GOLD'], teams['RED']] },
-    });
+    const byAdmin = await admin.gql<{ updateMember: { politicalStatus: string; partyStage: string | null } }>(
+      UPDATE_MEMBER,
+      {
+        input: {
+          memberId,
+          politicalStatus: 'CYL_MEMBER',
+          partyStage: 'ACTIVIST',
+          teamIds: [teams['GOLD'], teams['RED']],
+        },
+      },
+    );
     expectNoErrors(byAdmin);
-    expect(byAdmin.data?.updateMember.category).toBe('ACTIVIST');
+    expect(byAdmin.data?.updateMember).toMatchObject({ politicalStatus: 'CYL_MEMBER', partyStage: 'ACTIVIST' });
     const audit = await withTenant(testApp.database.db, { orgId, accountId: null }, (tx) =>
       tx
         .select({ detail: auditLog.detail })
         .from(auditLog)
         .where(and(eq(auditLog.action, 'member.updated'), eq(auditLog.subjectId, memberId))),
     );
-    expect(audit.at(-1)?.detail).toEqual({ fields: ['category', 'teams'] });
+    expect(audit.at(-1)?.detail).toEqual({ fields: ['politicalStatus', 'partyStage', 'teams'] });
+
+    // 发展对象 → 中共预备党员: joining the party ends the stage; a stage beside a party member is refused.
+    const joined = await admin.gql<{ updateMember: { politicalStatus: string; partyStage: string | null } }>(
+      UPDATE_MEMBER,
+      { input: { memberId, politicalStatus: 'CPC_PROBATIONARY_MEMBER' } },
+    );
+    expectNoErrors(joined);
+    expect(joined.data?.updateMember).toMatchObject({ politicalStatus: 'CPC_PROBATIONARY_MEMBER', partyStage: null });
+    const refused = await admin.gql(UPDATE_MEMBER, { input: { memberId, partyStage: 'CANDIDATE' } });
+    expect(refused.errors?.[0]?.extensions).toEqual({ code: 'VALIDATION', fields: { partyStage: 'NOT_ALLOWED' } });
+    const both = await admin.gql(UPDATE_MEMBER, {
+      input: { memberId, politicalStatus: 'CPC_MEMBER', partyStage: 'ACTIVIST' },
+    });
+    expect(both.errors?.[0]?.extensions).toEqual({ code: 'VALIDATION', fields: { partyStage: 'NOT_ALLOWED' } });
   });
 });
 
@@ -230,7 +255,8 @@ describe('privacy: phone and email for admins and the member’s leads only', ()
       phone: null,
       email: null,
       gender: null,
-      category: null,
+      politicalStatus: null,
+      partyStage: null,
       workUnit: null,
       skills: null,
       joinedOn: null,
@@ -250,7 +276,7 @@ describe('privacy: phone and email for admins and the member’s leads only', ()
     );
     expect(asAdmin.data?.organization.members.nodes).toEqual([{ id: subjectId }]);
     const filtered = await plainMember.gql(
-      `{ organization { members(filter: { category: PARTY_MEMBER }) { nodes { id } } } }`,
+      `{ organization { members(filter: { politicalStatus: CPC_MEMBER }) { nodes { id } } } }`,
     );
     expect(errorCode(filtered)).toBe('FORBIDDEN');
   });
@@ -277,28 +303,29 @@ describe('the roster list', () => {
       phone: '13600000001',
       workUnit: '县人民医院',
       skills: ['急救'],
-      category: 'PARTY_MEMBER' as const,
+      politicalStatus: 'CPC_MEMBER' as const,
     },
     {
       displayName: '张秀英',
       phone: '13600000002',
       workUnit: '县教育局',
       skills: ['教学'],
-      category: 'CITIZEN' as const,
+      politicalStatus: 'MASSES' as const,
     },
     {
       displayName: '李娜',
       phone: '13600000003',
       workUnit: '县人民医院',
       skills: ['护理', '急救'],
-      category: 'ACTIVIST' as const,
+      politicalStatus: 'MASSES' as const,
+      partyStage: 'ACTIVIST' as const,
     },
     {
       displayName: '王强',
       phone: '13600000004',
       workUnit: '县司法局',
       skills: ['法律咨询'],
-      category: 'PARTY_MEMBER' as const,
+      politicalStatus: 'CPC_MEMBER' as const,
     },
   ];
 
@@ -340,15 +367,16 @@ describe('the roster list', () => {
     expect((await names('search: "100%_"'))?.totalCount).toBe(0);
   });
 
-  it('filters by team, category, role, skill and status, and sorts', async () => {
+  it('filters by team, 政治面貌, party stage, role, skill and status, and sorts', async () => {
     expect((await names(`filter: { teamId: "${teams['RED']}" }`))?.nodes.map((node) => node.displayName)).toEqual([
       '张伟',
       '李娜',
     ]);
-    expect((await names('filter: { category: PARTY_MEMBER }'))?.nodes.map((node) => node.displayName)).toEqual([
+    expect((await names('filter: { politicalStatus: CPC_MEMBER }'))?.nodes.map((node) => node.displayName)).toEqual([
       '张伟',
       '王强',
     ]);
+    expect((await names('filter: { partyStage: ACTIVIST }'))?.nodes.map((node) => node.displayName)).toEqual(['李娜']);
     expect((await names('filter: { role: ADMIN }'))?.nodes.map((node) => node.displayName)).toEqual(['管理员']);
     expect((await names('filter: { skill: "护理" }'))?.nodes.map((node) => node.displayName)).toEqual(['李娜']);
     expect((await names('filter: { status: INACTIVE }'))?.totalCount).toBe(0);

@@ -7,6 +7,8 @@ import { and, count, eq, isNull, max } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatedPhone, generateRoster, ROSTER_HEADER } from '../../scripts/bench/roster-data.ts';
+import { todayIn } from '../src/modules/sponsorship/dates.ts';
+import { testClock } from './clock.ts';
 import { errorCode, expectNoErrors, TestApp, type Client } from './helper.ts';
 import {
   addRosterMember,
@@ -35,9 +37,11 @@ interface RosterMember {
   displayName: string;
   phone: string | null;
   gender: string | null;
-  category: string;
+  politicalStatus: string;
+  partyStage: string | null;
   workUnit: string | null;
   skills: string[];
+  joinedOn: string;
   email: string | null;
   teams: { colour: string }[];
 }
@@ -45,7 +49,7 @@ interface RosterMember {
 async function memberByPhone(admin: Client, phone: string): Promise<RosterMember | undefined> {
   const result = await admin.gql<{ organization: { members: { nodes: RosterMember[] } } }>(
     `query ($search: String) { organization { members(search: $search, filter: { status: ALL }) {
-      nodes { displayName phone gender category workUnit skills email teams { colour } } } } }`,
+      nodes { displayName phone gender politicalStatus partyStage workUnit skills joinedOn email teams { colour } } } } }`,
     { search: phone },
   );
   expectNoErrors(result);
@@ -74,7 +78,10 @@ describe('roster import at county scale', () => {
     expect(preview).toMatchObject({
       status: 'READY',
       format: 'xlsx',
-      columns: ['name', 'phone', 'gender', 'category', 'workUnit', 'teams', 'skills', 'email'],
+      columns: ['name', 'phone', 'gender', 'politicalStatus', 'workUnit', 'teams', 'skills', 'email'],
+      headerRow: 1,
+      ignoredColumns: [],
+      idNumberColumn: null,
       totalRows: COUNT,
       createCount: COUNT - generated.bad.length,
       updateCount: 0,
@@ -151,9 +158,11 @@ describe('roster import', () => {
       displayName: '欧阳修文',
       phone: '13600001111',
       gender: 'MALE',
-      category: 'PARTY_MEMBER',
+      politicalStatus: 'CPC_MEMBER',
+      partyStage: null,
       workUnit: '荣家湾镇人民政府',
       skills: ['急救', '驾驶'],
+      joinedOn: todayIn('Asia/Shanghai', testClock.now()),
       email: null,
       teams: [{ colour: 'RED' }, { colour: 'GREEN' }],
     });
@@ -303,7 +312,9 @@ describe('roster import', () => {
       displayName: '导出测试',
       phone: '13600007777',
       gender: 'FEMALE',
-      category: 'ACTIVIST',
+      politicalStatus: 'CYL_MEMBER',
+      partyStage: 'ACTIVIST',
+      joinedOn: '2018-04-16',
       workUnit: '县妇联',
       skills: ['心理疏导', 'First aid'],
       email: 'export@example.cn',

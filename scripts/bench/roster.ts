@@ -98,7 +98,7 @@ try {
   const importEnd = performance.now();
 
   const ROSTER = `query ($search: String, $filter: MemberFilter, $sort: MemberSort) { organization { members(first: 50, search: $search, filter: $filter, sort: $sort) {
-    nodes { id displayName role phone email category workUnit skills active hasAccount teams { id colour name { zh en } } }
+    nodes { id displayName role phone email politicalStatus partyStage workUnit skills active hasAccount teams { id colour name { zh en } } }
     pageInfo { hasNextPage endCursor } totalCount } } }`;
   const teams = (await gql(`{ organization { teams { id colour } } }`)) as {
     organization: { teams: { id: string; colour: string }[] };
@@ -115,7 +115,10 @@ try {
     { name: 'search work unit "人民医院"', variables: { search: '人民医院' } },
     { name: 'search skill "心理疏导"', variables: { search: '心理疏导' } },
     { name: 'search, no match "不存在"', variables: { search: '不存在' } },
-    { name: 'filter party members, skill 急救', variables: { filter: { category: 'PARTY_MEMBER', skill: '急救' } } },
+    {
+      name: 'filter party members, skill 急救',
+      variables: { filter: { politicalStatus: 'CPC_MEMBER', skill: '急救' } },
+    },
   ];
   const query = async (variables: Record<string, unknown>) => {
     const data = (await gql(ROSTER, variables)) as { organization: { members: { totalCount: number } } };

@@ -267,7 +267,7 @@ const ACTIVITY_LIST = `query ActivityList($filter: ActivityFilter, $first: Int) 
   }
 }`;
 const ROSTER_SEARCH = `query ($search: String) { organization { members(first: 50, search: $search) {
-  nodes { id displayName role phone category workUnit skills active teams { id colour name { zh en } } }
+  nodes { id displayName role phone politicalStatus partyStage workUnit skills active teams { id colour name { zh en } } }
   pageInfo { hasNextPage endCursor } totalCount } } }`;
 const LEADERBOARD = `query { hoursLeaderboard(period: YEAR, first: 20) { rank minutes member { id displayName } } }`;
 const BOARD = `query { board { generatedAt timeZone checkedInNow todayCount

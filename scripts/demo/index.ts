@@ -14,7 +14,8 @@ import {
   teams,
   withTenant,
   type Db,
-  type MemberCategory,
+  type PartyStage,
+  type PoliticalStatus,
   type TeamColour,
 } from '@qicai/db';
 import { and, count, eq, inArray } from 'drizzle-orm';
@@ -100,7 +101,22 @@ const WORK_UNITS = [
   '县中医医院',
   '县税务局',
 ];
-const CATEGORIES: MemberCategory[] = ['PARTY_MEMBER', 'PARTY_MEMBER', 'PARTY_MEMBER', 'ACTIVIST', 'CITIZEN'];
+/** 政治面貌 (GB/T 4762) and party stage as a party-member association's roster has them: mostly 中共党员. */
+const POLITICAL: { politicalStatus: PoliticalStatus; partyStage: PartyStage | null }[] = [
+  { politicalStatus: 'CPC_MEMBER', partyStage: null },
+  { politicalStatus: 'CPC_MEMBER', partyStage: null },
+  { politicalStatus: 'CPC_MEMBER', partyStage: null },
+  { politicalStatus: 'CPC_MEMBER', partyStage: null },
+  { politicalStatus: 'CPC_PROBATIONARY_MEMBER', partyStage: null },
+  { politicalStatus: 'CYL_MEMBER', partyStage: null },
+  { politicalStatus: 'CYL_MEMBER', partyStage: 'ACTIVIST' },
+  { politicalStatus: 'MASSES', partyStage: 'CANDIDATE' },
+  { politicalStatus: 'MASSES', partyStage: 'ACTIVIST' },
+  { politicalStatus: 'MASSES', partyStage: null },
+  { politicalStatus: 'CDL_MEMBER', partyStage: null },
+  { politicalStatus: 'JIUSAN_MEMBER', partyStage: null },
+  { politicalStatus: 'NON_PARTY', partyStage: null },
+];
 
 /** mulberry32: a small seeded generator, so the demo is the same on every machine. */
 function seededRandom(seed: number): () => number {
@@ -171,30 +187,33 @@ export async function seedDemo(
     const accountOf = (phone: string) => signInAccounts.find((account) => account.phone === phone)?.id ?? null;
 
     const [admin, lead, member, sponsor] = signIns;
-    const people: Pick<typeof members.$inferInsert, 'displayName' | 'accountId' | 'role' | 'category' | 'workUnit'>[] =
-      [
-        {
-          displayName: admin.name,
-          accountId: accountOf(admin.phone),
-          role: 'ADMIN',
-          category: 'PARTY_MEMBER',
-          workUnit: '县委组织部',
-        },
-        {
-          displayName: lead.name,
-          accountId: accountOf(lead.phone),
-          role: 'LEAD',
-          category: 'PARTY_MEMBER',
-          workUnit: '县委宣传部',
-        },
-        {
-          displayName: member.name,
-          accountId: accountOf(member.phone),
-          role: 'MEMBER',
-          category: 'ACTIVIST',
-          workUnit: '县人民医院',
-        },
-      ];
+    const people: Pick<
+      typeof members.$inferInsert,
+      'displayName' | 'accountId' | 'role' | 'politicalStatus' | 'partyStage' | 'workUnit'
+    >[] = [
+      {
+        displayName: admin.name,
+        accountId: accountOf(admin.phone),
+        role: 'ADMIN',
+        politicalStatus: 'CPC_MEMBER',
+        workUnit: '县委组织部',
+      },
+      {
+        displayName: lead.name,
+        accountId: accountOf(lead.phone),
+        role: 'LEAD',
+        politicalStatus: 'CPC_MEMBER',
+        workUnit: '县委宣传部',
+      },
+      {
+        displayName: member.name,
+        accountId: accountOf(member.phone),
+        role: 'MEMBER',
+        politicalStatus: 'CYL_MEMBER',
+        partyStage: 'ACTIVIST',
+        workUnit: '县人民医院',
+      },
+    ];
     const usedNames = new Set(people.map((person) => person.displayName));
     while (people.length < 60) {
       const name = pick(Array.from(SURNAMES)) + pick(GIVEN);
@@ -204,7 +223,7 @@ export async function seedDemo(
         displayName: name,
         accountId: null,
         role: 'MEMBER',
-        category: pick(CATEGORIES),
+        ...pick(POLITICAL),
         workUnit: pick(WORK_UNITS),
       });
     }

@@ -1,17 +1,20 @@
 /** What a member profile may hold, as typed in the form or read from a roster cell. */
 import { describe, expect, it } from 'vitest';
 import {
-  CATEGORY_LABELS,
   GENDER_LABELS,
   lengthOf,
   LIST_SEPARATORS,
   nameProblem,
+  normalizeCell,
   normalizeName,
-  parseCategory,
   parseEmail,
   parseGender,
+  parseJoinDate,
   parseMobile,
   parseSkills,
+  POLITICAL_STATUS_LABELS,
+  readPoliticalStatus,
+  settleStage,
   SKILL_MAX_LENGTH,
   SKILLS_MAX,
   SUGGESTED_SKILLS,
@@ -148,34 +151,117 @@ describe('parseGender', () => {
   });
 });
 
-describe('parseCategory', () => {
+describe('normalizeCell', () => {
+  it('applies NFKC and trims every kind of space, U+3000 included', () => {
+    expect(normalizeCell('\u3000１３８ ００１３\u00a0８０００\u3000')).toBe('138 0013 8000');
+    expect(normalizeCell('\u200b 共青团员\ufeff ')).toBe('共青团员');
+    expect(normalizeCell('Ｒｅｄ\t\tＴｅａｍ')).toBe('Red Team');
+  });
+});
+
+describe('readPoliticalStatus (GB/T 4762)', () => {
   it.each([
-    ['党员', 'PARTY_MEMBER'],
-    ['中共党员', 'PARTY_MEMBER'],
-    ['预备党员', 'PARTY_MEMBER'],
-    ['中共预备党员', 'PARTY_MEMBER'],
-    ['Party Member', 'PARTY_MEMBER'],
-    ['  party   member ', 'PARTY_MEMBER'],
-    ['入党积极分子', 'ACTIVIST'],
-    ['积极分子', 'ACTIVIST'],
-    ['Activist', 'ACTIVIST'],
-    ['Party activist', 'ACTIVIST'],
-    ['群众', 'CITIZEN'],
-    ['CITIZEN', 'CITIZEN'],
-  ] as const)('reads %j as %s', (text, category) => {
-    expect(parseCategory(text)).toBe(category);
+    ['中共党员', 'CPC_MEMBER'],
+    ['党员', 'CPC_MEMBER'],
+    ['中国共产党党员', 'CPC_MEMBER'],
+    ['CPC member', 'CPC_MEMBER'],
+    ['01 中共党员', 'CPC_MEMBER'],
+    ['中共预备党员', 'CPC_PROBATIONARY_MEMBER'],
+    ['预备党员', 'CPC_PROBATIONARY_MEMBER'],
+    ['Probationary party member', 'CPC_PROBATIONARY_MEMBER'],
+    ['共青团员', 'CYL_MEMBER'],
+    ['团员', 'CYL_MEMBER'],
+    ['中国共产主义青年团团员', 'CYL_MEMBER'],
+    ['CYL Member', 'CYL_MEMBER'],
+    ['民革', 'RCCK_MEMBER'],
+    ['民革会员', 'RCCK_MEMBER'],
+    ['民革党员', 'RCCK_MEMBER'],
+    ['中国国民党革命委员会会员', 'RCCK_MEMBER'],
+    ['民盟盟员', 'CDL_MEMBER'],
+    ['中国民主同盟盟员', 'CDL_MEMBER'],
+    ['民建会员', 'CNDCA_MEMBER'],
+    ['中国民主建国会会员', 'CNDCA_MEMBER'],
+    ['民进会员', 'CAPD_MEMBER'],
+    ['中国民主促进会会员', 'CAPD_MEMBER'],
+    ['农工党党员', 'CPWDP_MEMBER'],
+    ['中国农工民主党党员', 'CPWDP_MEMBER'],
+    ['致公党党员', 'CZGP_MEMBER'],
+    ['中国致公党党员', 'CZGP_MEMBER'],
+    ['九三学社社员', 'JIUSAN_MEMBER'],
+    ['九三学社', 'JIUSAN_MEMBER'],
+    ['台盟盟员', 'TDSGL_MEMBER'],
+    ['台湾民主自治同盟盟员', 'TDSGL_MEMBER'],
+    ['无党派人士', 'NON_PARTY'],
+    ['无党派', 'NON_PARTY'],
+    ['群众', 'MASSES'],
+    ['Ｍａｓｓｅｓ', 'MASSES'],
+  ] as const)('reads %j as %s', (text, status) => {
+    expect(readPoliticalStatus(text)).toEqual({ status, stage: undefined, unknown: null });
   });
 
-  it('reads nothing else', () => {
-    expect(parseCategory('')).toBeUndefined();
-    expect(parseCategory('团员')).toBeUndefined();
-    expect(parseCategory('partymember')).toBeUndefined();
-  });
-
-  it('labels categories in both languages', () => {
-    expect(CATEGORY_LABELS).toEqual({
-      zh: { PARTY_MEMBER: '党员', ACTIVIST: '入党积极分子', CITIZEN: '群众' },
-      en: { PARTY_MEMBER: 'Party member', ACTIVIST: 'Party activist', CITIZEN: 'Citizen' },
+  it('reads a party-development stage alone as 群众 at that stage, or beside a status', () => {
+    expect(readPoliticalStatus('入党积极分子')).toEqual({ status: 'MASSES', stage: 'ACTIVIST', unknown: null });
+    expect(readPoliticalStatus('发展对象')).toEqual({ status: 'MASSES', stage: 'CANDIDATE', unknown: null });
+    expect(readPoliticalStatus('共青团员（入党积极分子）')).toEqual({
+      status: 'CYL_MEMBER',
+      stage: 'ACTIVIST',
+      unknown: null,
     });
+    expect(readPoliticalStatus('团员/发展对象')).toEqual({ status: 'CYL_MEMBER', stage: 'CANDIDATE', unknown: null });
   });
+
+  it('names the part it cannot read', () => {
+    expect(readPoliticalStatus('党外人士')).toEqual({ status: undefined, stage: undefined, unknown: '党外人士' });
+    expect(readPoliticalStatus('团员（学生干部）').unknown).toBe('学生干部');
+    expect(readPoliticalStatus('党员、团员').unknown).toBe('团员');
+  });
+
+  it('labels the 13 statuses by the standard, each reading back', () => {
+    expect(Object.keys(POLITICAL_STATUS_LABELS.zh)).toHaveLength(13);
+    for (const locale of ['zh', 'en'] as const) {
+      for (const [status, label] of Object.entries(POLITICAL_STATUS_LABELS[locale])) {
+        expect(readPoliticalStatus(label).status, label).toBe(status);
+      }
+    }
+  });
+});
+
+describe('settleStage', () => {
+  const masses = { politicalStatus: 'MASSES', partyStage: 'ACTIVIST' } as const;
+  it('ends the stage when someone joins the party, refuses a stage for a party member', () => {
+    expect(settleStage(masses, { politicalStatus: 'CPC_PROBATIONARY_MEMBER' })).toBeNull();
+    expect(settleStage(masses, { politicalStatus: 'CYL_MEMBER' })).toBeUndefined();
+    expect(settleStage(masses, { partyStage: 'CANDIDATE' })).toBe('CANDIDATE');
+    expect(settleStage(masses, { politicalStatus: 'CPC_MEMBER', partyStage: 'ACTIVIST' })).toBe('NOT_ALLOWED');
+    expect(settleStage({ politicalStatus: 'CPC_MEMBER', partyStage: null }, { partyStage: 'ACTIVIST' })).toBe(
+      'NOT_ALLOWED',
+    );
+  });
+});
+
+describe('parseJoinDate', () => {
+  it.each([
+    ['2018-04-16', '2018-04-16'],
+    ['2018/4/16', '2018-04-16'],
+    ['2018.4.16', '2018-04-16'],
+    ['2018年4月16日', '2018-04-16'],
+    ['２０１８年４月１６日', '2018-04-16'],
+    ['2018-04-16 00:00:00', '2018-04-16'],
+    ['20180416', '2018-04-16'],
+    ['201804', '2018-04-01'],
+    ['2018年4月', '2018-04-01'],
+    ['2018-4', '2018-04-01'],
+    ['43206', '2018-04-16'],
+    ['43159', '2018-02-28'],
+    ['43160', '2018-03-01'],
+  ])('reads %j as %s', (text, date) => {
+    expect(parseJoinDate(text)).toBe(date);
+  });
+
+  it.each(['', '2018', '2018-02-30', '2018-13-01', '16/04/2018', '去年', '201813', '1899-12-31'])(
+    'reads %j as no date',
+    (text) => {
+      expect(parseJoinDate(text)).toBeUndefined();
+    },
+  );
 });

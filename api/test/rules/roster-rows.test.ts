@@ -6,14 +6,16 @@
 import type { Team, TeamColour } from '@qicai/db';
 import { describe, expect, it } from 'vitest';
 import type { ImportMatch } from '../../src/modules/members/repository.ts';
-import type { RosterField, RosterTable } from '../../src/modules/members/roster-file.ts';
+import type { RosterField } from '../../src/modules/members/roster-file.ts';
 import {
   countOutcomes,
   evaluateRows,
   nameReadsBack,
   phonesOf,
+  readTeams,
   teamAliases,
   type EvaluatedRow,
+  type RowsToEvaluate,
 } from '../../src/modules/members/roster-rows.ts';
 
 const ORG = '0b7e1c52-6a3e-4d21-9a57-3f1c2d4e5f60';
@@ -42,9 +44,12 @@ const TEAMS: Team[] = TEAM_NAMES.map(([colour, nameZh, nameEn]) => ({
 
 type Cells = Partial<Record<RosterField, string>>;
 
-function table(rows: Cells[], columns: RosterField[] = ['name', 'phone']): RosterTable {
+/** The organization's date: join dates after it are refused. */
+const TODAY = '2026-03-05';
+
+function table(rows: Cells[]): RowsToEvaluate {
   // Row 1 is the header row.
-  return { format: 'csv', columns, rows: rows.map((cells, index) => ({ rowNumber: index + 2, cells })) };
+  return { rows: rows.map((cells, index) => ({ rowNumber: index + 2, cells })) };
 }
 
 function member(fields: Partial<ImportMatch>): ImportMatch {
@@ -54,9 +59,11 @@ function member(fields: Partial<ImportMatch>): ImportMatch {
     displayName: '欧阳修文',
     email: null,
     gender: 'MALE',
-    category: 'PARTY_MEMBER',
+    politicalStatus: 'CPC_MEMBER',
+    partyStage: null,
     workUnit: '荣家湾镇人民政府',
     skills: ['急救', '驾驶'],
+    joinedOn: '2018-04-16',
     teamIds: ['team-red', 'team-green'],
     ledTeamIds: [],
     ...fields,
@@ -67,7 +74,7 @@ const FULL_ROW: Cells = {
   name: '欧阳修文',
   phone: '13600001111',
   gender: '男',
-  category: '中共党员',
+  politicalStatus: '中共党员',
   workUnit: '荣家湾镇人民政府',
   teams: '红队、绿色卫士',
   skills: '急救、驾驶',
@@ -78,18 +85,35 @@ const only = (rows: EvaluatedRow[]): EvaluatedRow => {
   expect(rows).toHaveLength(1);
   return rows[0] as EvaluatedRow;
 };
-const evaluateOne = (cells: Cells, matches: ImportMatch[] = []) => only(evaluateRows(table([cells]), TEAMS, matches));
+const evaluateOne = (cells: Cells, matches: ImportMatch[] = []) =>
+  only(evaluateRows(table([cells]), TEAMS, matches, TODAY));
 
-describe('teamAliases', () => {
-  it('names a team by its colour in Chinese or English, or by its names, in any case', () => {
-    const aliases = teamAliases(TEAMS);
-    for (const alias of ['红', '红队', '红色', '红色队', 'red', 'red team', '红色先锋', 'red vanguard']) {
-      expect(aliases.get(alias), alias).toBe('team-red');
+describe('teamAliases and readTeams', () => {
+  const aliases = teamAliases(TEAMS);
+  const read = (text: string) => readTeams(text, aliases);
+
+  it('names a team by its colour in any form, or by its names with or without 志愿服务队 / 服务队 / 队', () => {
+    for (const alias of [
+      '红',
+      '红队',
+      '红色',
+      '红色队',
+      'Red',
+      'red',
+      'RED TEAM',
+      '红色先锋',
+      '红色先锋队',
+      '红色先锋服务队',
+      '红色先锋志愿服务队',
+      'Red Vanguard',
+      'red vanguard volunteer team',
+      '红色志愿服务队',
+      '红色先锋　志愿服务队',
+    ]) {
+      expect(read(alias), alias).toEqual({ teamIds: ['team-red'], unknown: [] });
     }
-    expect(aliases.get('金色夕阳')).toBe('team-gold');
-    expect(aliases.get('golden sunset')).toBe('team-gold');
-    expect(aliases.get('蓝色救援/水上')).toBe('team-blue');
-    expect(aliases.get('Red')).toBeUndefined();
+    expect(read('金色夕阳').teamIds).toEqual(['team-gold']);
+    expect(read('Golden Sunset').teamIds).toEqual(['team-gold']);
     const words: [TeamColour, string, string][] = [
       ['RED', '红', 'red'],
       ['GREEN', '绿', 'green'],
@@ -101,11 +125,23 @@ describe('teamAliases', () => {
     ];
     for (const [colour, zh, en] of words) {
       const id = `team-${colour.toLowerCase()}`;
-      expect([zh, `${zh}队`, `${zh}色`, `${zh}色队`, en, `${en} team`].map((alias) => aliases.get(alias))).toEqual(
-        Array.from({ length: 6 }, () => id),
+      expect([zh, `${zh}队`, `${zh}色`, `${zh}色队`, en, `${en} team`].map((alias) => read(alias).teamIds)).toEqual(
+        Array.from({ length: 6 }, () => [id]),
       );
     }
-    expect(aliases.size).toBe(7 * 8);
+  });
+
+  it('splits a cell on 、，,;；／/ and spaces, each team once, and names the parts that match no team', () => {
+    expect(read('红色先锋志愿服务队、绿队，白色天使; 金／蓝 橙队 红')).toEqual({
+      teamIds: ['team-red', 'team-green', 'team-white', 'team-gold', 'team-blue', 'team-orange'],
+      unknown: [],
+    });
+    expect(read('Red Vanguard, Green Guardians')).toEqual({ teamIds: ['team-red', 'team-green'], unknown: [] });
+    expect(read('红队、黑队 黄色旗帜志愿服务队')).toEqual({
+      teamIds: ['team-red'],
+      unknown: ['黑队', '黄色旗帜志愿服务队'],
+    });
+    expect(read('')).toEqual({ teamIds: [], unknown: [] });
   });
 });
 
@@ -125,6 +161,7 @@ describe('evaluateRows: creating', () => {
       cells: FULL_ROW,
       outcome: 'CREATE',
       problems: [],
+      problemValues: [],
       changes: [],
       memberId: null,
       duplicateOf: null,
@@ -132,7 +169,7 @@ describe('evaluateRows: creating', () => {
         displayName: '欧阳修文',
         phone: '13600001111',
         gender: 'MALE',
-        category: 'PARTY_MEMBER',
+        politicalStatus: 'CPC_MEMBER',
         workUnit: '荣家湾镇人民政府',
         teamIds: ['team-red', 'team-green'],
         skills: ['急救', '驾驶'],
@@ -184,7 +221,7 @@ describe('evaluateRows: creating', () => {
       name: 'Li Na',
       phone: '13600002222',
       gender: 'Female',
-      category: 'Citizen',
+      politicalStatus: 'Masses',
       teams: 'White, white team ; 白色天使 | Gold',
       email: ' LiNa@YYX.gov.cn ',
     });
@@ -193,14 +230,14 @@ describe('evaluateRows: creating', () => {
       displayName: 'Li Na',
       phone: '13600002222',
       gender: 'FEMALE',
-      category: 'CITIZEN',
+      politicalStatus: 'MASSES',
       teamIds: ['team-white', 'team-gold'],
       email: 'lina@yyx.gov.cn',
     });
   });
 
-  it('takes an empty category as none given', () => {
-    expect(evaluateOne({ name: '李娜', phone: '13600002222', category: '' }).values).toEqual({
+  it('takes an empty 政治面貌 as none given', () => {
+    expect(evaluateOne({ name: '李娜', phone: '13600002222', politicalStatus: '' }).values).toEqual({
       displayName: '李娜',
       phone: '13600002222',
     });
@@ -237,7 +274,7 @@ describe('evaluateRows: rejecting', () => {
         name: '',
         phone: '12345',
         gender: '未知',
-        category: '团员',
+        politicalStatus: '党外人士',
         workUnit: '岳'.repeat(101),
         teams: '红队、黑队',
         skills: '急'.repeat(21),
@@ -247,7 +284,7 @@ describe('evaluateRows: rejecting', () => {
       'MISSING_NAME',
       'INVALID_PHONE',
       'INVALID_GENDER',
-      'INVALID_CATEGORY',
+      'INVALID_POLITICAL_STATUS',
       'WORK_UNIT_TOO_LONG',
       'UNKNOWN_TEAM',
       'INVALID_SKILLS',
@@ -270,6 +307,7 @@ describe('evaluateRows: rejecting', () => {
       ]),
       TEAMS,
       [],
+      TODAY,
     );
     expect(rows.map((row) => [row.rowNumber, row.outcome, row.duplicateOf, row.problems])).toEqual([
       [2, 'CREATE', null, []],
@@ -288,6 +326,7 @@ describe('evaluateRows: rejecting', () => {
       ]),
       TEAMS,
       [member({ phone: '' })],
+      TODAY,
     );
     expect(rows.map((row) => [row.outcome, row.duplicateOf, row.problems])).toEqual([
       ['REJECT', null, ['INVALID_PHONE']],
@@ -319,7 +358,7 @@ describe('evaluateRows: members already on the roster', () => {
         name: '欧阳修武',
         phone: '13600001111',
         gender: '女',
-        category: '群众',
+        politicalStatus: '群众',
         workUnit: '岳阳县人民医院',
         teams: '蓝队',
         skills: '驾驶、急救',
@@ -328,14 +367,17 @@ describe('evaluateRows: members already on the roster', () => {
       [member({})],
     );
     expect(row).toMatchObject({ outcome: 'UPDATE', memberId: 'member-1', duplicateOf: null });
-    expect(row.changes).toEqual(['displayName', 'gender', 'category', 'workUnit', 'teams', 'skills', 'email']);
+    expect(row.changes).toEqual(['displayName', 'gender', 'politicalStatus', 'workUnit', 'teams', 'skills', 'email']);
   });
 
   it.each([
     [{ name: '欧阳修武' }, ['displayName']],
     [{ gender: '女' }, ['gender']],
     [{ gender: '' }, ['gender']],
-    [{ category: '群众' }, ['category']],
+    [{ politicalStatus: '群众' }, ['politicalStatus']],
+    [{ politicalStatus: '中共预备党员' }, ['politicalStatus']],
+    [{ joinDate: '2018年4月16日' }, []],
+    [{ joinDate: '2019.3.1' }, ['joinDate']],
     [{ workUnit: '' }, ['workUnit']],
     [{ teams: '红队' }, ['teams']],
     [{ teams: '红队、绿队、白队' }, ['teams']],
@@ -408,6 +450,7 @@ describe('phonesOf and countOutcomes', () => {
       ]),
       TEAMS,
       [member({}), member({ id: 'member-2', phone: '13600002222', displayName: '李 娜' })],
+      TODAY,
     );
     expect(rows.map((row) => row.outcome)).toEqual(['UNCHANGED', 'UPDATE', 'CREATE', 'REJECT', 'CREATE', 'REJECT']);
     expect(countOutcomes(rows)).toEqual({ create: 2, update: 1, unchanged: 1, reject: 2 });

@@ -117,6 +117,20 @@ export const rosterImports = pgTable(
     format: text('format').notNull(),
     /** The roster fields the file has columns for; only those are written. */
     columns: text('columns').array().notNull(),
+    /** The spreadsheet row taken as the header (title rows above it are skipped). */
+    headerRow: integer('header_row').notNull().default(1),
+    /** The header as the file has it, column by column (for the rejected rows' file). */
+    headerCells: text('header_cells')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    /** Header texts of the columns not imported (序号, 备注, 身份证号, …). */
+    ignoredColumns: text('ignored_columns')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    /** The file's ID-number column (身份证号), recognised and deliberately not imported; its cells are not kept. */
+    idNumberColumn: text('id_number_column'),
     status: rosterImportStatusEnum('status').notNull().default('READY'),
     totalRows: integer('total_rows').notNull(),
     createCount: integer('create_count').notNull(),
@@ -148,6 +162,13 @@ export const rosterImportRows = pgTable(
     outcome: rosterImportOutcomeEnum('outcome').notNull(),
     /** Why a row is rejected: INVALID_PHONE, UNKNOWN_TEAM, DUPLICATE_IN_FILE, … */
     problems: text('problems').array().notNull(),
+    /** For each problem, the value that caused it (the cell as written, or the part of it that did not match). */
+    problemValues: text('problem_values')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    /** A rejected row's cells in the file's own columns (ID numbers left out), to give the rows back to fix. */
+    sourceCells: text('source_cells').array(),
     /** The cells as they were in the file, by roster field. */
     cells: jsonb('cells').$type<Record<string, string>>().notNull(),
     /** The fields an UPDATE changes. */

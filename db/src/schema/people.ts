@@ -67,8 +67,29 @@ export const signInFailures = pgTable(
   (t) => [index('sign_in_failures_key_at_idx').on(t.key, t.at)],
 );
 
-/** 政治面貌: party member 党员, activist 入党积极分子, citizen 群众. */
-export const memberCategoryEnum = pgEnum('member_category', ['PARTY_MEMBER', 'ACTIVIST', 'CITIZEN']);
+/**
+ * 政治面貌 (political status) by the national standard GB/T 4762, in its
+ * order (codes 01–13): 中共党员, 中共预备党员, 共青团员, the eight democratic
+ * parties' members (民革, 民盟, 民建, 民进, 农工党, 致公党, 九三学社, 台盟),
+ * 无党派人士, 群众.
+ */
+export const politicalStatusEnum = pgEnum('political_status', [
+  'CPC_MEMBER',
+  'CPC_PROBATIONARY_MEMBER',
+  'CYL_MEMBER',
+  'RCCK_MEMBER',
+  'CDL_MEMBER',
+  'CNDCA_MEMBER',
+  'CAPD_MEMBER',
+  'CPWDP_MEMBER',
+  'CZGP_MEMBER',
+  'JIUSAN_MEMBER',
+  'TDSGL_MEMBER',
+  'NON_PARTY',
+  'MASSES',
+]);
+/** Where a party organization has someone on the way to membership: 入党积极分子, then 发展对象. Not one of the 13. */
+export const partyStageEnum = pgEnum('party_stage', ['ACTIVIST', 'CANDIDATE']);
 export const memberRoleEnum = pgEnum('member_role', ['ADMIN', 'LEAD', 'MEMBER']);
 /** 性别, as rosters record it; optional. */
 export const genderEnum = pgEnum('gender', ['FEMALE', 'MALE']);
@@ -88,7 +109,9 @@ export const members = pgTable(
     /** Stored lower-cased. Unlike the phone, not unique: families share an address. */
     email: text('email'),
     gender: genderEnum('gender'),
-    category: memberCategoryEnum('category').notNull().default('CITIZEN'),
+    politicalStatus: politicalStatusEnum('political_status').notNull().default('MASSES'),
+    /** Only for someone not yet in the party (a member or probationary member has gone past it). */
+    partyStage: partyStageEnum('party_stage'),
     /** 工作单位 / 职能部门 */
     workUnit: text('work_unit'),
     /** Free tags (first aid, law, driving, …): matched against an activity's required skills. */
@@ -113,6 +136,10 @@ export const members = pgTable(
     check('members_display_name_length', sql`char_length(${t.displayName}) between 1 and 60`),
     check('members_phone_format', sql`${t.phone} ~ '^1[3-9][0-9]{9}$'`),
     check('members_email_lower', sql`${t.email} = lower(${t.email})`),
+    check(
+      'members_party_stage_outside_party',
+      sql`${t.partyStage} is null or ${t.politicalStatus} not in ('CPC_MEMBER', 'CPC_PROBATIONARY_MEMBER')`,
+    ),
     check('members_work_unit_length', sql`char_length(${t.workUnit}) <= 100`),
     tenantIsolation(),
     // A signed-in person sees their own memberships in every organization,
@@ -149,6 +176,7 @@ export const memberSearchGrams = pgTable(
 
 export type Account = typeof accounts.$inferSelect;
 export type Member = typeof members.$inferSelect;
-export type MemberCategory = (typeof memberCategoryEnum.enumValues)[number];
+export type PoliticalStatus = (typeof politicalStatusEnum.enumValues)[number];
+export type PartyStage = (typeof partyStageEnum.enumValues)[number];
 export type MemberRole = (typeof memberRoleEnum.enumValues)[number];
 export type Gender = (typeof genderEnum.enumValues)[number];

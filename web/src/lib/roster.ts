@@ -1,17 +1,53 @@
 /**
  * The roster's search, filters and order as they travel in the page's address
- * (?q=&team=&category=&role=&status=&sort=), so a filtered roster can be
+ * (?q=&team=&political=&stage=&role=&status=&sort=), so a filtered roster can be
  * linked, paged and exported as it is shown.
  */
 import type {
-  MemberCategory,
   MemberFilter,
   MemberRole,
   MemberSort,
   MemberStatus,
+  PartyStage,
+  PoliticalStatus,
 } from '$lib/graphql/__generated__/operations';
+import { t } from '$lib/i18n';
 
-export const CATEGORIES: readonly MemberCategory[] = ['PARTY_MEMBER', 'ACTIVIST', 'CITIZEN'];
+/** 政治面貌 by GB/T 4762, in the standard's order. */
+export const POLITICAL_STATUSES: readonly PoliticalStatus[] = [
+  'CPC_MEMBER',
+  'CPC_PROBATIONARY_MEMBER',
+  'CYL_MEMBER',
+  'RCCK_MEMBER',
+  'CDL_MEMBER',
+  'CNDCA_MEMBER',
+  'CAPD_MEMBER',
+  'CPWDP_MEMBER',
+  'CZGP_MEMBER',
+  'JIUSAN_MEMBER',
+  'TDSGL_MEMBER',
+  'NON_PARTY',
+  'MASSES',
+];
+export const PARTY_STAGES: readonly PartyStage[] = ['ACTIVIST', 'CANDIDATE'];
+
+export function isPoliticalStatus(text: string | undefined | null): text is PoliticalStatus {
+  return POLITICAL_STATUSES.some((status) => status === text);
+}
+
+export function isPartyStage(text: string | undefined | null): text is PartyStage {
+  return PARTY_STAGES.some((stage) => stage === text);
+}
+
+/** "共青团员 · 入党积极分子": the status and, beside it, the stage if any. */
+export function politicalLabel(member: {
+  politicalStatus?: PoliticalStatus | null;
+  partyStage?: PartyStage | null;
+}): string | null {
+  if (!member.politicalStatus) return null;
+  const status = t(`politicalStatus.${member.politicalStatus}`);
+  return member.partyStage ? `${status} · ${t(`partyStage.${member.partyStage}`)}` : status;
+}
 export const ROLES: readonly MemberRole[] = ['ADMIN', 'LEAD', 'MEMBER'];
 export const STATUSES: readonly MemberStatus[] = ['ACTIVE', 'INACTIVE', 'ALL'];
 export const SORTS: readonly MemberSort[] = ['NAME', 'NAME_DESC', 'JOINED_NEWEST', 'JOINED_OLDEST'];
@@ -19,7 +55,8 @@ export const SORTS: readonly MemberSort[] = ['NAME', 'NAME_DESC', 'JOINED_NEWEST
 export interface RosterView {
   search: string;
   teamId: string;
-  category: MemberCategory | '';
+  politicalStatus: PoliticalStatus | '';
+  partyStage: PartyStage | '';
   role: MemberRole | '';
   status: MemberStatus;
   sort: MemberSort;
@@ -33,7 +70,8 @@ export function rosterViewFrom(params: URLSearchParams): RosterView {
   return {
     search: params.get('q')?.trim() ?? '',
     teamId: params.get('team') ?? '',
-    category: oneOf(CATEGORIES, params.get('category')) ?? '',
+    politicalStatus: oneOf(POLITICAL_STATUSES, params.get('political')) ?? '',
+    partyStage: oneOf(PARTY_STAGES, params.get('stage')) ?? '',
     role: oneOf(ROLES, params.get('role')) ?? '',
     status: oneOf(STATUSES, params.get('status')) ?? 'ACTIVE',
     sort: oneOf(SORTS, params.get('sort')) ?? 'NAME',
@@ -46,7 +84,8 @@ export function rosterArguments(view: RosterView): { search: string | null; filt
     search: view.search || null,
     filter: {
       teamId: view.teamId || null,
-      category: view.category || null,
+      politicalStatus: view.politicalStatus || null,
+      partyStage: view.partyStage || null,
       role: view.role || null,
       status: view.status,
     },
@@ -59,7 +98,8 @@ export function rosterParams(view: RosterView, extra: Record<string, string> = {
   const params = new URLSearchParams();
   if (view.search) params.set('q', view.search);
   if (view.teamId) params.set('team', view.teamId);
-  if (view.category) params.set('category', view.category);
+  if (view.politicalStatus) params.set('political', view.politicalStatus);
+  if (view.partyStage) params.set('stage', view.partyStage);
   if (view.role) params.set('role', view.role);
   if (view.status !== 'ACTIVE') params.set('status', view.status);
   if (view.sort !== 'NAME') params.set('sort', view.sort);

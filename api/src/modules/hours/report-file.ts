@@ -7,7 +7,7 @@ import * as XLSX from '@e965/xlsx';
 import { csvField } from '../members/roster-file.ts';
 
 export type ReportFileFormat = 'XLSX' | 'CSV';
-export type ReportGrouping = 'MEMBER' | 'TEAM' | 'MONTH';
+export type ReportGrouping = 'MEMBER' | 'TEAM' | 'MONTH' | 'POLITICAL_STATUS';
 type Locale = 'zh' | 'en';
 
 export interface ReportFileRow {
@@ -26,13 +26,29 @@ export interface ReportFileInput {
 }
 
 const HEADERS: Record<Locale, Record<ReportGrouping | 'hours' | 'records' | 'total', string>> = {
-  zh: { MEMBER: '志愿者', TEAM: '队伍', MONTH: '月份', hours: '服务时长（小时）', records: '记录数', total: '合计' },
-  en: { MEMBER: 'Member', TEAM: 'Team', MONTH: 'Month', hours: 'Hours', records: 'Records', total: 'Total' },
+  zh: {
+    MEMBER: '志愿者',
+    TEAM: '队伍',
+    MONTH: '月份',
+    POLITICAL_STATUS: '政治面貌',
+    hours: '服务时长（小时）',
+    records: '记录数',
+    total: '合计',
+  },
+  en: {
+    MEMBER: 'Member',
+    TEAM: 'Team',
+    MONTH: 'Month',
+    POLITICAL_STATUS: 'Political status',
+    hours: 'Hours',
+    records: 'Records',
+    total: 'Total',
+  },
 };
 
 const SHEET_NAMES: Record<Locale, Record<ReportGrouping, string>> = {
-  zh: { MEMBER: '按志愿者', TEAM: '按队伍', MONTH: '按月份' },
-  en: { MEMBER: 'By member', TEAM: 'By team', MONTH: 'By month' },
+  zh: { MEMBER: '按志愿者', TEAM: '按队伍', MONTH: '按月份', POLITICAL_STATUS: '按政治面貌' },
+  en: { MEMBER: 'By member', TEAM: 'By team', MONTH: 'By month', POLITICAL_STATUS: 'By political status' },
 };
 
 export const REPORT_CONTENT_TYPES: Record<ReportFileFormat, string> = {

@@ -13,7 +13,7 @@ export interface ReportScope {
 }
 
 export interface ReportSum {
-  /** The member's id, the team's id (null: service counted for no team) or the month `YYYY-MM`. */
+  /** The member's id, the team's id (null: service counted for no team), the month `YYYY-MM` or the political status. */
   groupKey: string | null;
   /** The member's name, for MEMBER. */
   name: string | null;
@@ -50,6 +50,17 @@ export async function sumByTeam(db: Db, scope: ReportScope): Promise<ReportSum[]
     .where(approvedIn(scope))
     .groupBy(serviceRecords.teamId)
     .orderBy(desc(minutes));
+}
+
+/** By the members' 政治面貌, most hours first. */
+export async function sumByPoliticalStatus(db: Db, scope: ReportScope): Promise<ReportSum[]> {
+  return db
+    .select({ groupKey: members.politicalStatus, name: sql<string | null>`null`, minutes, records })
+    .from(serviceRecords)
+    .innerJoin(members, and(eq(members.orgId, serviceRecords.orgId), eq(members.id, serviceRecords.memberId)))
+    .where(approvedIn(scope))
+    .groupBy(members.politicalStatus)
+    .orderBy(desc(minutes), asc(members.politicalStatus));
 }
 
 export async function sumByMonth(db: Db, scope: ReportScope): Promise<ReportSum[]> {

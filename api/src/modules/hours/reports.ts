@@ -7,7 +7,8 @@
  * may start and end on any day, and a lead's report counts only their teams'
  * records, which the per-member rollups do not tell apart.
  */
-import type { Team } from '@qicai/db';
+import { politicalStatusEnum, type PoliticalStatus, type Team } from '@qicai/db';
+import { POLITICAL_STATUS_LABELS } from '../members/profile.ts';
 import { requireMember, requireOrganization } from '../../shared/access.ts';
 import { recordAudit } from '../../shared/audit.ts';
 import type { RequestContext } from '../../shared/context.ts';
@@ -36,6 +37,7 @@ export interface HoursReportRowParent {
   label: string;
   memberId: string | null;
   teamId: string | null;
+  politicalStatus: PoliticalStatus | null;
   minutes: number;
   records: number;
 }
@@ -84,17 +86,24 @@ export async function hoursReport(ctx: RequestContext, input: HoursReportInput):
       ? repository.sumByMember(tx, scope)
       : input.groupBy === 'TEAM'
         ? repository.sumByTeam(tx, scope)
-        : repository.sumByMonth(tx, scope),
+        : input.groupBy === 'POLITICAL_STATUS'
+          ? repository.sumByPoliticalStatus(tx, scope)
+          : repository.sumByMonth(tx, scope),
   );
+  const none = { memberId: null, teamId: null, politicalStatus: null };
   const rows = sums.map((sum): HoursReportRowParent => {
     const id = sum.groupKey;
     switch (input.groupBy) {
       case 'MEMBER':
-        return { ...counts(sum), key: `member:${id}`, label: sum.name ?? '', memberId: id, teamId: null };
+        return { ...none, ...counts(sum), key: `member:${id}`, label: sum.name ?? '', memberId: id };
       case 'TEAM':
-        return { ...counts(sum), key: `team:${id ?? 'none'}`, label: '', memberId: null, teamId: id };
+        return { ...none, ...counts(sum), key: `team:${id ?? 'none'}`, label: '', teamId: id };
       case 'MONTH':
-        return { ...counts(sum), key: `month:${id}`, label: id ?? '', memberId: null, teamId: null };
+        return { ...none, ...counts(sum), key: `month:${id}`, label: id ?? '' };
+      case 'POLITICAL_STATUS': {
+        const status = politicalStatusEnum.enumValues.find((candidate) => candidate === id) ?? 'MASSES';
+        return { ...none, ...counts(sum), key: `political:${status}`, label: status, politicalStatus: status };
+      }
     }
   });
   return {
@@ -203,7 +212,12 @@ export async function hoursReportFile(
     grouping: input.groupBy,
     period: { from: input.from, to: input.to },
     rows: report.rows.map((row) => ({
-      label: input.groupBy === 'TEAM' ? teamName(row.teamId ? byId.get(row.teamId) : undefined, locale) : row.label,
+      label:
+        input.groupBy === 'TEAM'
+          ? teamName(row.teamId ? byId.get(row.teamId) : undefined, locale)
+          : row.politicalStatus
+            ? POLITICAL_STATUS_LABELS[locale][row.politicalStatus]
+            : row.label,
       minutes: row.minutes,
       records: row.records,
     })),

@@ -26,7 +26,12 @@ export async function insertImport(db: Db, values: typeof rosterImports.$inferIn
   return row;
 }
 
-export async function insertImportRows(db: Db, orgId: string, importId: string, rows: EvaluatedRow[]): Promise<void> {
+export async function insertImportRows(
+  db: Db,
+  orgId: string,
+  importId: string,
+  rows: (EvaluatedRow & { source: string[] })[],
+): Promise<void> {
   for (const part of chunks(rows)) {
     await db.insert(rosterImportRows).values(
       part.map((row) => ({
@@ -35,7 +40,9 @@ export async function insertImportRows(db: Db, orgId: string, importId: string, 
         rowNumber: row.rowNumber,
         outcome: row.outcome,
         problems: row.problems,
+        problemValues: row.problemValues,
         cells: row.cells,
+        sourceCells: row.outcome === 'REJECT' ? row.source : null,
         changes: row.changes,
         memberId: row.memberId,
         duplicateOf: row.duplicateOf,
@@ -86,6 +93,21 @@ export async function pageImportRows(
     )
     .orderBy(asc(rosterImportRows.rowNumber))
     .limit(options.limit);
+}
+
+/** An import's rejected rows in file order, for the file that gives them back to fix. */
+export async function findRejectedRows(db: Db, orgId: string, importId: string): Promise<RosterImportRow[]> {
+  return db
+    .select()
+    .from(rosterImportRows)
+    .where(
+      and(
+        eq(rosterImportRows.orgId, orgId),
+        eq(rosterImportRows.importId, importId),
+        eq(rosterImportRows.outcome, 'REJECT'),
+      ),
+    )
+    .orderBy(asc(rosterImportRows.rowNumber));
 }
 
 export async function findAllImportRows(
@@ -154,22 +176,54 @@ export async function lockRosterImports(db: Db, orgId: string): Promise<void> {
   await db.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`qicai.roster_import:${orgId}`}, 0))`);
 }
 
+/**
+ * THE place a row's values become member columns, for new members and for
+ * updates alike (a set-based writer takes these). null for the status and
+ * join date means "the file says nothing": an update keeps the member's
+ * value, an insert takes the default (群众, the import's day).
+ */
+export function memberColumns(values: RowValues) {
+  return {
+    display_name: values.displayName,
+    phone: values.phone,
+    gender: values.gender ?? null,
+    political_status: values.politicalStatus ?? null,
+    party_stage: values.partyStage ?? null,
+    /** Whether the row sets the stage (null included: becoming a party member clears it). */
+    party_stage_given: values.partyStage !== undefined,
+    work_unit: values.workUnit ?? null,
+    skills: values.skills ?? [],
+    joined_on: values.joinedOn ?? null,
+    email: values.email ?? null,
+  };
+}
+
 /** Adds new members; returns their ids by phone. */
-export async function insertImportedMembers(db: Db, orgId: string, rows: RowValues[]): Promise<Map<string, string>> {
+export async function insertImportedMembers(
+  db: Db,
+  orgId: string,
+  rows: RowValues[],
+  defaults: { joinedOn: string },
+): Promise<Map<string, string>> {
   const inserted = await db
     .insert(members)
     .values(
-      rows.map((row) => ({
-        orgId,
-        displayName: row.displayName,
-        phone: row.phone,
-        gender: row.gender ?? null,
-        category: row.category ?? 'CITIZEN',
-        workUnit: row.workUnit ?? null,
-        skills: row.skills ?? [],
-        email: row.email ?? null,
-        role: 'MEMBER' as const,
-      })),
+      rows.map((row) => {
+        const columns = memberColumns(row);
+        return {
+          orgId,
+          displayName: columns.display_name,
+          phone: columns.phone,
+          gender: columns.gender,
+          politicalStatus: columns.political_status ?? 'MASSES',
+          partyStage: columns.party_stage,
+          workUnit: columns.work_unit,
+          skills: columns.skills,
+          joinedOn: columns.joined_on ?? defaults.joinedOn,
+          email: columns.email,
+          role: 'MEMBER' as const,
+        };
+      }),
     )
     .returning({ id: members.id, phone: members.phone });
   return new Map(inserted.map((row) => [row.phone ?? '', row.id]));
@@ -177,7 +231,8 @@ export async function insertImportedMembers(db: Db, orgId: string, rows: RowValu
 
 /**
  * Updates many members in one statement: the rows travel as one JSON
- * document; a field the file has no column for keeps its value.
+ * document; a field the file has no column for keeps its value, and so do an
+ * empty join date and a stage the row does not set.
  */
 export async function updateImportedMembers(
   db: Db,
@@ -187,15 +242,9 @@ export async function updateImportedMembers(
 ): Promise<void> {
   if (rows.length === 0) return;
   const document = JSON.stringify(
-    rows.map(({ memberId, values }) => ({
-      id: memberId,
-      display_name: values.displayName,
-      gender: values.gender ?? null,
-      category: values.category ?? null,
-      work_unit: values.workUnit ?? null,
-      skills: values.skills ?? [],
-      email: values.email ?? null,
-    })),
+    rows.map(({ memberId, values }) => {
+      return { id: memberId, ...memberColumns(values) };
+    }),
   );
   const keep = (column: string, field: string) =>
     columns.has(field) ? sql.raw(`v.${column}`) : sql.raw(`m.${column}`);
@@ -203,13 +252,16 @@ export async function updateImportedMembers(
     update ${members} as m set
       display_name = v.display_name,
       gender = ${keep('gender', 'gender')},
-      category = coalesce(v.category, m.category),
+      political_status = coalesce(v.political_status, m.political_status),
+      party_stage = case when v.party_stage_given then v.party_stage else m.party_stage end,
       work_unit = ${keep('work_unit', 'workUnit')},
       skills = ${keep('skills', 'skills')},
+      joined_on = coalesce(v.joined_on, m.joined_on),
       email = ${keep('email', 'email')},
       updated_at = now()
     from jsonb_to_recordset(${document}::jsonb) as v(
-      id uuid, display_name text, gender gender, category member_category, work_unit text, skills text[], email text)
+      id uuid, display_name text, gender gender, political_status political_status, party_stage party_stage,
+      party_stage_given boolean, work_unit text, skills text[], joined_on date, email text)
     where m.org_id = ${orgId} and m.id = v.id`);
 }
 

@@ -13,17 +13,34 @@ import {
   type Team,
 } from '@qicai/db';
 import type { MercuriusContext } from 'mercurius';
-import { requireAdmin } from '../../shared/access.ts';
 import { recordAudit } from '../../shared/audit.ts';
 import type { RequestContext } from '../../shared/context.ts';
 import { AppError, notFound } from '../../shared/errors.ts';
 import { requireId } from './ids.ts';
 import * as imports from './imports-repository.ts';
-import type { RosterFileParent } from './mappers.ts';
-import { CATEGORY_LABELS, GENDER_LABELS } from './profile.ts';
+import type { RosterFileParent, RosterImportRowParent } from './mappers.ts';
+import { GENDER_LABELS, PARTY_STAGE_LABELS, POLITICAL_STATUS_LABELS } from './profile.ts';
+import { problemReason } from './import-reasons.ts';
 import * as repository from './repository.ts';
-import { readRoster, RosterFileError, writeRoster, type RosterField, type RosterFileFormat } from './roster-file.ts';
-import { countOutcomes, evaluateRows, nameReadsBack, phonesOf } from './roster-rows.ts';
+import {
+  headerOf,
+  readRoster,
+  RosterFileError,
+  writeRejectedRows,
+  writeRoster,
+  type RosterField,
+  type RosterFileFormat,
+} from './roster-file.ts';
+import {
+  countOutcomes,
+  evaluateRows,
+  nameReadsBack,
+  phonesOf,
+  ROW_PROBLEM_FIELDS,
+  isRowProblem,
+} from './roster-rows.ts';
+import { todayIn } from '../sponsorship/dates.ts';
+import { requireAdmin, requireOrganization } from '../../shared/access.ts';
 import { rosterQueryFor, type RosterArgs } from './service.ts';
 
 /** A county roster is about 31,000 people; this leaves room. */
@@ -55,6 +72,7 @@ export async function previewRosterImport(
     throw error;
   }
   const parsed = table;
+  const today = todayIn(requireOrganization(ctx).timeZone, ctx.clock.now());
   return ctx.tenant(async (tx) => {
     await imports.deleteImportsBefore(
       tx,
@@ -63,7 +81,7 @@ export async function previewRosterImport(
     );
     const teams = await repository.findTeams(tx, admin.orgId);
     const matches = await repository.findMembersByPhones(tx, admin.orgId, phonesOf(parsed));
-    const rows = evaluateRows(parsed, teams, matches);
+    const rows = evaluateRows(parsed, teams, matches, today);
     const counts = countOutcomes(rows);
     const created = await imports.insertImport(tx, {
       orgId: admin.orgId,
@@ -71,13 +89,22 @@ export async function previewRosterImport(
       fileName: file.name.slice(0, 200) || 'roster',
       format: parsed.format,
       columns: parsed.columns,
+      headerRow: parsed.headerRow,
+      headerCells: parsed.headerCells,
+      ignoredColumns: parsed.ignoredColumns,
+      idNumberColumn: parsed.idNumberColumn,
       totalRows: rows.length,
       createCount: counts.create,
       updateCount: counts.update,
       unchangedCount: counts.unchanged,
       rejectCount: counts.reject,
     });
-    await imports.insertImportRows(tx, admin.orgId, created.id, rows);
+    await imports.insertImportRows(
+      tx,
+      admin.orgId,
+      created.id,
+      rows.map((row, index) => ({ ...row, source: parsed.rows[index]?.source ?? [] })),
+    );
     return created;
   });
 }
@@ -109,7 +136,7 @@ export async function pageImportRows(
       limit: first + 1,
     }),
   );
-  const nodes = rows.slice(0, first);
+  const nodes = rows.slice(0, first).map((row) => ({ ...row, headerCells: rosterImport.headerCells }));
   return { nodes, hasNextPage: rows.length > first, endRow: nodes.at(-1)?.rowNumber ?? null };
 }
 
@@ -123,6 +150,7 @@ export async function applyRosterImport(ctx: MercuriusContext, id: string): Prom
   const admin = await requireAdmin(ctx);
   requireId(id, 'Roster import');
   const orgId = admin.orgId;
+  const today = todayIn(requireOrganization(ctx).timeZone, ctx.clock.now());
   const claimed = await ctx.tenant((tx) =>
     imports.claimImport(tx, orgId, id, new Date(ctx.clock.now().getTime() - STALE_APPLY_MS)),
   );
@@ -142,20 +170,16 @@ export async function applyRosterImport(ctx: MercuriusContext, id: string): Prom
     return await ctx.tenant(async (tx) => {
       await imports.lockRosterImports(tx, orgId);
       const stored = await imports.findAllImportRows(tx, orgId, id);
-      const table = {
-        format: claimed.format,
-        columns: claimed.columns as RosterField[],
-        rows: stored.map((row) => ({ rowNumber: row.rowNumber, cells: row.cells })),
-      };
+      const table = { rows: stored.map((row) => ({ rowNumber: row.rowNumber, cells: row.cells })) };
       const teams = await repository.findTeams(tx, orgId);
       const matches = await repository.findMembersByPhones(tx, orgId, phonesOf(table));
-      const rows = evaluateRows(table, teams, matches);
+      const rows = evaluateRows(table, teams, matches, today);
       const columns = new Set<string>(claimed.columns);
       let done = 0;
 
       for (const part of imports.chunks(rows.filter((row) => row.outcome === 'CREATE'))) {
         const values = part.flatMap((row) => (row.values ? [row.values] : []));
-        const ids = await imports.insertImportedMembers(tx, orgId, values);
+        const ids = await imports.insertImportedMembers(tx, orgId, values, { joinedOn: today });
         await imports.insertMemberships(
           tx,
           orgId,
@@ -255,10 +279,12 @@ export async function exportRoster(
     name: member.displayName,
     phone: member.phone ?? '',
     gender: member.gender ? GENDER_LABELS[locale][member.gender] : '',
-    category: CATEGORY_LABELS[locale][member.category],
+    politicalStatus: POLITICAL_STATUS_LABELS[locale][member.politicalStatus],
+    partyStage: member.partyStage ? PARTY_STAGE_LABELS[locale][member.partyStage] : '',
     workUnit: member.workUnit ?? '',
     teams: member.teamIds.map((teamId) => labels.get(teamId) ?? '').join(separator),
     skills: member.skills.join(separator),
+    joinDate: member.joinedOn,
     email: member.email ?? '',
   }));
   const file = writeRoster(input.format, locale, records);
@@ -268,5 +294,50 @@ export async function exportRoster(
     contentType: CONTENT_TYPES[input.format],
     base64: file.toString('base64'),
     rowCount: records.length,
+  };
+}
+
+/** Each problem of a row with the column at fault, that column's header in the file, and the value at fault. */
+export function problemDetails(row: RosterImportRowParent) {
+  return row.problems.map((code, index) => {
+    const field = isRowProblem(code) ? ROW_PROBLEM_FIELDS[code] : 'name';
+    return { code, field, column: headerOf(row.headerCells, field), value: row.problemValues[index] ?? '' };
+  });
+}
+
+/** The rejected rows as .xlsx in the file's own columns, plus why each was not imported: fix and upload again. Admins only. */
+export async function rejectedRowsFile(
+  ctx: RequestContext,
+  rosterImport: RosterImport,
+  locale: 'zh' | 'en',
+): Promise<RosterFileParent> {
+  const admin = await requireAdmin(ctx);
+  const rows = await ctx.tenant(async (tx) => {
+    const found = await imports.findRejectedRows(tx, admin.orgId, rosterImport.id);
+    await recordAudit(tx, ctx, admin.orgId, {
+      action: 'roster.rejected_rows_exported',
+      subjectType: 'roster_import',
+      subjectId: rosterImport.id,
+      detail: { rows: found.length },
+    });
+    return found;
+  });
+  const file = writeRejectedRows(
+    locale,
+    rosterImport.headerCells,
+    rosterImport.idNumberColumn,
+    rows.map((row) => ({
+      cells: row.sourceCells ?? [],
+      reason: row.problems
+        .map((code, index) => problemReason(locale, code, row.problemValues[index] ?? '', row.duplicateOf))
+        .join(locale === 'zh' ? '；' : '; '),
+    })),
+  );
+  const base = rosterImport.fileName.replace(/\.(xlsx|csv)$/i, '');
+  return {
+    fileName: `${base}-${locale === 'zh' ? '未导入' : 'rejected'}.xlsx`,
+    contentType: CONTENT_TYPES.XLSX,
+    base64: file.toString('base64'),
+    rowCount: rows.length,
   };
 }

@@ -1,5 +1,5 @@
 /** The objects behind the members module's GraphQL types that are not plain rows (see scripts/codegen.ts). */
-import type { Account, Invitation, JoinRequest, Member } from '@qicai/db';
+import type { Account, Invitation, JoinRequest, Member, RosterImportRow } from '@qicai/db';
 
 /** A page of members; `count` answers totalCount when it is asked for (the roster), absent elsewhere (a team's page). */
 export interface MemberConnectionParent {
@@ -30,4 +30,9 @@ export interface RosterFileParent {
   contentType: string;
   base64: string;
   rowCount: number;
+}
+
+/** A row of an import, with its import's header (to name the column of each problem). */
+export interface RosterImportRowParent extends RosterImportRow {
+  headerCells: string[];
 }

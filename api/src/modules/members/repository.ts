@@ -13,7 +13,8 @@ import {
   type JoinRequest,
   type JoinRequestStatus,
   type Member,
-  type MemberCategory,
+  type PartyStage,
+  type PoliticalStatus,
   type MemberRole,
   type Team,
 } from '@qicai/db';
@@ -39,7 +40,17 @@ export type MemberValues = Omit<typeof members.$inferInsert, 'id' | 'createdAt' 
 export type MemberChanges = Partial<
   Pick<
     Member,
-    'displayName' | 'phone' | 'email' | 'gender' | 'category' | 'workUnit' | 'skills' | 'joinedOn' | 'role' | 'active'
+    | 'displayName'
+    | 'phone'
+    | 'email'
+    | 'gender'
+    | 'politicalStatus'
+    | 'partyStage'
+    | 'workUnit'
+    | 'skills'
+    | 'joinedOn'
+    | 'role'
+    | 'active'
   > & { accountId: string }
 >;
 
@@ -161,7 +172,8 @@ export type RosterStatus = 'ACTIVE' | 'INACTIVE' | 'ALL';
 export interface RosterQuery {
   status: RosterStatus;
   teamId?: string | undefined;
-  category?: MemberCategory | undefined;
+  politicalStatus?: PoliticalStatus | undefined;
+  partyStage?: PartyStage | undefined;
   role?: MemberRole | undefined;
   /** An exact skill tag. */
   skill?: string | undefined;
@@ -222,7 +234,8 @@ function rosterConditions(orgId: string, query: RosterQuery): SQL | undefined {
   return and(
     eq(members.orgId, orgId),
     query.status === 'ALL' ? undefined : eq(members.active, query.status === 'ACTIVE'),
-    query.category ? eq(members.category, query.category) : undefined,
+    query.politicalStatus ? eq(members.politicalStatus, query.politicalStatus) : undefined,
+    query.partyStage ? eq(members.partyStage, query.partyStage) : undefined,
     query.role ? eq(members.role, query.role) : undefined,
     query.skill ? sql`${members.skills} @> array[${query.skill}]::text[]` : undefined,
     query.teamId
@@ -313,9 +326,11 @@ export interface ImportMatch {
   displayName: string;
   email: string | null;
   gender: Member['gender'];
-  category: MemberCategory;
+  politicalStatus: PoliticalStatus;
+  partyStage: PartyStage | null;
   workUnit: string | null;
   skills: string[];
+  joinedOn: string;
   teamIds: string[];
   ledTeamIds: string[];
 }
@@ -330,9 +345,11 @@ export async function findMembersByPhones(db: Db, orgId: string, phones: string[
       displayName: members.displayName,
       email: members.email,
       gender: members.gender,
-      category: members.category,
+      politicalStatus: members.politicalStatus,
+      partyStage: members.partyStage,
       workUnit: members.workUnit,
       skills: members.skills,
+      joinedOn: members.joinedOn,
       teamIds: sql<
         string[]
       >`coalesce(array_agg(${teamMemberships.teamId}) filter (where ${teamMemberships.teamId} is not null), '{}')`,

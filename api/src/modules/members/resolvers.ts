@@ -23,7 +23,8 @@ const Member: MemberResolvers = {
   phone: personal((member) => member.phone),
   email: personal((member) => member.email),
   gender: personal((member) => member.gender),
-  category: personal((member) => member.category),
+  politicalStatus: personal((member) => member.politicalStatus),
+  partyStage: personal((member) => member.partyStage),
   workUnit: personal((member) => member.workUnit),
   skills: personal((member) => member.skills),
   joinedOn: personal((member) => member.joinedOn),
@@ -107,5 +108,9 @@ export const resolvers: Resolvers = {
   },
   RosterImport: {
     rows: (rosterImport, args, ctx) => imports.pageImportRows(ctx, rosterImport, args),
+    rejectedRowsFile: (rosterImport, { locale }, ctx) => imports.rejectedRowsFile(ctx, rosterImport, locale ?? 'zh'),
+  },
+  RosterImportRow: {
+    problemDetails: (row) => imports.problemDetails(row),
   },
 };

@@ -7,8 +7,9 @@ import {
   PG_UNIQUE_VIOLATION,
   type Gender,
   type Member,
-  type MemberCategory,
   type MemberRole,
+  type PartyStage,
+  type PoliticalStatus,
   type Tx,
 } from '@qicai/db';
 import { requireAdmin, requireMember, requireOrganization } from '../../shared/access.ts';
@@ -26,6 +27,8 @@ import {
   parseEmail,
   parseMobile,
   parseSkills,
+  settleStage,
+  stageAllowed,
   SUGGESTED_SKILLS,
   WORK_UNIT_MAX_LENGTH,
 } from './profile.ts';
@@ -35,7 +38,8 @@ import type { RosterQuery, RosterSort, RosterStatus } from './repository.ts';
 
 export interface RosterFilter {
   teamId?: string | null | undefined;
-  category?: MemberCategory | null | undefined;
+  politicalStatus?: PoliticalStatus | null | undefined;
+  partyStage?: PartyStage | null | undefined;
   role?: MemberRole | null | undefined;
   status?: RosterStatus | null | undefined;
   skill?: string | null | undefined;
@@ -57,14 +61,15 @@ export function rosterQueryFor(viewer: Member, args: RosterArgs): RosterQuery {
   const filter = args.filter ?? {};
   const admin = viewer.role === 'ADMIN';
   const status = filter.status ?? 'ACTIVE';
-  if (!admin && (status !== 'ACTIVE' || filter.category || filter.skill)) {
-    throw forbidden('Only an admin may filter the roster by status, category or skill.');
+  if (!admin && (status !== 'ACTIVE' || filter.politicalStatus || filter.partyStage || filter.skill)) {
+    throw forbidden('Only an admin may filter the roster by status, 政治面貌, party stage or skill.');
   }
   if (filter.teamId) requireId(filter.teamId, 'Team');
   return {
     status,
     teamId: filter.teamId ?? undefined,
-    category: filter.category ?? undefined,
+    politicalStatus: filter.politicalStatus ?? undefined,
+    partyStage: filter.partyStage ?? undefined,
     role: filter.role ?? undefined,
     skill: filter.skill?.trim() || undefined,
     search: args.search?.trim().slice(0, 60) || undefined,
@@ -121,7 +126,8 @@ export interface ProfileInput {
   phone?: string | null | undefined;
   email?: string | null | undefined;
   gender?: Gender | null | undefined;
-  category?: MemberCategory | null | undefined;
+  politicalStatus?: PoliticalStatus | null | undefined;
+  partyStage?: PartyStage | null | undefined;
   workUnit?: string | null | undefined;
   skills?: readonly string[] | null | undefined;
   joinedOn?: string | null | undefined;
@@ -157,7 +163,11 @@ function readProfile(input: ProfileInput, required: { phone: boolean }, today: s
     changes.email = email;
   }
   if (input.gender !== undefined) changes.gender = input.gender;
-  if (input.category) changes.category = input.category;
+  if (input.politicalStatus) changes.politicalStatus = input.politicalStatus;
+  if (input.partyStage !== undefined) changes.partyStage = input.partyStage;
+  if (changes.politicalStatus && changes.partyStage !== undefined) {
+    checker.check(stageAllowed(changes.politicalStatus, changes.partyStage), 'partyStage', 'NOT_ALLOWED');
+  }
   if (input.workUnit !== undefined) {
     const workUnit = normalizeName(input.workUnit ?? '');
     checker.check(lengthOf(workUnit) <= WORK_UNIT_MAX_LENGTH, 'workUnit', 'TOO_LONG');
@@ -242,6 +252,9 @@ export async function updateMember(ctx: RequestContext, input: ProfileInput & { 
     return await ctx.tenant(async (tx) => {
       const before = await repository.findMember(tx, viewer.orgId, memberId);
       if (!before) throw notFound('Member');
+      const stage = settleStage(before, changes);
+      if (stage === 'NOT_ALLOWED') throw new ValidationError({ partyStage: 'NOT_ALLOWED' });
+      if (stage !== undefined) changes.partyStage = stage;
       const changed = (Object.keys(changes) as (keyof ProfileChanges)[]).filter(
         (field) => JSON.stringify(changes[field]) !== JSON.stringify(before[field]),
       );

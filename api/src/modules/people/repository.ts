@@ -108,7 +108,7 @@ export async function findMembersByIds(db: Db, orgId: string, ids: string[]): Pr
 export async function insertMember(
   db: Db,
   values: Pick<Member, 'orgId' | 'accountId' | 'displayName' | 'role'> &
-    Partial<Pick<Member, 'category' | 'workUnit' | 'phone' | 'email'>>,
+    Partial<Pick<Member, 'politicalStatus' | 'partyStage' | 'workUnit' | 'phone' | 'email'>>,
 ): Promise<Member> {
   const [member] = await db.insert(members).values(values).returning();
   if (!member) throw new Error('insert returned no member');

@@ -3,10 +3,21 @@
  * empty optional fields are cleared, skills are sent as typed (the API splits
  * them on 、 , ;). Members send only what they may change of their own profile.
  */
-import type { Gender, MemberCategory } from '$lib/graphql/__generated__/operations';
+import type { Gender } from '$lib/graphql/__generated__/operations';
+import { isPartyStage, isPoliticalStatus } from '$lib/roster';
 import { readForm } from './forms';
 
-const FIELDS = ['displayName', 'phone', 'email', 'gender', 'workUnit', 'skills', 'category', 'joinedOn'] as const;
+const FIELDS = [
+  'displayName',
+  'phone',
+  'email',
+  'gender',
+  'workUnit',
+  'skills',
+  'politicalStatus',
+  'partyStage',
+  'joinedOn',
+] as const;
 
 export interface MemberForm {
   /** What was typed, to show again after an error (teamIds joined by commas). */
@@ -22,10 +33,6 @@ export function readMemberForm(data: FormData): MemberForm {
 
 function gender(text: string | undefined): Gender | null {
   return text === 'MALE' || text === 'FEMALE' ? text : null;
-}
-
-function category(text: string | undefined): MemberCategory | null {
-  return text === 'PARTY_MEMBER' || text === 'ACTIVIST' || text === 'CITIZEN' ? text : null;
 }
 
 /** The fields every member may set on their own profile. */
@@ -45,7 +52,9 @@ export function ownProfileInput(form: MemberForm) {
 export function fullProfileInput(form: MemberForm) {
   return {
     ...ownProfileInput(form),
-    category: category(form.values['category']),
+    politicalStatus: isPoliticalStatus(form.values['politicalStatus']) ? form.values['politicalStatus'] : null,
+    // "None" clears the stage; the API refuses one beside a party member's status.
+    partyStage: isPartyStage(form.values['partyStage']) ? form.values['partyStage'] : null,
     joinedOn: form.values['joinedOn'] || null,
     teamIds: form.teamIds,
   };

@@ -188,7 +188,9 @@ export type HoursSettingsInput = {
 export type HoursReportGrouping =
   | 'MEMBER'
   | 'TEAM'
-  | 'MONTH';
+  | 'MONTH'
+  /** By the members' 政治面貌 (GB/T 4762): how much of the service party members give. */
+  | 'POLITICAL_STATUS';
 
 export type ReportFileFormat =
   | 'XLSX'
@@ -220,7 +222,8 @@ export type MemberStatus =
 
 export type MemberFilter = {
   teamId?: string | null | undefined;
-  category?: MemberCategory | null | undefined;
+  politicalStatus?: PoliticalStatus | null | undefined;
+  partyStage?: PartyStage | null | undefined;
   role?: MemberRole | null | undefined;
   /** Defaults to ACTIVE; INACTIVE and ALL for admins. */
   status?: MemberStatus | null | undefined;
@@ -234,7 +237,8 @@ export type CreateMemberInput = {
   phone: string;
   email?: string | null | undefined;
   gender?: Gender | null | undefined;
-  category?: MemberCategory | null | undefined;
+  politicalStatus?: PoliticalStatus | null | undefined;
+  partyStage?: PartyStage | null | undefined;
   workUnit?: string | null | undefined;
   skills?: Array<string> | null | undefined;
   teamIds?: Array<string> | null | undefined;
@@ -248,7 +252,9 @@ export type UpdateMemberInput = {
   phone?: string | null | undefined;
   email?: string | null | undefined;
   gender?: Gender | null | undefined;
-  category?: MemberCategory | null | undefined;
+  politicalStatus?: PoliticalStatus | null | undefined;
+  /** Null clears it; a party member has none (becoming one clears it). */
+  partyStage?: PartyStage | null | undefined;
   workUnit?: string | null | undefined;
   skills?: Array<string> | null | undefined;
   /** Exactly these teams (teams the member leads are kept). Admins only. */
@@ -340,11 +346,41 @@ export type CreateOrganizationInput = {
   defaultLocale?: Locale | null | undefined;
 };
 
-/** 政治面貌: party member 党员, activist 入党积极分子, citizen 群众. */
-export type MemberCategory =
-  | 'PARTY_MEMBER'
+/** 政治面貌 by the national standard GB/T 4762 (codes 01–13, in this order). */
+export type PoliticalStatus =
+  /** 01 中共党员 */
+  | 'CPC_MEMBER'
+  /** 02 中共预备党员 */
+  | 'CPC_PROBATIONARY_MEMBER'
+  /** 03 共青团员 */
+  | 'CYL_MEMBER'
+  /** 04 民革党员 */
+  | 'RCCK_MEMBER'
+  /** 05 民盟盟员 */
+  | 'CDL_MEMBER'
+  /** 06 民建会员 */
+  | 'CNDCA_MEMBER'
+  /** 07 民进会员 */
+  | 'CAPD_MEMBER'
+  /** 08 农工党党员 */
+  | 'CPWDP_MEMBER'
+  /** 09 致公党党员 */
+  | 'CZGP_MEMBER'
+  /** 10 九三学社社员 */
+  | 'JIUSAN_MEMBER'
+  /** 11 台盟盟员 */
+  | 'TDSGL_MEMBER'
+  /** 12 无党派人士 */
+  | 'NON_PARTY'
+  /** 13 群众 */
+  | 'MASSES';
+
+/** A stage of party development a party organization tracks beside the 政治面貌 (not for party members). */
+export type PartyStage =
+  /** 入党积极分子 */
   | 'ACTIVIST'
-  | 'CITIZEN';
+  /** 发展对象 */
+  | 'CANDIDATE';
 
 export type MemberRole =
   | 'ADMIN'
@@ -793,7 +829,7 @@ export type VerifyCertificateQueryVariables = Exact<{
 
 export type VerifyCertificateQuery = { verifyCertificate: { number: string, memberName: string, minutes: number, periodFrom: string, periodTo: string, organizationName: string } | null };
 
-export type HoursReportTableFragment = { totalMinutes: number, totalRecords: number, rows: Array<{ key: string, label: string, minutes: number, records: number, member: { id: string, displayName: string } | null, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }> };
+export type HoursReportTableFragment = { totalMinutes: number, totalRecords: number, rows: Array<{ key: string, label: string, politicalStatus: PoliticalStatus | null, minutes: number, records: number, member: { id: string, displayName: string } | null, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }> };
 
 export type HoursReportsQueryVariables = Exact<{
   from: string;
@@ -801,7 +837,7 @@ export type HoursReportsQueryVariables = Exact<{
 }>;
 
 
-export type HoursReportsQuery = { byTeam: { totalMinutes: number, totalRecords: number, rows: Array<{ key: string, label: string, minutes: number, records: number, member: { id: string, displayName: string } | null, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }> }, byMonth: { totalMinutes: number, totalRecords: number, rows: Array<{ key: string, label: string, minutes: number, records: number, member: { id: string, displayName: string } | null, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }> }, byMember: { totalMinutes: number, totalRecords: number, rows: Array<{ key: string, label: string, minutes: number, records: number, member: { id: string, displayName: string } | null, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }> }, beneficiaries: { totalActivities: number, totalBeneficiaries: number, byTeam: Array<{ key: string, label: string, activities: number, beneficiaries: number, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }>, byMonth: Array<{ key: string, label: string, activities: number, beneficiaries: number, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }>, byYear: Array<{ key: string, label: string, activities: number, beneficiaries: number, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }> } };
+export type HoursReportsQuery = { byTeam: { totalMinutes: number, totalRecords: number, rows: Array<{ key: string, label: string, politicalStatus: PoliticalStatus | null, minutes: number, records: number, member: { id: string, displayName: string } | null, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }> }, byMonth: { totalMinutes: number, totalRecords: number, rows: Array<{ key: string, label: string, politicalStatus: PoliticalStatus | null, minutes: number, records: number, member: { id: string, displayName: string } | null, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }> }, byMember: { totalMinutes: number, totalRecords: number, rows: Array<{ key: string, label: string, politicalStatus: PoliticalStatus | null, minutes: number, records: number, member: { id: string, displayName: string } | null, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }> }, byPoliticalStatus: { totalMinutes: number, totalRecords: number, rows: Array<{ key: string, label: string, politicalStatus: PoliticalStatus | null, minutes: number, records: number, member: { id: string, displayName: string } | null, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }> }, beneficiaries: { totalActivities: number, totalBeneficiaries: number, byTeam: Array<{ key: string, label: string, activities: number, beneficiaries: number, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }>, byMonth: Array<{ key: string, label: string, activities: number, beneficiaries: number, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }>, byYear: Array<{ key: string, label: string, activities: number, beneficiaries: number, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }> } };
 
 export type BeneficiariesRowFieldsFragment = { key: string, label: string, activities: number, beneficiaries: number, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null };
 
@@ -926,7 +962,7 @@ export type UpdateHoursSettingsMutationVariables = Exact<{
 
 export type UpdateHoursSettingsMutation = { updateHoursSettings: { excludeTravelTime: boolean, starThresholdsHours: Array<number>, holidays: Array<string>, workingDays: Array<string> } };
 
-export type RosterMemberFragment = { id: string, displayName: string, role: MemberRole | null, phone: string | null, email: string | null, category: MemberCategory | null, workUnit: string | null, skills: Array<string> | null, active: boolean | null, hasAccount: boolean | null, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }> };
+export type RosterMemberFragment = { id: string, displayName: string, role: MemberRole | null, phone: string | null, email: string | null, politicalStatus: PoliticalStatus | null, partyStage: PartyStage | null, workUnit: string | null, skills: Array<string> | null, active: boolean | null, hasAccount: boolean | null, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }> };
 
 export type RosterQueryVariables = Exact<{
   first: number;
@@ -938,7 +974,7 @@ export type RosterQueryVariables = Exact<{
 }>;
 
 
-export type RosterQuery = { organization: { pendingJoinRequestCount?: number, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }>, members: { totalCount: number | null, nodes: Array<{ id: string, displayName: string, role: MemberRole | null, phone: string | null, email: string | null, category: MemberCategory | null, workUnit: string | null, skills: Array<string> | null, active: boolean | null, hasAccount: boolean | null, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }> }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
+export type RosterQuery = { organization: { pendingJoinRequestCount?: number, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }>, members: { totalCount: number | null, nodes: Array<{ id: string, displayName: string, role: MemberRole | null, phone: string | null, email: string | null, politicalStatus: PoliticalStatus | null, partyStage: PartyStage | null, workUnit: string | null, skills: Array<string> | null, active: boolean | null, hasAccount: boolean | null, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }> }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
 
 export type ExportRosterMutationVariables = Exact<{
   input: ExportRosterInput;
@@ -947,21 +983,21 @@ export type ExportRosterMutationVariables = Exact<{
 
 export type ExportRosterMutation = { exportRoster: { fileName: string, contentType: string, base64: string, rowCount: number } };
 
-export type MemberProfileFragment = { id: string, displayName: string, role: MemberRole | null, phone: string | null, email: string | null, gender: Gender | null, category: MemberCategory | null, workUnit: string | null, skills: Array<string> | null, joinedOn: string | null, active: boolean | null, hasAccount: boolean | null, viewerCanEdit: boolean, viewerCanSeePersonal: boolean, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }> };
+export type MemberProfileFragment = { id: string, displayName: string, role: MemberRole | null, phone: string | null, email: string | null, gender: Gender | null, politicalStatus: PoliticalStatus | null, partyStage: PartyStage | null, workUnit: string | null, skills: Array<string> | null, joinedOn: string | null, active: boolean | null, hasAccount: boolean | null, viewerCanEdit: boolean, viewerCanSeePersonal: boolean, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }> };
 
 export type MemberPageQueryVariables = Exact<{
   id: string;
 }>;
 
 
-export type MemberPageQuery = { organization: { member: { id: string, displayName: string, role: MemberRole | null, phone: string | null, email: string | null, gender: Gender | null, category: MemberCategory | null, workUnit: string | null, skills: Array<string> | null, joinedOn: string | null, active: boolean | null, hasAccount: boolean | null, viewerCanEdit: boolean, viewerCanSeePersonal: boolean, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }> } } | null };
+export type MemberPageQuery = { organization: { member: { id: string, displayName: string, role: MemberRole | null, phone: string | null, email: string | null, gender: Gender | null, politicalStatus: PoliticalStatus | null, partyStage: PartyStage | null, workUnit: string | null, skills: Array<string> | null, joinedOn: string | null, active: boolean | null, hasAccount: boolean | null, viewerCanEdit: boolean, viewerCanSeePersonal: boolean, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }> } } | null };
 
 export type MemberEditQueryVariables = Exact<{
   id: string;
 }>;
 
 
-export type MemberEditQuery = { organization: { skillSuggestions: Array<string>, member: { id: string, displayName: string, role: MemberRole | null, phone: string | null, email: string | null, gender: Gender | null, category: MemberCategory | null, workUnit: string | null, skills: Array<string> | null, joinedOn: string | null, active: boolean | null, hasAccount: boolean | null, viewerCanEdit: boolean, viewerCanSeePersonal: boolean, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }> }, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }> } | null };
+export type MemberEditQuery = { organization: { skillSuggestions: Array<string>, member: { id: string, displayName: string, role: MemberRole | null, phone: string | null, email: string | null, gender: Gender | null, politicalStatus: PoliticalStatus | null, partyStage: PartyStage | null, workUnit: string | null, skills: Array<string> | null, joinedOn: string | null, active: boolean | null, hasAccount: boolean | null, viewerCanEdit: boolean, viewerCanSeePersonal: boolean, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }> }, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }> } | null };
 
 export type MemberNewQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -1055,12 +1091,12 @@ export type RequestToJoinMutationVariables = Exact<{
 
 export type RequestToJoinMutation = { requestToJoin: { id: string, status: JoinRequestStatus } };
 
-export type RosterImportSummaryFragment = { id: string, fileName: string, format: string, columns: Array<string>, status: RosterImportStatus, createdAt: string, appliedAt: string | null, totalRows: number, createCount: number, updateCount: number, unchangedCount: number, rejectCount: number, progressDone: number, failureCode: string | null };
+export type RosterImportSummaryFragment = { id: string, fileName: string, format: string, columns: Array<string>, headerRow: number, ignoredColumns: Array<string>, idNumberColumn: string | null, status: RosterImportStatus, createdAt: string, appliedAt: string | null, totalRows: number, createCount: number, updateCount: number, unchangedCount: number, rejectCount: number, progressDone: number, failureCode: string | null };
 
 export type RosterImportsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type RosterImportsQuery = { organization: { rosterImports: Array<{ id: string, fileName: string, format: string, columns: Array<string>, status: RosterImportStatus, createdAt: string, appliedAt: string | null, totalRows: number, createCount: number, updateCount: number, unchangedCount: number, rejectCount: number, progressDone: number, failureCode: string | null }> } | null };
+export type RosterImportsQuery = { organization: { rosterImports: Array<{ id: string, fileName: string, format: string, columns: Array<string>, headerRow: number, ignoredColumns: Array<string>, idNumberColumn: string | null, status: RosterImportStatus, createdAt: string, appliedAt: string | null, totalRows: number, createCount: number, updateCount: number, unchangedCount: number, rejectCount: number, progressDone: number, failureCode: string | null }> } | null };
 
 export type RosterImportPageQueryVariables = Exact<{
   id: string;
@@ -1069,7 +1105,7 @@ export type RosterImportPageQueryVariables = Exact<{
 }>;
 
 
-export type RosterImportPageQuery = { organization: { rosterImport: { id: string, fileName: string, format: string, columns: Array<string>, status: RosterImportStatus, createdAt: string, appliedAt: string | null, totalRows: number, createCount: number, updateCount: number, unchangedCount: number, rejectCount: number, progressDone: number, failureCode: string | null, rows: { hasNextPage: boolean, endRow: number | null, nodes: Array<{ rowNumber: number, outcome: RosterImportOutcome, problems: Array<string>, duplicateOf: number | null, changes: Array<string>, cells: { name: string | null, phone: string | null, gender: string | null, category: string | null, workUnit: string | null, teams: string | null, skills: string | null, email: string | null } }> } } } | null };
+export type RosterImportPageQuery = { organization: { rosterImport: { id: string, fileName: string, format: string, columns: Array<string>, headerRow: number, ignoredColumns: Array<string>, idNumberColumn: string | null, status: RosterImportStatus, createdAt: string, appliedAt: string | null, totalRows: number, createCount: number, updateCount: number, unchangedCount: number, rejectCount: number, progressDone: number, failureCode: string | null, rows: { hasNextPage: boolean, endRow: number | null, nodes: Array<{ rowNumber: number, outcome: RosterImportOutcome, problems: Array<string>, duplicateOf: number | null, changes: Array<string>, cells: { name: string | null, phone: string | null, gender: string | null, politicalStatus: string | null, partyStage: string | null, workUnit: string | null, teams: string | null, skills: string | null, joinDate: string | null, email: string | null }, problemDetails: Array<{ code: string, field: string, column: string | null, value: string }> }> } } } | null };
 
 export type RosterImportProgressQueryVariables = Exact<{
   id: string;
@@ -1077,6 +1113,14 @@ export type RosterImportProgressQueryVariables = Exact<{
 
 
 export type RosterImportProgressQuery = { organization: { rosterImport: { id: string, status: RosterImportStatus, progressDone: number, createCount: number, updateCount: number } } | null };
+
+export type RosterImportRejectedRowsQueryVariables = Exact<{
+  id: string;
+  locale?: Locale | null | undefined;
+}>;
+
+
+export type RosterImportRejectedRowsQuery = { organization: { rosterImport: { id: string, rejectedRowsFile: { fileName: string, contentType: string, base64: string, rowCount: number } } } | null };
 
 export type ApplyRosterImportMutationVariables = Exact<{
   id: string;
@@ -1427,7 +1471,7 @@ export type TeamPageQueryVariables = Exact<{
 }>;
 
 
-export type TeamPageQuery = { organization: { team: { viewerIsMember: boolean, viewerCanEdit: boolean, id: string, colour: TeamColour, memberCount: number, members: { nodes: Array<{ id: string, displayName: string, role: MemberRole | null, category: MemberCategory | null, workUnit: string | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } }, name: { zh: string, en: string }, mission: { zh: string, en: string }, leads: Array<{ id: string, displayName: string }> } } | null };
+export type TeamPageQuery = { organization: { team: { viewerIsMember: boolean, viewerCanEdit: boolean, id: string, colour: TeamColour, memberCount: number, members: { nodes: Array<{ id: string, displayName: string, role: MemberRole | null, politicalStatus: PoliticalStatus | null, partyStage: PartyStage | null, workUnit: string | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } }, name: { zh: string, en: string }, mission: { zh: string, en: string }, leads: Array<{ id: string, displayName: string }> } } | null };
 
 export type TeamEditQueryVariables = Exact<{
   colour: TeamColour;
@@ -1526,6 +1570,7 @@ export const HoursReportTableFragmentDoc = new TypedDocumentString(`
   rows {
     key
     label
+    politicalStatus
     minutes
     records
     member {
@@ -1602,7 +1647,8 @@ export const RosterMemberFragmentDoc = new TypedDocumentString(`
   role
   phone
   email
-  category
+  politicalStatus
+  partyStage
   workUnit
   skills
   active
@@ -1625,7 +1671,8 @@ export const MemberProfileFragmentDoc = new TypedDocumentString(`
   phone
   email
   gender
-  category
+  politicalStatus
+  partyStage
   workUnit
   skills
   joinedOn
@@ -1649,6 +1696,9 @@ export const RosterImportSummaryFragmentDoc = new TypedDocumentString(`
   fileName
   format
   columns
+  headerRow
+  ignoredColumns
+  idNumberColumn
   status
   createdAt
   appliedAt
@@ -2248,6 +2298,11 @@ export const HoursReportsDocument = new TypedDocumentString(`
   byMember: hoursReport(input: {from: $from, to: $to, groupBy: MEMBER}) {
     ...HoursReportTable
   }
+  byPoliticalStatus: hoursReport(
+    input: {from: $from, to: $to, groupBy: POLITICAL_STATUS}
+  ) {
+    ...HoursReportTable
+  }
   beneficiaries: beneficiariesReport(input: {from: $from, to: $to}) {
     totalActivities
     totalBeneficiaries
@@ -2268,6 +2323,7 @@ export const HoursReportsDocument = new TypedDocumentString(`
   rows {
     key
     label
+    politicalStatus
     minutes
     records
     member {
@@ -2704,7 +2760,8 @@ export const RosterDocument = new TypedDocumentString(`
   role
   phone
   email
-  category
+  politicalStatus
+  partyStage
   workUnit
   skills
   active
@@ -2743,7 +2800,8 @@ export const MemberPageDocument = new TypedDocumentString(`
   phone
   email
   gender
-  category
+  politicalStatus
+  partyStage
   workUnit
   skills
   joinedOn
@@ -2784,7 +2842,8 @@ export const MemberEditDocument = new TypedDocumentString(`
   phone
   email
   gender
-  category
+  politicalStatus
+  partyStage
   workUnit
   skills
   joinedOn
@@ -2966,6 +3025,9 @@ export const RosterImportsDocument = new TypedDocumentString(`
   fileName
   format
   columns
+  headerRow
+  ignoredColumns
+  idNumberColumn
   status
   createdAt
   appliedAt
@@ -2993,11 +3055,19 @@ export const RosterImportPageDocument = new TypedDocumentString(`
             name
             phone
             gender
-            category
+            politicalStatus
+            partyStage
             workUnit
             teams
             skills
+            joinDate
             email
+          }
+          problemDetails {
+            code
+            field
+            column
+            value
           }
         }
         hasNextPage
@@ -3011,6 +3081,9 @@ export const RosterImportPageDocument = new TypedDocumentString(`
   fileName
   format
   columns
+  headerRow
+  ignoredColumns
+  idNumberColumn
   status
   createdAt
   appliedAt
@@ -3035,6 +3108,21 @@ export const RosterImportProgressDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<RosterImportProgressQuery, RosterImportProgressQueryVariables>;
+export const RosterImportRejectedRowsDocument = new TypedDocumentString(`
+    query RosterImportRejectedRows($id: ID!, $locale: Locale) {
+  organization {
+    rosterImport(id: $id) {
+      id
+      rejectedRowsFile(locale: $locale) {
+        fileName
+        contentType
+        base64
+        rowCount
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RosterImportRejectedRowsQuery, RosterImportRejectedRowsQueryVariables>;
 export const ApplyRosterImportDocument = new TypedDocumentString(`
     mutation ApplyRosterImport($id: ID!) {
   applyRosterImport(id: $id) {
@@ -4052,7 +4140,8 @@ export const TeamPageDocument = new TypedDocumentString(`
           id
           displayName
           role
-          category
+          politicalStatus
+          partyStage
           workUnit
         }
         pageInfo {

@@ -10,7 +10,9 @@ export const load = (async ({ locals, params, url, parent }) => {
   const isAdmin = organization.viewerIsAdmin;
   const view = rosterViewFrom(url.searchParams);
   // Other members search names and see active members (the API refuses them the rest).
-  const allowed = isAdmin ? view : { ...view, category: '' as const, status: 'ACTIVE' as const };
+  const allowed = isAdmin
+    ? view
+    : { ...view, politicalStatus: '' as const, partyStage: '' as const, status: 'ACTIVE' as const };
   try {
     const { organization: roster } = await locals.api.request(
       RosterDocument,

@@ -3,7 +3,7 @@ import { HoursReportFileDocument, type HoursReportGrouping } from '$lib/graphql/
 import { ApiError } from '$lib/server/api';
 import type { RequestHandler } from './$types';
 
-const GROUPINGS: readonly HoursReportGrouping[] = ['TEAM', 'MONTH', 'MEMBER'];
+const GROUPINGS: readonly HoursReportGrouping[] = ['TEAM', 'MONTH', 'MEMBER', 'POLITICAL_STATUS'];
 
 function grouping(value: string | null): HoursReportGrouping {
   return GROUPINGS.find((candidate) => candidate === value?.toUpperCase()) ?? 'TEAM';
