@@ -1,5 +1,5 @@
 /**
- * Migration 0023 turns the three member categories into a GB/T 4762
+ * Migration 0025 turns the three member categories into a GB/T 4762
  * political status and a party-development stage without losing any:
  * 党员 → 中共党员, 入党积极分子 → 群众 at the stage 入党积极分子, 群众 → 群众.
  * The roster is migrated up to 0022, filled the old way, then migrated on.
@@ -13,9 +13,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { migrationsFolder } from '../src/migrate.ts';
 
-const BEFORE = '0023_political_status';
+const BEFORE = '0025_political_status';
 
-describe('migration 0023: political status and party stage', () => {
+describe('migration 0025: political status and party stage', () => {
   const folder = mkdtempSync(join(tmpdir(), 'qicai-migrations-'));
   afterAll(() => {
     rmSync(folder, { recursive: true, force: true });
