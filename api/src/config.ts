@@ -2,6 +2,7 @@
  * The one place that reads process.env. Every setting is listed in the README.
  */
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,6 +36,8 @@ const environment = z.object({
   APP_SECRET: optionalString.pipe(z.string().min(32, 'at least 32 characters').optional()),
   JOBS_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(3600).optional(),
   REDIS_URL: optionalString.pipe(z.url().optional()),
+  WORKER_THREADS: z.coerce.number().int().min(1).max(64).optional(),
+  WORKER_IDLE_SECONDS: z.coerce.number().positive().max(3600).default(30),
   BENCH: z.enum(['0', '1']).default('0'),
 });
 
@@ -73,6 +76,8 @@ export interface Config {
   jobsIntervalSeconds: number;
   /** Redis for live events across instances; undefined: in this process only. */
   redisUrl: string | undefined;
+  /** The worker threads for CPU-heavy work (plugins/workers.ts): at most `threads`, each ending after `idleSeconds` idle. */
+  workers: { threads: number; idleSeconds: number };
   /** `pnpm bench`: counts SQL statements and adds the /__bench/ routes. Never on in a real deployment. */
   bench: boolean;
 }
@@ -139,6 +144,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     // Tests run the workers' functions themselves, when they want.
     jobsIntervalSeconds: env.JOBS_INTERVAL_SECONDS ?? (env.NODE_ENV === 'test' ? 0 : 15),
     redisUrl: env.REDIS_URL,
+    // One core stays with the event loop that answers every request.
+    workers: {
+      threads: env.WORKER_THREADS ?? Math.max(1, availableParallelism() - 1),
+      idleSeconds: env.WORKER_IDLE_SECONDS,
+    },
     bench: env.BENCH === '1',
   };
 }

@@ -18,7 +18,6 @@ import { isCalendarDate } from '../sponsorship/dates.ts';
 import {
   REPORT_CONTENT_TYPES,
   reportFileName,
-  writeHoursReport,
   type ReportFileFormat,
   type ReportGrouping,
 } from './report-file.ts';
@@ -135,14 +134,18 @@ export async function hoursReportFile(
     return findTeamsByIds(tx, member.orgId, teamIds);
   });
   const byId = new Map(teams.map((team) => [team.id, team]));
-  const file = writeHoursReport(format, locale, {
-    grouping: input.groupBy,
-    period: { from: input.from, to: input.to },
-    rows: report.rows.map((row) => ({
-      label: input.groupBy === 'TEAM' ? teamName(row.teamId ? byId.get(row.teamId) : undefined, locale) : row.label,
-      minutes: row.minutes,
-      records: row.records,
-    })),
+  const file = await ctx.work('writeHoursReport', {
+    format,
+    locale,
+    report: {
+      grouping: input.groupBy,
+      period: { from: input.from, to: input.to },
+      rows: report.rows.map((row) => ({
+        label: input.groupBy === 'TEAM' ? teamName(row.teamId ? byId.get(row.teamId) : undefined, locale) : row.label,
+        minutes: row.minutes,
+        records: row.records,
+      })),
+    },
   });
   return {
     fileName: reportFileName({ grouping: input.groupBy, period: { from: input.from, to: input.to } }, format),

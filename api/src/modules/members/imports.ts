@@ -22,7 +22,7 @@ import * as imports from './imports-repository.ts';
 import type { RosterFileParent } from './mappers.ts';
 import { CATEGORY_LABELS, GENDER_LABELS } from './profile.ts';
 import * as repository from './repository.ts';
-import { readRoster, RosterFileError, writeRoster, type RosterField, type RosterFileFormat } from './roster-file.ts';
+import { RosterFileError, type RosterField, type RosterFileFormat } from './roster-file.ts';
 import { countOutcomes, evaluateRows, nameReadsBack, phonesOf } from './roster-rows.ts';
 import { rosterQueryFor, type RosterArgs } from './service.ts';
 
@@ -49,7 +49,8 @@ export async function previewRosterImport(
   if (file.bytes.length > MAX_IMPORT_BYTES) throw fileError(new RosterFileError('TOO_MANY_ROWS'));
   let table;
   try {
-    table = readRoster(file.bytes, MAX_IMPORT_ROWS);
+    // A county workbook takes seconds of CPU and a few hundred MB to read: in a worker thread, whose memory goes when it ends.
+    table = await ctx.work('readRoster', { bytes: file.bytes, maxRows: MAX_IMPORT_ROWS });
   } catch (error) {
     if (error instanceof RosterFileError) throw fileError(error);
     throw error;
@@ -261,7 +262,7 @@ export async function exportRoster(
     skills: member.skills.join(separator),
     email: member.email ?? '',
   }));
-  const file = writeRoster(input.format, locale, records);
+  const file = await ctx.work('writeRoster', { format: input.format, locale, rows: records });
   const date = ctx.clock.now().toISOString().slice(0, 10);
   return {
     fileName: `roster-${date}.${input.format.toLowerCase()}`,

@@ -1,0 +1,95 @@
+/**
+ * A pool of worker threads (piscina) for the CPU-heavy work — reading roster
+ * files, writing workbooks, rendering certificate PDFs — so that one request
+ * doing it cannot stall the event loop the others are answered on. Bounded:
+ * at most WORKER_THREADS threads, and a queue of a few tasks per thread past
+ * which a request is refused UNAVAILABLE rather than left waiting. A thread
+ * idle for WORKER_IDLE_SECONDS ends, and the memory it used (a county
+ * workbook's parse is a few hundred MB) goes with it.
+ *
+ * The entry point is plain JavaScript that registers tsx's loader in the
+ * thread (workers/entry.mjs): the API runs from TypeScript source under tsx,
+ * vitest or anything else, and a worker inherits none of their loaders.
+ */
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { Piscina } from 'piscina';
+import type { Config } from '../config.ts';
+import { AppError, unavailable } from '../shared/errors.ts';
+import { RosterFileError } from '../modules/members/roster-file.ts';
+import type { TaskAnswer, TaskInput, TaskName, TaskOutput, TaskRequest } from '../workers/tasks.ts';
+
+export interface WorkerPool {
+  /**
+   * Runs a task in a worker thread. With `signal`, aborting it (the request was
+   * abandoned) takes the task out of the queue, or ends the thread running it.
+   */
+  run<Name extends TaskName>(name: Name, input: TaskInput<Name>, signal?: AbortSignal): Promise<TaskOutput<Name>>;
+  /** Threads alive now (for tests and the benchmark). */
+  readonly threads: number;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    workers: WorkerPool;
+  }
+}
+
+const ENTRY = new URL('../workers/entry.mjs', import.meta.url).href;
+
+/** What a worker's answer becomes on this side: a Buffer stays a Buffer (structured clone gives a Uint8Array). */
+function received(value: unknown): unknown {
+  if (value instanceof Uint8Array && !Buffer.isBuffer(value)) {
+    return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  }
+  return value;
+}
+
+function isAbort(error: unknown): boolean {
+  return error instanceof Error && error.name === 'AbortError';
+}
+
+export function createWorkerPool(options: { threads: number; idleMs: number }): {
+  pool: WorkerPool;
+  close(): Promise<void>;
+} {
+  const piscina = new Piscina<TaskRequest, TaskAnswer>({
+    filename: ENTRY,
+    minThreads: 0,
+    maxThreads: options.threads,
+    idleTimeout: options.idleMs,
+    maxQueue: options.threads * 16,
+    // Not the main thread's: a TypeScript loader given there (tsx) would be registered twice.
+    execArgv: [],
+  });
+  const pool: WorkerPool = {
+    async run(name, input, signal) {
+      let answer: TaskAnswer;
+      try {
+        answer = await piscina.run({ name, input }, { signal: signal ?? null });
+      } catch (error) {
+        if (isAbort(error)) throw new AppError('UNAVAILABLE', 'The request was abandoned.');
+        if (error instanceof Error && /queue is at limit/i.test(error.message)) throw unavailable();
+        throw error;
+      }
+      if (!answer.ok) throw new RosterFileError(answer.rosterFileError.code, answer.rosterFileError.missing);
+      return received(answer.value) as TaskOutput<typeof name>;
+    },
+    get threads() {
+      return piscina.threads.length;
+    },
+  };
+  return { pool, close: () => piscina.destroy() };
+}
+
+function workersPlugin(app: FastifyInstance, options: { config: Config }, done: () => void) {
+  const { pool, close } = createWorkerPool({
+    threads: options.config.workers.threads,
+    idleMs: options.config.workers.idleSeconds * 1000,
+  });
+  app.decorate('workers', pool);
+  app.addHook('onClose', close);
+  done();
+}
+
+export default fp(workersPlugin, { name: 'workers' });
