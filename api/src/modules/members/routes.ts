@@ -8,11 +8,12 @@ import fp from 'fastify-plugin';
 import type { Config } from '../../config.ts';
 import { buildContext } from '../../plugins/graphql.ts';
 import { isCrossSite } from '../../plugins/security.ts';
-import { MAX_IMPORT_BYTES, previewRosterImport } from './imports.ts';
+import { MAX_IMPORT_BYTES, previewRosterImport, stopImportWork } from './imports.ts';
 
 export const ROSTER_UPLOAD_PATH = '/imports/roster';
 
 async function rosterImportRoutes(app: FastifyInstance, options: { config: Config }) {
+  app.addHook('preClose', () => stopImportWork(app));
   // eslint-disable-next-line @typescript-eslint/require-await -- Fastify takes an async plugin or a callback
   await app.register(async (routes) => {
     routes.addContentTypeParser(
