@@ -169,6 +169,24 @@ export async function applyIsRunning(db: Db, id: string): Promise<boolean> {
   return row?.held === true;
 }
 
+/** Which of these members were changed (by an import or an edit) after the import was previewed. */
+export async function membersChangedSincePreview(
+  db: Db,
+  orgId: string,
+  importId: string,
+  memberIds: string[],
+): Promise<Set<string>> {
+  if (memberIds.length === 0) return new Set();
+  // Compared in SQL: both times are the database's, to the microsecond.
+  const rows = await queryRows<{ id: string }>(
+    db,
+    sql`select m.id from ${members} as m
+      where m.org_id = ${orgId} and m.id = any(${sql.param(memberIds)}::uuid[])
+        and m.updated_at > (select i.created_at from ${rosterImports} as i where i.org_id = ${orgId} and i.id = ${importId})`,
+  );
+  return new Set(rows.map((row) => row.id));
+}
+
 /** Serialises imports of one organization: the second waits and then sees the first's members. */
 export async function lockRosterImports(db: Db, orgId: string): Promise<void> {
   await db.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`qicai.roster_import:${orgId}`}, 0))`);

@@ -221,8 +221,8 @@ const notReady = (status: string) =>
  * running (here or on another instance) answers IMPORT_NOT_READY at once.
  * Under the organization's import lock, the rows are decided again against
  * the roster as it is; if any would now do something else than the preview
- * showed (another import or an edit changed those members), nothing is
- * applied and the admin is told IMPORT_STALE. Returns the import: APPLIED, or
+ * showed, or its member was changed since the preview (by another import or
+ * an edit), nothing is applied and the admin is told IMPORT_STALE. Returns the import: APPLIED, or
  * FAILED with the roster untouched.
  */
 export async function applyRosterImport(ctx: MercuriusContext, id: string): Promise<RosterImport> {
@@ -265,9 +265,15 @@ export async function applyRosterImport(ctx: MercuriusContext, id: string): Prom
       const teams = await repository.findTeams(tx, orgId);
       const matches = await repository.findMembersByPhones(tx, orgId, phonesOf(table));
       const rows = evaluateRows(table, teams, matches);
+      const changed = await imports.membersChangedSincePreview(
+        tx,
+        orgId,
+        id,
+        matches.map((member) => member.id),
+      );
       const stale = rows.filter((row, index) => {
         const previewed = stored[index];
-        return !previewed || differs(row, previewed);
+        return !previewed || differs(row, previewed) || (row.memberId !== null && changed.has(row.memberId));
       });
       if (stale.length > 0) {
         throw new AppError('IMPORT_STALE', 'The roster has changed since this preview; upload the file again.', {
