@@ -27,6 +27,8 @@ export interface WorkerPool {
   run<Name extends TaskName>(name: Name, input: TaskInput<Name>, signal?: AbortSignal): Promise<TaskOutput<Name>>;
   /** Threads alive now (for tests and the benchmark). */
   readonly threads: number;
+  /** Tasks queued or running now. */
+  readonly pending: number;
 }
 
 declare module 'fastify' {
@@ -62,21 +64,28 @@ export function createWorkerPool(options: { threads: number; idleMs: number }): 
     // Not the main thread's: a TypeScript loader given there (tsx) would be registered twice.
     execArgv: [],
   });
+  let pending = 0;
   const pool: WorkerPool = {
     async run(name, input, signal) {
       let answer: TaskAnswer;
+      pending++;
       try {
         answer = await piscina.run({ name, input }, { signal: signal ?? null });
       } catch (error) {
         if (isAbort(error)) throw new AppError('UNAVAILABLE', 'The request was abandoned.');
         if (error instanceof Error && /queue is at limit/i.test(error.message)) throw unavailable();
         throw error;
+      } finally {
+        pending--;
       }
       if (!answer.ok) throw new RosterFileError(answer.rosterFileError.code, answer.rosterFileError.missing);
       return received(answer.value) as TaskOutput<typeof name>;
     },
     get threads() {
       return piscina.threads.length;
+    },
+    get pending() {
+      return pending;
     },
   };
   return { pool, close: () => piscina.destroy() };
