@@ -113,6 +113,12 @@ function activityOf(app: FastifyInstance): ImportActivity {
   return activity;
 }
 
+/** Applies running and search-index drains in this process (for `pnpm bench`). */
+export function importWorkInProgress(app: FastifyInstance): { applying: number; searchIndexing: number } {
+  const activity = activityOf(app);
+  return { applying: activity.applying.size, searchIndexing: activity.drains.size };
+}
+
 /** Stops the backlog drains after their current batch and waits for them (the app is closing). */
 export async function stopImportWork(app: FastifyInstance): Promise<void> {
   const activity = activityOf(app);
