@@ -46,6 +46,8 @@ export interface ImportBenchResult {
   /** The progress values the import page would have shown while APPLYING, in order. */
   progressSeen: number[];
   others: LatencySummary;
+  /** Who imported into which organization (to look at the result afterwards). */
+  admin: { phone: string; password: string; slug: string };
 }
 
 interface Stats {
@@ -147,10 +149,10 @@ export async function benchRosterImport(options: {
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     const phone = `139${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
-    await gql(
-      `mutation ($input: RegisterInput!) { register(input: $input) { account { id } } }`,
-      { input: { displayName: '基准管理员', phone, password: 'qicai-bench-县级花名册-2026' } },
-    );
+    const password = 'qicai-bench-县级花名册-2026';
+    await gql(`mutation ($input: RegisterInput!) { register(input: $input) { account { id } } }`, {
+      input: { displayName: '基准管理员', phone, password },
+    });
     const slug = `bench-import-${Math.random().toString(36).slice(2, 10)}`;
     await gql(`mutation ($input: CreateOrganizationInput!) { createOrganization(input: $input) { slug } }`, {
       input: { name: '岳阳县七彩之光志愿者协会', slug },
@@ -228,6 +230,7 @@ export async function benchRosterImport(options: {
       sampledPeakRssMegabytes: sampledPeak / 1_048_576,
       progressSeen,
       others: summarise(durations, errors),
+      admin: { phone, password, slug },
     };
   } finally {
     server.kill('SIGTERM');

@@ -1,11 +1,14 @@
 /**
- * A pool of worker threads (piscina) for the CPU-heavy work — reading roster
- * files, writing workbooks, rendering certificate PDFs — so that one request
- * doing it cannot stall the event loop the others are answered on. Bounded:
- * at most WORKER_THREADS threads, and a queue of a few tasks per thread past
- * which a request is refused UNAVAILABLE rather than left waiting. A thread
- * idle for WORKER_IDLE_SECONDS ends, and the memory it used (a county
- * workbook's parse is a few hundred MB) goes with it.
+ * Worker threads (piscina) for the CPU-heavy work — reading roster files,
+ * writing workbooks, rendering certificate PDFs — so that one request doing
+ * it cannot stall the event loop the others are answered on. Bounded: at
+ * most WORKER_THREADS threads per pool, and a queue of a few tasks per thread
+ * past which a request is refused UNAVAILABLE rather than left waiting.
+ * Two pools: reading a roster file (a county workbook's parse takes a few
+ * hundred MB) runs in a thread that ends as soon as it is idle, so that
+ * memory goes before the import is applied; the rest keep their threads for
+ * WORKER_IDLE_SECONDS (a certificate's first render in a thread parses the
+ * CJK fonts, about a second).
  *
  * The entry point is plain JavaScript that registers tsx's loader in the
  * thread (workers/entry.mjs): the API runs from TypeScript source under tsx,
@@ -55,22 +58,26 @@ export function createWorkerPool(options: { threads: number; idleMs: number }): 
   pool: WorkerPool;
   close(): Promise<void>;
 } {
-  const piscina = new Piscina<TaskRequest, TaskAnswer>({
-    filename: ENTRY,
-    minThreads: 0,
-    maxThreads: options.threads,
-    idleTimeout: options.idleMs,
-    maxQueue: options.threads * 16,
-    // Not the main thread's: a TypeScript loader given there (tsx) would be registered twice.
-    execArgv: [],
-  });
+  const poolOf = (idleTimeout: number) =>
+    new Piscina<TaskRequest, TaskAnswer>({
+      filename: ENTRY,
+      minThreads: 0,
+      maxThreads: options.threads,
+      idleTimeout,
+      maxQueue: options.threads * 16,
+      // Not the main thread's: a TypeScript loader given there (tsx) would be registered twice.
+      execArgv: [],
+    });
+  const warm = poolOf(options.idleMs);
+  const shortLived = poolOf(0);
+  const poolFor = (name: TaskName) => (name === 'readRoster' ? shortLived : warm);
   let pending = 0;
   const pool: WorkerPool = {
     async run(name, input, signal) {
       let answer: TaskAnswer;
       pending++;
       try {
-        answer = await piscina.run({ name, input }, { signal: signal ?? null });
+        answer = await poolFor(name).run({ name, input }, { signal: signal ?? null });
       } catch (error) {
         if (isAbort(error)) throw new AppError('UNAVAILABLE', 'The request was abandoned.');
         if (error instanceof Error && /queue is at limit/i.test(error.message)) throw unavailable();
@@ -82,13 +89,18 @@ export function createWorkerPool(options: { threads: number; idleMs: number }): 
       return received(answer.value) as TaskOutput<typeof name>;
     },
     get threads() {
-      return piscina.threads.length;
+      return warm.threads.length + shortLived.threads.length;
     },
     get pending() {
       return pending;
     },
   };
-  return { pool, close: () => piscina.destroy() };
+  return {
+    pool,
+    close: async () => {
+      await Promise.all([warm.destroy(), shortLived.destroy()]);
+    },
+  };
 }
 
 function workersPlugin(app: FastifyInstance, options: { config: Config }, done: () => void) {

@@ -345,10 +345,13 @@ export async function drainSearchBacklog(db: Db, orgId: string, limit: number): 
   await db.execute(
     sql`delete from ${memberSearchGrams} where org_id = ${orgId} and member_id = any(${sql.param(ids)}::uuid[])`,
   );
+  // Joined from the ids, so each member is found by its key (a plain `= any` may scan the organization).
   await db.execute(sql`
     insert into ${memberSearchGrams} (org_id, gram, member_id)
-    select m.org_id, gram, m.id from ${members} as m cross join lateral member_search_grams_of(m.search_text) as gram
-    where m.org_id = ${orgId} and m.id = any(${sql.param(ids)}::uuid[])
+    select m.org_id, gram, m.id
+    from unnest(${sql.param(ids)}::uuid[]) as b(id)
+    join ${members} as m on m.org_id = ${orgId} and m.id = b.id
+    cross join lateral member_search_grams_of(m.search_text) as gram
     order by 1, 2, 3`);
   await db.execute(
     sql`delete from ${memberSearchBacklog} where org_id = ${orgId} and member_id = any(${sql.param(ids)}::uuid[])`,

@@ -179,8 +179,12 @@ export async function pageImportRows(
   return { nodes, hasNextPage: rows.length > first, endRow: nodes.at(-1)?.rowNumber ?? null };
 }
 
-/** Members whose search grams one short transaction writes: on PGlite, other requests wait at most that long. */
-const SEARCH_BATCH = 250;
+/**
+ * Members whose search grams one short transaction writes: on PGlite, whose
+ * one connection other requests wait for meanwhile, a fraction of a second;
+ * on PostgreSQL, where they do not wait, more.
+ */
+const SEARCH_BATCH = { pglite: 500, postgres: 2000 } as const;
 
 /**
  * Writes the search grams an apply deferred, a batch per transaction, one
@@ -192,7 +196,7 @@ function drainSearchBacklog(ctx: MercuriusContext, orgId: string): void {
   const drain = (async () => {
     while (!activity.closing) {
       const done = await withTenant(ctx.db, { orgId, accountId: null }, (tx) =>
-        imports.drainSearchBacklog(tx, orgId, SEARCH_BATCH),
+        imports.drainSearchBacklog(tx, orgId, SEARCH_BATCH[ctx.app.database.driver]),
       );
       if (done === 0) return;
       // Let the requests that queued behind this batch go first.
