@@ -61,14 +61,22 @@ describe('roster import: races, stale previews and refused uploads', () => {
     const header = ['姓名', '手机号', '工作单位'];
     const first = await previewRoster(
       admin,
-      workbook([header, ['欧阳春华', generatedPhone(900_001), '县人民医院'], ['谭建军', generatedPhone(900_002), '县教育局']]),
+      workbook([
+        header,
+        ['欧阳春华', generatedPhone(900_001), '县人民医院'],
+        ['谭建军', generatedPhone(900_002), '县教育局'],
+      ]),
     );
     expect(await applyImport(admin, first.id)).toMatchObject({ status: 'APPLIED', createCount: 2 });
     // Two admins preview changes to the same member; the other one applies first.
     const mine = await previewRoster(admin, workbook([header, ['欧阳春华', generatedPhone(900_001), '县中医医院']]));
     const theirs = await previewRoster(
       admin,
-      workbook([header, ['欧阳春华', generatedPhone(900_001), '县卫生健康局'], ['谭建军', generatedPhone(900_002), '县司法局']]),
+      workbook([
+        header,
+        ['欧阳春华', generatedPhone(900_001), '县卫生健康局'],
+        ['谭建军', generatedPhone(900_002), '县司法局'],
+      ]),
     );
     expect(mine).toMatchObject({ updateCount: 1 });
     expect(await applyImport(admin, theirs.id)).toMatchObject({ status: 'APPLIED', updateCount: 2 });
@@ -115,7 +123,14 @@ describe('roster import: races, stale previews and refused uploads', () => {
       });
     }
     // A name sent as percent-encoded UTF-8 is read back as such.
-    const named = await uploadRoster(admin, workbook([['姓名', '手机号'], ['张三', '13800000023']]), '岳阳县花名册.xlsx');
+    const named = await uploadRoster(
+      admin,
+      workbook([
+        ['姓名', '手机号'],
+        ['张三', '13800000023'],
+      ]),
+      '岳阳县花名册.xlsx',
+    );
     const view = await admin.gql<{ organization: { rosterImport: { fileName: string } } }>(
       `query ($id: ID!) { organization { rosterImport(id: $id) { fileName } } }`,
       { id: named.data?.id },
@@ -125,68 +140,78 @@ describe('roster import: races, stale previews and refused uploads', () => {
 });
 
 function uploadRosterNamed(client: Client, fileName: string) {
-  return client.post('/imports/roster', workbook([['姓名', '手机号'], ['张三', '13800000024']]), {
-    'content-type': 'application/octet-stream',
-    'x-file-name': fileName,
-  });
+  return client.post(
+    '/imports/roster',
+    workbook([
+      ['姓名', '手机号'],
+      ['张三', '13800000024'],
+    ]),
+    {
+      'content-type': 'application/octet-stream',
+      'x-file-name': fileName,
+    },
+  );
 }
 
 const postgresUp = await postgresReachable();
 
-describe.skipIf(!postgresUp && !process.env['CI'])('roster import: the connection cut half-way through an apply', () => {
-  let direct: TestApp;
-  let proxied: TestApp;
-  let proxy: TcpProxy;
-  let admin: Client;
-  let orgId: string;
+describe.skipIf(!postgresUp && !process.env['CI'])(
+  'roster import: the connection cut half-way through an apply',
+  () => {
+    let direct: TestApp;
+    let proxied: TestApp;
+    let proxy: TcpProxy;
+    let admin: Client;
+    let orgId: string;
 
-  beforeAll(async () => {
-    direct = await TestApp.start();
-    const url = new URL(direct.databaseUrl ?? '');
-    proxy = await TcpProxy.start({ host: url.hostname, port: Number(url.port || 5432) });
-    proxied = await direct.siblingThrough(proxy.urlFor(url.toString()));
-    admin = await direct.signUp({ phone: '13800000031' });
-    orgId = (await admin.createOrganization('岳阳县七彩之光志愿者协会')).id;
-  });
-  afterAll(async () => {
-    await proxied.close();
-    await direct.close();
-    await proxy.close();
-  });
+    beforeAll(async () => {
+      direct = await TestApp.start();
+      const url = new URL(direct.databaseUrl ?? '');
+      proxy = await TcpProxy.start({ host: url.hostname, port: Number(url.port || 5432) });
+      proxied = await direct.siblingThrough(proxy.urlFor(url.toString()));
+      admin = await direct.signUp({ phone: '13800000031' });
+      orgId = (await admin.createOrganization('岳阳县七彩之光志愿者协会')).id;
+    });
+    afterAll(async () => {
+      await proxied.close();
+      await direct.close();
+      await proxy.close();
+    });
 
-  it('leaves nothing applied, shows no progress that was rolled back, and applies again at once', async () => {
-    const generated = generateRoster(20_000, false);
-    const preview = await previewRoster(admin, workbook(generated.rows), '断线导入.xlsx');
-    expect(preview.createCount).toBe(20_000);
-    const before = await rosterSnapshot(direct, orgId);
+    it('leaves nothing applied, shows no progress that was rolled back, and applies again at once', async () => {
+      const generated = generateRoster(20_000, false);
+      const preview = await previewRoster(admin, workbook(generated.rows), '断线导入.xlsx');
+      expect(preview.createCount).toBe(20_000);
+      const before = await rosterSnapshot(direct, orgId);
 
-    // Applied through the instance behind the proxy; watched from the other, which sees its progress.
-    const applying = applyRequest(admin.on(proxied), preview.id);
-    let seen: ImportView | undefined;
-    for (let attempt = 0; attempt < 5_000; attempt++) {
-      seen = await importView(admin, preview.id);
-      if (seen.status === 'APPLYING' && seen.progressDone > 0) break;
-    }
-    expect(seen).toMatchObject({ status: 'APPLYING' });
-    expect(seen?.progressDone).toBeGreaterThan(0);
-    expect(seen?.progressDone).toBeLessThan(20_000);
-    proxy.cut();
-    const cut = await applying;
-    expect(cut.data?.applyRosterImport.status ?? errorCode(cut)).not.toBe('APPLIED');
+      // Applied through the instance behind the proxy; watched from the other, which sees its progress.
+      const applying = applyRequest(admin.on(proxied), preview.id);
+      let seen: ImportView | undefined;
+      for (let attempt = 0; attempt < 5_000; attempt++) {
+        seen = await importView(admin, preview.id);
+        if (seen.status === 'APPLYING' && seen.progressDone > 0) break;
+      }
+      expect(seen).toMatchObject({ status: 'APPLYING' });
+      expect(seen?.progressDone).toBeGreaterThan(0);
+      expect(seen?.progressDone).toBeLessThan(20_000);
+      proxy.cut();
+      const cut = await applying;
+      expect(cut.data?.applyRosterImport.status ?? errorCode(cut)).not.toBe('APPLIED');
 
-    // The server rolls the transaction back once it notices the connection is gone (at the end of the
-    // statement it was running): from then on the import is ready again, with no progress.
-    let after: ImportView | undefined;
-    for (let attempt = 0; attempt < 5_000; attempt++) {
-      after = await importView(admin, preview.id);
-      if (after.status !== 'APPLYING') break;
-    }
-    expect(after).toMatchObject({ progressDone: 0 });
-    expect(['READY', 'FAILED']).toContain(after?.status);
-    expect(await rosterSnapshot(direct, orgId)).toBe(before);
+      // The server rolls the transaction back once it notices the connection is gone (at the end of the
+      // statement it was running): from then on the import is ready again, with no progress.
+      let after: ImportView | undefined;
+      for (let attempt = 0; attempt < 5_000; attempt++) {
+        after = await importView(admin, preview.id);
+        if (after.status !== 'APPLYING') break;
+      }
+      expect(after).toMatchObject({ progressDone: 0 });
+      expect(['READY', 'FAILED']).toContain(after?.status);
+      expect(await rosterSnapshot(direct, orgId)).toBe(before);
 
-    const again = await applyImport(admin, preview.id);
-    expect(again).toMatchObject({ status: 'APPLIED', createCount: 20_000, progressDone: 20_000 });
-    expect(await countMembers(direct, orgId)).toBe(1 + 20_000);
-  });
-});
+      const again = await applyImport(admin, preview.id);
+      expect(again).toMatchObject({ status: 'APPLIED', createCount: 20_000, progressDone: 20_000 });
+      expect(await countMembers(direct, orgId)).toBe(1 + 20_000);
+    });
+  },
+);

@@ -112,7 +112,11 @@ export async function benchRosterImport(options: {
       BENCH: '1',
     },
   });
-  const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
+  const exited = new Promise<void>((resolve) => {
+    server.once('exit', () => {
+      resolve();
+    });
+  });
   const cookies = new Map<string, string>();
   let org = '';
   const request = async (path: string, body: string | Buffer, headers: Record<string, string>) => {
@@ -177,17 +181,22 @@ export async function benchRosterImport(options: {
     // Memory and progress, sampled.
     let sampledPeak = 0;
     const progressSeen: number[] = [];
-    let importId: string | undefined;
+    const watched: { importId?: string } = {};
     const sampler = async () => {
       while (running) {
         const current = await stats().catch(() => undefined);
         if (current) sampledPeak = Math.max(sampledPeak, current.rss);
-        if (importId) {
-          const view = (await gql(`query ($id: ID!) { organization { rosterImport(id: $id) { status progressDone } } }`, {
-            id: importId,
-          }).catch(() => undefined)) as { organization: { rosterImport: { status: string; progressDone: number } } } | undefined;
+        if (watched.importId) {
+          const view = (await gql(
+            `query ($id: ID!) { organization { rosterImport(id: $id) { status progressDone } } }`,
+            {
+              id: watched.importId,
+            },
+          ).catch(() => undefined)) as
+            { organization: { rosterImport: { status: string; progressDone: number } } } | undefined;
           const seen = view?.organization.rosterImport;
-          if (seen?.status === 'APPLYING' && progressSeen.at(-1) !== seen.progressDone) progressSeen.push(seen.progressDone);
+          if (seen?.status === 'APPLYING' && progressSeen.at(-1) !== seen.progressDone)
+            progressSeen.push(seen.progressDone);
         }
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
@@ -200,7 +209,7 @@ export async function benchRosterImport(options: {
       'content-type': 'application/octet-stream',
       'x-file-name': encodeURIComponent('岳阳县党员花名册.xlsx'),
     })) as { id: string };
-    importId = uploaded.id;
+    watched.importId = uploaded.id;
     const previewed = performance.now();
     log(`${((previewed - started) / 1000).toFixed(1)} s; apply… `);
     const applied = (await gql(

@@ -41,17 +41,24 @@ await app.listen({ host: '127.0.0.1', port: 0 });
 const address = app.server.address();
 const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
 
-let cookie = '';
+const cookies = new Map<string, string>();
 let org = '';
 
 async function post(path: string, body: string | Buffer, headers: Record<string, string>): Promise<unknown> {
   const response = await fetch(`${base}${path}`, {
     method: 'POST',
-    headers: { ...headers, ...(cookie && { cookie }), ...(org && { 'x-qicai-org': org }) },
+    headers: {
+      ...headers,
+      ...(cookies.size > 0 && { cookie: [...cookies].map(([name, value]) => `${name}=${value}`).join('; ') }),
+      ...(org && { 'x-qicai-org': org }),
+    },
     body,
   });
-  const setCookie = response.headers.getSetCookie()[0];
-  if (setCookie) cookie = setCookie.split(';')[0] ?? '';
+  for (const setCookie of response.headers.getSetCookie()) {
+    const [pair = ''] = setCookie.split(';');
+    const at = pair.indexOf('=');
+    if (at > 0) cookies.set(pair.slice(0, at), pair.slice(at + 1));
+  }
   const answer = (await response.json()) as { data?: unknown; errors?: unknown[] };
   if (answer.errors) throw new Error(JSON.stringify(answer.errors));
   return answer.data;
@@ -79,10 +86,9 @@ async function timed(run: () => Promise<unknown>, times: number): Promise<{ p50:
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 
 try {
-  await gql(
-    `mutation ($input: SignInInput!) { signIn(input: $input) { account { id } } }`,
-    { input: { login: imported.admin.phone, password: imported.admin.password } },
-  );
+  await gql(`mutation ($input: SignInInput!) { signIn(input: $input) { account { id } } }`, {
+    input: { login: imported.admin.phone, password: imported.admin.password },
+  });
   org = imported.admin.slug;
 
   const ROSTER = `query ($search: String, $filter: MemberFilter, $sort: MemberSort) { organization { members(first: 50, search: $search, filter: $filter, sort: $sort) {

@@ -56,7 +56,7 @@ function isAbort(error: unknown): boolean {
 
 export function createWorkerPool(options: { threads: number; idleMs: number }): {
   pool: WorkerPool;
-  close(): Promise<void>;
+  close: () => Promise<void>;
 } {
   const poolOf = (idleTimeout: number) =>
     new Piscina<TaskRequest, TaskAnswer>({

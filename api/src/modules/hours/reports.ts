@@ -15,12 +15,7 @@ import { FieldChecker, forbidden } from '../../shared/errors.ts';
 import { activityAccess } from '../activities/access.ts';
 import { findTeamsByIds } from '../activities/repository.ts';
 import { isCalendarDate } from '../sponsorship/dates.ts';
-import {
-  REPORT_CONTENT_TYPES,
-  reportFileName,
-  type ReportFileFormat,
-  type ReportGrouping,
-} from './report-file.ts';
+import { REPORT_CONTENT_TYPES, reportFileName, type ReportFileFormat, type ReportGrouping } from './report-file.ts';
 import * as repository from './reports-repository.ts';
 
 export interface HoursReportInput {

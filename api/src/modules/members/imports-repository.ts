@@ -246,9 +246,7 @@ function rowsDocument(rows: { id?: string; values: RowValues }[]): string {
 
 const recordsetColumns = (withId: boolean) =>
   sql.raw(
-    [...(withId ? ['id uuid'] : []), ...IMPORTED_COLUMNS.map((column) => `${column.column} ${column.type}`)].join(
-      ', ',
-    ),
+    [...(withId ? ['id uuid'] : []), ...IMPORTED_COLUMNS.map((column) => `${column.column} ${column.type}`)].join(', '),
   );
 
 /** Adds new members in one statement; returns their ids by phone. */

@@ -294,7 +294,10 @@ export async function applyRosterImport(ctx: MercuriusContext, id: string): Prom
       const columns = new Set<string>(current.columns);
       let done = 0;
 
-      for (const part of imports.chunks(rows.filter((row) => row.outcome === 'CREATE'), APPLY_CHUNK)) {
+      for (const part of imports.chunks(
+        rows.filter((row) => row.outcome === 'CREATE'),
+        APPLY_CHUNK,
+      )) {
         const values = part.flatMap((row) => (row.values ? [row.values] : []));
         const ids = await imports.insertImportedMembers(tx, orgId, values);
         await imports.insertMemberships(
@@ -307,7 +310,10 @@ export async function applyRosterImport(ctx: MercuriusContext, id: string): Prom
         done += part.length;
         await report(done);
       }
-      for (const part of imports.chunks(rows.filter((row) => row.outcome === 'UPDATE'), APPLY_CHUNK)) {
+      for (const part of imports.chunks(
+        rows.filter((row) => row.outcome === 'UPDATE'),
+        APPLY_CHUNK,
+      )) {
         const updates = part.flatMap((row) =>
           row.values && row.memberId ? [{ memberId: row.memberId, values: row.values }] : [],
         );
@@ -351,7 +357,7 @@ export async function applyRosterImport(ctx: MercuriusContext, id: string): Prom
     if (error instanceof AppError || databaseFailure(error) === 'unavailable') throw error;
     const conflict = pgError(error)?.code === PG_UNIQUE_VIOLATION;
     if (!conflict) ctx.app.log.error({ err: error, importId: id }, 'roster import failed and was rolled back');
-    return ctx.tenant((tx) =>
+    return await ctx.tenant((tx) =>
       imports.updateImport(tx, orgId, id, { status: 'FAILED', failureCode: conflict ? 'CONFLICT' : 'INTERNAL' }),
     );
   } finally {
