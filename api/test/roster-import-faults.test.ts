@@ -213,5 +213,17 @@ describe.skipIf(!postgresUp && !process.env['CI'])(
       expect(again).toMatchObject({ status: 'APPLIED', createCount: 20_000, progressDone: 20_000 });
       expect(await countMembers(direct, orgId)).toBe(1 + 20_000);
     });
+
+    it('applies once when two instances apply the same import at the same moment', async () => {
+      const rows = generateRoster(3_000, false).rows.map((row, index) =>
+        index === 0 ? row : [row[0] ?? '', generatedPhone(500_000 + index), ...row.slice(2)],
+      );
+      const preview = await previewRoster(admin, workbook(rows), '两台同时导入.xlsx');
+      const before = await countMembers(direct, orgId);
+      const answers = await Promise.all([applyRequest(admin, preview.id), applyRequest(admin.on(proxied), preview.id)]);
+      expect(answers.filter((answer) => answer.data?.applyRosterImport.status === 'APPLIED')).toHaveLength(1);
+      expect(answers.filter((answer) => errorCode(answer) === 'IMPORT_NOT_READY')).toHaveLength(1);
+      expect(await countMembers(direct, orgId)).toBe(before + 3_000);
+    });
   },
 );
