@@ -61,9 +61,12 @@ CREATE FUNCTION team_memberships_count_inserted() RETURNS trigger
   LANGUAGE plpgsql
   AS $$
 BEGIN
+  -- Each member looked up by its key (a join is planned from the transition table's unknown size
+  -- and the members' statistics, stale right after a bulk insert: a nested loop over every member).
   INSERT INTO team_member_counts (org_id, team_id, active_members)
     SELECT n.org_id, n.team_id, count(*)::integer
-    FROM new_memberships AS n JOIN members AS m ON m.org_id = n.org_id AND m.id = n.member_id AND m.active
+    FROM new_memberships AS n
+    WHERE (SELECT m.active FROM members AS m WHERE m.org_id = n.org_id AND m.id = n.member_id)
     GROUP BY n.org_id, n.team_id
     ORDER BY 1, 2
   ON CONFLICT (org_id, team_id) DO UPDATE SET active_members = team_member_counts.active_members + excluded.active_members;
