@@ -216,13 +216,19 @@ export async function benchRosterImport(options: {
     log(`${((previewed - started) / 1000).toFixed(1)} s; apply… `);
     // The answer may not come back on a slow machine (the server drops a socket idle for 60 s), while
     // the apply goes on: its end is read from the import itself.
+    let refused: string | undefined;
     const answered = gql(`mutation ($id: ID!) { applyRosterImport(id: $id) { status } }`, { id: uploaded.id }).catch(
-      () => undefined,
+      (error: unknown) => {
+        // A coded refusal (e.g. UNAVAILABLE: a statement ran out of time, nothing was applied) ends the wait;
+        // a dropped connection does not (the apply goes on).
+        if (error instanceof Error && error.message.startsWith('[')) refused = error.message;
+      },
     );
     const IMPORT = `query ($id: ID!) { organization { rosterImport(id: $id) { status createCount rejectCount } } }`;
     let applied: { status: string; createCount: number; rejectCount: number } | undefined;
     for (;;) {
       await new Promise((resolve) => setTimeout(resolve, 100));
+      if (refused) throw new Error(`the apply was refused: ${refused}`);
       const view = (await gql(IMPORT, { id: uploaded.id })) as {
         organization: { rosterImport: { status: string; createCount: number; rejectCount: number } };
       };
