@@ -72,7 +72,7 @@ export default ts.config(
     },
   },
   {
-    files: ['**/*.js'],
+    files: ['**/*.js', '**/*.mjs'],
     ...ts.configs.disableTypeChecked,
   },
 );

@@ -19,6 +19,7 @@ import pubsubPlugin from './plugins/pubsub.ts';
 import securityPlugin from './plugins/security.ts';
 import sessionPlugin from './plugins/session.ts';
 import webPlugin from './plugins/web.ts';
+import workersPlugin from './plugins/workers.ts';
 
 export interface AppOptions {
   config: Config;
@@ -42,6 +43,7 @@ export default async function app(fastify: FastifyInstance, options: AppOptions)
   await fastify.register(errorBoundaryPlugin, { config });
   await fastify.register(databasePlugin, { config, database: options.database });
   await fastify.register(clientAddressPlugin, { config });
+  await fastify.register(workersPlugin, { config });
   await fastify.register(securityPlugin, { config });
   await fastify.register(sessionPlugin, { config });
   await fastify.register(pubsubPlugin, { config });

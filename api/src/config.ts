@@ -2,6 +2,7 @@
  * The one place that reads process.env. Every setting is listed in the README.
  */
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,6 +42,8 @@ const environment = z.object({
     .union([z.literal('').transform(() => undefined), z.coerce.number().int().min(0).max(65_535)])
     .optional(),
   METRICS_HOST: optionalString,
+  WORKER_THREADS: z.coerce.number().int().min(1).max(64).optional(),
+  WORKER_IDLE_SECONDS: z.coerce.number().positive().max(3600).default(30),
   BENCH: z.enum(['0', '1']).default('0'),
 });
 
@@ -87,6 +90,8 @@ export interface Config {
    * Port 0: any free port (tests).
    */
   metrics: { host: string; port: number } | null;
+  /** The worker threads for CPU-heavy work (plugins/workers.ts): at most `threads`, each ending after `idleSeconds` idle. */
+  workers: { threads: number; idleSeconds: number };
   /** `pnpm bench`: counts SQL statements and adds the /__bench/ routes. Never on in a real deployment. */
   bench: boolean;
 }
@@ -173,6 +178,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     jobsIntervalSeconds: env.JOBS_INTERVAL_SECONDS ?? (env.NODE_ENV === 'test' ? 0 : 15),
     redisUrl: env.REDIS_URL,
     metrics: env.METRICS_PORT === undefined ? null : { host: env.METRICS_HOST ?? env.HOST, port: env.METRICS_PORT },
+    // One core stays with the event loop that answers every request.
+    workers: {
+      threads: env.WORKER_THREADS ?? Math.max(1, availableParallelism() - 1),
+      idleSeconds: env.WORKER_IDLE_SECONDS,
+    },
     bench: env.BENCH === '1',
   };
 }

@@ -233,6 +233,13 @@ export class Client {
     return copy;
   }
 
+  /** The same session and organization, talking to another instance of the app (a sibling). */
+  on(instance: TestApp): Client {
+    const copy = new Client(instance, this.accountId, this.org);
+    copy.cookies = this.cookies;
+    return copy;
+  }
+
   /** A POST to a route beside /graphql, with this client's session and organization. */
   async post(url: string, payload: Buffer, headers: Record<string, string> = {}) {
     return this.testApp.app.inject({

@@ -213,7 +213,7 @@ export async function seedBenchDataset(options: BenchDatasetOptions): Promise<Be
           from sign_ups group by org_id, activity_id) c
         where a.org_id = c.org_id and a.id = c.activity_id`;
       await sql`alter table sign_ups enable trigger sign_ups_count`;
-      // As the activities_beneficiaries_count trigger keeps them (migration 0023).
+      // As the activities_beneficiaries_count trigger keeps them (migration 0024).
       await sql`insert into activity_beneficiaries_team_month (org_id, team_id, year, month, activities, beneficiaries)
         select a.org_id, a.team_id,
           extract(year from a.starts_at at time zone o.time_zone)::smallint,
@@ -335,7 +335,7 @@ export async function seedBenchDataset(options: BenchDatasetOptions): Promise<Be
             names[index] ?? '',
             benchPhone(index),
             random() < 0.5 ? 'FEMALE' : 'MALE',
-            // 政治面貌 and party stage (the three former categories, as migration 0023 maps them).
+            // 政治面貌 and party stage (the three former categories, as migration 0025 maps them).
             ...pick([
               ['CPC_MEMBER', null],
               ['CPC_MEMBER', null],

@@ -1,25 +1,31 @@
 /**
- * `pnpm bench:roster`: the roster at county scale on PostgreSQL. Imports a
- * generated 31,172-row workbook (≈31,000 members) through the real upload
- * route and GraphQL, then times the roster's first page and searches through
- * the real GraphQL endpoint over HTTP. Prints figures; asserts nothing.
+ * `pnpm bench:roster`: the roster at county scale. Imports a generated
+ * 31,172-row workbook (≈31,000 members) through the real upload route and
+ * GraphQL on a server process of its own (roster-import.ts: time, peak RSS,
+ * progress, other requests' latency meanwhile), on PostgreSQL and then on
+ * PGlite; then times the roster's first page and searches through the real
+ * GraphQL endpoint over HTTP, on PostgreSQL. Prints figures; asserts nothing.
+ * `--postgres-only` skips the PGlite import.
  *
  * Uses a fresh database on TEST_DATABASE_URL / DATABASE_URL (else the
  * local server) and drops it afterwards; `--keep` keeps it (and prints its
  * URL) to look at the query plans.
  */
-import * as XLSX from '@e965/xlsx';
 import { buildApp, loadConfig } from '@qicai/api';
 import { createTestDatabase } from '@qicai/db/testing';
 import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
-import { generateRoster } from './roster-data.ts';
+import { benchRosterImport, countyWorkbook, describeImport } from './roster-import.ts';
 
 const ROWS = 31_172;
 const REPEAT = 40;
 
 const testDatabase = await createTestDatabase('postgres');
+const { file, bad } = countyWorkbook(ROWS);
+const log = (text: string) => process.stderr.write(text);
+// The import first, on a server of its own, into the fresh database (migrated by that server).
+const imported = await benchRosterImport({ driver: 'postgres', databaseUrl: testDatabase.url, file, rows: ROWS, log });
 const database = await testDatabase.open({ poolSize: 10 });
 const app = await buildApp({
   // Production refuses to start without a secret; this run's own will do.
@@ -35,17 +41,24 @@ await app.listen({ host: '127.0.0.1', port: 0 });
 const address = app.server.address();
 const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
 
-let cookie = '';
+const cookies = new Map<string, string>();
 let org = '';
 
 async function post(path: string, body: string | Buffer, headers: Record<string, string>): Promise<unknown> {
   const response = await fetch(`${base}${path}`, {
     method: 'POST',
-    headers: { ...headers, ...(cookie && { cookie }), ...(org && { 'x-qicai-org': org }) },
+    headers: {
+      ...headers,
+      ...(cookies.size > 0 && { cookie: [...cookies].map(([name, value]) => `${name}=${value}`).join('; ') }),
+      ...(org && { 'x-qicai-org': org }),
+    },
     body,
   });
-  const setCookie = response.headers.getSetCookie()[0];
-  if (setCookie) cookie = setCookie.split(';')[0] ?? '';
+  for (const setCookie of response.headers.getSetCookie()) {
+    const [pair = ''] = setCookie.split(';');
+    const at = pair.indexOf('=');
+    if (at > 0) cookies.set(pair.slice(0, at), pair.slice(at + 1));
+  }
   const answer = (await response.json()) as { data?: unknown; errors?: unknown[] };
   if (answer.errors) throw new Error(JSON.stringify(answer.errors));
   return answer.data;
@@ -73,29 +86,10 @@ async function timed(run: () => Promise<unknown>, times: number): Promise<{ p50:
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 
 try {
-  await gql(
-    `mutation { register(input: { displayName: "基准管理员", phone: "13800000001", password: "bench-password-1" }) { account { id } } }`,
-  );
-  const created = (await gql(
-    `mutation { createOrganization(input: { name: "岳阳县七彩之光志愿者协会", slug: "bench-roster" }) { slug } }`,
-  )) as { createOrganization: { slug: string } };
-  org = created.createOrganization.slug;
-
-  const generated = generateRoster(ROWS);
-  const book = XLSX.utils.book_new();
-  XLSX.utils.book_append_sheet(book, XLSX.utils.aoa_to_sheet(generated.rows), '花名册');
-  const file = XLSX.write(book, { type: 'buffer', bookType: 'xlsx', compression: true }) as Buffer;
-
-  const importStart = performance.now();
-  const uploaded = (await post('/imports/roster', file, {
-    'content-type': 'application/octet-stream',
-    'x-file-name': encodeURIComponent('bench.xlsx'),
-  })) as { id: string };
-  const previewed = performance.now();
-  const applied = (await gql(`mutation ($id: ID!) { applyRosterImport(id: $id) { status createCount rejectCount } }`, {
-    id: uploaded.id,
-  })) as { applyRosterImport: { status: string; createCount: number; rejectCount: number } };
-  const importEnd = performance.now();
+  await gql(`mutation ($input: SignInInput!) { signIn(input: $input) { account { id } } }`, {
+    input: { login: imported.admin.phone, password: imported.admin.password },
+  });
+  org = imported.admin.slug;
 
   const ROSTER = `query ($search: String, $filter: MemberFilter, $sort: MemberSort) { organization { members(first: 50, search: $search, filter: $filter, sort: $sort) {
     nodes { id displayName role phone email politicalStatus partyStage workUnit skills active hasAccount teams { id colour name { zh en } } }
@@ -144,16 +138,11 @@ try {
     results.push({ name, ...timing, total });
   }
 
-  console.log(`\nRoster benchmark (PostgreSQL, ${database.driver}; GraphQL over HTTP on ${base})\n`);
-  console.log(
-    `Import of a ${ROWS.toLocaleString('en')}-row .xlsx (${(file.length / 1_048_576).toFixed(1)} MB, ${generated.bad.length} bad rows):`,
-  );
-  console.log(`  upload + read + preview   ${((previewed - importStart) / 1000).toFixed(2)} s`);
-  console.log(`  apply (one transaction)   ${((importEnd - previewed) / 1000).toFixed(2)} s`);
-  console.log(`  total                     ${((importEnd - importStart) / 1000).toFixed(2)} s`);
-  console.log(
-    `  → ${applied.applyRosterImport.status}: ${applied.applyRosterImport.createCount.toLocaleString('en')} members created, ${applied.applyRosterImport.rejectCount} rows rejected\n`,
-  );
+  const pglite = process.argv.includes('--postgres-only')
+    ? undefined
+    : await benchRosterImport({ driver: 'pglite', file, rows: ROWS, log });
+  console.log(`\nRoster benchmark (${bad} bad rows in the file; queries: GraphQL over HTTP on ${base})\n`);
+  for (const result of [imported, ...(pglite ? [pglite] : [])]) console.log(`${describeImport(result).join('\n')}\n`);
   console.log('Right after the import, before autovacuum has analyzed the table (10 runs):');
   for (const result of stale) {
     console.log(`  ${result.name.padEnd(40)} p50 ${ms(result.p50).padStart(9)}   p95 ${ms(result.p95).padStart(9)}`);

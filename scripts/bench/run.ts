@@ -8,7 +8,6 @@
  * bench/results/bench-results.json (git-ignored). Every figure is also given
  * as a ratio to R3 of the same run, so the table reads the same on any machine.
  */
-import * as XLSX from '@e965/xlsx';
 import { loadConfig } from '@qicai/api';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -21,7 +20,7 @@ import postgres from 'postgres';
 import { ensureWebBuild } from '../web-build.ts';
 import { BENCH_PASSWORD, benchPhone, LARGEST_SLUG } from './dataset.ts';
 import type { LoadRequest, LoadResult, LoadSpec } from './load.ts';
-import { generateRoster } from './roster-data.ts';
+import { benchRosterImport, countyWorkbook, describeImport, type ImportBenchResult } from './roster-import.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const { values } = parseArgs({
@@ -422,64 +421,20 @@ try {
   }
 
   if (wanted('import')) {
-    // The county roster into an organization of its own: upload (read + preview), then apply.
-    const slug = `bench-roster-${Date.now().toString(36)}`;
-    await graphql(
-      `
-        mutation ($input: CreateOrganizationInput!) {
-          createOrganization(input: $input) {
-            slug
-          }
-        }
-      `,
-      { input: { name: '花名册导入测试', slug } },
-      { cookie: adminCookie },
-    );
-    const book = XLSX.utils.book_new();
-    XLSX.utils.book_append_sheet(book, XLSX.utils.aoa_to_sheet(generateRoster(31_172).rows), '花名册');
-    const file = XLSX.write(book, { type: 'buffer', bookType: 'xlsx', compression: true }) as Buffer;
-    process.stderr.write('roster import… ');
-    const started = performance.now();
-    const uploaded = await fetch(`${base}/imports/roster`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/octet-stream',
-        'x-file-name': encodeURIComponent('bench.xlsx'),
-        cookie: adminCookie,
-        'x-qicai-org': slug,
-      },
-      body: file,
-    });
-    const { data: preview } = (await uploaded.json()) as { data: { id: string } };
-    const previewed = performance.now();
-    const { data: appliedData } = await graphql(
-      `
-        mutation ($id: ID!) {
-          applyRosterImport(id: $id) {
-            status
-            createCount
-          }
-        }
-      `,
-      { id: preview.id },
-      { cookie: adminCookie, 'x-qicai-org': slug },
-    );
-    const applied = appliedData as { applyRosterImport: { status: string; createCount: number } };
-    const seconds = (performance.now() - started) / 1000;
-    process.stderr.write(`${seconds.toFixed(1)} s\n`);
+    // The county roster into an organization of its own, on a server of its own (so that its peak
+    // memory is the import's): on this PostgreSQL database, then on a fresh embedded PGlite.
+    const { file } = countyWorkbook();
+    const log = (text: string) => process.stderr.write(text);
     results['rosterImport'] = {
-      rows: 31_172,
-      previewSeconds: (previewed - started) / 1000,
-      totalSeconds: seconds,
-      status: applied.applyRosterImport.status,
-      created: applied.applyRosterImport.createCount,
+      postgres: await benchRosterImport({ driver: 'postgres', databaseUrl, file, rows: 31_172, log }),
+      pglite: await benchRosterImport({ driver: 'pglite', file, rows: 31_172, log }),
     };
   }
 
   const end = await stats();
   const collected = (await (await fetch(`${base}/__bench/stats?gc=1`)).json()) as Stats;
   // V8 gives freed pages back to the system once the server has been idle a while (its memory
-  // reducer, 30–40 s here): what the import's peak leaves behind.
+  // reducer, 30–40 s here): what the run's peak leaves behind.
   let settled = collected;
   for (let waited = 0; wanted('import') && waited < 90 && settled.rss > 0.75 * collected.rss; waited += 5) {
     await new Promise((resolve) => setTimeout(resolve, 5000));
@@ -540,12 +495,9 @@ for (const row of rows) {
 }
 const q1 = results['q1Statements'] as { page10: { statements: number }; page50: { statements: number } };
 console.log(`\nQ1 SQL statements: page of 10 → ${q1.page10.statements}, page of 50 → ${q1.page50.statements}`);
-const rosterImport = results['rosterImport'] as
-  { totalSeconds: number; previewSeconds: number; created: number } | undefined;
+const rosterImport = results['rosterImport'] as { postgres: ImportBenchResult; pglite: ImportBenchResult } | undefined;
 if (rosterImport) {
-  console.log(
-    `Roster import, 31,172 rows: ${rosterImport.totalSeconds.toFixed(1)} s (preview ${rosterImport.previewSeconds.toFixed(1)} s), ${rosterImport.created.toLocaleString('en')} created`,
-  );
+  for (const result of [rosterImport.postgres, rosterImport.pglite]) console.log(describeImport(result).join('\n'));
 }
 const heap = results['serverHeapMegabytes'] as { used: number; total: number };
 console.log(

@@ -19,6 +19,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import postgres from 'postgres';
 import type { Config } from '../config.ts';
+import { importWorkInProgress } from '../modules/members/imports.ts';
 import { ORGANIZATION_HEADER } from './graphql.ts';
 
 /**
@@ -45,6 +46,10 @@ function benchPlugin(app: FastifyInstance, options: { config: Config }): Promise
     return {
       statements: counter.statements,
       rss: memory.rss,
+      // The process' high-water mark since it started (worker threads included), in bytes.
+      maxRss: process.resourceUsage().maxRSS * 1024,
+      workerThreads: app.workers.threads,
+      ...importWorkInProgress(app),
       heapUsed: memory.heapUsed,
       heapTotal: memory.heapTotal,
       external: memory.external,

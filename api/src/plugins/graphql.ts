@@ -229,6 +229,7 @@ export async function buildContext(
     });
   };
   let viewer: Promise<{ member: Member; ledTeamIds: string[] } | undefined> | undefined;
+  let abandoned: AbortSignal | undefined;
   const readViewer = () =>
     (viewer ??=
       account && organization
@@ -258,6 +259,7 @@ export async function buildContext(
     endSharedTransaction,
     viewerMember: () => readViewer().then((found) => found?.member ?? null),
     viewerLedTeamIds: () => readViewer().then((found) => found?.ledTeamIds ?? []),
+    work: (name, input) => app.workers.run(name, input, (abandoned ??= abandonment(reply))),
     publish: (event) => {
       app.liveEvents.publish(event);
     },
@@ -274,6 +276,16 @@ export async function buildContext(
       },
     },
   };
+}
+
+/** Aborted when the client goes away before its answer was sent (the socket closed first). */
+function abandonment(reply: FastifyReply | null): AbortSignal | undefined {
+  if (!reply) return undefined;
+  const controller = new AbortController();
+  reply.raw.once('close', () => {
+    if (!reply.raw.writableFinished) controller.abort();
+  });
+  return controller.signal;
 }
 
 /** The known-device cookie of people/known-devices.ts: httpOnly, SameSite=Lax, Secure over https. */
@@ -473,5 +485,5 @@ async function graphqlPlugin(app: FastifyInstance, options: { config: Config }) 
 
 export default fp(graphqlPlugin, {
   name: 'graphql',
-  dependencies: ['error-boundary', 'database', 'session', 'security', 'pubsub', 'metrics'],
+  dependencies: ['error-boundary', 'database', 'session', 'security', 'pubsub', 'metrics', 'workers'],
 });

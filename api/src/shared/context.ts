@@ -6,6 +6,7 @@ import type { Account, Db, Member, Organization, Tx } from '@qicai/db';
 import type { Config } from '../config.ts';
 import type { Clock } from './clock.ts';
 import type { LiveEvent } from '../plugins/pubsub.ts';
+import type { TaskInput, TaskName, TaskOutput } from '../workers/tasks.ts';
 
 export interface RequestContext {
   config: Config;
@@ -39,6 +40,11 @@ export interface RequestContext {
   shareTransaction(): boolean;
   /** Commits the shared transaction, if one was opened; rejects if it could not. */
   endSharedTransaction(): Promise<void>;
+  /**
+   * Runs CPU-heavy work (a file to read or write, a PDF) in a worker thread
+   * (plugins/workers.ts); cancelled if the client goes away before the answer.
+   */
+  work<Name extends TaskName>(name: Name, input: TaskInput<Name>): Promise<TaskOutput<Name>>;
   /** Sends a live event to subscribers (after the transaction that caused it has committed). */
   publish(message: LiveEvent): void;
   clientIp: string;

@@ -27,6 +27,7 @@ export type ErrorCode =
   | 'INVITATION_USED'
   | 'ALREADY_DECIDED'
   | 'IMPORT_NOT_READY'
+  | 'IMPORT_STALE'
   // Activities: an activity's state forbids the change, sign-ups, check-in.
   | 'INVALID_STATE'
   | 'SIGN_UP_CLOSED'

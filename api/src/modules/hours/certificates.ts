@@ -11,7 +11,6 @@ import type { RequestContext } from '../../shared/context.ts';
 import { FieldChecker, notFound, ValidationError } from '../../shared/errors.ts';
 import { isCalendarDate, todayIn } from '../sponsorship/dates.ts';
 import { newCertificateNumber, normalizeCertificateNumber } from './certificate-number.ts';
-import { renderCertificatePdf } from './certificate-pdf.ts';
 import * as repository from './certificates-repository.ts';
 
 /** A number collides with an existing one about once in 10^12 issues; a few tries are plenty. */
@@ -89,7 +88,8 @@ export async function certificateFile(
     ? await ctx.tenant((tx) => repository.findCertificateByNumber(tx, viewer.orgId, number))
     : undefined;
   if (!certificate || (certificate.memberId !== viewer.id && !isAdmin(viewer))) throw notFound('Certificate');
-  const pdf = await renderCertificatePdf({
+  // Rendering (fonts, subsetting) takes tens of milliseconds of CPU: in a worker thread.
+  const pdf = await ctx.work('renderCertificatePdf', {
     number: certificate.number,
     memberName: certificate.snapshot.memberName,
     minutes: certificate.minutes,

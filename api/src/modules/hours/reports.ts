@@ -17,13 +17,7 @@ import { activityAccess } from '../activities/access.ts';
 import { findTeamsByIds } from '../activities/repository.ts';
 import { addDays, instantOf, parseLocalDate } from '../activities/time.ts';
 import { isCalendarDate } from '../sponsorship/dates.ts';
-import {
-  REPORT_CONTENT_TYPES,
-  reportFileName,
-  writeHoursReport,
-  type ReportFileFormat,
-  type ReportGrouping,
-} from './report-file.ts';
+import { REPORT_CONTENT_TYPES, reportFileName, type ReportFileFormat, type ReportGrouping } from './report-file.ts';
 import * as repository from './reports-repository.ts';
 
 export interface HoursReportInput {
@@ -208,19 +202,23 @@ export async function hoursReportFile(
     return findTeamsByIds(tx, member.orgId, teamIds);
   });
   const byId = new Map(teams.map((team) => [team.id, team]));
-  const file = writeHoursReport(format, locale, {
-    grouping: input.groupBy,
-    period: { from: input.from, to: input.to },
-    rows: report.rows.map((row) => ({
-      label:
-        input.groupBy === 'TEAM'
-          ? teamName(row.teamId ? byId.get(row.teamId) : undefined, locale)
-          : row.politicalStatus
-            ? POLITICAL_STATUS_LABELS[locale][row.politicalStatus]
-            : row.label,
-      minutes: row.minutes,
-      records: row.records,
-    })),
+  const file = await ctx.work('writeHoursReport', {
+    format,
+    locale,
+    report: {
+      grouping: input.groupBy,
+      period: { from: input.from, to: input.to },
+      rows: report.rows.map((row) => ({
+        label:
+          input.groupBy === 'TEAM'
+            ? teamName(row.teamId ? byId.get(row.teamId) : undefined, locale)
+            : row.politicalStatus
+              ? POLITICAL_STATUS_LABELS[locale][row.politicalStatus]
+              : row.label,
+        minutes: row.minutes,
+        records: row.records,
+      })),
+    },
   });
   return {
     fileName: reportFileName({ grouping: input.groupBy, period: { from: input.from, to: input.to } }, format),

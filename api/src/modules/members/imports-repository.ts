@@ -1,5 +1,8 @@
 import {
   members,
+  memberSearchBacklog,
+  memberSearchGrams,
+  queryRows,
   rosterImportRows,
   rosterImports,
   teamMemberships,
@@ -8,7 +11,8 @@ import {
   type RosterImportOutcome,
   type RosterImportRow,
 } from '@qicai/db';
-import { and, asc, desc, eq, gt, inArray, lt, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, lt, sql } from 'drizzle-orm';
+import type { RosterField } from './roster-file.ts';
 import type { EvaluatedRow, RowValues } from './roster-rows.ts';
 
 /** Statements write this many rows at a time: well under PostgreSQL's 65,535 parameters. */
@@ -26,28 +30,35 @@ export async function insertImport(db: Db, values: typeof rosterImports.$inferIn
   return row;
 }
 
+/** The preview's rows, a few thousand per statement as one JSON document. */
 export async function insertImportRows(
   db: Db,
   orgId: string,
   importId: string,
   rows: (EvaluatedRow & { source: string[] })[],
 ): Promise<void> {
-  for (const part of chunks(rows)) {
-    await db.insert(rosterImportRows).values(
+  for (const part of chunks(rows, 5000)) {
+    const document = JSON.stringify(
       part.map((row) => ({
-        orgId,
-        importId,
-        rowNumber: row.rowNumber,
+        row_number: row.rowNumber,
         outcome: row.outcome,
         problems: row.problems,
         problemValues: row.problemValues,
         cells: row.cells,
         sourceCells: row.outcome === 'REJECT' ? row.source : null,
         changes: row.changes,
-        memberId: row.memberId,
-        duplicateOf: row.duplicateOf,
+        member_id: row.memberId,
+        duplicate_of: row.duplicateOf,
       })),
     );
+    await db.execute(sql`
+      insert into ${rosterImportRows} (org_id, import_id, row_number, outcome, problems, problem_values, cells,
+        source_cells, changes, member_id, duplicate_of)
+      select ${orgId}::uuid, ${importId}::uuid, v.row_number, v.outcome, v.problems, v.problem_values, v.cells,
+        v.source_cells, v.changes, v.member_id, v.duplicate_of
+      from jsonb_to_recordset(${document}::jsonb) as v(row_number integer, outcome roster_import_outcome,
+        problems text[], problem_values text[], cells jsonb, source_cells text[], changes text[], member_id uuid,
+        duplicate_of integer)`);
   }
 }
 
@@ -110,43 +121,23 @@ export async function findRejectedRows(db: Db, orgId: string, importId: string):
     .orderBy(asc(rosterImportRows.rowNumber));
 }
 
+/** Every row of an import as the preview decided it: what the apply checks the roster still agrees with. */
 export async function findAllImportRows(
   db: Db,
   orgId: string,
   importId: string,
-): Promise<Pick<RosterImportRow, 'rowNumber' | 'cells'>[]> {
+): Promise<Pick<RosterImportRow, 'rowNumber' | 'cells' | 'outcome' | 'memberId' | 'changes'>[]> {
   return db
-    .select({ rowNumber: rosterImportRows.rowNumber, cells: rosterImportRows.cells })
+    .select({
+      rowNumber: rosterImportRows.rowNumber,
+      cells: rosterImportRows.cells,
+      outcome: rosterImportRows.outcome,
+      memberId: rosterImportRows.memberId,
+      changes: rosterImportRows.changes,
+    })
     .from(rosterImportRows)
     .where(and(eq(rosterImportRows.orgId, orgId), eq(rosterImportRows.importId, importId)))
     .orderBy(asc(rosterImportRows.rowNumber));
-}
-
-/**
- * Starts applying an import that is ready (or failed, or whose apply died with
- * its process before `staleBefore`): only one apply of it runs at a time.
- */
-export async function claimImport(
-  db: Db,
-  orgId: string,
-  id: string,
-  staleBefore: Date,
-): Promise<RosterImport | undefined> {
-  const [row] = await db
-    .update(rosterImports)
-    .set({ status: 'APPLYING', progressDone: 0, progressAt: sql`now()`, failureCode: null })
-    .where(
-      and(
-        eq(rosterImports.orgId, orgId),
-        eq(rosterImports.id, id),
-        or(
-          inArray(rosterImports.status, ['READY', 'FAILED']),
-          and(eq(rosterImports.status, 'APPLYING'), lt(rosterImports.progressAt, staleBefore)),
-        ),
-      ),
-    )
-    .returning();
-  return row;
 }
 
 export async function updateImport(
@@ -164,11 +155,61 @@ export async function updateImport(
   return row;
 }
 
+/**
+ * Written apart from the apply's transaction (PostgreSQL), so other requests
+ * and instances see how far it is; only believed while the apply's lock is
+ * held (`applyIsRunning`), so an apply that died shows no progress.
+ */
 export async function recordProgress(db: Db, orgId: string, id: string, done: number): Promise<void> {
   await db
     .update(rosterImports)
     .set({ progressDone: done, progressAt: sql`now()` })
-    .where(and(eq(rosterImports.orgId, orgId), eq(rosterImports.id, id), eq(rosterImports.status, 'APPLYING')));
+    .where(and(eq(rosterImports.orgId, orgId), eq(rosterImports.id, id)));
+}
+
+const applyLockKey = (id: string) => sql`hashtextextended(${`qicai.roster_import_apply:${id}`}, 0)`;
+
+/**
+ * One apply of an import at a time, across instances: a lock held by the
+ * apply's transaction, so it ends with it — committed, rolled back, or its
+ * connection or process gone — and never outlives a dead apply.
+ */
+export async function tryLockApply(db: Db, id: string): Promise<boolean> {
+  const [row] = await queryRows<{ locked: boolean }>(
+    db,
+    sql`select pg_try_advisory_xact_lock(${applyLockKey(id)}) as locked`,
+  );
+  return row?.locked === true;
+}
+
+/** Whether some transaction (of any instance) is applying the import now: its lock is held. */
+export async function applyIsRunning(db: Db, id: string): Promise<boolean> {
+  // A bigint advisory key shows in pg_locks as its high (classid) and low (objid) 32 bits, objsubid 1.
+  const [row] = await queryRows<{ held: boolean }>(
+    db,
+    sql`select exists (select 1 from pg_locks l where l.locktype = 'advisory' and l.granted and l.objsubid = 1
+      and l.database = (select oid from pg_database where datname = current_database())
+      and ((l.classid::int8 << 32) | l.objid::int8) = ${applyLockKey(id)}) as held`,
+  );
+  return row?.held === true;
+}
+
+/** Which of these members were changed (by an import or an edit) after the import was previewed. */
+export async function membersChangedSincePreview(
+  db: Db,
+  orgId: string,
+  importId: string,
+  memberIds: string[],
+): Promise<Set<string>> {
+  if (memberIds.length === 0) return new Set();
+  // Compared in SQL: both times are the database's, to the microsecond.
+  const rows = await queryRows<{ id: string }>(
+    db,
+    sql`select m.id from ${members} as m
+      where m.org_id = ${orgId} and m.id = any(${sql.param(memberIds)}::uuid[])
+        and m.updated_at > (select i.created_at from ${rosterImports} as i where i.org_id = ${orgId} and i.id = ${importId})`,
+  );
+  return new Set(rows.map((row) => row.id));
 }
 
 /** Serialises imports of one organization: the second waits and then sees the first's members. */
@@ -177,56 +218,111 @@ export async function lockRosterImports(db: Db, orgId: string): Promise<void> {
 }
 
 /**
- * THE place a row's values become member columns, for new members and for
- * updates alike (a set-based writer takes these). null for the status and
- * join date means "the file says nothing": an update keeps the member's
- * value, an insert takes the default (群众, the import's day).
+ * The members' search grams are written after this transaction commits
+ * (migration 0026: the members go to member_search_backlog instead).
  */
-export function memberColumns(values: RowValues) {
-  return {
-    display_name: values.displayName,
-    phone: values.phone,
-    gender: values.gender ?? null,
-    political_status: values.politicalStatus ?? null,
-    party_stage: values.partyStage ?? null,
-    /** Whether the row sets the stage (null included: becoming a party member clears it). */
-    party_stage_given: values.partyStage !== undefined,
-    work_unit: values.workUnit ?? null,
-    skills: values.skills ?? [],
-    joined_on: values.joinedOn ?? null,
-    email: values.email ?? null,
-  };
+export async function deferSearchGrams(db: Db): Promise<void> {
+  await db.execute(sql`select set_config('app.defer_search_grams', 'on', true)`);
 }
 
-/** Adds new members; returns their ids by phone. */
+/**
+ * How a row's values become a member's columns: THE mapping for inserts and
+ * updates. `field` is the roster column that decides whether an update writes
+ * it (a field the file has no column for keeps the member's value). A new
+ * imported field is one entry here.
+ */
+interface ImportedColumn {
+  column: string;
+  /** Its SQL type, as the rows' JSON document is read (jsonb_to_recordset). */
+  type: string;
+  field: RosterField;
+  value(values: RowValues): unknown;
+  /** SQL for a row's null on insert (an update keeps the member's value when `keepWhenNull`). */
+  insertDefault?: string;
+  /** A null in the row means "the file says nothing": an update keeps the member's value. */
+  keepWhenNull?: boolean;
+  /** The update's own assignment, where "given" is not "has a column". */
+  assign?: string;
+  /** Carried in the document for another column's `assign`, never written itself. */
+  documentOnly?: boolean;
+  /** The key rows are matched by: inserted, never updated. */
+  key?: boolean;
+}
+
+const IMPORTED_COLUMNS: ImportedColumn[] = [
+  { column: 'display_name', type: 'text', field: 'name', value: (row) => row.displayName },
+  { column: 'phone', type: 'text', field: 'phone', value: (row) => row.phone, key: true },
+  { column: 'gender', type: 'gender', field: 'gender', value: (row) => row.gender ?? null },
+  {
+    column: 'political_status',
+    type: 'political_status',
+    field: 'politicalStatus',
+    value: (row) => row.politicalStatus ?? null,
+    insertDefault: `'MASSES'`,
+    keepWhenNull: true,
+  },
+  {
+    column: 'party_stage',
+    type: 'party_stage',
+    field: 'partyStage',
+    value: (row) => row.partyStage ?? null,
+    // Set by a stage column and cleared by a party member's status: the row says whether it sets it.
+    assign: 'case when v.party_stage_given then v.party_stage else m.party_stage end',
+  },
+  {
+    column: 'party_stage_given',
+    type: 'boolean',
+    field: 'partyStage',
+    value: (row) => row.partyStage !== undefined,
+    documentOnly: true,
+  },
+  { column: 'work_unit', type: 'text', field: 'workUnit', value: (row) => row.workUnit ?? null },
+  { column: 'skills', type: 'text[]', field: 'skills', value: (row) => row.skills ?? [] },
+  // An empty join date keeps the member's; a new member without one joins on the import's day (the caller's).
+  { column: 'joined_on', type: 'date', field: 'joinDate', value: (row) => row.joinedOn ?? null, keepWhenNull: true },
+  { column: 'email', type: 'text', field: 'email', value: (row) => row.email ?? null },
+];
+
+const WRITTEN_COLUMNS = IMPORTED_COLUMNS.filter((column) => !column.documentOnly);
+
+/** Rows as one JSON document: one parameter per statement, whatever the number of rows. */
+function rowsDocument(rows: { id?: string; values: RowValues }[]): string {
+  return JSON.stringify(
+    rows.map(({ id, values }) => ({
+      ...(id && { id }),
+      ...Object.fromEntries(IMPORTED_COLUMNS.map((column) => [column.column, column.value(values)])),
+    })),
+  );
+}
+
+const recordsetColumns = (withId: boolean) =>
+  sql.raw(
+    [...(withId ? ['id uuid'] : []), ...IMPORTED_COLUMNS.map((column) => `${column.column} ${column.type}`)].join(', '),
+  );
+
+/** Adds new members in one statement; returns their ids by phone. */
 export async function insertImportedMembers(
   db: Db,
   orgId: string,
   rows: RowValues[],
   defaults: { joinedOn: string },
 ): Promise<Map<string, string>> {
-  const inserted = await db
-    .insert(members)
-    .values(
-      rows.map((row) => {
-        const columns = memberColumns(row);
-        return {
-          orgId,
-          displayName: columns.display_name,
-          phone: columns.phone,
-          gender: columns.gender,
-          politicalStatus: columns.political_status ?? 'MASSES',
-          partyStage: columns.party_stage,
-          workUnit: columns.work_unit,
-          skills: columns.skills,
-          joinedOn: columns.joined_on ?? defaults.joinedOn,
-          email: columns.email,
-          role: 'MEMBER' as const,
-        };
-      }),
-    )
-    .returning({ id: members.id, phone: members.phone });
-  return new Map(inserted.map((row) => [row.phone ?? '', row.id]));
+  if (rows.length === 0) return new Map();
+  const names = sql.raw(WRITTEN_COLUMNS.map((column) => column.column).join(', '));
+  const values = sql.raw(
+    WRITTEN_COLUMNS.map((column) =>
+      column.insertDefault ? `coalesce(v.${column.column}, ${column.insertDefault})` : `v.${column.column}`,
+    ).join(', '),
+  );
+  const document = rowsDocument(rows.map((row) => ({ values: { ...row, joinedOn: row.joinedOn ?? defaults.joinedOn } })));
+  const inserted = await queryRows<{ id: string; phone: string }>(
+    db,
+    sql`insert into ${members} (org_id, role, ${names})
+      select ${orgId}::uuid, 'MEMBER', ${values}
+      from jsonb_to_recordset(${document}::jsonb) as v(${recordsetColumns(false)})
+      returning id, phone`,
+  );
+  return new Map(inserted.map((row) => [row.phone, row.id]));
 }
 
 /**
@@ -241,35 +337,81 @@ export async function updateImportedMembers(
   columns: ReadonlySet<string>,
 ): Promise<void> {
   if (rows.length === 0) return;
-  const document = JSON.stringify(
-    rows.map(({ memberId, values }) => {
-      return { id: memberId, ...memberColumns(values) };
-    }),
+  const assignments = sql.raw(
+    WRITTEN_COLUMNS.filter((column) => !column.key)
+      .map(({ column, field, keepWhenNull, assign }) => {
+        if (assign) return `${column} = ${assign}`;
+        if (!columns.has(field)) return `${column} = m.${column}`;
+        return keepWhenNull ? `${column} = coalesce(v.${column}, m.${column})` : `${column} = v.${column}`;
+      })
+      .join(', '),
   );
-  const keep = (column: string, field: string) =>
-    columns.has(field) ? sql.raw(`v.${column}`) : sql.raw(`m.${column}`);
   await db.execute(sql`
-    update ${members} as m set
-      display_name = v.display_name,
-      gender = ${keep('gender', 'gender')},
-      political_status = coalesce(v.political_status, m.political_status),
-      party_stage = case when v.party_stage_given then v.party_stage else m.party_stage end,
-      work_unit = ${keep('work_unit', 'workUnit')},
-      skills = ${keep('skills', 'skills')},
-      joined_on = coalesce(v.joined_on, m.joined_on),
-      email = ${keep('email', 'email')},
-      updated_at = now()
-    from jsonb_to_recordset(${document}::jsonb) as v(
-      id uuid, display_name text, gender gender, political_status political_status, party_stage party_stage,
-      party_stage_given boolean, work_unit text, skills text[], joined_on date, email text)
+    update ${members} as m set ${assignments}, updated_at = now()
+    from jsonb_to_recordset(${rowsDocument(rows.map(({ memberId, values }) => ({ id: memberId, values })))}::jsonb)
+      as v(${recordsetColumns(true)})
     where m.org_id = ${orgId} and m.id = v.id`);
 }
 
+/** Adds team memberships in one statement (those that exist already stay). */
 export async function insertMemberships(db: Db, orgId: string, pairs: { memberId: string; teamId: string }[]) {
-  for (const part of chunks(pairs, 5000)) {
-    await db
-      .insert(teamMemberships)
-      .values(part.map((pair) => ({ orgId, ...pair })))
-      .onConflictDoNothing();
-  }
+  if (pairs.length === 0) return;
+  await db.execute(sql`
+    insert into ${teamMemberships} (org_id, team_id, member_id)
+    select ${orgId}::uuid, v.team_id, v.member_id
+    from jsonb_to_recordset(${JSON.stringify(pairs.map((pair) => ({ team_id: pair.teamId, member_id: pair.memberId })))}::jsonb)
+      as v(team_id uuid, member_id uuid)
+    on conflict do nothing`);
+}
+
+/**
+ * Gives each member exactly these teams, besides the teams they lead (kept
+ * whatever the file says): two statements for any number of members.
+ */
+export async function setTeamsOfImportedMembers(
+  db: Db,
+  orgId: string,
+  wanted: { memberId: string; teamIds: string[] }[],
+): Promise<void> {
+  if (wanted.length === 0) return;
+  const document = JSON.stringify(wanted.map((entry) => ({ member_id: entry.memberId, team_ids: entry.teamIds })));
+  await db.execute(sql`
+    delete from ${teamMemberships} as t
+    using jsonb_to_recordset(${document}::jsonb) as v(member_id uuid, team_ids uuid[])
+    where t.org_id = ${orgId} and t.member_id = v.member_id and not t.is_lead and t.team_id <> all(v.team_ids)`);
+  await db.execute(sql`
+    insert into ${teamMemberships} (org_id, team_id, member_id)
+    select ${orgId}::uuid, unnest(v.team_ids), v.member_id
+    from jsonb_to_recordset(${document}::jsonb) as v(member_id uuid, team_ids uuid[])
+    on conflict do nothing`);
+}
+
+/**
+ * Writes the search grams of up to `limit` members of the backlog (migration
+ * 0023) and takes them off it; returns how many. Members another drain holds
+ * are skipped.
+ */
+export async function drainSearchBacklog(db: Db, orgId: string, limit: number): Promise<number> {
+  const batch = await queryRows<{ member_id: string }>(
+    db,
+    sql`select member_id from ${memberSearchBacklog} where org_id = ${orgId}
+      order by member_id limit ${limit} for update skip locked`,
+  );
+  if (batch.length === 0) return 0;
+  const ids = batch.map((row) => row.member_id);
+  await db.execute(
+    sql`delete from ${memberSearchGrams} where org_id = ${orgId} and member_id = any(${sql.param(ids)}::uuid[])`,
+  );
+  // Joined from the ids, so each member is found by its key (a plain `= any` may scan the organization).
+  await db.execute(sql`
+    insert into ${memberSearchGrams} (org_id, gram, member_id)
+    select m.org_id, gram, m.id
+    from unnest(${sql.param(ids)}::uuid[]) as b(id)
+    join ${members} as m on m.org_id = ${orgId} and m.id = b.id
+    cross join lateral member_search_grams_of(m.search_text) as gram
+    order by 1, 2, 3`);
+  await db.execute(
+    sql`delete from ${memberSearchBacklog} where org_id = ${orgId} and member_id = any(${sql.param(ids)}::uuid[])`,
+  );
+  return ids.length;
 }

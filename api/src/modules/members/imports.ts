@@ -1,17 +1,27 @@
 /**
- * Roster import and export. An import is read and checked row by row into a
- * preview (nothing changes), then applied in one transaction: a failure
- * anywhere leaves the roster as it was. Progress is committed apart from that
- * transaction, so the page can show it while a large file runs.
+ * Roster import and export. An import is read (in a worker thread) and
+ * checked row by row into a preview (nothing changes), then applied in one
+ * transaction: a failure anywhere — an error, a cut connection, a killed
+ * process — leaves the roster as it was, and the import can be applied again
+ * at once. The apply writes set-based (a statement per few thousand rows) and
+ * defers the members' search grams, most of its work, to short transactions
+ * after it commits (migration 0026), so that on PGlite, whose one connection
+ * the apply's transaction holds, other requests wait seconds, not minutes.
+ * Progress: in this process always, and on PostgreSQL committed apart from
+ * the apply's transaction for other instances, believed only while the
+ * apply's lock is held.
  */
 import {
+  databaseFailure,
   pgError,
   PG_UNIQUE_VIOLATION,
   withTenant,
   type RosterImport,
   type RosterImportOutcome,
   type Team,
+  type Tx,
 } from '@qicai/db';
+import type { FastifyInstance } from 'fastify';
 import type { MercuriusContext } from 'mercurius';
 import { recordAudit } from '../../shared/audit.ts';
 import type { RequestContext } from '../../shared/context.ts';
@@ -24,10 +34,7 @@ import { problemReason } from './import-reasons.ts';
 import * as repository from './repository.ts';
 import {
   headerOf,
-  readRoster,
   RosterFileError,
-  writeRejectedRows,
-  writeRoster,
   type RosterField,
   type RosterFileFormat,
 } from './roster-file.ts';
@@ -38,6 +45,7 @@ import {
   phonesOf,
   ROW_PROBLEM_FIELDS,
   isRowProblem,
+  type EvaluatedRow,
 } from './roster-rows.ts';
 import { todayIn } from '../sponsorship/dates.ts';
 import { requireAdmin, requireOrganization } from '../../shared/access.ts';
@@ -47,8 +55,8 @@ import { rosterQueryFor, type RosterArgs } from './service.ts';
 export const MAX_IMPORT_ROWS = 60_000;
 export const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
 const KEEP_IMPORTS_DAYS = 30;
-/** An apply that has reported no progress for this long died with its process; it may be started again. */
-export const STALE_APPLY_MS = 10 * 60 * 1000;
+/** Rows per statement of the apply: a few statements per county file, each well under a second. */
+const APPLY_CHUNK = 5000;
 
 function fileError(error: RosterFileError): AppError {
   return new AppError('VALIDATION', 'The file cannot be imported.', {
@@ -66,7 +74,8 @@ export async function previewRosterImport(
   if (file.bytes.length > MAX_IMPORT_BYTES) throw fileError(new RosterFileError('TOO_MANY_ROWS'));
   let table;
   try {
-    table = readRoster(file.bytes, MAX_IMPORT_ROWS);
+    // A county workbook takes seconds of CPU and a few hundred MB to read: in a worker thread, whose memory goes when it ends.
+    table = await ctx.work('readRoster', { bytes: file.bytes, maxRows: MAX_IMPORT_ROWS });
   } catch (error) {
     if (error instanceof RosterFileError) throw fileError(error);
     throw error;
@@ -109,17 +118,72 @@ export async function previewRosterImport(
   });
 }
 
-export async function getRosterImport(ctx: RequestContext, id: string): Promise<RosterImport> {
+/** What this process knows of imports being applied now and of search grams being written. */
+interface ImportActivity {
+  /** Import id → rows written so far. */
+  applying: Map<string, { done: number }>;
+  /** Organization id → its backlog drain, one at a time. */
+  drains: Map<string, Promise<void>>;
+  closing: boolean;
+}
+
+const activities = new WeakMap<FastifyInstance, ImportActivity>();
+
+function activityOf(app: FastifyInstance): ImportActivity {
+  let activity = activities.get(app);
+  if (!activity) {
+    activity = { applying: new Map(), drains: new Map(), closing: false };
+    activities.set(app, activity);
+  }
+  return activity;
+}
+
+/** Applies running and search-index drains in this process (for `pnpm bench`). */
+export function importWorkInProgress(app: FastifyInstance): { applying: number; searchIndexing: number } {
+  const activity = activityOf(app);
+  return { applying: activity.applying.size, searchIndexing: activity.drains.size };
+}
+
+/** Stops the backlog drains after their current batch and waits for them (the app is closing). */
+export async function stopImportWork(app: FastifyInstance): Promise<void> {
+  const activity = activityOf(app);
+  activity.closing = true;
+  await Promise.allSettled(activity.drains.values());
+}
+
+/**
+ * An import as a client sees it: APPLYING while an apply runs (here, or on
+ * PostgreSQL on any instance, as its lock says), with its progress; otherwise
+ * as stored, without the progress of an apply that died.
+ */
+async function present(ctx: MercuriusContext, tx: Tx, row: RosterImport): Promise<RosterImport> {
+  const here = activityOf(ctx.app).applying.get(row.id);
+  if (here) return { ...row, status: 'APPLYING', progressDone: here.done };
+  if (row.status === 'APPLIED') return row;
+  const elsewhere =
+    ctx.app.database.driver === 'postgres' && row.progressAt !== null && (await imports.applyIsRunning(tx, row.id));
+  if (elsewhere) return { ...row, status: 'APPLYING' };
+  // Not applying: an APPLYING left by an apply that died (before migration 0026) is ready again.
+  return { ...row, status: row.status === 'APPLYING' ? 'READY' : row.status, progressDone: 0 };
+}
+
+export async function getRosterImport(ctx: MercuriusContext, id: string): Promise<RosterImport> {
   const admin = await requireAdmin(ctx);
   requireId(id, 'Roster import');
-  const found = await ctx.tenant((tx) => imports.findImport(tx, admin.orgId, id));
+  const found = await ctx.tenant(async (tx) => {
+    const row = await imports.findImport(tx, admin.orgId, id);
+    return row && present(ctx, tx, row);
+  });
   if (!found) throw notFound('Roster import');
   return found;
 }
 
-export async function listRosterImports(ctx: RequestContext): Promise<RosterImport[]> {
+export async function listRosterImports(ctx: MercuriusContext): Promise<RosterImport[]> {
   const admin = await requireAdmin(ctx);
-  return ctx.tenant((tx) => imports.findRecentImports(tx, admin.orgId, 20));
+  return ctx.tenant(async (tx) => {
+    const rows = await imports.findRecentImports(tx, admin.orgId, 20);
+    return Promise.all(rows.map((row) => present(ctx, tx, row)));
+  });
 }
 
 export async function pageImportRows(
@@ -141,43 +205,121 @@ export async function pageImportRows(
 }
 
 /**
- * Applies a previewed import in ONE transaction. The rows are decided again
- * against the roster as it is under the import lock (someone may have edited
- * it since the preview). Returns the import: APPLIED, or FAILED with the
- * roster untouched.
+ * Members whose search grams one short transaction writes: on PGlite, whose
+ * one connection other requests wait for meanwhile, a fraction of a second;
+ * on PostgreSQL, where they do not wait, more.
+ */
+const SEARCH_BATCH = { pglite: 500, postgres: 2000 } as const;
+
+/**
+ * Writes the search grams an apply deferred, a batch per transaction, one
+ * drain per organization at a time; it also finishes what a crash left.
+ */
+function drainSearchBacklog(ctx: MercuriusContext, orgId: string): void {
+  const activity = activityOf(ctx.app);
+  if (activity.drains.has(orgId) || activity.closing) return;
+  const drain = (async () => {
+    while (!activity.closing) {
+      const done = await withTenant(ctx.db, { orgId, accountId: null }, (tx) =>
+        imports.drainSearchBacklog(tx, orgId, SEARCH_BATCH[ctx.app.database.driver]),
+      );
+      if (done === 0) return;
+      // Let the requests that queued behind this batch go first.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  })()
+    .catch((error: unknown) => {
+      // The members stay on the backlog: the search still finds them, and the next drain writes them.
+      ctx.app.log.error({ err: error, orgId }, 'could not write the roster search index');
+    })
+    .finally(() => activity.drains.delete(orgId));
+  activity.drains.set(orgId, drain);
+}
+
+type StoredRow = Awaited<ReturnType<typeof imports.findAllImportRows>>[number];
+
+/** Whether a row would now do something else than its preview said (the roster changed since). */
+function differs(now: EvaluatedRow, previewed: StoredRow): boolean {
+  return (
+    now.outcome !== previewed.outcome ||
+    now.memberId !== previewed.memberId ||
+    now.changes.length !== previewed.changes.length ||
+    now.changes.some((change, index) => change !== previewed.changes[index])
+  );
+}
+
+const notReady = (status: string) =>
+  new AppError('IMPORT_NOT_READY', `This import is ${status.toLowerCase()}.`, { status });
+
+/**
+ * Applies a previewed import in ONE transaction, at most once: an apply
+ * running (here or on another instance) answers IMPORT_NOT_READY at once.
+ * Under the organization's import lock, the rows are decided again against
+ * the roster as it is; if any would now do something else than the preview
+ * showed, or its member was changed since the preview (by another import or
+ * an edit), nothing is applied and the admin is told IMPORT_STALE. Returns the import: APPLIED, or
+ * FAILED with the roster untouched.
  */
 export async function applyRosterImport(ctx: MercuriusContext, id: string): Promise<RosterImport> {
   const admin = await requireAdmin(ctx);
   requireId(id, 'Roster import');
   const orgId = admin.orgId;
   const today = todayIn(requireOrganization(ctx).timeZone, ctx.clock.now());
-  const claimed = await ctx.tenant((tx) =>
-    imports.claimImport(tx, orgId, id, new Date(ctx.clock.now().getTime() - STALE_APPLY_MS)),
-  );
-  if (!claimed) {
-    const existing = await ctx.tenant((tx) => imports.findImport(tx, orgId, id));
-    if (!existing) throw notFound('Roster import');
-    throw new AppError('IMPORT_NOT_READY', `This import is ${existing.status.toLowerCase()}.`);
-  }
-  // PGlite is one connection, busy with the import's transaction: progress is reported on PostgreSQL only.
-  const progress =
-    ctx.app.database.driver === 'postgres'
-      ? (done: number) =>
-          withTenant(ctx.db, { orgId, accountId: null }, (tx) => imports.recordProgress(tx, orgId, id, done))
-      : async () => {};
+  const { applying } = activityOf(ctx.app);
+  if (applying.has(id)) throw notReady('APPLYING');
+  const existing = await ctx.tenant((tx) => imports.findImport(tx, orgId, id));
+  if (!existing) throw notFound('Roster import');
+  if (existing.status === 'APPLIED') throw notReady('APPLIED');
 
+  const progress = { done: 0 };
+  applying.set(id, progress);
+  // PostgreSQL: committed on another connection, for other instances to read. PGlite is one
+  // connection, which the apply's transaction holds: there the progress is this process's own.
+  const onPostgres = ctx.app.database.driver === 'postgres';
+  const report = async (done: number) => {
+    progress.done = done;
+    if (onPostgres) {
+      await withTenant(ctx.db, { orgId, accountId: null }, (tx) => imports.recordProgress(tx, orgId, id, done));
+    }
+  };
   try {
-    return await ctx.tenant(async (tx) => {
+    const applied = await ctx.tenant(async (tx) => {
+      if (!(await imports.tryLockApply(tx, id))) throw notReady('APPLYING');
       await imports.lockRosterImports(tx, orgId);
+      const current = await imports.findImport(tx, orgId, id);
+      if (!current) throw notFound('Roster import');
+      if (current.status === 'APPLIED') throw notReady('APPLIED');
+      await report(0);
+      await imports.deferSearchGrams(tx);
+
       const stored = await imports.findAllImportRows(tx, orgId, id);
       const table = { rows: stored.map((row) => ({ rowNumber: row.rowNumber, cells: row.cells })) };
       const teams = await repository.findTeams(tx, orgId);
       const matches = await repository.findMembersByPhones(tx, orgId, phonesOf(table));
       const rows = evaluateRows(table, teams, matches, today);
-      const columns = new Set<string>(claimed.columns);
+      const changed = await imports.membersChangedSincePreview(
+        tx,
+        orgId,
+        id,
+        matches.map((member) => member.id),
+      );
+      const stale = rows.filter((row, index) => {
+        const previewed = stored[index];
+        return !previewed || differs(row, previewed) || (row.memberId !== null && changed.has(row.memberId));
+      });
+      if (stale.length > 0) {
+        throw new AppError('IMPORT_STALE', 'The roster has changed since this preview; upload the file again.', {
+          staleRows: stale.length,
+          firstStaleRow: stale[0]?.rowNumber,
+        });
+      }
+      const columns = new Set<string>(current.columns);
       let done = 0;
 
-      for (const part of imports.chunks(rows.filter((row) => row.outcome === 'CREATE'))) {
+      for (const part of imports.chunks(
+        rows.filter((row) => row.outcome === 'CREATE'),
+        APPLY_CHUNK,
+      )) {
         const values = part.flatMap((row) => (row.values ? [row.values] : []));
         const ids = await imports.insertImportedMembers(tx, orgId, values, { joinedOn: today });
         await imports.insertMemberships(
@@ -188,30 +330,34 @@ export async function applyRosterImport(ctx: MercuriusContext, id: string): Prom
           ),
         );
         done += part.length;
-        await progress(done);
+        await report(done);
       }
-      for (const part of imports.chunks(rows.filter((row) => row.outcome === 'UPDATE'))) {
+      for (const part of imports.chunks(
+        rows.filter((row) => row.outcome === 'UPDATE'),
+        APPLY_CHUNK,
+      )) {
         const updates = part.flatMap((row) =>
           row.values && row.memberId ? [{ memberId: row.memberId, values: row.values }] : [],
         );
         await imports.updateImportedMembers(tx, orgId, updates, columns);
         if (columns.has('teams')) {
-          await repository.setTeamsOfMembers(
+          await imports.setTeamsOfImportedMembers(
             tx,
             orgId,
             updates.map(({ memberId, values }) => ({ memberId, teamIds: values.teamIds ?? [] })),
           );
         }
         done += part.length;
-        await progress(done);
+        await report(done);
       }
 
       const counts = countOutcomes(rows);
-      const applied = await imports.updateImport(tx, orgId, id, {
+      const result = await imports.updateImport(tx, orgId, id, {
         status: 'APPLIED',
         appliedAt: ctx.clock.now(),
         progressDone: done,
         progressAt: ctx.clock.now(),
+        failureCode: null,
         createCount: counts.create,
         updateCount: counts.update,
         unchangedCount: counts.unchanged,
@@ -221,16 +367,23 @@ export async function applyRosterImport(ctx: MercuriusContext, id: string): Prom
         action: 'roster.imported',
         subjectType: 'roster_import',
         subjectId: id,
-        detail: { ...counts, fileName: claimed.fileName },
+        detail: { ...counts, fileName: current.fileName },
       });
-      return applied;
+      return result;
     });
+    drainSearchBacklog(ctx, orgId);
+    return applied;
   } catch (error) {
+    // Refused before anything was written (running, applied, stale), or the database is out of reach
+    // (the transaction is gone with its connection: nothing was applied, and nothing can be recorded).
+    if (error instanceof AppError || databaseFailure(error) === 'unavailable') throw error;
     const conflict = pgError(error)?.code === PG_UNIQUE_VIOLATION;
     if (!conflict) ctx.app.log.error({ err: error, importId: id }, 'roster import failed and was rolled back');
-    return ctx.tenant((tx) =>
+    return await ctx.tenant((tx) =>
       imports.updateImport(tx, orgId, id, { status: 'FAILED', failureCode: conflict ? 'CONFLICT' : 'INTERNAL' }),
     );
+  } finally {
+    applying.delete(id);
   }
 }
 
@@ -287,7 +440,7 @@ export async function exportRoster(
     joinDate: member.joinedOn,
     email: member.email ?? '',
   }));
-  const file = writeRoster(input.format, locale, records);
+  const file = await ctx.work('writeRoster', { format: input.format, locale, rows: records });
   const date = ctx.clock.now().toISOString().slice(0, 10);
   return {
     fileName: `roster-${date}.${input.format.toLowerCase()}`,
@@ -322,17 +475,17 @@ export async function rejectedRowsFile(
     });
     return found;
   });
-  const file = writeRejectedRows(
+  const file = await ctx.work('writeRejectedRows', {
     locale,
-    rosterImport.headerCells,
-    rosterImport.idNumberColumn,
-    rows.map((row) => ({
+    headerCells: rosterImport.headerCells,
+    idNumberColumn: rosterImport.idNumberColumn,
+    rows: rows.map((row) => ({
       cells: row.sourceCells ?? [],
       reason: row.problems
         .map((code, index) => problemReason(locale, code, row.problemValues[index] ?? '', row.duplicateOf))
         .join(locale === 'zh' ? '；' : '; '),
     })),
-  );
+  });
   const base = rosterImport.fileName.replace(/\.(xlsx|csv)$/i, '');
   return {
     fileName: `${base}-${locale === 'zh' ? '未导入' : 'rejected'}.xlsx`,

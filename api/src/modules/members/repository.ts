@@ -3,6 +3,7 @@ import {
   invitations,
   joinRequests,
   members,
+  memberSearchBacklog,
   memberSearchGrams,
   organizations,
   teamMemberships,
@@ -223,13 +224,16 @@ function rosterConditions(orgId: string, query: RosterQuery): SQL | undefined {
   const grams = term ? searchGrams(term) : [];
   // Implied by either LIKE below (the name is part of the search text); looked up in the
   // grams' primary key, which row-level security lets the planner use (equality is leakproof).
+  // Members whose grams an import has yet to write (the backlog, migration 0026) are
+  // candidates too, for the LIKE to decide: found the same, just seconds after an import.
   const indexed =
     grams.length > 0
       ? sql`${members.id} in (select g.member_id from ${memberSearchGrams} g where g.org_id = ${orgId}::uuid
           and g.gram in (${sql.join(
             grams.map((gram) => sql`${gram}`),
             sql`, `,
-          )}) group by g.member_id having count(*) = ${grams.length})`
+          )}) group by g.member_id having count(*) = ${grams.length}
+          union all select b.member_id from ${memberSearchBacklog} b where b.org_id = ${orgId}::uuid)`
       : undefined;
   return and(
     eq(members.orgId, orgId),

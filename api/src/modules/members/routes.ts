@@ -8,11 +8,25 @@ import fp from 'fastify-plugin';
 import type { Config } from '../../config.ts';
 import { buildContext } from '../../plugins/graphql.ts';
 import { isCrossSite } from '../../plugins/security.ts';
-import { MAX_IMPORT_BYTES, previewRosterImport } from './imports.ts';
+import { AppError } from '../../shared/errors.ts';
+import { MAX_IMPORT_BYTES, previewRosterImport, stopImportWork } from './imports.ts';
 
 export const ROSTER_UPLOAD_PATH = '/imports/roster';
 
+/** X-File-Name: the file's name percent-encoded (UTF-8), as `encodeURIComponent` writes it. */
+function fileNameOf(header: string | string[] | undefined): string {
+  if (typeof header !== 'string') return 'roster';
+  try {
+    return decodeURIComponent(header);
+  } catch {
+    throw new AppError('VALIDATION', 'The X-File-Name header is not a percent-encoded name.', {
+      fields: { fileName: 'MALFORMED' },
+    });
+  }
+}
+
 async function rosterImportRoutes(app: FastifyInstance, options: { config: Config }) {
+  app.addHook('preClose', () => stopImportWork(app));
   // eslint-disable-next-line @typescript-eslint/require-await -- Fastify takes an async plugin or a callback
   await app.register(async (routes) => {
     routes.addContentTypeParser(
@@ -27,8 +41,7 @@ async function rosterImportRoutes(app: FastifyInstance, options: { config: Confi
       if (isCrossSite(request) || !Buffer.isBuffer(request.body)) {
         return reply.code(403).send({ errors: [{ message: 'Request refused.', extensions: { code: 'FORBIDDEN' } }] });
       }
-      const header = request.headers['x-file-name'];
-      const fileName = typeof header === 'string' ? decodeURIComponent(header) : 'roster';
+      const fileName = fileNameOf(request.headers['x-file-name']);
       // Anything thrown (a coded error, the database) reaches the app's error boundary (plugins/errors.ts).
       const ctx = await buildContext(app, options.config, request, reply);
       const created = await previewRosterImport(ctx, { name: fileName, bytes: request.body });

@@ -212,6 +212,7 @@ export const members = defineMessages(
     'error.INVITATION_USED': '此邀请已被使用或已撤回。',
     'error.ALREADY_DECIDED': '此申请已被处理。',
     'error.IMPORT_NOT_READY': '此导入已在进行或已完成。',
+    'error.IMPORT_STALE': '预览之后花名册已有变动（其他导入或编辑改了同样的成员），未导入任何内容。请重新上传文件。',
     'error.INVALID_SKILLS': '每项技能不超过 20 字，最多 20 项。',
     'error.INVALID_DATE': '日期不正确。',
     'error.UNKNOWN_TEAM': '队伍不存在。',
@@ -444,6 +445,8 @@ export const members = defineMessages(
     'error.INVITATION_USED': 'This invitation has been used or withdrawn.',
     'error.ALREADY_DECIDED': 'This request has already been decided.',
     'error.IMPORT_NOT_READY': 'This import is running or done.',
+    'error.IMPORT_STALE':
+      'The roster has changed since this preview (another import or an edit changed the same members); nothing was imported. Upload the file again.',
     'error.INVALID_SKILLS': 'At most 20 skills of up to 20 characters each.',
     'error.INVALID_DATE': 'Not a valid date.',
     'error.UNKNOWN_TEAM': 'No such team.',
