@@ -141,7 +141,7 @@ export const activities = defineMessages(
     'checkIn.submitCodeOut': '用打卡码签退',
     'checkIn.scan': '用摄像头扫码',
     'checkIn.scanStop': '停止扫码',
-    'checkIn.scanUnsupported': '此浏览器不支持摄像头扫码，请手动输入打卡码。',
+    'checkIn.scanUnsupported': '无法使用摄像头（需要 HTTPS 网页并允许使用摄像头），请手动输入打卡码。',
     'checkIn.done': '打卡成功！距活动地点 {distance}。',
     'checkIn.doneByCode': '打卡成功！',
     'checkIn.doneOut': '签退成功。',
@@ -361,7 +361,8 @@ export const activities = defineMessages(
     'checkIn.submitCodeOut': 'Check out with the code',
     'checkIn.scan': 'Scan with the camera',
     'checkIn.scanStop': 'Stop scanning',
-    'checkIn.scanUnsupported': 'This browser cannot scan with the camera: type the code.',
+    'checkIn.scanUnsupported':
+      'The camera is not available (it needs an HTTPS page and your permission): type the code.',
     'checkIn.done': 'Checked in, {distance} from the site.',
     'checkIn.doneByCode': 'Checked in.',
     'checkIn.doneOut': 'Checked out.',
