@@ -985,6 +985,8 @@ export type Organization = {
   name: Scalars['String']['output'];
   /** An IANA time zone, e.g. Asia/Shanghai. */
   timeZone: Scalars['String']['output'];
+  /** This year in its time zone, by the server's clock: dates of other years are shown with their year. */
+  currentYear: Scalars['Int']['output'];
   defaultLocale: Locale;
   /** The seven teams, in the order red, green, white, orange, purple, gold, blue. */
   teams: Array<Team>;
@@ -3441,6 +3443,7 @@ export type OrganizationResolvers<ContextType = MercuriusContext, ParentType ext
   slug?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   timeZone?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  currentYear?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   defaultLocale?: Resolver<ResolversTypes['Locale'], ParentType, ContextType>;
   teams?: Resolver<Array<ResolversTypes['Team']>, ParentType, ContextType>;
   team?: Resolver<ResolversTypes['Team'], ParentType, ContextType, RequireFields<OrganizationTeamArgs, 'colour'>>;

@@ -648,7 +648,7 @@ export type ActivityDetailQueryVariables = Exact<{
 }>;
 
 
-export type ActivityDetailQuery = { organization: { timeZone: string, checkInRules: { radiusMetres: number } } | null, activity: { description: string, latitude: number, longitude: number, requiredSkills: Array<string>, beneficiaries: number | null, detached: boolean, viewerCanManage: boolean, checkInOpensAt: string, checkInClosesAt: string, id: string, title: string, category: ActivityCategory, status: ActivityStatus, placeName: string, startsAt: string, endsAt: string, startsAtLocal: string, endsAtLocal: string, capacity: number, isPublic: boolean, confirmedCount: number, waitlistCount: number, series: { id: string, rrule: string } | null, viewerSignUp: { id: string, status: SignUpStatus, waitlistPosition: number | null, checkedInAt: string | null, checkInDistanceMetres: number | null, checkedOutAt: string | null, checkOutMinutes: number | null, checkOutUndoableUntil: string | null, viewerCanUndoCheckOut: boolean } | null, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } } };
+export type ActivityDetailQuery = { organization: { timeZone: string, checkInRules: { radiusMetres: number } } | null, activity: { description: string, latitude: number, longitude: number, requiredSkills: Array<string>, beneficiaries: number | null, detached: boolean, viewerCanManage: boolean, checkInOpensAt: string, checkInClosesAt: string, id: string, title: string, category: ActivityCategory, status: ActivityStatus, placeName: string, startsAt: string, endsAt: string, startsAtLocal: string, endsAtLocal: string, capacity: number, isPublic: boolean, confirmedCount: number, waitlistCount: number, series: { id: string, recurrence: { frequency: RecurrenceFrequency, interval: number, byWeekday: Array<Weekday>, weekOfMonth: number | null, byMonthDay: Array<number>, until: string | null, count: number | null } } | null, viewerSignUp: { id: string, status: SignUpStatus, waitlistPosition: number | null, checkedInAt: string | null, checkInDistanceMetres: number | null, checkedOutAt: string | null, checkOutMinutes: number | null, checkOutUndoableUntil: string | null, viewerCanUndoCheckOut: boolean } | null, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } } };
 
 export type ActivityEditQueryVariables = Exact<{
   id: string;
@@ -1095,7 +1095,7 @@ export type TeamCardFragment = { id: string, colour: TeamColour, memberCount: nu
 export type OrganizationLayoutQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type OrganizationLayoutQuery = { organization: { id: string, slug: string, name: string, timeZone: string, defaultLocale: Locale, viewerIsAdmin: boolean, viewerMember: { id: string, role: MemberRole | null } | null } | null };
+export type OrganizationLayoutQuery = { organization: { id: string, slug: string, name: string, timeZone: string, defaultLocale: Locale, currentYear: number, viewerIsAdmin: boolean, viewerMember: { id: string, role: MemberRole | null } | null } | null };
 
 export type OrganizationTeamsQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -1910,7 +1910,15 @@ export const ActivityDetailDocument = new TypedDocumentString(`
     checkInClosesAt
     series {
       id
-      rrule
+      recurrence {
+        frequency
+        interval
+        byWeekday
+        weekOfMonth
+        byMonthDay
+        until
+        count
+      }
     }
     viewerSignUp {
       id
@@ -3013,6 +3021,7 @@ export const OrganizationLayoutDocument = new TypedDocumentString(`
     timeZone
     defaultLocale
     timeZone
+    currentYear
     viewerIsAdmin
     viewerMember {
       id

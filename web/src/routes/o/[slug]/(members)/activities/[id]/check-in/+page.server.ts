@@ -5,7 +5,7 @@ import {
   CheckOutDocument,
   UndoCheckOutDocument,
 } from '$lib/graphql/__generated__/operations';
-import { failLoad } from '$lib/server/api';
+import { ApiError, failLoad } from '$lib/server/api';
 import { failForm, formText } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -64,6 +64,16 @@ async function record({ locals, params, request }: Event, by: 'position' | 'code
       minutes: checkOut.checkOutMinutes ?? 0,
     };
   } catch (cause) {
+    // How far, and how far is allowed: the page says both.
+    if (cause instanceof ApiError && cause.code === 'OUTSIDE_RADIUS') {
+      return fail(400, {
+        values: sent,
+        fields: {},
+        code: cause.code,
+        distanceMetres: cause.numbers['distanceMetres'] ?? null,
+        radiusMetres: cause.numbers['radiusMetres'] ?? null,
+      });
+    }
     return failForm(cause, sent);
   }
 }
