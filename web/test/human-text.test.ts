@@ -1,7 +1,8 @@
 /**
  * Text people read: a recurring activity says its rule in words (the demo's
  * weekly lecture series: FREQ=WEEKLY;BYDAY=WE;COUNT=4), and a display token's
- * address has a button that copies it.
+ * address has a button that copies it; the demo's missing check-out (yesterday's
+ * river clean-up, relative to the demo's now) is on the lead's list.
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -44,6 +45,16 @@ describe('text people read', () => {
     await page.locator('[data-testid=copy-display-token-url]').click();
     await expect.poll(() => page.getByText('已复制。').count()).toBe(1);
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(url);
+    await page.context().close();
+  });
+
+  it('lists the demo member’s missing check-out from yesterday for the lead', async () => {
+    const page = await newPage(browser);
+    await signIn(page, demo.lead.phone);
+    await page.goto(`/o/${demo.slug}/approvals`);
+    const missing = page.locator('li', { hasText: '新墙河岸垃圾清理' });
+    expect(await missing.count()).toBe(1);
+    expect(await missing.textContent()).toContain(demo.member.name);
     await page.context().close();
   });
 });

@@ -146,7 +146,7 @@ export const activities = defineMessages(
     'checkIn.doneByCode': '打卡成功！',
     'checkIn.doneOut': '签退成功。',
     'checkIn.notSignedUp': '您还没有报名这个活动。',
-    'checkIn.tooFar': '您离活动地点 {distance}，超出了 {radius} 的打卡范围，无法打卡。',
+    'checkIn.tooFar': '您离活动地点 {distance}，超出了 {radius}的打卡范围，无法打卡。',
     'recurrence.weekday.MO': '周一',
     'recurrence.weekday.TU': '周二',
     'recurrence.weekday.WE': '周三',
