@@ -14,7 +14,8 @@ const config = {
       mode: 'auto',
       directives: {
         'default-src': ['self'],
-        'script-src': ['self'],
+        // The QR decoder where the browser has none is WebAssembly (bundled, see src/lib/scan.ts).
+        'script-src': ['self', 'wasm-unsafe-eval'],
         'style-src': ['self', 'unsafe-inline'],
         'img-src': ['self', 'data:'],
         'connect-src': ['self'],

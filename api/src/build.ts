@@ -2,11 +2,24 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { waitForPostgres } from '@qicai/db';
 import app, { type AppOptions } from './app.ts';
+import { ownHostNames } from './shared/own-addresses.ts';
+import { systemClock } from './shared/clock.ts';
+import { selfSignedCertificate } from './tls.ts';
 
 /** A Fastify instance with the app registered and ready; not listening. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config } = options;
+  // HTTPS=self-signed: for every name the server answers at (the phone's browser checks it).
+  const tls =
+    config.https === 'self-signed'
+      ? await selfSignedCertificate(
+          config.dataDir,
+          [...new Set([config.publicUrl.hostname, ...ownHostNames(config.host)])],
+          (options.clock ?? systemClock).now(),
+        )
+      : null;
   const fastify = Fastify({
+    https: tls && { key: tls.key, cert: tls.cert },
     logger:
       config.logLevel === 'silent'
         ? false

@@ -20,6 +20,7 @@ const environment = z.object({
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
   PUBLIC_URL: optionalString.pipe(z.url().optional()),
+  HTTPS: optionalString.pipe(z.enum(['off', 'self-signed']).optional()),
   DATABASE_URL: optionalString,
   DATABASE_MIGRATION_URL: optionalString,
   DATABASE_PREPARED_STATEMENTS: z.enum(['0', '1']).default('1'),
@@ -56,6 +57,9 @@ export interface Config {
   port: number;
   /** Where people reach the app; its scheme decides whether cookies are Secure. */
   publicUrl: URL;
+  /** `self-signed`: serve HTTPS with a certificate made and kept under DATA_DIR/tls (for phones on a LAN). */
+  https: 'off' | 'self-signed';
+  dataDir: string;
   database: {
     url: string | undefined;
     /** Where migrations run at start, over a direct connection (not a transaction-mode pooler). */
@@ -144,7 +148,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     throw new Error(`Invalid settings:\n${problems}`);
   }
   const env = parsed.data;
-  const publicUrl = new URL(env.PUBLIC_URL ?? `http://localhost:${env.PORT}`);
+  const https = env.HTTPS ?? 'off';
+  const publicUrl = new URL(env.PUBLIC_URL ?? `${https === 'off' ? 'http' : 'https'}://localhost:${env.PORT}`);
   const localHost = ['localhost', '127.0.0.1', '[::1]'].includes(publicUrl.hostname);
   if (env.NODE_ENV === 'production' && publicUrl.protocol !== 'https:' && !localHost) {
     throw new Error('Invalid settings:\n  PUBLIC_URL: must be https in production (session cookies are Secure)');
@@ -157,6 +162,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     host: env.HOST,
     port: env.PORT,
     publicUrl,
+    https,
+    dataDir: env.DATA_DIR,
     database: {
       url: env.DATABASE_URL,
       migrationUrl: env.DATABASE_MIGRATION_URL ?? env.DATABASE_URL,

@@ -6,3 +6,5 @@ export { DEFAULT_TEAMS } from './modules/teams/defaults.ts';
 export { hashPassword } from './modules/people/passwords.ts';
 export { suggestBatch, type MatchChild, type MatchSponsor } from './modules/sponsorship/matching.ts';
 export { systemClock, type Clock } from './shared/clock.ts';
+export { lanAddresses, listensEverywhere } from './shared/own-addresses.ts';
+export { selfSignedCertificate } from './tls.ts';

@@ -136,7 +136,12 @@ describe('the board', () => {
     for (const person of [first, second, third]) {
       expectNoErrors(await person.gql(CHECK_IN, { input: { activityId: running.id, position: northOfSite(40) } }));
     }
-    expectNoErrors(await third.gql(CHECK_OUT, { input: { activityId: running.id, position: northOfSite(40) } }));
+    // Out straight after in: no time counts, so the check-out is confirmed.
+    expectNoErrors(
+      await third.gql(CHECK_OUT, {
+        input: { activityId: running.id, position: northOfSite(40), confirmNoHours: true },
+      }),
+    );
     const childId = await registerChild(org.admin);
     const sponsorId = await createSponsor(org.admin);
     await sponsor(org.admin, childId, sponsorId);
@@ -431,10 +436,18 @@ describe.skipIf(skipTwoInstances)('two API instances sharing Redis', () => {
     expectNoErrors(await inX.gql(CHECK_IN, { input: { activityId: activityX.id, position: northOfSite(20) } }));
     await expect.poll(screenX.events, { timeout: 5000 }).toEqual(['CHECK_IN']);
     await expect.poll(screenY.events, { timeout: 5000 }).toEqual(['CHECK_IN']);
-    expectNoErrors(await inX.gql(CHECK_OUT, { input: { activityId: activityX.id, position: northOfSite(20) } }));
+    expectNoErrors(
+      await inX.gql(CHECK_OUT, {
+        input: { activityId: activityX.id, position: northOfSite(20), confirmNoHours: true },
+      }),
+    );
     await expect.poll(screenX.events, { timeout: 5000 }).toEqual(['CHECK_IN', 'CHECK_OUT']);
     // Y's own next event comes after X's check-out on the same channel: had X's reached Y's screen, it would show first.
-    expectNoErrors(await inY.gql(CHECK_OUT, { input: { activityId: activityY.id, position: northOfSite(20) } }));
+    expectNoErrors(
+      await inY.gql(CHECK_OUT, {
+        input: { activityId: activityY.id, position: northOfSite(20), confirmNoHours: true },
+      }),
+    );
     await expect.poll(screenY.events, { timeout: 5000 }).toEqual(['CHECK_IN', 'CHECK_OUT']);
     screenX.socket.close();
     screenY.socket.close();

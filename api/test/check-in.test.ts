@@ -85,7 +85,8 @@ describe('check-in and check-out', () => {
     );
 
     const out = await member.gql<{ checkOut: { checkOutMethod: string; checkOutDistanceMetres: number } }>(CHECK_OUT, {
-      input: { activityId: soon.id, position: northOfSite(40) },
+      // Before the start no time counts: confirmed.
+      input: { activityId: soon.id, position: northOfSite(40), confirmNoHours: true },
     });
     expect(out.data?.checkOut.checkOutDistanceMetres).toBeCloseTo(40, 0);
   });
@@ -143,7 +144,12 @@ describe('check-in and check-out', () => {
       [second.client, SIGN_UP, { id: tiny.id }, '1/1/0'],
       [third.client, SIGN_UP, { id: tiny.id }, '1/2/0'],
       [first.client, CHECK_IN, { input: { activityId: tiny.id, position: northOfSite(10) } }, '1/2/1'],
-      [first.client, CHECK_OUT, { input: { activityId: tiny.id, position: northOfSite(10) } }, '1/2/0'],
+      [
+        first.client,
+        CHECK_OUT,
+        { input: { activityId: tiny.id, position: northOfSite(10), confirmNoHours: true } },
+        '1/2/0',
+      ],
       // The place is freed: the first waiting is promoted.
       [first.client, CANCEL_SIGN_UP, { id: tiny.id }, '1/1/0'],
       [second.client, CHECK_IN, { input: { activityId: tiny.id, position: northOfSite(10) } }, '1/1/1'],

@@ -30,3 +30,14 @@ export const testClockIsSet = process.env['TEST_NOW'] !== undefined && process.e
 export function minutesFromNow(minutes: number): Date {
   return new Date(testClock.now().getTime() + minutes * 60_000);
 }
+
+/** The test clock, put forward by `forward(minutes)` as a test goes on: time passing for one app. */
+export function movableClock(): Clock & { forward(minutes: number): void } {
+  let shift = 0;
+  return {
+    now: () => new Date(testClock.now().getTime() + shift),
+    forward: (minutes) => {
+      shift += minutes * 60_000;
+    },
+  };
+}

@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { buildApp } from '../src/build.ts';
 import { loadConfig, type Environment } from '../src/config.ts';
+import type { Clock } from '../src/shared/clock.ts';
 import { testClock } from './clock.ts';
 
 export interface GraphQLResponse<Data = Record<string, unknown>> {
@@ -70,7 +71,7 @@ export class TestApp {
    */
   static async start(
     settings: Partial<Environment> = {},
-    options: { prepare?: (url: string | undefined) => Promise<void> } = {},
+    options: { prepare?: (url: string | undefined) => Promise<void>; clock?: Clock } = {},
   ): Promise<TestApp> {
     const testDatabase = await createTestDatabase();
     const counter = { statements: 0 };
@@ -83,7 +84,7 @@ export class TestApp {
     if (withoutRowLevelSecurity) await disableRowLevelSecurity(database, testDatabase.url);
     await options.prepare?.(testDatabase.url);
     const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...settings });
-    const app = await buildApp({ config, database, clock: testClock });
+    const app = await buildApp({ config, database, clock: options.clock ?? testClock });
     return new TestApp(app, database, testDatabase, counter);
   }
 

@@ -251,4 +251,68 @@ export const seedActivities: DomainSeed = async (tx, demo: DemoOrganization) => 
   rows.sort((a, b) => (a.signedUpAt?.getTime() ?? 0) - (b.signedUpAt?.getTime() ?? 0));
   for (let start = 0; start < rows.length; start += 500)
     await tx.insert(signUps).values(rows.slice(start, start + 500));
+
+  // Yesterday's river clean-up (relative to `now`): the demo member checked in and never checked out,
+  // so the red lead's "missing check-outs" list has something to enter hours for; two others checked
+  // in and out (their hours are seeded with the rest).
+  const yesterday = dayFrom(-1);
+  const river = PLACES[1];
+  // At an hour the demo member was free (nobody has two sign-ups at once).
+  const cleanUp =
+    [7, 9, 13, 16, 19, 21]
+      .map((hour) => ({ startsAt: shanghai(yesterday, hour), endsAt: shanghai(yesterday, hour + 2) }))
+      .find((slot) => free(demo.member.memberId, slot)) ??
+    ({ startsAt: shanghai(yesterday, 6), endsAt: shanghai(yesterday, 7) } as const);
+  const [riverCleanUp] = await tx
+    .insert(activities)
+    .values({
+      orgId,
+      teamId: demo.teamIds.RED,
+      title: '新墙河岸垃圾清理',
+      description: `${river.name}，清理河岸垃圾。请穿志愿者马甲，自带手套。`,
+      category: 'ENVIRONMENT',
+      placeName: river.name,
+      latitude: river.latitude,
+      longitude: river.longitude,
+      ...cleanUp,
+      capacity: 10,
+      isPublic: false,
+      status: 'COMPLETED',
+      beneficiaries: 60,
+      reminderSentAt: cleanUp.startsAt,
+    })
+    .returning();
+  const cleaners = [
+    demo.member.memberId,
+    ...teamMembers(demo.teamIds.RED).filter((id) => id !== demo.member.memberId && id !== demo.lead.memberId),
+  ]
+    .filter((id) => free(id, cleanUp))
+    .slice(0, 3);
+  if (riverCleanUp) {
+    await tx.insert(signUps).values(
+      cleaners.map((memberId, index) => ({
+        orgId,
+        activityId: riverCleanUp.id,
+        memberId,
+        status: 'CONFIRMED' as const,
+        signedUpAt: new Date(cleanUp.startsAt.getTime() - 3 * DAY_MS + index * 20 * 60_000),
+        checkedInAt: new Date(cleanUp.startsAt.getTime() - (8 + index * 3) * 60_000),
+        checkInMethod: 'GPS' as const,
+        checkInLatitude: river.latitude + (40 + index * 25) / 111_195,
+        checkInLongitude: river.longitude,
+        checkInDistanceMetres: 40 + index * 25,
+        attendance: 'ATTENDED' as const,
+        // The demo member (first) left without checking out.
+        ...(memberId === demo.member.memberId
+          ? {}
+          : {
+              checkedOutAt: new Date(cleanUp.endsAt.getTime() + index * 4 * 60_000),
+              checkOutMethod: 'GPS' as const,
+              checkOutLatitude: river.latitude,
+              checkOutLongitude: river.longitude,
+              checkOutDistanceMetres: 30,
+            }),
+      })),
+    );
+  }
 };

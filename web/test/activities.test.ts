@@ -99,7 +99,10 @@ describe('activities in a browser', () => {
 
     await memberPage.getByRole('link', { name: '到场打卡' }).click();
     await memberPage.getByRole('button', { name: '用定位打卡' }).click();
-    await expect.poll(() => memberPage.getByRole('alert').first().textContent()).toBe('您离活动地点太远，无法打卡。');
+    // How far, and the radius allowed.
+    await expect
+      .poll(() => memberPage.getByRole('alert').first().textContent())
+      .toBe('您离活动地点 3.0 公里，超出了 500 米的打卡范围，无法打卡。');
 
     await memberPage.context().setGeolocation(NEAR);
     await memberPage.getByRole('button', { name: '用定位打卡' }).click();

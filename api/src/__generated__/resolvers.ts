@@ -183,6 +183,12 @@ export type SignUp = {
   checkedOutAt?: Maybe<Scalars['DateTime']['output']>;
   checkOutMethod?: Maybe<CheckInMethod>;
   checkOutDistanceMetres?: Maybe<Scalars['Float']['output']>;
+  /** Minutes of service the check-out counts, as its service record computes them (0: none); null before check-out. */
+  checkOutMinutes?: Maybe<Scalars['Int']['output']>;
+  /** Until when its member may undo the check-out (a few minutes after it); null before check-out. */
+  checkOutUndoableUntil?: Maybe<Scalars['DateTime']['output']>;
+  /** The viewer may undo the check-out now: its member until checkOutUndoableUntil, the team's leads and admins any time. */
+  viewerCanUndoCheckOut: Scalars['Boolean']['output'];
   attendance?: Maybe<Attendance>;
 };
 
@@ -266,6 +272,8 @@ export type CheckInInput = {
   position?: InputMaybe<PositionInput>;
   /** The lead's code (typed, pasted or scanned), where GPS is poor. */
   code?: InputMaybe<Scalars['String']['input']>;
+  /** checkOut: check out although no service time would count (the member confirmed it). */
+  confirmNoHours?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 export type CheckInRulesInput = {
@@ -479,7 +487,9 @@ export type ServiceRecordSource =
 export type ServiceRecordStatus =
   | 'PENDING'
   | 'APPROVED'
-  | 'DECLINED';
+  | 'DECLINED'
+  /** Made by a check-out that was undone: kept, counted nowhere. */
+  | 'WITHDRAWN';
 
 export type ServiceCorrectionStatus =
   | 'PENDING'
@@ -1090,6 +1100,8 @@ export type Organization = {
   name: Scalars['String']['output'];
   /** An IANA time zone, e.g. Asia/Shanghai. */
   timeZone: Scalars['String']['output'];
+  /** This year in its time zone, by the server's clock: dates of other years are shown with their year. */
+  currentYear: Scalars['Int']['output'];
   defaultLocale: Locale;
   /** The seven teams, in the order red, green, white, orange, purple, gold, blue. */
   teams: Array<Team>;
@@ -1743,8 +1755,18 @@ export type Mutation = {
   cancelSignUp: SignUp;
   /** Checks the viewer in at the site: by position (within the radius) or by the lead's code, within the window. */
   checkIn: SignUp;
-  /** Checks the viewer out, as check-in does. */
+  /**
+   * Checks the viewer out, as check-in does, and records the hours (a pending service record).
+   * When no service time would count (before the start), refused with CHECK_OUT_WITHOUT_HOURS
+   * unless `confirmNoHours` is given.
+   */
   checkOut: SignUp;
+  /**
+   * Undoes a check-out made by mistake: the check-in stands again and the service record the
+   * check-out made is withdrawn. Its member within `checkOutUndoableUntil`, a lead of the team or an
+   * admin at any time; never once those hours are approved (RECORD_LOCKED).
+   */
+  undoCheckOut: SignUp;
   /** The lead marks a member attended or absent (no-show) by hand; audited. */
   markAttendance: SignUp;
   /** Sets the organization's check-in radius and window. Admins only. */
@@ -1920,6 +1942,11 @@ export type MutationCheckInArgs = {
 
 export type MutationCheckOutArgs = {
   input: CheckInInput;
+};
+
+
+export type MutationUndoCheckOutArgs = {
+  signUpId: Scalars['ID']['input'];
 };
 
 
@@ -3243,6 +3270,9 @@ export type SignUpResolvers<ContextType = MercuriusContext, ParentType extends R
   checkedOutAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   checkOutMethod?: Resolver<Maybe<ResolversTypes['CheckInMethod']>, ParentType, ContextType>;
   checkOutDistanceMetres?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  checkOutMinutes?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  checkOutUndoableUntil?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  viewerCanUndoCheckOut?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   attendance?: Resolver<Maybe<ResolversTypes['Attendance']>, ParentType, ContextType>;
 };
 
@@ -3654,6 +3684,7 @@ export type OrganizationResolvers<ContextType = MercuriusContext, ParentType ext
   slug?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   timeZone?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  currentYear?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   defaultLocale?: Resolver<ResolversTypes['Locale'], ParentType, ContextType>;
   teams?: Resolver<Array<ResolversTypes['Team']>, ParentType, ContextType>;
   team?: Resolver<ResolversTypes['Team'], ParentType, ContextType, RequireFields<OrganizationTeamArgs, 'colour'>>;
@@ -3860,6 +3891,7 @@ export type MutationResolvers<ContextType = MercuriusContext, ParentType extends
   cancelSignUp?: Resolver<ResolversTypes['SignUp'], ParentType, ContextType, RequireFields<MutationCancelSignUpArgs, 'activityId'>>;
   checkIn?: Resolver<ResolversTypes['SignUp'], ParentType, ContextType, RequireFields<MutationCheckInArgs, 'input'>>;
   checkOut?: Resolver<ResolversTypes['SignUp'], ParentType, ContextType, RequireFields<MutationCheckOutArgs, 'input'>>;
+  undoCheckOut?: Resolver<ResolversTypes['SignUp'], ParentType, ContextType, RequireFields<MutationUndoCheckOutArgs, 'signUpId'>>;
   markAttendance?: Resolver<ResolversTypes['SignUp'], ParentType, ContextType, RequireFields<MutationMarkAttendanceArgs, 'signUpId' | 'attendance'>>;
   updateCheckInRules?: Resolver<ResolversTypes['CheckInRules'], ParentType, ContextType, RequireFields<MutationUpdateCheckInRulesArgs, 'input'>>;
   createDisplayToken?: Resolver<ResolversTypes['CreatedDisplayToken'], ParentType, ContextType, RequireFields<MutationCreateDisplayTokenArgs, 'name'>>;

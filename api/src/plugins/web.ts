@@ -1,10 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { existsSync } from 'node:fs';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Config } from '../config.ts';
+import { isOwnHost, ownHostNames } from '../shared/own-addresses.ts';
 
 /**
  * How the pages learn whose request it is: adapter-node's getClientAddress()
@@ -27,6 +28,56 @@ function ownApiUrl(config: Config): string {
 }
 
 /**
+ * With HTTPS, the web app's server side still reaches the API over plain HTTP
+ * on loopback — its certificate is one Node does not trust — through a
+ * listener of its own that hands each request to this same Fastify.
+ */
+async function loopbackApiUrl(app: FastifyInstance): Promise<string> {
+  const loopback = createServer((request, response) => {
+    app.routing(request, response);
+  });
+  await new Promise<void>((resolve, reject) => {
+    loopback.once('error', reject);
+    loopback.listen(0, '127.0.0.1', resolve);
+  });
+  app.addHook('onClose', async () => {
+    await new Promise<void>((resolve) => {
+      loopback.close(() => {
+        resolve();
+      });
+    });
+  });
+  const address = loopback.address();
+  if (!address || typeof address === 'string') throw new Error('the loopback listener has no port');
+  return `http://127.0.0.1:${address.port}`;
+}
+
+/**
+ * The headers through which this server tells SvelteKit the origin a request
+ * came to (adapter-node's PROTOCOL_HEADER and HOST_HEADER): set on every
+ * request here, whatever the client sent in them.
+ */
+const ORIGIN_HOST_HEADER = 'x-qicai-origin-host';
+const ORIGIN_PROTOCOL_HEADER = 'x-qicai-origin-protocol';
+
+/**
+ * The origin SvelteKit sees a request at, and so the only one its CSRF check
+ * accepts form posts from: the address the browser used when that is one of
+ * the machine's own (http://127.0.0.1:3000, http://192.168.1.20:3000 with
+ * HOST=0.0.0.0), else PUBLIC_URL — never an origin the request names itself.
+ */
+function requestOrigin(
+  config: Config,
+  ownNames: ReadonlySet<string>,
+  request: { headers: IncomingMessage['headers']; socket: IncomingMessage['socket'] },
+): { host: string; protocol: string } {
+  const host = request.headers.host;
+  const protocol = 'encrypted' in request.socket ? 'https' : 'http';
+  if (host && isOwnHost(host, ownNames, request.socket.localPort ?? config.port, protocol)) return { host, protocol };
+  return { host: config.publicUrl.host, protocol: config.publicUrl.protocol.replace(':', '') };
+}
+
+/**
  * Serves the SvelteKit app (adapter-node's handler) beside /graphql, so the
  * pages and the API share one origin. Without a build, only the API runs.
  */
@@ -37,9 +88,12 @@ async function webPlugin(app: FastifyInstance, options: { config: Config }) {
     app.log.warn({ handlerFile }, 'no web build: serving the API only (pnpm build makes one)');
     return;
   }
-  // adapter-node reads these when the handler is imported.
-  process.env['ORIGIN'] ??= config.publicUrl.origin;
-  process.env['API_URL'] ??= ownApiUrl(config);
+  // adapter-node reads these when the handler is imported. An ORIGIN set by the operator wins (one
+  // origin only); else each request's origin comes from the headers set below.
+  process.env['PROTOCOL_HEADER'] = ORIGIN_PROTOCOL_HEADER;
+  process.env['HOST_HEADER'] = ORIGIN_HOST_HEADER;
+  const ownNames = new Set([config.publicUrl.hostname.toLowerCase(), ...ownHostNames(config.host)]);
+  process.env['API_URL'] ??= config.https === 'off' ? ownApiUrl(config) : await loopbackApiUrl(app);
   process.env['ADDRESS_HEADER'] = PAGE_ADDRESS_HEADER;
   // The key the pages sign the address they pass to the API with (one per process: the handler is imported once).
   process.env['WEB_FORWARDING_KEY'] ??= config.webForwardingKey;
@@ -67,6 +121,9 @@ async function webPlugin(app: FastifyInstance, options: { config: Config }) {
         request.raw.headers[PAGE_ADDRESS_HEADER] = request.clientAddress;
         // Only the pages' own calls to the API carry a signed address (CLIENT_ADDRESS_HEADER); never one a browser sent.
         delete request.raw.headers['x-qicai-client-address'];
+        const origin = requestOrigin(config, ownNames, request.raw);
+        request.raw.headers[ORIGIN_HOST_HEADER] = origin.host;
+        request.raw.headers[ORIGIN_PROTOCOL_HEADER] = origin.protocol;
         reply.hijack();
         handler(request.raw, reply.raw, () => {
           reply.raw.statusCode = 404;

@@ -36,7 +36,16 @@ import { organizations, tenantIsolation } from './tenancy.ts';
 
 /** Where the hours come from: computed from check-in/check-out, reported by the member, or entered by a lead. */
 export const serviceRecordSourceEnum = pgEnum('service_record_source', ['CHECK_IN', 'SELF_REPORTED', 'LEAD_ENTERED']);
-export const serviceRecordStatusEnum = pgEnum('service_record_status', ['PENDING', 'APPROVED', 'DECLINED']);
+/**
+ * WITHDRAWN: made by a check-out that was undone (the check-in stands again); kept, as every record
+ * is, and counted nowhere.
+ */
+export const serviceRecordStatusEnum = pgEnum('service_record_status', [
+  'PENDING',
+  'APPROVED',
+  'DECLINED',
+  'WITHDRAWN',
+]);
 export const serviceCorrectionStatusEnum = pgEnum('service_correction_status', ['PENDING', 'ACCEPTED', 'REFUSED']);
 
 export const serviceRecords = pgTable(
@@ -84,10 +93,11 @@ export const serviceRecords = pgTable(
     foreignKey({ columns: [t.orgId, t.teamId], foreignColumns: [teams.orgId, teams.id] }),
     foreignKey({ columns: [t.orgId, t.enteredByMemberId], foreignColumns: [members.orgId, members.id] }),
     foreignKey({ columns: [t.orgId, t.decidedByMemberId], foreignColumns: [members.orgId, members.id] }),
-    // One live record per member and activity (a declined one may be reported again).
+    // One live (pending or approved) record per member and activity: a declined or withdrawn one
+    // may be reported again. Named by the live values: the migration that adds WITHDRAWN cannot use it.
     uniqueIndex('service_records_one_per_activity')
       .on(t.orgId, t.activityId, t.memberId)
-      .where(sql`${t.activityId} is not null and ${t.status} <> 'DECLINED'`),
+      .where(sql`${t.activityId} is not null and ${t.status} in ('PENDING', 'APPROVED')`),
     // The member's records by time: their list, and the overlap check.
     index('service_records_member_time_idx').on(t.orgId, t.memberId, t.startsAt),
     // The approval queue: pending records by team, oldest first.

@@ -4,6 +4,7 @@
  * shown in the organization's zone, whatever the browser's.
  */
 import type { ActivityCategory, ActivityStatus, TeamColour } from '$lib/graphql/__generated__/operations';
+import { page } from '$app/state';
 import { currentLocale, t } from '$lib/i18n';
 import { TEAM_COLOUR_ORDER } from '$lib/teams';
 
@@ -39,10 +40,28 @@ function intlLocale(): string {
   return currentLocale() === 'zh' ? 'zh-CN' : 'en-GB';
 }
 
-/** e.g. 12月3日周三 09:00 / Wed 3 Dec, 09:00 */
+/** This year in the organization's zone, by the server's clock (Organization.currentYear), on its pages. */
+function currentYear(): number | undefined {
+  const organization: unknown = page.data['organization'];
+  return typeof organization === 'object' &&
+    organization !== null &&
+    'currentYear' in organization &&
+    typeof organization.currentYear === 'number'
+    ? organization.currentYear
+    : undefined;
+}
+
+/** Dates of another year than this one say their year (last year's records, next year's activities). */
+function yearIfOther(date: string): { year?: 'numeric' } {
+  const year = currentYear();
+  return year !== undefined && Number(date.slice(0, 4)) !== year ? { year: 'numeric' } : {};
+}
+
+/** e.g. 12月3日周三 09:00 / Wed 3 Dec, 09:00 (2025年12月3日周三 09:00 in another year) */
 export function formatDateTime(iso: string, timeZone: string): string {
   return new Intl.DateTimeFormat(intlLocale(), {
     timeZone,
+    ...yearIfOther(localDateOf(iso, timeZone)),
     month: 'short',
     day: 'numeric',
     weekday: 'short',
@@ -71,6 +90,7 @@ export function formatRange(startIso: string, endIso: string, timeZone: string):
 export function formatDay(date: string): string {
   return new Intl.DateTimeFormat(intlLocale(), {
     timeZone: 'UTC',
+    ...yearIfOther(date),
     month: 'short',
     day: 'numeric',
     weekday: 'short',

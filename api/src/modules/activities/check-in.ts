@@ -7,11 +7,12 @@
  */
 import type { Activity, SignUp } from '@qicai/db';
 import { requireMember, requireOrganization } from '../../shared/access.ts';
+import { recordAudit } from '../../shared/audit.ts';
 import { publishBoardEvent } from '../../shared/board-events.ts';
 import type { RequestContext } from '../../shared/context.ts';
 import { AppError, forbidden, notFound, ValidationError } from '../../shared/errors.ts';
-import { recordCheckOutHours } from '../hours/service.ts';
-import { activityAccess, canManageTeam, canSeeActivity } from './access.ts';
+import { minutesFromCheckInOut, recordCheckOutHours, withdrawCheckOutRecord } from '../hours/service.ts';
+import { activityAccess, canManageTeam, canSeeActivity, type ActivityAccess } from './access.ts';
 import { currentCheckInCode, verifyCheckInCode } from './check-in-codes.ts';
 import { publishAttendance } from './events.ts';
 import { distanceMetres, isPosition, isWithinRadius, type Position } from './geo.ts';
@@ -21,10 +22,15 @@ import { checkInRules, checkInWindow } from './service.ts';
 /** Check-out stays open this long after the end, for those who leave last. */
 export const CHECK_OUT_GRACE_MINUTES = 60;
 
+/** A member may undo their own check-out for this long after it (a lead or an admin, any time). */
+export const CHECK_OUT_UNDO_MINUTES = 5;
+
 export interface CheckInInput {
   activityId: string;
   position?: (Position & { accuracyMetres?: number | null | undefined }) | null | undefined;
   code?: string | null | undefined;
+  /** Check out although no service time would count. */
+  confirmNoHours?: boolean | null | undefined;
 }
 
 type Direction = 'in' | 'out';
@@ -110,6 +116,18 @@ async function record(ctx: RequestContext, input: CheckInInput, direction: Direc
       method = 'GPS';
     }
 
+    // Leaving before the start (with travel not counted) counts no time: only on purpose.
+    if (
+      direction === 'out' &&
+      signUp.checkedInAt &&
+      !input.confirmNoHours &&
+      checkOutMinutes(organization, activity, signUp.checkedInAt, now) === 0
+    ) {
+      throw new AppError('CHECK_OUT_WITHOUT_HOURS', 'Checking out now counts no service time.', {
+        startsAt: activity.startsAt.toISOString(),
+      });
+    }
+
     const at = {
       latitude: position?.latitude ?? null,
       longitude: position?.longitude ?? null,
@@ -157,6 +175,88 @@ export function checkIn(ctx: RequestContext, input: CheckInInput): Promise<SignU
 
 export function checkOut(ctx: RequestContext, input: CheckInInput): Promise<SignUp> {
   return record(ctx, input, 'out');
+}
+
+/** The minutes a check-out at `checkedOutAt` counts: the service record's (0 when it makes none). */
+export function checkOutMinutes(
+  organization: Parameters<typeof minutesFromCheckInOut>[0],
+  activity: Activity,
+  checkedInAt: Date,
+  checkedOutAt: Date,
+): number {
+  return Math.max(0, minutesFromCheckInOut(organization, activity, checkedInAt, checkedOutAt).minutes);
+}
+
+/** Until when the member may undo the check-out; null before one. */
+export function checkOutUndoableUntil(signUp: Pick<SignUp, 'checkedOutAt'>): Date | null {
+  return signUp.checkedOutAt ? new Date(signUp.checkedOutAt.getTime() + CHECK_OUT_UNDO_MINUTES * 60_000) : null;
+}
+
+/** Who may undo a check-out now: its member within the window; the team's leads and admins any time. */
+export function mayUndoCheckOut(
+  access: ActivityAccess,
+  activity: Pick<Activity, 'teamId'>,
+  signUp: Pick<SignUp, 'memberId' | 'checkedOutAt' | 'status'>,
+  now: Date,
+): boolean {
+  const until = checkOutUndoableUntil(signUp);
+  if (!until || signUp.status !== 'CONFIRMED') return false;
+  if (canManageTeam(access, activity.teamId)) return true;
+  return access.member?.id === signUp.memberId && now.getTime() <= until.getTime();
+}
+
+/**
+ * Undoes a check-out made by mistake: the check-in stands again (check-out is
+ * possible again while it is open) and the record the check-out made is
+ * withdrawn. Takes the activity's lock, then the sign-up's, as check-out does:
+ * an undo and a second check-out (or another undo) of one sign-up run one
+ * after the other, and the later one sees what the earlier one did.
+ */
+export async function undoCheckOut(ctx: RequestContext, signUpId: string): Promise<SignUp> {
+  await requireMember(ctx);
+  const organization = requireOrganization(ctx);
+  const now = ctx.clock.now();
+  const updated = await ctx.tenant(async (tx) => {
+    const access = await activityAccess(ctx, tx);
+    const viewer = access.member;
+    const found = await repository.findSignUpById(tx, access.orgId, signUpId);
+    const activity = found && (await repository.lockActivity(tx, access.orgId, found.activityId));
+    const mayTouch = found && activity && (found.memberId === viewer?.id || canManageTeam(access, activity.teamId));
+    if (!viewer || !found || !activity || !mayTouch) throw notFound('Sign-up');
+    const signUp = await repository.lockSignUp(tx, access.orgId, found.id);
+    if (!signUp?.checkedOutAt) throw new AppError('NOT_CHECKED_OUT', 'There is no check-out to undo.');
+    if (!mayUndoCheckOut(access, activity, signUp, now)) {
+      if (signUp.status !== 'CONFIRMED') {
+        throw new AppError('NOT_CONFIRMED', 'The sign-up has no place.', { status: signUp.status });
+      }
+      throw new AppError('UNDO_WINDOW_CLOSED', 'A check-out can be undone only for a few minutes: ask your lead.', {
+        undoableUntil: checkOutUndoableUntil(signUp)?.toISOString(),
+      });
+    }
+    const withdrawn = await withdrawCheckOutRecord(ctx, tx, organization, signUp, viewer);
+    const restored = await repository.updateSignUp(tx, access.orgId, signUp.id, {
+      checkedOutAt: null,
+      checkOutMethod: null,
+      checkOutLatitude: null,
+      checkOutLongitude: null,
+      checkOutAccuracyMetres: null,
+      checkOutDistanceMetres: null,
+    });
+    await recordAudit(tx, ctx, access.orgId, {
+      action: 'sign_up.check_out_undone',
+      subjectType: 'sign_up',
+      subjectId: signUp.id,
+      detail: {
+        activityId: activity.id,
+        memberId: signUp.memberId,
+        checkedOutAt: signUp.checkedOutAt.toISOString(),
+        withdrawnRecordId: withdrawn?.id ?? null,
+      },
+    });
+    return restored;
+  });
+  publishAttendance(ctx, updated);
+  return updated;
 }
 
 /** The code a lead shows for the QR fallback, with the check-in page it opens. */

@@ -4,6 +4,7 @@ import { forbidden } from '../../shared/errors.ts';
 import { groupInOrder, oncePerRequest, type Loader } from '../../shared/loaders.ts';
 import { findMembersByIds } from '../people/repository.ts';
 import { activityAccess, canManageTeam, canSeeActivity } from './access.ts';
+import { checkOutMinutes, mayUndoCheckOut } from './check-in.ts';
 import { teamsOfOrganization } from '../teams/service.ts';
 import * as repository from './repository.ts';
 
@@ -114,6 +115,37 @@ const signUpMember: Loader<SignUp, Member> = async (queries, ctx) => {
   });
 };
 
+/** The activities of sign-ups, by id (one statement for a page of sign-ups). */
+async function activitiesOfSignUps(signUps: SignUp[], ctx: Parameters<Loader<SignUp, unknown>>[1]) {
+  const orgId = requireOrganization(ctx).id;
+  const ids = [...new Set(signUps.map((signUp) => signUp.activityId))];
+  const rows = await ctx.tenant((tx) => repository.findActivitiesByIds(tx, orgId, ids));
+  return new Map(rows.map((row) => [row.id, row]));
+}
+
+const signUpCheckOutMinutes: Loader<SignUp, number | null> = async (queries, ctx) => {
+  const organization = requireOrganization(ctx);
+  const checkedOut = queries.map(({ obj }) => obj).filter((signUp) => signUp.checkedInAt && signUp.checkedOutAt);
+  const byId = checkedOut.length > 0 ? await activitiesOfSignUps(checkedOut, ctx) : new Map<string, Activity>();
+  return queries.map(({ obj }) => {
+    const activity = byId.get(obj.activityId);
+    if (!activity || !obj.checkedInAt || !obj.checkedOutAt) return null;
+    return checkOutMinutes(organization, activity, obj.checkedInAt, obj.checkedOutAt);
+  });
+};
+
+const viewerCanUndoCheckOut: Loader<SignUp, boolean> = async (queries, ctx) => {
+  const checkedOut = queries.map(({ obj }) => obj).filter((signUp) => signUp.checkedOutAt);
+  if (checkedOut.length === 0) return queries.map(() => false);
+  const access = await activityAccess(ctx);
+  const byId = await activitiesOfSignUps(checkedOut, ctx);
+  const now = ctx.clock.now();
+  return queries.map(({ obj }) => {
+    const activity = byId.get(obj.activityId);
+    return activity !== undefined && mayUndoCheckOut(access, activity, obj, now);
+  });
+};
+
 const waitlistPosition: Loader<SignUp, number | null> = async (queries, ctx) => {
   const orgId = requireOrganization(ctx).id;
   const waiting = queries.filter(({ obj }) => obj.status === 'WAITLISTED').map(({ obj }) => obj.id);
@@ -142,6 +174,8 @@ export const loaders = {
     activity: signUpActivity,
     member: signUpMember,
     waitlistPosition: { loader: waitlistPosition, opts: { cache: false } },
+    checkOutMinutes: { loader: signUpCheckOutMinutes, opts: { cache: false } },
+    viewerCanUndoCheckOut: { loader: viewerCanUndoCheckOut, opts: { cache: false } },
   },
   ActivitySeries: { occurrences },
 };

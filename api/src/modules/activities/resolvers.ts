@@ -46,6 +46,7 @@ export const resolvers: Resolvers = {
     cancelSignUp: (_root, { activityId }, ctx) => signUps.cancelSignUp(ctx, activityId),
     checkIn: (_root, { input }, ctx) => checkIns.checkIn(ctx, input),
     checkOut: (_root, { input }, ctx) => checkIns.checkOut(ctx, input),
+    undoCheckOut: (_root, { signUpId }, ctx) => checkIns.undoCheckOut(ctx, signUpId),
     markAttendance: (_root, { signUpId, attendance }, ctx) => signUps.markAttendance(ctx, signUpId, attendance),
     updateCheckInRules: (_root, { input }, ctx) => activities.updateCheckInRules(ctx, input),
   },
@@ -64,6 +65,9 @@ export const resolvers: Resolvers = {
     checkInOpensAt: (activity, _args, ctx) => activities.checkInWindow(requireOrganization(ctx), activity).opensAt,
     checkInClosesAt: (activity, _args, ctx) => activities.checkInWindow(requireOrganization(ctx), activity).closesAt,
     checkInCode: (activity, _args, ctx) => checkIns.checkInCode(ctx, activity),
+  },
+  SignUp: {
+    checkOutUndoableUntil: (signUp) => checkIns.checkOutUndoableUntil(signUp),
   },
   ActivitySeries: {
     recurrence: (series, _args, ctx) =>

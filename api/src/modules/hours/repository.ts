@@ -30,11 +30,11 @@ import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 export type NewServiceRecord = typeof serviceRecords.$inferInsert;
 
 /**
- * A record that counts: pending or approved. A declined one counts for
- * nothing and its service may be reported again (the partial unique index
- * service_records_one_per_activity says the same).
+ * A record that counts: pending or approved. A declined or withdrawn one
+ * counts for nothing and its service may be reported again (the partial
+ * unique index service_records_one_per_activity says the same).
  */
-const isLive = ne(serviceRecords.status, 'DECLINED');
+const isLive = inArray(serviceRecords.status, ['PENDING', 'APPROVED']);
 
 /** A sign-up's activity. */
 const activityOfSignUp = and(eq(activities.orgId, signUps.orgId), eq(activities.id, signUps.activityId));
@@ -144,7 +144,7 @@ export async function decidePendingRecords(
   params: {
     orgId: string;
     ids: string[];
-    status: 'APPROVED' | 'DECLINED';
+    status: 'APPROVED' | 'DECLINED' | 'WITHDRAWN';
     decidedByMemberId: string;
     declineReason: string | null;
   },
@@ -191,7 +191,14 @@ export async function listRecordsOfMember(
   return db
     .select()
     .from(serviceRecords)
-    .where(and(eq(serviceRecords.orgId, params.orgId), eq(serviceRecords.memberId, params.memberId)))
+    .where(
+      and(
+        eq(serviceRecords.orgId, params.orgId),
+        eq(serviceRecords.memberId, params.memberId),
+        // Withdrawn with an undone check-out: the member's list shows the hours that stand.
+        ne(serviceRecords.status, 'WITHDRAWN'),
+      ),
+    )
     .orderBy(desc(serviceRecords.startsAt), desc(serviceRecords.id))
     .limit(params.limit);
 }

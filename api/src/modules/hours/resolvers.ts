@@ -33,6 +33,10 @@ export const resolvers: Resolvers = {
     officialHolidays: (_settings, { year }, ctx) => hours.officialHolidays(ctx, year),
     officialCalendarYears: () => hours.officialCalendarYears(),
   },
+  // The row is the sign-up itself (codegen's mapper): the default resolver would look for a `signUp` key.
+  MissingCheckOut: {
+    signUp: (signUp) => signUp,
+  },
   ServiceRecord: {
     startsAtLocal: (record, _args, ctx) => localTimeOf(ctx, record.startsAt),
     endsAtLocal: (record, _args, ctx) => localTimeOf(ctx, record.endsAt),

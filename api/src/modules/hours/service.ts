@@ -171,6 +171,46 @@ export async function recordCheckOutHours(
   return record;
 }
 
+/**
+ * Called when a check-out is undone, in its transaction (the activity's and the
+ * sign-up's locks held): the record the check-out made is withdrawn — kept, as
+ * every record is, counted nowhere. An approved record is locked (rule 3): the
+ * undo is refused and the hours go through a correction. A concurrent approval
+ * waits for the record's lock and then finds it no longer pending.
+ */
+export async function withdrawCheckOutRecord(
+  ctx: RequestContext,
+  tx: Tx,
+  organization: Organization,
+  signUp: SignUp,
+  withdrawnBy: Member,
+): Promise<ServiceRecord | undefined> {
+  const live = await repository.findLiveRecordOfActivity(tx, organization.id, signUp.activityId, signUp.memberId);
+  if (!live || live.source !== 'CHECK_IN') return undefined;
+  const record = await repository.lockRecord(tx, organization.id, live.id);
+  if (record?.status === 'APPROVED') {
+    throw new AppError('RECORD_LOCKED', 'The hours of this check-out are approved: ask for a correction.', {
+      recordIds: [record.id],
+    });
+  }
+  const [withdrawn] = await repository.decidePendingRecords(tx, {
+    orgId: organization.id,
+    ids: [live.id],
+    status: 'WITHDRAWN',
+    decidedByMemberId: withdrawnBy.id,
+    declineReason: null,
+  });
+  if (withdrawn) {
+    await recordAudit(tx, ctx, organization.id, {
+      action: 'service_record.withdrawn',
+      subjectType: 'service_record',
+      subjectId: withdrawn.id,
+      detail: { reason: 'CHECK_OUT_UNDONE', minutes: withdrawn.minutes, memberId: withdrawn.memberId },
+    });
+  }
+  return withdrawn;
+}
+
 function readWallTime(text: string | null | undefined, organization: Organization): Date | undefined {
   const wall = text ? parseWallTime(text) : undefined;
   return wall ? instantOf(wall, organization.timeZone) : undefined;
@@ -444,9 +484,9 @@ export async function approveServiceRecords(ctx: RequestContext, ids: string[]):
   await requireMember(ctx);
   const { approved, records } = await ctx.tenant(async (tx) => {
     const loaded = await loadForDecision(ctx, tx, ids);
-    const declined = loaded.records.filter((record) => record.status === 'DECLINED');
+    const declined = loaded.records.filter((record) => record.status === 'DECLINED' || record.status === 'WITHDRAWN');
     if (declined.length > 0) {
-      throw new AppError('ALREADY_DECIDED', 'A declined record cannot be approved.', {
+      throw new AppError('ALREADY_DECIDED', 'A declined or withdrawn record cannot be approved.', {
         recordIds: declined.map((record) => record.id),
       });
     }

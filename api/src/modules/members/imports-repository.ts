@@ -388,7 +388,7 @@ export async function setTeamsOfImportedMembers(
 
 /**
  * Writes the search grams of up to `limit` members of the backlog (migration
- * 0023) and takes them off it; returns how many. Members another drain holds
+ * 0026) and takes them off it; returns how many. Members another drain holds
  * are skipped.
  */
 export async function drainSearchBacklog(db: Db, orgId: string, limit: number): Promise<number> {

@@ -1,3 +1,4 @@
+import { wallTimeAt } from '../activities/time.ts';
 import type { Resolvers } from '../../__generated__/resolvers.ts';
 import { isAdmin } from '../../shared/access.ts';
 import { getTeamByColour } from '../teams/service.ts';
@@ -12,6 +13,7 @@ export const resolvers: Resolvers = {
     createOrganization: (_root, { input }, ctx) => organizations.createOrganization(ctx, input),
   },
   Organization: {
+    currentYear: (organization, _args, ctx) => wallTimeAt(ctx.clock.now(), organization.timeZone).year,
     team: (organization, { colour }, ctx) => getTeamByColour(ctx, organization.id, colour),
     viewerMember: async (organization, _args, ctx) =>
       ctx.organization?.id === organization.id ? await ctx.viewerMember() : null,

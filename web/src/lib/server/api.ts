@@ -14,6 +14,8 @@ export class ApiError extends Error {
     message: string,
     /** For VALIDATION: field → code. */
     readonly fields: Record<string, string> = {},
+    /** The error's numbers, as the API gives them (e.g. OUTSIDE_RADIUS: distanceMetres, radiusMetres). */
+    readonly numbers: Record<string, number> = {},
   ) {
     super(message);
   }
@@ -21,7 +23,10 @@ export class ApiError extends Error {
 
 interface GraphQLResponseBody<Data> {
   data?: Data | null;
-  errors?: { message: string; extensions?: { code?: string; fields?: Record<string, string> } }[];
+  errors?: {
+    message: string;
+    extensions?: { code?: string; fields?: Record<string, string>; [name: string]: unknown };
+  }[];
 }
 
 export interface Api {
@@ -114,7 +119,14 @@ export function createApi(event: Pick<RequestEvent, 'request' | 'cookies' | 'get
     if (!isJson) throw new ApiError('INTERNAL', `API answered ${response.status}`);
     const body = (await response.json()) as GraphQLResponseBody<Data>;
     const [first] = body.errors ?? [];
-    if (first) throw new ApiError(first.extensions?.code ?? 'INTERNAL', first.message, first.extensions?.fields);
+    if (first) {
+      const numbers = Object.fromEntries(
+        Object.entries(first.extensions ?? {}).filter(
+          (entry): entry is [string, number] => typeof entry[1] === 'number',
+        ),
+      );
+      throw new ApiError(first.extensions?.code ?? 'INTERNAL', first.message, first.extensions?.fields, numbers);
+    }
     if (!response.ok || !body.data) throw new ApiError('INTERNAL', `API answered ${response.status} without data`);
     return body.data;
   }

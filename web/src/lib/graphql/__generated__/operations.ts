@@ -116,6 +116,8 @@ export type CheckInInput = {
   position?: PositionInput | null | undefined;
   /** The lead's code (typed, pasted or scanned), where GPS is poor. */
   code?: string | null | undefined;
+  /** checkOut: check out although no service time would count (the member confirmed it). */
+  confirmNoHours?: boolean | null | undefined;
 };
 
 export type BoardFeedKind =
@@ -141,7 +143,9 @@ export type ServiceRecordSource =
 export type ServiceRecordStatus =
   | 'PENDING'
   | 'APPROVED'
-  | 'DECLINED';
+  | 'DECLINED'
+  /** Made by a check-out that was undone: kept, counted nowhere. */
+  | 'WITHDRAWN';
 
 export type ServiceCorrectionStatus =
   | 'PENDING'
@@ -682,7 +686,7 @@ export type ActivityDetailQueryVariables = Exact<{
 }>;
 
 
-export type ActivityDetailQuery = { organization: { timeZone: string, checkInRules: { radiusMetres: number } } | null, activity: { description: string, latitude: number, longitude: number, requiredSkills: Array<string>, beneficiaries: number | null, detached: boolean, viewerCanManage: boolean, checkInOpensAt: string, checkInClosesAt: string, id: string, title: string, category: ActivityCategory, status: ActivityStatus, placeName: string, startsAt: string, endsAt: string, startsAtLocal: string, endsAtLocal: string, capacity: number, isPublic: boolean, confirmedCount: number, waitlistCount: number, series: { id: string, rrule: string } | null, viewerSignUp: { id: string, status: SignUpStatus, waitlistPosition: number | null, checkedInAt: string | null, checkInDistanceMetres: number | null, checkedOutAt: string | null } | null, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } } };
+export type ActivityDetailQuery = { organization: { timeZone: string, checkInRules: { radiusMetres: number } } | null, activity: { description: string, latitude: number, longitude: number, requiredSkills: Array<string>, beneficiaries: number | null, detached: boolean, viewerCanManage: boolean, checkInOpensAt: string, checkInClosesAt: string, id: string, title: string, category: ActivityCategory, status: ActivityStatus, placeName: string, startsAt: string, endsAt: string, startsAtLocal: string, endsAtLocal: string, capacity: number, isPublic: boolean, confirmedCount: number, waitlistCount: number, series: { id: string, recurrence: { frequency: RecurrenceFrequency, interval: number, byWeekday: Array<Weekday>, weekOfMonth: number | null, byMonthDay: Array<number>, until: string | null, count: number | null } } | null, viewerSignUp: { id: string, status: SignUpStatus, waitlistPosition: number | null, checkedInAt: string | null, checkInDistanceMetres: number | null, checkedOutAt: string | null, checkOutMinutes: number | null, checkOutUndoableUntil: string | null, viewerCanUndoCheckOut: boolean } | null, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } } };
 
 export type ActivityEditQueryVariables = Exact<{
   id: string;
@@ -696,7 +700,7 @@ export type ActivityAttendanceQueryVariables = Exact<{
 }>;
 
 
-export type ActivityAttendanceQuery = { organization: { timeZone: string, checkInRules: { radiusMetres: number } } | null, activity: { viewerCanManage: boolean, checkInOpensAt: string, checkInClosesAt: string, id: string, title: string, category: ActivityCategory, status: ActivityStatus, placeName: string, startsAt: string, endsAt: string, startsAtLocal: string, endsAtLocal: string, capacity: number, isPublic: boolean, confirmedCount: number, waitlistCount: number, signUps: Array<{ id: string, status: SignUpStatus, waitlistPosition: number | null, checkedInAt: string | null, checkInMethod: CheckInMethod | null, checkInDistanceMetres: number | null, checkedOutAt: string | null, checkOutMethod: CheckInMethod | null, checkOutDistanceMetres: number | null, attendance: Attendance | null, member: { id: string, displayName: string } }>, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } } };
+export type ActivityAttendanceQuery = { organization: { timeZone: string, checkInRules: { radiusMetres: number } } | null, activity: { viewerCanManage: boolean, checkInOpensAt: string, checkInClosesAt: string, id: string, title: string, category: ActivityCategory, status: ActivityStatus, placeName: string, startsAt: string, endsAt: string, startsAtLocal: string, endsAtLocal: string, capacity: number, isPublic: boolean, confirmedCount: number, waitlistCount: number, signUps: Array<{ id: string, status: SignUpStatus, waitlistPosition: number | null, checkedInAt: string | null, checkInMethod: CheckInMethod | null, checkInDistanceMetres: number | null, checkedOutAt: string | null, checkOutMethod: CheckInMethod | null, checkOutDistanceMetres: number | null, viewerCanUndoCheckOut: boolean, attendance: Attendance | null, member: { id: string, displayName: string } }>, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } } };
 
 export type ActivityCheckInCodeQueryVariables = Exact<{
   id: string;
@@ -772,7 +776,14 @@ export type CheckOutMutationVariables = Exact<{
 }>;
 
 
-export type CheckOutMutation = { checkOut: { id: string, checkedOutAt: string | null, checkOutDistanceMetres: number | null } };
+export type CheckOutMutation = { checkOut: { id: string, checkedOutAt: string | null, checkOutDistanceMetres: number | null, checkOutMinutes: number | null } };
+
+export type UndoCheckOutMutationVariables = Exact<{
+  signUpId: string;
+}>;
+
+
+export type UndoCheckOutMutation = { undoCheckOut: { id: string, checkedInAt: string | null } };
 
 export type MarkAttendanceMutationVariables = Exact<{
   signUpId: string;
@@ -1134,7 +1145,7 @@ export type TeamCardFragment = { id: string, colour: TeamColour, memberCount: nu
 export type OrganizationLayoutQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type OrganizationLayoutQuery = { organization: { id: string, slug: string, name: string, timeZone: string, defaultLocale: Locale, viewerIsAdmin: boolean, viewerMember: { id: string, role: MemberRole | null } | null } | null };
+export type OrganizationLayoutQuery = { organization: { id: string, slug: string, name: string, timeZone: string, defaultLocale: Locale, currentYear: number, viewerIsAdmin: boolean, viewerMember: { id: string, role: MemberRole | null } | null } | null };
 
 export type OrganizationTeamsQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -1971,7 +1982,15 @@ export const ActivityDetailDocument = new TypedDocumentString(`
     checkInClosesAt
     series {
       id
-      rrule
+      recurrence {
+        frequency
+        interval
+        byWeekday
+        weekOfMonth
+        byMonthDay
+        until
+        count
+      }
     }
     viewerSignUp {
       id
@@ -1980,6 +1999,9 @@ export const ActivityDetailDocument = new TypedDocumentString(`
       checkedInAt
       checkInDistanceMetres
       checkedOutAt
+      checkOutMinutes
+      checkOutUndoableUntil
+      viewerCanUndoCheckOut
     }
   }
 }
@@ -2064,6 +2086,7 @@ export const ActivityAttendanceDocument = new TypedDocumentString(`
       checkedOutAt
       checkOutMethod
       checkOutDistanceMetres
+      viewerCanUndoCheckOut
       attendance
       member {
         id
@@ -2179,9 +2202,18 @@ export const CheckOutDocument = new TypedDocumentString(`
     id
     checkedOutAt
     checkOutDistanceMetres
+    checkOutMinutes
   }
 }
     `) as unknown as TypedDocumentString<CheckOutMutation, CheckOutMutationVariables>;
+export const UndoCheckOutDocument = new TypedDocumentString(`
+    mutation UndoCheckOut($signUpId: ID!) {
+  undoCheckOut(signUpId: $signUpId) {
+    id
+    checkedInAt
+  }
+}
+    `) as unknown as TypedDocumentString<UndoCheckOutMutation, UndoCheckOutMutationVariables>;
 export const MarkAttendanceDocument = new TypedDocumentString(`
     mutation MarkAttendance($signUpId: ID!, $attendance: Attendance!) {
   markAttendance(signUpId: $signUpId, attendance: $attendance) {
@@ -3141,6 +3173,7 @@ export const OrganizationLayoutDocument = new TypedDocumentString(`
     timeZone
     defaultLocale
     timeZone
+    currentYear
     viewerIsAdmin
     viewerMember {
       id

@@ -78,6 +78,8 @@ export const hours = defineMessages(
     'hours.status.PENDING': '待审核',
     'hours.status.APPROVED': '已认定',
     'hours.status.DECLINED': '未通过',
+    'hours.status.WITHDRAWN': '已撤回',
+
     'hours.late': '逾期登记',
     'hours.checkOutMissing': '未签退',
     'hours.declined': '未通过原因：{reason}',
@@ -201,6 +203,7 @@ export const hours = defineMessages(
     'hours.status.PENDING': 'Pending',
     'hours.status.APPROVED': 'Approved',
     'hours.status.DECLINED': 'Declined',
+    'hours.status.WITHDRAWN': 'Withdrawn',
     'hours.late': 'Late',
     'hours.checkOutMissing': 'No check-out',
     'hours.declined': 'Declined: {reason}',

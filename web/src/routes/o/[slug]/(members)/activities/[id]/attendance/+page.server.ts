@@ -1,5 +1,9 @@
 import { error } from '@sveltejs/kit';
-import { ActivityAttendanceDocument, MarkAttendanceDocument } from '$lib/graphql/__generated__/operations';
+import {
+  ActivityAttendanceDocument,
+  MarkAttendanceDocument,
+  UndoCheckOutDocument,
+} from '$lib/graphql/__generated__/operations';
 import { failLoad } from '$lib/server/api';
 import { failForm, formText } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
@@ -28,5 +32,15 @@ export const actions = {
       return failForm(cause, {});
     }
     return { marked: true };
+  },
+  // The lead undoes a member's check-out at any time: the check-in stands again, its hours are withdrawn.
+  undoCheckOut: async ({ locals, params, request }) => {
+    const data = await request.formData();
+    try {
+      await locals.api.request(UndoCheckOutDocument, { signUpId: formText(data, 'signUpId') }, params.slug);
+    } catch (cause) {
+      return failForm(cause, {});
+    }
+    return { undone: true };
   },
 } satisfies Actions;

@@ -1,6 +1,11 @@
 import { fail } from '@sveltejs/kit';
-import { ActivityDetailDocument, CheckInDocument, CheckOutDocument } from '$lib/graphql/__generated__/operations';
-import { failLoad } from '$lib/server/api';
+import {
+  ActivityDetailDocument,
+  CheckInDocument,
+  CheckOutDocument,
+  UndoCheckOutDocument,
+} from '$lib/graphql/__generated__/operations';
+import { ApiError, failLoad } from '$lib/server/api';
 import { failForm, formText } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -27,8 +32,16 @@ async function record({ locals, params, request }: Event, by: 'position' | 'code
   const latitude = Number(formText(data, 'latitude'));
   const longitude = Number(formText(data, 'longitude'));
   const accuracy = Number(formText(data, 'accuracy'));
+  // What was sent, kept for the confirmation a check-out that counts no time asks for.
+  const sent = {
+    code,
+    by,
+    latitude: formText(data, 'latitude'),
+    longitude: formText(data, 'longitude'),
+    accuracy: formText(data, 'accuracy'),
+  };
   if (by === 'position' && !(Number.isFinite(latitude) && Number.isFinite(longitude) && formText(data, 'latitude'))) {
-    return fail(400, { values: { code }, fields: {}, code: 'OUTSIDE_RADIUS' });
+    return fail(400, { values: sent, fields: {}, code: 'OUTSIDE_RADIUS' });
   }
   const input = {
     activityId: params.id,
@@ -37,6 +50,7 @@ async function record({ locals, params, request }: Event, by: 'position' | 'code
         ? { latitude, longitude, accuracyMetres: Number.isFinite(accuracy) && accuracy > 0 ? accuracy : null }
         : null,
     code: by === 'code' ? code : null,
+    confirmNoHours: formText(data, 'confirmNoHours') === 'yes',
   };
   try {
     if (direction === 'in') {
@@ -44,13 +58,36 @@ async function record({ locals, params, request }: Event, by: 'position' | 'code
       return { done: 'in' as const, distance: checkIn.checkInDistanceMetres ?? null };
     }
     const { checkOut } = await locals.api.request(CheckOutDocument, { input }, params.slug);
-    return { done: 'out' as const, distance: checkOut.checkOutDistanceMetres ?? null };
+    return {
+      done: 'out' as const,
+      distance: checkOut.checkOutDistanceMetres ?? null,
+      minutes: checkOut.checkOutMinutes ?? 0,
+    };
   } catch (cause) {
-    return failForm(cause, { code });
+    // How far, and how far is allowed: the page says both.
+    if (cause instanceof ApiError && cause.code === 'OUTSIDE_RADIUS') {
+      return fail(400, {
+        values: sent,
+        fields: {},
+        code: cause.code,
+        distanceMetres: cause.numbers['distanceMetres'] ?? null,
+        radiusMetres: cause.numbers['radiusMetres'] ?? null,
+      });
+    }
+    return failForm(cause, sent);
   }
 }
 
 export const actions = {
   position: (event) => record(event, 'position'),
   code: (event) => record(event, 'code'),
+  undo: async ({ locals, params, request }) => {
+    const data = await request.formData();
+    try {
+      await locals.api.request(UndoCheckOutDocument, { signUpId: formText(data, 'signUpId') }, params.slug);
+    } catch (cause) {
+      return failForm(cause, {});
+    }
+    return { undone: true };
+  },
 } satisfies Actions;
