@@ -314,7 +314,9 @@ export async function insertImportedMembers(
       column.insertDefault ? `coalesce(v.${column.column}, ${column.insertDefault})` : `v.${column.column}`,
     ).join(', '),
   );
-  const document = rowsDocument(rows.map((row) => ({ values: { ...row, joinedOn: row.joinedOn ?? defaults.joinedOn } })));
+  const document = rowsDocument(
+    rows.map((row) => ({ values: { ...row, joinedOn: row.joinedOn ?? defaults.joinedOn } })),
+  );
   const inserted = await queryRows<{ id: string; phone: string }>(
     db,
     sql`insert into ${members} (org_id, role, ${names})

@@ -32,12 +32,7 @@ import type { RosterFileParent, RosterImportRowParent } from './mappers.ts';
 import { GENDER_LABELS, PARTY_STAGE_LABELS, POLITICAL_STATUS_LABELS } from './profile.ts';
 import { problemReason } from './import-reasons.ts';
 import * as repository from './repository.ts';
-import {
-  headerOf,
-  RosterFileError,
-  type RosterField,
-  type RosterFileFormat,
-} from './roster-file.ts';
+import { headerOf, RosterFileError, type RosterField, type RosterFileFormat } from './roster-file.ts';
 import {
   countOutcomes,
   evaluateRows,
