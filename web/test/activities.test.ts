@@ -5,7 +5,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoAssociation, launchBrowser, newPage, signIn, testClock } from './browser';
+import { demoAssociation, launchBrowser, newPage, signIn, testClock, shanghaiIn } from './browser';
 
 const demo = demoAssociation('activities');
 const { lead, member } = demo;
@@ -13,24 +13,6 @@ const { lead, member } = demo;
 const SITE = { latitude: 29.1446, longitude: 113.1287 };
 const NEAR = { latitude: SITE.latitude + 150 / 111_195, longitude: SITE.longitude, accuracy: 20 };
 const FAR = { latitude: SITE.latitude + 3000 / 111_195, longitude: SITE.longitude, accuracy: 20 };
-
-/** Wall time in the demo association's zone (Asia/Shanghai), `minutes` from now: what a datetime-local input takes. */
-function shanghaiIn(minutes: number): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', {
-      timeZone: 'Asia/Shanghai',
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-    })
-      .formatToParts(new Date(testClock.now().getTime() + minutes * 60_000))
-      .map((part) => [part.type, part.value]),
-  );
-  return `${parts['year']}-${parts['month']}-${parts['day']}T${parts['hour']}:${parts['minute']}`;
-}
 
 describe('activities in a browser', () => {
   let browser: Browser;

@@ -6,30 +6,12 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoAssociation, launchBrowser, newPage, signIn, testClock } from './browser';
+import { demoAssociation, launchBrowser, newPage, signIn, testClock, shanghaiIn } from './browser';
 
 const demo = demoAssociation('board');
 const { admin } = demo;
 const SITE = { latitude: 29.1446, longitude: 113.1287 };
 const NEAR = { latitude: SITE.latitude + 100 / 111_195, longitude: SITE.longitude, accuracy: 20 };
-
-/** Wall time in the demo association's zone (Asia/Shanghai), `minutes` from now. */
-function shanghaiIn(minutes: number): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', {
-      timeZone: 'Asia/Shanghai',
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-    })
-      .formatToParts(new Date(testClock.now().getTime() + minutes * 60_000))
-      .map((part) => [part.type, part.value]),
-  );
-  return `${parts['year']}-${parts['month']}-${parts['day']}T${parts['hour']}:${parts['minute']}`;
-}
 
 async function checkedInNow(screen: Page): Promise<number> {
   return Number((await screen.locator('[data-testid=board-checked-in-now]').textContent())?.replace(/\D/g, ''));

@@ -47,3 +47,21 @@ export async function signIn(page: Page, login: string, password = DEMO_PASSWORD
   await page.locator('form.card button[type=submit]').click();
   await page.waitForURL((url) => url.pathname !== '/signin');
 }
+
+/** Wall time in the demo association's zone (Asia/Shanghai), `minutes` from now: what a datetime-local input takes. */
+export function shanghaiIn(minutes: number): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', {
+      timeZone: 'Asia/Shanghai',
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+    })
+      .formatToParts(new Date(testClock.now().getTime() + minutes * 60_000))
+      .map((part) => [part.type, part.value]),
+  );
+  return `${parts['year']}-${parts['month']}-${parts['day']}T${parts['hour']}:${parts['minute']}`;
+}

@@ -5,7 +5,7 @@
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoAssociation, launchBrowser, newPage, signIn, testClock } from './browser';
+import { demoAssociation, launchBrowser, newPage, signIn, testClock, shanghaiIn } from './browser';
 
 const demo = demoAssociation('check-out');
 const { lead, member } = demo;
@@ -14,24 +14,6 @@ const SITE = { latitude: 29.1446, longitude: 113.1287 };
 const NEAR = { latitude: SITE.latitude + 120 / 111_195, longitude: SITE.longitude, accuracy: 15 };
 /** A phone held upright (iPhone 13-sized). */
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
-
-/** Wall time in the demo association's zone (Asia/Shanghai), `minutes` from now: what a datetime-local input takes. */
-function shanghaiIn(minutes: number): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', {
-      timeZone: 'Asia/Shanghai',
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-    })
-      .formatToParts(new Date(testClock.now().getTime() + minutes * 60_000))
-      .map((part) => [part.type, part.value]),
-  );
-  return `${parts['year']}-${parts['month']}-${parts['day']}T${parts['hour']}:${parts['minute']}`;
-}
 
 describe('check-out on a phone', () => {
   let browser: Browser;

@@ -10,29 +10,11 @@ import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { encode } from 'uqr';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { baseUrl, demoAssociation, launchBrowser, newPage, signIn, testClock } from './browser';
+import { baseUrl, demoAssociation, launchBrowser, newPage, signIn, testClock, shanghaiIn } from './browser';
 
 const demo = demoAssociation('qr-scan');
 const { lead, member } = demo;
 const SITE = { latitude: 29.1446, longitude: 113.1287 };
-
-/** Wall time in Asia/Shanghai, `minutes` from now, as a datetime-local input takes it. */
-function shanghaiIn(minutes: number): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', {
-      timeZone: 'Asia/Shanghai',
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-    })
-      .formatToParts(new Date(testClock.now().getTime() + minutes * 60_000))
-      .map((part) => [part.type, part.value]),
-  );
-  return `${parts['year']}-${parts['month']}-${parts['day']}T${parts['hour']}:${parts['minute']}`;
-}
 
 /** A one-frame Y4M video (what Chromium's fake camera plays, in a loop) of the QR code of `text`. */
 function qrVideo(text: string, file: string): void {

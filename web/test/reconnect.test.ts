@@ -13,7 +13,7 @@ import { seedDemo } from '@qicai/scripts/demo';
 import net from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, newPage, signIn, testClock } from './browser';
+import { launchBrowser, newPage, signIn, testClock, shanghaiIn } from './browser';
 
 /** An API instance, as startServer gives it. */
 type FastifyInstance = Awaited<ReturnType<typeof startServer>>;
@@ -78,23 +78,6 @@ function portOf(app: FastifyInstance): number {
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('not listening');
   return address.port;
-}
-
-function shanghaiIn(minutes: number): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', {
-      timeZone: 'Asia/Shanghai',
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-    })
-      .formatToParts(new Date(testClock.now().getTime() + minutes * 60_000))
-      .map((part) => [part.type, part.value]),
-  );
-  return `${parts['year']}-${parts['month']}-${parts['day']}T${parts['hour']}:${parts['minute']}`;
 }
 
 async function checkedInNow(screen: Page): Promise<number> {
