@@ -5,7 +5,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoAssociation, launchBrowser, newPage, signIn, testClock, shanghaiIn } from './browser';
+import { demoAssociation, launchBrowser, newPage, signIn, testClock, saveActivity } from './browser';
 
 const demo = demoAssociation('activities');
 const { lead, member } = demo;
@@ -36,18 +36,14 @@ describe('activities in a browser', () => {
     await signIn(page, lead.phone);
     await page.goto(`/o/${demo.slug}/activities`);
     await page.getByRole('link', { name: '安排活动' }).click();
-    await page.getByLabel('活动名称').fill(title);
-    await page.getByLabel('类别').selectOption('ENVIRONMENT');
-    await page.getByRole('textbox', { name: '地点名称' }).fill('荣家湾镇党群服务中心');
-    await page.getByLabel('纬度').fill(String(SITE.latitude));
-    await page.getByLabel('经度').fill(String(SITE.longitude));
     // Starting in five minutes: check-in is already open (from 30 minutes before).
-    await page.getByLabel('开始时间').fill(shanghaiIn(5));
-    await page.getByLabel('结束时间').fill(shanghaiIn(35));
-    await page.getByLabel('名额').fill('5');
-    await page.getByRole('button', { name: '保存' }).click();
-    await page.waitForURL(/\/activities\/[0-9a-f-]{36}$/);
-    const path = new URL(page.url()).pathname;
+    const path = await saveActivity(page, {
+      title,
+      category: 'ENVIRONMENT',
+      site: SITE,
+      startsIn: 5,
+      endsIn: 35,
+    });
     await page.context().close();
     return path;
   }

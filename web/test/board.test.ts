@@ -6,7 +6,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoAssociation, launchBrowser, newPage, signIn, testClock, shanghaiIn } from './browser';
+import { demoAssociation, launchBrowser, newPage, signIn, testClock, saveActivity } from './browser';
 
 const demo = demoAssociation('board');
 const { admin } = demo;
@@ -74,17 +74,13 @@ describe('the big screen in a browser', () => {
   it('shows a check-in made in another browser, without a reload', async () => {
     // The admin schedules an activity starting in five minutes (check-in open), signs up and checks in.
     await person.goto(`/o/${demo.slug}/activities/new`);
-    await person.getByLabel('活动名称').fill(`大屏测试 ${testClock.now().getTime() % 100_000}`);
-    await person.getByLabel('类别').selectOption('ENVIRONMENT');
-    await person.getByRole('textbox', { name: '地点名称' }).fill('荣家湾镇党群服务中心');
-    await person.getByLabel('纬度').fill(String(SITE.latitude));
-    await person.getByLabel('经度').fill(String(SITE.longitude));
-    await person.getByLabel('开始时间').fill(shanghaiIn(5));
-    await person.getByLabel('结束时间').fill(shanghaiIn(65));
-    await person.getByLabel('名额').fill('5');
-    await person.getByRole('button', { name: '保存' }).click();
-    await person.waitForURL(/\/activities\/[0-9a-f-]{36}$/);
-    activityPath = new URL(person.url()).pathname;
+    activityPath = await saveActivity(person, {
+      title: `大屏测试 ${testClock.now().getTime() % 100_000}`,
+      category: 'ENVIRONMENT',
+      site: SITE,
+      startsIn: 5,
+      endsIn: 65,
+    });
     await person.getByRole('button', { name: '报名' }).click();
     await expect.poll(() => person.getByRole('status').first().textContent()).toBe('报名成功。');
     await person.goto(`${activityPath}/check-in`);

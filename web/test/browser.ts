@@ -65,3 +65,30 @@ export function shanghaiIn(minutes: number): string {
   );
   return `${parts['year']}-${parts['month']}-${parts['day']}T${parts['hour']}:${parts['minute']}`;
 }
+
+/**
+ * Fills the activity form open on `page` — at 荣家湾镇党群服务中心 (`site`), 5 places, starting and
+ * ending so many minutes from now — and saves it; returns the new activity's path.
+ */
+export async function saveActivity(
+  page: Page,
+  activity: {
+    title: string;
+    category: string;
+    site: { latitude: number; longitude: number };
+    startsIn: number;
+    endsIn: number;
+  },
+): Promise<string> {
+  await page.getByLabel('活动名称').fill(activity.title);
+  await page.getByLabel('类别').selectOption(activity.category);
+  await page.getByRole('textbox', { name: '地点名称' }).fill('荣家湾镇党群服务中心');
+  await page.getByLabel('纬度').fill(String(activity.site.latitude));
+  await page.getByLabel('经度').fill(String(activity.site.longitude));
+  await page.getByLabel('开始时间').fill(shanghaiIn(activity.startsIn));
+  await page.getByLabel('结束时间').fill(shanghaiIn(activity.endsIn));
+  await page.getByLabel('名额').fill('5');
+  await page.getByRole('button', { name: '保存' }).click();
+  await page.waitForURL(/\/activities\/[0-9a-f-]{36}$/);
+  return new URL(page.url()).pathname;
+}

@@ -5,7 +5,7 @@
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoAssociation, launchBrowser, newPage, signIn, testClock, shanghaiIn } from './browser';
+import { demoAssociation, launchBrowser, newPage, signIn, testClock, saveActivity } from './browser';
 
 const demo = demoAssociation('check-out');
 const { lead, member } = demo;
@@ -30,18 +30,14 @@ describe('check-out on a phone', () => {
     const page = await newPage(browser, PHONE);
     await signIn(page, lead.phone);
     await page.goto(`/o/${demo.slug}/activities/new`);
-    await page.getByLabel('活动名称').fill(title);
-    await page.getByLabel('类别').selectOption('HOME_VISIT');
-    await page.getByRole('textbox', { name: '地点名称' }).fill('荣家湾镇党群服务中心');
-    await page.getByLabel('纬度').fill(String(SITE.latitude));
-    await page.getByLabel('经度').fill(String(SITE.longitude));
     // Starts in 20 minutes: check-in is open (from 30 minutes before), the activity has not begun.
-    await page.getByLabel('开始时间').fill(shanghaiIn(20));
-    await page.getByLabel('结束时间').fill(shanghaiIn(140));
-    await page.getByLabel('名额').fill('5');
-    await page.getByRole('button', { name: '保存' }).click();
-    await page.waitForURL(/\/activities\/[0-9a-f-]{36}$/);
-    const path = new URL(page.url()).pathname;
+    const path = await saveActivity(page, {
+      title,
+      category: 'HOME_VISIT',
+      site: SITE,
+      startsIn: 20,
+      endsIn: 140,
+    });
     await page.context().close();
     return path;
   }

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { encode } from 'uqr';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { baseUrl, demoAssociation, launchBrowser, newPage, signIn, testClock, shanghaiIn } from './browser';
+import { baseUrl, demoAssociation, launchBrowser, newPage, signIn, testClock, saveActivity } from './browser';
 
 const demo = demoAssociation('qr-scan');
 const { lead, member } = demo;
@@ -52,17 +52,13 @@ describe('QR scanning without BarcodeDetector', () => {
     const leadPage = await newPage(browser);
     await signIn(leadPage, lead.phone);
     await leadPage.goto(`/o/${demo.slug}/activities/new`);
-    await leadPage.getByLabel('活动名称').fill(title);
-    await leadPage.getByLabel('类别').selectOption('LECTURE');
-    await leadPage.getByRole('textbox', { name: '地点名称' }).fill('荣家湾镇党群服务中心');
-    await leadPage.getByLabel('纬度').fill(String(SITE.latitude));
-    await leadPage.getByLabel('经度').fill(String(SITE.longitude));
-    await leadPage.getByLabel('开始时间').fill(shanghaiIn(5));
-    await leadPage.getByLabel('结束时间').fill(shanghaiIn(65));
-    await leadPage.getByLabel('名额').fill('5');
-    await leadPage.getByRole('button', { name: '保存' }).click();
-    await leadPage.waitForURL(/\/activities\/[0-9a-f-]{36}$/);
-    const activityPath = new URL(leadPage.url()).pathname;
+    const activityPath = await saveActivity(leadPage, {
+      title,
+      category: 'LECTURE',
+      site: SITE,
+      startsIn: 5,
+      endsIn: 65,
+    });
 
     const memberPage = await newPage(browser);
     await signIn(memberPage, member.phone);

@@ -13,7 +13,7 @@ import { seedDemo } from '@qicai/scripts/demo';
 import net from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, newPage, signIn, testClock, shanghaiIn } from './browser';
+import { launchBrowser, newPage, signIn, testClock, saveActivity } from './browser';
 
 /** An API instance, as startServer gives it. */
 type FastifyInstance = Awaited<ReturnType<typeof startServer>>;
@@ -137,17 +137,13 @@ describe.skipIf(!redisUp && !process.env['CI'])('the big screen when its instanc
     await signIn(person, adminPhone);
     // The admin's activity, starting in five minutes (check-in open), with the admin signed up.
     await person.goto(`/o/${slug}/activities/new`);
-    await person.getByLabel('活动名称').fill(`重启测试 ${String(testClock.now().getTime() % 100_000)}`);
-    await person.getByLabel('类别').selectOption('ENVIRONMENT');
-    await person.getByRole('textbox', { name: '地点名称' }).fill('荣家湾镇党群服务中心');
-    await person.getByLabel('纬度').fill(String(SITE.latitude));
-    await person.getByLabel('经度').fill(String(SITE.longitude));
-    await person.getByLabel('开始时间').fill(shanghaiIn(5));
-    await person.getByLabel('结束时间').fill(shanghaiIn(65));
-    await person.getByLabel('名额').fill('5');
-    await person.getByRole('button', { name: '保存' }).click();
-    await person.waitForURL(/\/activities\/[0-9a-f-]{36}$/);
-    const activityPath = new URL(person.url()).pathname;
+    const activityPath = await saveActivity(person, {
+      title: `重启测试 ${String(testClock.now().getTime() % 100_000)}`,
+      category: 'ENVIRONMENT',
+      site: SITE,
+      startsIn: 5,
+      endsIn: 65,
+    });
     await person.getByRole('button', { name: '报名' }).click();
     await expect.poll(() => person.getByRole('status').first().textContent()).toBe('报名成功。');
 
