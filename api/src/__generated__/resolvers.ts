@@ -1057,11 +1057,42 @@ export type RosterFile = {
   rowCount: Scalars['Int']['output'];
 };
 
+/** Where a member is told of one kind: in the app's list, by SMS, by email. A channel they have no address for is never used. */
+export type NotificationPreference = {
+  __typename?: 'NotificationPreference';
+  kind: NotificationKind;
+  inApp: Scalars['Boolean']['output'];
+  sms: Scalars['Boolean']['output'];
+  email: Scalars['Boolean']['output'];
+};
+
+export type NotificationPreferenceInput = {
+  kind: NotificationKind;
+  inApp: Scalars['Boolean']['input'];
+  sms: Scalars['Boolean']['input'];
+  email: Scalars['Boolean']['input'];
+};
+
 export type NotificationKind =
   | 'ACTIVITY_CANCELLED'
   | 'ACTIVITY_MOVED'
   | 'WAITLIST_PROMOTED'
-  | 'ACTIVITY_REMINDER';
+  /** The day before. */
+  | 'ACTIVITY_REMINDER'
+  /** Two hours before. */
+  | 'ACTIVITY_STARTING_SOON'
+  | 'HOURS_APPROVED'
+  | 'HOURS_DECLINED'
+  /** A correction the member asked for was accepted or refused (accepted). */
+  | 'HOURS_CORRECTION_DECIDED'
+  /** The member's request to join was approved. */
+  | 'JOIN_REQUEST_DECIDED'
+  /** A request for help was assigned to a team the member leads. */
+  | 'REQUEST_ASSIGNED'
+  /** To a sponsor who is a member. */
+  | 'SPONSORSHIP_PROPOSED'
+  | 'SPONSORSHIP_CONFIRMED'
+  | 'SPONSORSHIP_ENDED';
 
 /** Something a member is told, in the app and (when they can be reached) by SMS or email. */
 export type Notification = {
@@ -1070,15 +1101,21 @@ export type Notification = {
   kind: NotificationKind;
   /** The activity it is about, if it still exists for the viewer. */
   activity?: Maybe<Activity>;
-  /** The activity's title when the notification was made. */
+  /** What it is about when it was made: the activity's (or service record's) title, the organization, the request's place, the sponsor. */
   title: Scalars['String']['output'];
-  startsAt: Scalars['DateTime']['output'];
-  endsAt: Scalars['DateTime']['output'];
-  placeName: Scalars['String']['output'];
-  /** ACTIVITY_MOVED: when it was before. */
+  /** An activity's or a service record's times and place; null for the kinds without one. */
+  startsAt?: Maybe<Scalars['DateTime']['output']>;
+  endsAt?: Maybe<Scalars['DateTime']['output']>;
+  placeName?: Maybe<Scalars['String']['output']>;
+  /** ACTIVITY_MOVED: when and where it was before. */
   previousStartsAt?: Maybe<Scalars['DateTime']['output']>;
-  /** ACTIVITY_CANCELLED: the reason given. */
+  previousPlaceName?: Maybe<Scalars['String']['output']>;
+  /** ACTIVITY_CANCELLED, HOURS_DECLINED, a refused correction, SPONSORSHIP_ENDED: the reason given. */
   reason?: Maybe<Scalars['String']['output']>;
+  /** HOURS_*: the service minutes. */
+  minutes?: Maybe<Scalars['Int']['output']>;
+  /** HOURS_CORRECTION_DECIDED: accepted or refused. */
+  accepted?: Maybe<Scalars['Boolean']['output']>;
   createdAt: Scalars['DateTime']['output'];
   read: Scalars['Boolean']['output'];
 };
@@ -1521,6 +1558,8 @@ export type Query = {
   invitation?: Maybe<InvitationPreview>;
   /** The viewer's notifications in the organization the request names, newest first. */
   notifications: NotificationConnection;
+  /** The viewer's choice, per kind, of where they are told: every kind, on unless they turned it off. */
+  notificationPreferences: Array<NotificationPreference>;
   /**
    * The organization the request names in the X-Qicai-Org header (its slug),
    * or null if it names none or one that does not exist. Its name and teams
@@ -1821,6 +1860,8 @@ export type Mutation = {
   exportRoster: RosterFile;
   /** Marks the viewer's notifications read: these, or all of them. Returns how many were unread. */
   markNotificationsRead: Scalars['Int']['output'];
+  /** Sets where the viewer is told of the kinds given (kinds left out stay as they are); returns every kind. */
+  setNotificationPreferences: Array<NotificationPreference>;
   /** Creates an organization with its seven teams; the viewer becomes its first admin. */
   createOrganization: Organization;
   /** Creates an account and signs it in (sets the session cookie). */
@@ -2083,6 +2124,11 @@ export type MutationExportRosterArgs = {
 
 export type MutationMarkNotificationsReadArgs = {
   ids?: InputMaybe<Array<Scalars['ID']['input']>>;
+};
+
+
+export type MutationSetNotificationPreferencesArgs = {
+  preferences: Array<NotificationPreferenceInput>;
 };
 
 
@@ -2960,6 +3006,8 @@ export type ResolversTypes = {
   RosterImportProblem: ResolverTypeWrapper<RosterImportProblem>;
   ExportRosterInput: ExportRosterInput;
   RosterFile: ResolverTypeWrapper<RosterFile>;
+  NotificationPreference: ResolverTypeWrapper<NotificationPreference>;
+  NotificationPreferenceInput: NotificationPreferenceInput;
   NotificationKind: NotificationKind;
   Notification: ResolverTypeWrapper<NotificationRow>;
   NotificationConnection: ResolverTypeWrapper<Omit<NotificationConnection, 'nodes'> & { nodes: Array<ResolversTypes['Notification']> }>;
@@ -3123,6 +3171,8 @@ export type ResolversParentTypes = {
   RosterImportProblem: RosterImportProblem;
   ExportRosterInput: ExportRosterInput;
   RosterFile: RosterFile;
+  NotificationPreference: NotificationPreference;
+  NotificationPreferenceInput: NotificationPreferenceInput;
   Notification: NotificationRow;
   NotificationConnection: Omit<NotificationConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['Notification']> };
   Organization: OrganizationRow;
@@ -3659,16 +3709,26 @@ export type RosterFileResolvers<ContextType = MercuriusContext, ParentType exten
   rowCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
+export type NotificationPreferenceResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['NotificationPreference'] = ResolversParentTypes['NotificationPreference']> = {
+  kind?: Resolver<ResolversTypes['NotificationKind'], ParentType, ContextType>;
+  inApp?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  sms?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  email?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
 export type NotificationResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['Notification'] = ResolversParentTypes['Notification']> = {
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['NotificationKind'], ParentType, ContextType>;
   activity?: Resolver<Maybe<ResolversTypes['Activity']>, ParentType, ContextType>;
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  startsAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  endsAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  placeName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  startsAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  endsAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  placeName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   previousStartsAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  previousPlaceName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  minutes?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  accepted?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   read?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
@@ -3860,6 +3920,7 @@ export type QueryResolvers<ContextType = MercuriusContext, ParentType extends Re
   hoursReportFile?: Resolver<ResolversTypes['GeneratedFile'], ParentType, ContextType, RequireFields<QueryHoursReportFileArgs, 'input' | 'format'>>;
   invitation?: Resolver<Maybe<ResolversTypes['InvitationPreview']>, ParentType, ContextType, RequireFields<QueryInvitationArgs, 'token'>>;
   notifications?: Resolver<ResolversTypes['NotificationConnection'], ParentType, ContextType, RequireFields<QueryNotificationsArgs, 'first'>>;
+  notificationPreferences?: Resolver<Array<ResolversTypes['NotificationPreference']>, ParentType, ContextType>;
   organization?: Resolver<Maybe<ResolversTypes['Organization']>, ParentType, ContextType>;
   viewer?: Resolver<Maybe<ResolversTypes['Viewer']>, ParentType, ContextType>;
   requestStatus?: Resolver<Maybe<ResolversTypes['RequestPublicStatus']>, ParentType, ContextType, RequireFields<QueryRequestStatusArgs, 'code'>>;
@@ -3918,6 +3979,7 @@ export type MutationResolvers<ContextType = MercuriusContext, ParentType extends
   applyRosterImport?: Resolver<ResolversTypes['RosterImport'], ParentType, ContextType, RequireFields<MutationApplyRosterImportArgs, 'id'>>;
   exportRoster?: Resolver<ResolversTypes['RosterFile'], ParentType, ContextType, RequireFields<MutationExportRosterArgs, 'input'>>;
   markNotificationsRead?: Resolver<ResolversTypes['Int'], ParentType, ContextType, Partial<MutationMarkNotificationsReadArgs>>;
+  setNotificationPreferences?: Resolver<Array<ResolversTypes['NotificationPreference']>, ParentType, ContextType, RequireFields<MutationSetNotificationPreferencesArgs, 'preferences'>>;
   createOrganization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType, RequireFields<MutationCreateOrganizationArgs, 'input'>>;
   register?: Resolver<ResolversTypes['Viewer'], ParentType, ContextType, RequireFields<MutationRegisterArgs, 'input'>>;
   signIn?: Resolver<ResolversTypes['Viewer'], ParentType, ContextType, RequireFields<MutationSignInArgs, 'input'>>;
@@ -4250,6 +4312,7 @@ export type Resolvers<ContextType = MercuriusContext> = {
   RosterImportCells?: RosterImportCellsResolvers<ContextType>;
   RosterImportProblem?: RosterImportProblemResolvers<ContextType>;
   RosterFile?: RosterFileResolvers<ContextType>;
+  NotificationPreference?: NotificationPreferenceResolvers<ContextType>;
   Notification?: NotificationResolvers<ContextType>;
   NotificationConnection?: NotificationConnectionResolvers<ContextType>;
   Organization?: OrganizationResolvers<ContextType>;

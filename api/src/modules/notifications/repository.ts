@@ -2,6 +2,7 @@ import {
   accounts,
   members,
   notificationDeliveries,
+  notificationOptOuts,
   notifications,
   organizations,
   queryRows,
@@ -9,7 +10,9 @@ import {
   type DeliveryChannel,
   type Notification,
   type NotificationDetail,
+  type NotificationChannel,
   type NotificationKind,
+  type Organization,
 } from '@qicai/db';
 import { and, count, desc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
 
@@ -21,6 +24,7 @@ export async function insertNotifications(
     kind: NotificationKind;
     activityId: string | null;
     detail: NotificationDetail;
+    inApp: boolean;
   }[],
 ): Promise<Notification[]> {
   if (rows.length === 0) return [];
@@ -39,6 +43,57 @@ export async function findContactsOfMembers(
     .from(members)
     .innerJoin(accounts, eq(accounts.id, members.accountId))
     .where(and(eq(members.orgId, orgId), inArray(members.id, memberIds), eq(members.active, true)));
+}
+
+/** The channels each of these members turned off for a kind. */
+export async function findOptOutsOfKind(
+  db: Db,
+  orgId: string,
+  memberIds: string[],
+  kind: NotificationKind,
+): Promise<{ memberId: string; channel: NotificationChannel }[]> {
+  if (memberIds.length === 0) return [];
+  return db
+    .select({ memberId: notificationOptOuts.memberId, channel: notificationOptOuts.channel })
+    .from(notificationOptOuts)
+    .where(
+      and(
+        eq(notificationOptOuts.orgId, orgId),
+        inArray(notificationOptOuts.memberId, memberIds),
+        eq(notificationOptOuts.kind, kind),
+      ),
+    );
+}
+
+/** Every kind and channel a member turned off. */
+export async function findOptOutsOfMember(
+  db: Db,
+  orgId: string,
+  memberId: string,
+): Promise<{ kind: NotificationKind; channel: NotificationChannel }[]> {
+  return db
+    .select({ kind: notificationOptOuts.kind, channel: notificationOptOuts.channel })
+    .from(notificationOptOuts)
+    .where(and(eq(notificationOptOuts.orgId, orgId), eq(notificationOptOuts.memberId, memberId)));
+}
+
+/** Replaces a member's opt-outs with these. */
+export async function replaceOptOutsOfMember(
+  db: Db,
+  orgId: string,
+  memberId: string,
+  optOuts: { kind: NotificationKind; channel: NotificationChannel }[],
+): Promise<void> {
+  await db
+    .delete(notificationOptOuts)
+    .where(and(eq(notificationOptOuts.orgId, orgId), eq(notificationOptOuts.memberId, memberId)));
+  if (optOuts.length === 0) return;
+  await db.insert(notificationOptOuts).values(optOuts.map((optOut) => ({ orgId, memberId, ...optOut })));
+}
+
+export async function findOrganization(db: Db, orgId: string): Promise<Organization | undefined> {
+  const [organization] = await db.select().from(organizations).where(eq(organizations.id, orgId));
+  return organization;
 }
 
 export interface NewDelivery {
@@ -69,6 +124,7 @@ export async function pageNotifications(
       and(
         eq(notifications.orgId, orgId),
         eq(notifications.memberId, memberId),
+        eq(notifications.inApp, true),
         after
           ? sql`(${notifications.createdAt}, ${notifications.id}) < (${after.createdAt}::timestamptz, ${after.id}::uuid)`
           : undefined,
@@ -82,7 +138,14 @@ export async function countUnread(db: Db, orgId: string, memberId: string): Prom
   const [row] = await db
     .select({ unread: count() })
     .from(notifications)
-    .where(and(eq(notifications.orgId, orgId), eq(notifications.memberId, memberId), isNull(notifications.readAt)));
+    .where(
+      and(
+        eq(notifications.orgId, orgId),
+        eq(notifications.memberId, memberId),
+        eq(notifications.inApp, true),
+        isNull(notifications.readAt),
+      ),
+    );
   return row?.unread ?? 0;
 }
 
@@ -170,7 +233,8 @@ export async function claimDueDeliveries(db: Db, orgId: string, dueBy: Date, lim
       kind: notifications.kind,
       detail: notifications.detail,
       timeZone: organizations.timeZone,
-      locale: organizations.defaultLocale,
+      // The member's own language, else the association's.
+      locale: sql<'zh' | 'en'>`coalesce(${accounts.locale}, ${organizations.defaultLocale})`,
       organizationName: organizations.name,
     })
     .from(notificationDeliveries)
@@ -182,6 +246,8 @@ export async function claimDueDeliveries(db: Db, orgId: string, dueBy: Date, lim
       ),
     )
     .innerJoin(organizations, eq(organizations.id, notificationDeliveries.orgId))
+    .leftJoin(members, and(eq(members.orgId, notifications.orgId), eq(members.id, notifications.memberId)))
+    .leftJoin(accounts, eq(accounts.id, members.accountId))
     .where(
       and(
         eq(notificationDeliveries.orgId, orgId),

@@ -338,7 +338,22 @@ export type NotificationKind =
   | 'ACTIVITY_CANCELLED'
   | 'ACTIVITY_MOVED'
   | 'WAITLIST_PROMOTED'
-  | 'ACTIVITY_REMINDER';
+  /** The day before. */
+  | 'ACTIVITY_REMINDER'
+  /** Two hours before. */
+  | 'ACTIVITY_STARTING_SOON'
+  | 'HOURS_APPROVED'
+  | 'HOURS_DECLINED'
+  /** A correction the member asked for was accepted or refused (accepted). */
+  | 'HOURS_CORRECTION_DECIDED'
+  /** The member's request to join was approved. */
+  | 'JOIN_REQUEST_DECIDED'
+  /** A request for help was assigned to a team the member leads. */
+  | 'REQUEST_ASSIGNED'
+  /** To a sponsor who is a member. */
+  | 'SPONSORSHIP_PROPOSED'
+  | 'SPONSORSHIP_CONFIRMED'
+  | 'SPONSORSHIP_ENDED';
 
 export type CreateOrganizationInput = {
   name: string;
@@ -798,7 +813,7 @@ export type NotificationsQueryVariables = Exact<{
 }>;
 
 
-export type NotificationsQuery = { organization: { timeZone: string } | null, notifications: { unreadCount: number, nodes: Array<{ id: string, kind: NotificationKind, title: string, startsAt: string, placeName: string, previousStartsAt: string | null, reason: string | null, createdAt: string, read: boolean, activity: { id: string } | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type NotificationsQuery = { organization: { timeZone: string } | null, notifications: { unreadCount: number, nodes: Array<{ id: string, kind: NotificationKind, title: string, startsAt: string | null, placeName: string | null, previousStartsAt: string | null, reason: string | null, createdAt: string, read: boolean, activity: { id: string } | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type MarkNotificationsReadMutationVariables = Exact<{
   ids?: Array<string> | string | null | undefined;
