@@ -511,9 +511,7 @@ export async function findOrganizationsWithDueReminders(
 ): Promise<string[]> {
   // Two functions (migrations 0022 and 0029), one per reminder's partial index.
   const within =
-    reminder === 'reminderSentAt'
-      ? sql`organizations_with_due_reminders`
-      : sql`organizations_with_due_soon_reminders`;
+    reminder === 'reminderSentAt' ? sql`organizations_with_due_reminders` : sql`organizations_with_due_soon_reminders`;
   const rows = await queryRows<{ org_id: string }>(
     db,
     sql`select org_id from ${within}(${now.toISOString()}::timestamptz, ${startingBy.toISOString()}::timestamptz) as org_id`,

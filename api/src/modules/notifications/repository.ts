@@ -96,6 +96,24 @@ export async function findOrganization(db: Db, orgId: string): Promise<Organizat
   return organization;
 }
 
+/** Sets the organization's quiet hours in its settings, or removes them (null). */
+export async function updateQuietHours(
+  db: Db,
+  orgId: string,
+  quietHours: { start: string; end: string } | null,
+): Promise<Organization> {
+  const settings = quietHours
+    ? sql`${organizations.settings} || ${JSON.stringify({ quietHours })}::jsonb`
+    : sql`${organizations.settings} - 'quietHours'`;
+  const [organization] = await db
+    .update(organizations)
+    .set({ settings, updatedAt: sql`now()` })
+    .where(eq(organizations.id, orgId))
+    .returning();
+  if (!organization) throw new Error('update found no organization');
+  return organization;
+}
+
 export interface NewDelivery {
   orgId: string;
   notificationId: string;

@@ -10,6 +10,10 @@ export const resolvers: Resolvers = {
     markNotificationsRead: (_root, { ids }, ctx) => notifications.markNotificationsRead(ctx, ids),
     setNotificationPreferences: (_root, { preferences }, ctx) =>
       notifications.setNotificationPreferences(ctx, preferences),
+    setQuietHours: (_root, { input }, ctx) => notifications.setQuietHours(ctx, input),
+  },
+  Organization: {
+    quietHours: (organization) => organization.settings.quietHours ?? null,
   },
   Notification: {
     title: (notification) => notification.detail.title,

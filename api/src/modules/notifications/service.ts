@@ -13,14 +13,16 @@ import {
   type NotificationChannel,
   type NotificationDetail,
   type NotificationKind,
+  type Organization,
   type Tx,
 } from '@qicai/db';
 import type { ResolversTypes } from '../../__generated__/resolvers.ts';
-import { requireMember } from '../../shared/access.ts';
+import { requireAdmin, requireMember } from '../../shared/access.ts';
 import { recordAudit } from '../../shared/audit.ts';
 import type { RequestContext } from '../../shared/context.ts';
 import { clampPageSize, decodeCursor, encodeCursor } from '../../shared/cursor.ts';
-import { smsDueAt } from './quiet-hours.ts';
+import { FieldChecker } from '../../shared/errors.ts';
+import { minutesOfDay, smsDueAt } from './quiet-hours.ts';
 import * as repository from './repository.ts';
 
 export interface MembersNotice {
@@ -188,4 +190,32 @@ export async function countUnreadNotifications(ctx: RequestContext): Promise<num
 export async function markNotificationsRead(ctx: RequestContext, ids: string[] | null | undefined): Promise<number> {
   const member = await requireMember(ctx);
   return ctx.tenant((tx) => repository.markRead(tx, member.orgId, member.id, ids ?? null));
+}
+
+/** Sets (or, with null, clears) the organization's quiet hours: `HH:MM` each, different. Admins only. */
+export async function setQuietHours(
+  ctx: RequestContext,
+  input: { start: string; end: string } | null | undefined,
+): Promise<Organization> {
+  const admin = await requireAdmin(ctx);
+  const quietHours = input ? { start: input.start.trim(), end: input.end.trim() } : null;
+  if (quietHours) {
+    const start = minutesOfDay(quietHours.start);
+    const end = minutesOfDay(quietHours.end);
+    new FieldChecker()
+      .check(start !== undefined, 'start', 'INVALID_TIME')
+      .check(end !== undefined, 'end', 'INVALID_TIME')
+      .check(start === undefined || start !== end, 'end', 'SAME_AS_START')
+      .throwIfAny();
+  }
+  return ctx.tenant(async (tx) => {
+    const updated = await repository.updateQuietHours(tx, admin.orgId, quietHours);
+    await recordAudit(tx, ctx, admin.orgId, {
+      action: 'organization.quiet_hours_updated',
+      subjectType: 'organization',
+      subjectId: admin.orgId,
+      detail: { quietHours },
+    });
+    return updated;
+  });
 }
