@@ -34,7 +34,7 @@ interface ParsedEvent {
 
 /** The events of an iCalendar text, as ical.js reads them (its zones from the file's own VTIMEZONE). */
 function parseEvents(text: string): ParsedEvent[] {
-  const calendar = new ICAL.Component(ICAL.parse(text));
+  const calendar = ICAL.Component.fromString(text);
   for (const zone of calendar.getAllSubcomponents('vtimezone')) ICAL.TimezoneService.register(zone);
   return calendar.getAllSubcomponents('vevent').map((component) => {
     const event = new ICAL.Event(component);
@@ -47,7 +47,7 @@ function parseEvents(text: string): ParsedEvent[] {
       sequence: event.sequence,
       localStart: event.startDate.toString(),
       localEnd: event.endDate.toString(),
-      zone: event.startDate.zone?.tzid ?? '',
+      zone: event.startDate.zone.tzid,
       start: event.startDate.toJSDate(),
     };
   });

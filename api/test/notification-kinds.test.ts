@@ -4,7 +4,7 @@
  * off per channel (in the app, SMS, email); the outbox renders them in the
  * member's language; SMS waits out the association's quiet hours.
  */
-import { notificationDeliveries, notifications, organizations, withTenant } from '@qicai/db';
+import { accounts, notificationDeliveries, notifications, withTenant } from '@qicai/db';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendDueReminders } from '../src/modules/activities/reminders.ts';
@@ -23,9 +23,9 @@ import {
   type ActivityOrganization,
 } from './activities-seed.ts';
 import { testClock } from './clock.ts';
-import { APPROVE, DECLINE, outsideService, report } from './hours-seed.ts';
+import { APPROVE, DECLINE, outsideService, REFUSE_CORRECTION, report, REQUEST_CORRECTION } from './hours-seed.ts';
 import { ASSIGN, requestsOrganization, submitRequest } from './requests-seed.ts';
-import { createSponsor, linkSponsorAccount, propose, registerChild } from './sponsorship-seed.ts';
+import { confirm, createSponsor, linkSponsorAccount, propose, registerChild } from './sponsorship-seed.ts';
 import { expectNoErrors, type Client, TestApp } from './helper.ts';
 
 const NOTIFICATIONS = `{ notifications(first: 50) { unreadCount nodes { kind title placeName previousPlaceName minutes reason accepted } } }`;
@@ -132,6 +132,21 @@ describe('notification kinds and preferences', () => {
       ]),
     );
     expect((await notificationsOf(two.client)).filter((row) => row.kind === 'HOURS_APPROVED')).toEqual([]);
+
+    // A correction of the approved record, refused with a reason: the member is told, with it.
+    const asked = await one.client.gql<{ requestServiceCorrection: { id: string } }>(REQUEST_CORRECTION, {
+      recordId: first.id,
+      input: { reason: '实际服务到 11 点', place: '荣家湾镇敬老院' },
+    });
+    expectNoErrors(asked);
+    expectNoErrors(
+      await org.lead.gql(REFUSE_CORRECTION, { id: asked.data?.requestServiceCorrection.id, reason: '与签到记录不符' }),
+    );
+    expect(await notificationsOf(one.client)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'HOURS_CORRECTION_DECIDED', accepted: false, reason: '与签到记录不符' }),
+      ]),
+    );
     // One SMS of approved hours, to the first member's phone; none to the second's.
     const sms = await deliveriesOf('HOURS_APPROVED');
     expect(sms).toEqual([
@@ -200,7 +215,9 @@ describe('notification kinds and preferences', () => {
   });
 
   it('renders each delivery in the member’s language, with the SMS template parameters', async () => {
-    await asOrg((tx) => tx.update(organizations).set({ defaultLocale: 'en' }).where(eq(organizations.id, org.orgId)));
+    // The association speaks Chinese; this member chose English for their account.
+    const accountId = member(0).client.accountId ?? '';
+    await testApp.database.db.update(accounts).set({ locale: 'en' }).where(eq(accounts.id, accountId));
     const { adapter, sent } = recordingAdapter();
     const run = await deliverDueNotifications(testApp.database.db, adapter, {
       log: testApp.app.log,
@@ -209,7 +226,6 @@ describe('notification kinds and preferences', () => {
     expect(run.sent).toBeGreaterThan(0);
     const approved = sent.find((message) => message.kind === 'HOURS_APPROVED');
     expect(approved?.text).toMatch(/^\[七彩之光测试协会\] Your 1\.5 h of service at “社区义诊” are approved\.$/);
-    await asOrg((tx) => tx.update(organizations).set({ defaultLocale: 'zh' }).where(eq(organizations.id, org.orgId)));
 
     const zh = renderMessage(
       'HOURS_DECLINED',
@@ -284,9 +300,20 @@ describe('requests, join requests and sponsorship tell the people concerned', ()
     const sponsorId = await createSponsor(admin, { kind: 'INDIVIDUAL', name: '刘爱华' });
     await linkSponsorAccount(admin, sponsorId, sponsorPerson);
     const childId = await registerChild(admin, { givenName: '小明' });
-    await propose(admin, childId, sponsorId);
+    const sponsorshipId = await propose(admin, childId, sponsorId);
+    await confirm(admin, sponsorshipId);
+    expectNoErrors(
+      await admin.gql(`mutation ($input: EndSponsorshipInput!) { endSponsorship(input: $input) { id } }`, {
+        input: { id: sponsorshipId, reason: 'SPONSOR_WITHDREW', note: '小明随父母迁往长沙' },
+      }),
+    );
     const told = await notificationsOf(sponsorPerson);
-    expect(told).toEqual([expect.objectContaining({ kind: 'SPONSORSHIP_PROPOSED', title: '刘爱华' })]);
+    expect(told.map((row) => [row.kind, row.title])).toEqual([
+      ['SPONSORSHIP_ENDED', '刘爱华'],
+      ['SPONSORSHIP_CONFIRMED', '刘爱华'],
+      ['SPONSORSHIP_PROPOSED', '刘爱华'],
+    ]);
+    // Neither the child's name nor the admin's note about the child.
     expect(JSON.stringify(told)).not.toContain('小明');
   });
 });
