@@ -377,6 +377,26 @@ describe('quiet hours', () => {
       await deliverDueNotifications(testApp.database.db, adapter, { log, now: new Date('2027-01-01T07:00:00+08:00') });
       expect(sent.map((message) => message.text)).toEqual([expect.stringContaining('暴雨预警') as unknown]);
 
+      // A retry that would fall in the next night waits for the morning after it.
+      const second = await createActivity(org.lead, {
+        teamId: org.teams['RED'] ?? '',
+        startsAt: '2027-01-03T09:00',
+        endsAt: '2027-01-03T11:00',
+      });
+      expectNoErrors(await one.client.gql(SIGN_UP, { id: second.id }));
+      expectNoErrors(
+        await org.lead.gql(`mutation ($id: ID!) { cancelActivity(id: $id, reason: "场地维修") { id } }`, {
+          id: second.id,
+        }),
+      );
+      const failing: DeliveryAdapter = { send: () => Promise.reject(new Error('gateway unavailable')) };
+      // Failed at 21:59:45: the backoff's 30 s end at 22:00:15, in quiet hours.
+      await deliverDueNotifications(testApp.database.db, failing, { log, now: new Date('2027-01-01T21:59:45+08:00') });
+      const retried = await withTenant(testApp.database.db, { orgId: org.orgId, accountId: null }, (tx) =>
+        tx.select().from(notificationDeliveries).orderBy(notificationDeliveries.id),
+      );
+      expect(retried.at(-1)).toMatchObject({ attempts: 1, nextAttemptAt: new Date('2027-01-02T07:00:00+08:00') });
+
       const invalid = await org.admin.gql(
         `mutation ($input: QuietHoursInput) { setQuietHours(input: $input) { id } }`,
         { input: { start: '24:00', end: '07:00' } },

@@ -8,6 +8,7 @@
 import { withTenant, type Db, type DeliveryChannel, type NotificationKind } from '@qicai/db';
 import type { FastifyBaseLogger } from 'fastify';
 import { renderMessage } from './messages.ts';
+import { smsDueAt } from './quiet-hours.ts';
 import * as repository from './repository.ts';
 
 export interface OutgoingMessage {
@@ -57,6 +58,12 @@ export function retryDelaySeconds(failedAttempts: number): number | null {
   return Math.min(FIRST_RETRY_SECONDS * 2 ** (failedAttempts - 1), LONGEST_RETRY_SECONDS);
 }
 
+/** When a failed delivery is tried again: after the backoff, and for an SMS not in quiet hours. */
+function retryAt(delivery: repository.DueDelivery, afterBackoff: Date): Date {
+  if (delivery.channel !== 'SMS') return afterBackoff;
+  return smsDueAt(afterBackoff, delivery.quietHours ?? undefined, delivery.timeZone);
+}
+
 export interface OutboxRun {
   sent: number;
   retrying: number;
@@ -90,7 +97,7 @@ export async function deliverDueNotifications(
           const delay = retryDelaySeconds(delivery.attempts + 1);
           await repository.markDeliveryFailed(tx, orgId, delivery.id, {
             error: error instanceof Error ? error.message : String(error),
-            nextAttemptAt: delay === null ? null : new Date(now.getTime() + delay * 1000),
+            nextAttemptAt: delay === null ? null : retryAt(delivery, new Date(now.getTime() + delay * 1000)),
           });
           if (delay === null) run.gaveUp++;
           else run.retrying++;

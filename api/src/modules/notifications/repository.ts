@@ -233,6 +233,8 @@ export interface DueDelivery {
   timeZone: string;
   locale: 'zh' | 'en';
   organizationName: string;
+  /** The organization's quiet hours: an SMS retry due in them waits for their end. */
+  quietHours: { start: string; end: string } | null;
 }
 
 /**
@@ -254,6 +256,7 @@ export async function claimDueDeliveries(db: Db, orgId: string, dueBy: Date, lim
       // The member's own language, else the association's.
       locale: sql<'zh' | 'en'>`coalesce(${accounts.locale}, ${organizations.defaultLocale})`,
       organizationName: organizations.name,
+      quietHours: sql<{ start: string; end: string } | null>`${organizations.settings} -> 'quietHours'`,
     })
     .from(notificationDeliveries)
     .innerJoin(
