@@ -71,6 +71,7 @@ const outputs: { path: string; text: Promise<string> }[] = [
           SponsorView: '../modules/sponsorship/mappers.ts#SponsorViewParent',
           SponsoredChild: '../modules/sponsorship/mappers.ts#SponsoredChildRecord',
           Activity: '@qicai/db#Activity as ActivityRow',
+          CalendarFeed: '@qicai/db#CalendarFeed as CalendarFeedRow',
           DisplayToken: '@qicai/db#DisplayToken as DisplayTokenRow',
           BoardEvent: '../shared/board-events.ts#BoardEvent as BoardEventPayload',
           ActivitySeries: '@qicai/db#ActivitySeries as ActivitySeriesRow',

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Resolvers } from '../__generated__/resolvers.ts';
 import * as activities from './activities/index.ts';
+import * as calendars from './calendars/index.ts';
 import * as dashboard from './dashboard/index.ts';
 import * as hours from './hours/index.ts';
 import * as members from './members/index.ts';
@@ -32,6 +33,7 @@ export const modules: DomainModule[] = [
   members,
   activities,
   notifications,
+  calendars,
   sponsorship,
   dashboard,
   hours,

@@ -127,6 +127,13 @@ export const activities = pgTable(
     cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
     /** When the reminder before start went out; null: not yet. */
     reminderSentAt: timestamp('reminder_sent_at', { withTimezone: true }),
+    /** When the reminder two hours before start went out; null: not yet. */
+    soonReminderSentAt: timestamp('soon_reminder_sent_at', { withTimezone: true }),
+    /**
+     * The iCalendar SEQUENCE: grows by one with every change a calendar shows (title, times, place,
+     * description, status), kept by a trigger (activities_calendar_sequence) whatever the path.
+     */
+    calendarSequence: integer('calendar_sequence').notNull().default(0),
     /**
      * Its sign-ups by state, kept by a trigger on sign_ups (migration 0020) in the
      * sign-up's own transaction: lists and the big screen read them instead of
@@ -152,6 +159,9 @@ export const activities = pgTable(
     index('activities_reminder_due_idx')
       .on(t.startsAt)
       .where(sql`${t.status} = 'PUBLISHED' and ${t.reminderSentAt} is null`),
+    index('activities_soon_reminder_due_idx')
+      .on(t.startsAt)
+      .where(sql`${t.status} = 'PUBLISHED' and ${t.soonReminderSentAt} is null`),
     check('activities_title_length', sql`char_length(${t.title}) between 1 and 120`),
     check('activities_description_length', sql`char_length(${t.description}) <= 5000`),
     check('activities_place_length', sql`char_length(${t.placeName}) between 1 and 200`),

@@ -44,6 +44,11 @@ export interface OrganizationSettings {
   holidays?: string[];
   /** The association's own working days (`YYYY-MM-DD`) on days that would otherwise be off. */
   workingDays?: string[];
+  /**
+   * No SMS at night: an SMS due between `start` and `end` (local `HH:MM` in the organization's time
+   * zone; `start` after `end` spans midnight) waits until `end`. Absent: SMS at any hour.
+   */
+  quietHours?: { start: string; end: string };
 }
 
 export const organizations = pgTable(

@@ -22,7 +22,7 @@ import {
   type Team,
   type TeamColour,
 } from '@qicai/db';
-import { and, asc, count, eq, gt, inArray, lt, lte, ne, or, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gt, inArray, isNull, lt, lte, ne, or, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 
 export async function findActivityById(db: Db, orgId: string, id: string): Promise<Activity | undefined> {
@@ -474,10 +474,14 @@ export async function recordCodeUse(
   return rows.length > 0;
 }
 
+/** Which reminder: the day before (`reminderSentAt`) or two hours before (`soonReminderSentAt`). */
+export type ReminderColumn = 'reminderSentAt' | 'soonReminderSentAt';
+
 /** Activities due a reminder in an organization, locked; another worker skips them. */
 export async function claimActivitiesDueReminder(
   db: Db,
   orgId: string,
+  reminder: ReminderColumn,
   now: Date,
   startingBy: Date,
   limit: number,
@@ -489,7 +493,7 @@ export async function claimActivitiesDueReminder(
       and(
         eq(activities.orgId, orgId),
         eq(activities.status, 'PUBLISHED'),
-        sql`${activities.reminderSentAt} is null`,
+        isNull(activities[reminder]),
         gt(activities.startsAt, now),
         sql`${activities.startsAt} <= ${startingBy.toISOString()}::timestamptz`,
       ),
@@ -499,10 +503,18 @@ export async function claimActivitiesDueReminder(
     .for('update', { skipLocked: true });
 }
 
-export async function findOrganizationsWithDueReminders(db: Db, now: Date, startingBy: Date): Promise<string[]> {
+export async function findOrganizationsWithDueReminders(
+  db: Db,
+  reminder: ReminderColumn,
+  now: Date,
+  startingBy: Date,
+): Promise<string[]> {
+  // Two functions (migrations 0022 and 0029), one per reminder's partial index.
+  const within =
+    reminder === 'reminderSentAt' ? sql`organizations_with_due_reminders` : sql`organizations_with_due_soon_reminders`;
   const rows = await queryRows<{ org_id: string }>(
     db,
-    sql`select org_id from organizations_with_due_reminders(${now.toISOString()}::timestamptz, ${startingBy.toISOString()}::timestamptz) as org_id`,
+    sql`select org_id from ${within}(${now.toISOString()}::timestamptz, ${startingBy.toISOString()}::timestamptz) as org_id`,
   );
   return rows.map((row) => row.org_id);
 }

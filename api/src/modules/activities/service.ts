@@ -484,12 +484,15 @@ async function changeOccurrence(
     if (changes.capacity < confirmed) throw new ValidationError({ capacity: 'BELOW_CONFIRMED' });
   }
   const moved = changes.startsAt !== undefined || changes.endsAt !== undefined;
+  // A change of place tells those signed up as a change of time does (ACTIVITY_MOVED: time or place).
+  const relocated =
+    changes.placeName !== undefined || changes.latitude !== undefined || changes.longitude !== undefined;
   const updated = await repository.updateActivity(tx, activity.orgId, activity.id, {
     ...changes,
-    // A moved activity gets a new reminder before its new start.
-    ...(moved ? { reminderSentAt: null } : {}),
+    // A moved activity gets new reminders before its new start.
+    ...(moved ? { reminderSentAt: null, soonReminderSentAt: null } : {}),
   });
-  if (moved && updated.status === 'PUBLISHED') {
+  if ((moved || relocated) && updated.status === 'PUBLISHED') {
     await notifySignedUp(
       tx,
       updated,
@@ -497,6 +500,7 @@ async function changeOccurrence(
       noticeDetail(updated, {
         previousStartsAt: activity.startsAt.toISOString(),
         previousEndsAt: activity.endsAt.toISOString(),
+        previousPlaceName: activity.placeName,
       }),
       ctx.clock.now(),
     );

@@ -25,6 +25,7 @@ import { AppError, FieldChecker, forbidden, notFound, ValidationError } from '..
 import { activityAccess, type ActivityAccess } from '../activities/access.ts';
 import * as activityRepository from '../activities/repository.ts';
 import { findMembersByIds } from '../people/repository.ts';
+import { notifyMembers } from '../notifications/service.ts';
 import { formatLocalDate, instantOf, parseWallTime, wallTimeAt } from '../activities/time.ts';
 import type { LeaderboardEntryParent } from './mappers.ts';
 import * as repository from './repository.ts';
@@ -510,6 +511,7 @@ export async function approveServiceRecords(ctx: RequestContext, ids: string[]):
         detail: { memberId: record.memberId, minutes: record.minutes },
       });
     }
+    for (const record of approved) await notifyRecordDecided(tx, ctx, record, 'HOURS_APPROVED');
     const changed = new Map(approved.map((record) => [record.id, record]));
     const after = await repository.findRecordsByIds(tx, loaded.access.orgId, loaded.ids);
     return { approved, records: after.map((record) => changed.get(record.id) ?? record) };
@@ -525,6 +527,30 @@ export async function approveServiceRecords(ctx: RequestContext, ids: string[]):
     });
   }
   return inOrder(ids, records);
+}
+
+/** Tells a record's member that a lead decided it (approved, declined, or a correction of it). */
+async function notifyRecordDecided(
+  tx: Tx,
+  ctx: RequestContext,
+  record: ServiceRecord,
+  kind: 'HOURS_APPROVED' | 'HOURS_DECLINED' | 'HOURS_CORRECTION_DECIDED',
+  extra: { reason?: string; accepted?: boolean } = {},
+): Promise<void> {
+  await notifyMembers(tx, record.orgId, {
+    at: ctx.clock.now(),
+    memberIds: [record.memberId],
+    kind,
+    activityId: record.activityId,
+    detail: {
+      title: record.activityName,
+      startsAt: record.startsAt.toISOString(),
+      endsAt: record.endsAt.toISOString(),
+      placeName: record.place,
+      minutes: record.minutes,
+      ...extra,
+    },
+  });
 }
 
 function inOrder(ids: string[], records: ServiceRecord[]): ServiceRecord[] {
@@ -575,6 +601,7 @@ export async function declineServiceRecords(
         detail: { memberId: record.memberId, reason: why },
       });
     }
+    for (const record of declined) await notifyRecordDecided(tx, ctx, record, 'HOURS_DECLINED', { reason: why });
     return inOrder(ids, after);
   });
 }
@@ -722,6 +749,7 @@ export async function acceptServiceCorrection(ctx: RequestContext, id: string): 
       subjectId: record.id,
       detail: { correctionId: correction.id, before: valuesOf(record), after: valuesOf(updated) },
     });
+    await notifyRecordDecided(tx, ctx, updated, 'HOURS_CORRECTION_DECIDED', { accepted: true });
     return { correction: decided, record: updated };
   });
   publishBoardEvent(ctx, record.orgId, {
@@ -762,6 +790,7 @@ export async function refuseServiceCorrection(
       subjectId: record.id,
       detail: { correctionId: correction.id, reason: why },
     });
+    await notifyRecordDecided(tx, ctx, record, 'HOURS_CORRECTION_DECIDED', { accepted: false, reason: why });
     return decided;
   });
 }

@@ -11,6 +11,7 @@ import { recordAudit } from '../../shared/audit.ts';
 import type { RequestContext } from '../../shared/context.ts';
 import { AppError, FieldChecker, notFound } from '../../shared/errors.ts';
 import { findOrganizationsByIds } from '../organizations/repository.ts';
+import { notifyMembers } from '../notifications/service.ts';
 import type { CreatedInvitationParent, InvitationPreviewParent, JoinRequestParent } from './mappers.ts';
 import { lengthOf, nameProblem, normalizeName, parseEmail, parseMobile } from './profile.ts';
 import { requireId } from './ids.ts';
@@ -280,6 +281,14 @@ export async function decideJoinRequest(
     if (input.approve) {
       const member = await admitAccount(tx, admin.orgId, account, {});
       request = await repository.setJoinRequestMember(tx, admin.orgId, decided.id, member.id);
+      // Declined, the person is no member to tell; their join page shows the decision.
+      await notifyMembers(tx, admin.orgId, {
+        at: ctx.clock.now(),
+        memberIds: [member.id],
+        kind: 'JOIN_REQUEST_DECIDED',
+        activityId: null,
+        detail: { title: requireOrganization(ctx).name, accepted: true },
+      });
     }
     await recordAudit(tx, ctx, admin.orgId, {
       action: input.approve ? 'join_request.approved' : 'join_request.declined',

@@ -5,8 +5,10 @@
  * transaction, and a row is marked sent in the transaction that sent it, so
  * a crash mid-way leaves it due again (sent at least once, never lost).
  */
-import { withTenant, type Db, type DeliveryChannel, type NotificationDetail, type NotificationKind } from '@qicai/db';
+import { withTenant, type Db, type DeliveryChannel, type NotificationKind } from '@qicai/db';
 import type { FastifyBaseLogger } from 'fastify';
+import { renderMessage } from './messages.ts';
+import { smsDueAt } from './quiet-hours.ts';
 import * as repository from './repository.ts';
 
 export interface OutgoingMessage {
@@ -56,50 +58,10 @@ export function retryDelaySeconds(failedAttempts: number): number | null {
   return Math.min(FIRST_RETRY_SECONDS * 2 ** (failedAttempts - 1), LONGEST_RETRY_SECONDS);
 }
 
-function formatTime(iso: string, locale: 'zh' | 'en', timeZone: string): string {
-  return new Intl.DateTimeFormat(locale === 'zh' ? 'zh-CN' : 'en-GB', {
-    timeZone,
-    month: 'short',
-    day: 'numeric',
-    weekday: 'short',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).format(new Date(iso));
-}
-
-/** The text of a message, in the organization's language and time zone. */
-export function renderMessage(
-  kind: NotificationKind,
-  detail: NotificationDetail,
-  context: { locale: 'zh' | 'en'; timeZone: string; organizationName: string },
-): string {
-  const when = formatTime(detail.startsAt, context.locale, context.timeZone);
-  const title = detail.title;
-  if (context.locale === 'zh') {
-    const prefix = `【${context.organizationName}】`;
-    switch (kind) {
-      case 'ACTIVITY_CANCELLED':
-        return `${prefix}您报名的活动“${title}”（${when}）已取消。${detail.reason ? `原因：${detail.reason}` : ''}`;
-      case 'ACTIVITY_MOVED':
-        return `${prefix}您报名的活动“${title}”改期至 ${when}，地点：${detail.placeName}。`;
-      case 'WAITLIST_PROMOTED':
-        return `${prefix}活动“${title}”（${when}）有名额空出，您已从候补转为正式报名。`;
-      case 'ACTIVITY_REMINDER':
-        return `${prefix}提醒：活动“${title}”将于 ${when} 在 ${detail.placeName} 开始。`;
-    }
-  }
-  const prefix = `[${context.organizationName}]`;
-  switch (kind) {
-    case 'ACTIVITY_CANCELLED':
-      return `${prefix} “${title}” (${when}) is cancelled.${detail.reason ? ` Reason: ${detail.reason}` : ''}`;
-    case 'ACTIVITY_MOVED':
-      return `${prefix} “${title}” has moved to ${when}, at ${detail.placeName}.`;
-    case 'WAITLIST_PROMOTED':
-      return `${prefix} A place freed up: you now have a place at “${title}” (${when}).`;
-    case 'ACTIVITY_REMINDER':
-      return `${prefix} Reminder: “${title}” starts ${when} at ${detail.placeName}.`;
-  }
+/** When a failed delivery is tried again: after the backoff, and for an SMS not in quiet hours. */
+function retryAt(delivery: repository.DueDelivery, afterBackoff: Date): Date {
+  if (delivery.channel !== 'SMS') return afterBackoff;
+  return smsDueAt(afterBackoff, delivery.quietHours ?? undefined, delivery.timeZone);
 }
 
 export interface OutboxRun {
@@ -126,7 +88,7 @@ export async function deliverDueNotifications(
             channel: delivery.channel,
             recipient: delivery.recipient,
             kind: delivery.kind,
-            text: renderMessage(delivery.kind, delivery.detail, delivery),
+            text: renderMessage(delivery.kind, delivery.detail, delivery).text,
             idempotencyKey: deliveryIdempotencyKey(delivery.id),
           });
           await repository.markDelivered(tx, orgId, delivery.id);
@@ -135,7 +97,7 @@ export async function deliverDueNotifications(
           const delay = retryDelaySeconds(delivery.attempts + 1);
           await repository.markDeliveryFailed(tx, orgId, delivery.id, {
             error: error instanceof Error ? error.message : String(error),
-            nextAttemptAt: delay === null ? null : new Date(now.getTime() + delay * 1000),
+            nextAttemptAt: delay === null ? null : retryAt(delivery, new Date(now.getTime() + delay * 1000)),
           });
           if (delay === null) run.gaveUp++;
           else run.retrying++;

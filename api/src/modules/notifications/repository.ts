@@ -2,6 +2,7 @@ import {
   accounts,
   members,
   notificationDeliveries,
+  notificationOptOuts,
   notifications,
   organizations,
   queryRows,
@@ -9,7 +10,9 @@ import {
   type DeliveryChannel,
   type Notification,
   type NotificationDetail,
+  type NotificationChannel,
   type NotificationKind,
+  type Organization,
 } from '@qicai/db';
 import { and, count, desc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
 
@@ -21,6 +24,7 @@ export async function insertNotifications(
     kind: NotificationKind;
     activityId: string | null;
     detail: NotificationDetail;
+    inApp: boolean;
   }[],
 ): Promise<Notification[]> {
   if (rows.length === 0) return [];
@@ -39,6 +43,75 @@ export async function findContactsOfMembers(
     .from(members)
     .innerJoin(accounts, eq(accounts.id, members.accountId))
     .where(and(eq(members.orgId, orgId), inArray(members.id, memberIds), eq(members.active, true)));
+}
+
+/** The channels each of these members turned off for a kind. */
+export async function findOptOutsOfKind(
+  db: Db,
+  orgId: string,
+  memberIds: string[],
+  kind: NotificationKind,
+): Promise<{ memberId: string; channel: NotificationChannel }[]> {
+  if (memberIds.length === 0) return [];
+  return db
+    .select({ memberId: notificationOptOuts.memberId, channel: notificationOptOuts.channel })
+    .from(notificationOptOuts)
+    .where(
+      and(
+        eq(notificationOptOuts.orgId, orgId),
+        inArray(notificationOptOuts.memberId, memberIds),
+        eq(notificationOptOuts.kind, kind),
+      ),
+    );
+}
+
+/** Every kind and channel a member turned off. */
+export async function findOptOutsOfMember(
+  db: Db,
+  orgId: string,
+  memberId: string,
+): Promise<{ kind: NotificationKind; channel: NotificationChannel }[]> {
+  return db
+    .select({ kind: notificationOptOuts.kind, channel: notificationOptOuts.channel })
+    .from(notificationOptOuts)
+    .where(and(eq(notificationOptOuts.orgId, orgId), eq(notificationOptOuts.memberId, memberId)));
+}
+
+/** Replaces a member's opt-outs with these. */
+export async function replaceOptOutsOfMember(
+  db: Db,
+  orgId: string,
+  memberId: string,
+  optOuts: { kind: NotificationKind; channel: NotificationChannel }[],
+): Promise<void> {
+  await db
+    .delete(notificationOptOuts)
+    .where(and(eq(notificationOptOuts.orgId, orgId), eq(notificationOptOuts.memberId, memberId)));
+  if (optOuts.length === 0) return;
+  await db.insert(notificationOptOuts).values(optOuts.map((optOut) => ({ orgId, memberId, ...optOut })));
+}
+
+export async function findOrganization(db: Db, orgId: string): Promise<Organization | undefined> {
+  const [organization] = await db.select().from(organizations).where(eq(organizations.id, orgId));
+  return organization;
+}
+
+/** Sets the organization's quiet hours in its settings, or removes them (null). */
+export async function updateQuietHours(
+  db: Db,
+  orgId: string,
+  quietHours: { start: string; end: string } | null,
+): Promise<Organization> {
+  const settings = quietHours
+    ? sql`${organizations.settings} || ${JSON.stringify({ quietHours })}::jsonb`
+    : sql`${organizations.settings} - 'quietHours'`;
+  const [organization] = await db
+    .update(organizations)
+    .set({ settings, updatedAt: sql`now()` })
+    .where(eq(organizations.id, orgId))
+    .returning();
+  if (!organization) throw new Error('update found no organization');
+  return organization;
 }
 
 export interface NewDelivery {
@@ -69,6 +142,7 @@ export async function pageNotifications(
       and(
         eq(notifications.orgId, orgId),
         eq(notifications.memberId, memberId),
+        eq(notifications.inApp, true),
         after
           ? sql`(${notifications.createdAt}, ${notifications.id}) < (${after.createdAt}::timestamptz, ${after.id}::uuid)`
           : undefined,
@@ -82,7 +156,14 @@ export async function countUnread(db: Db, orgId: string, memberId: string): Prom
   const [row] = await db
     .select({ unread: count() })
     .from(notifications)
-    .where(and(eq(notifications.orgId, orgId), eq(notifications.memberId, memberId), isNull(notifications.readAt)));
+    .where(
+      and(
+        eq(notifications.orgId, orgId),
+        eq(notifications.memberId, memberId),
+        eq(notifications.inApp, true),
+        isNull(notifications.readAt),
+      ),
+    );
   return row?.unread ?? 0;
 }
 
@@ -152,6 +233,8 @@ export interface DueDelivery {
   timeZone: string;
   locale: 'zh' | 'en';
   organizationName: string;
+  /** The organization's quiet hours: an SMS retry due in them waits for their end. */
+  quietHours: { start: string; end: string } | null;
 }
 
 /**
@@ -170,8 +253,10 @@ export async function claimDueDeliveries(db: Db, orgId: string, dueBy: Date, lim
       kind: notifications.kind,
       detail: notifications.detail,
       timeZone: organizations.timeZone,
-      locale: organizations.defaultLocale,
+      // The member's own language, else the association's.
+      locale: sql<'zh' | 'en'>`coalesce(${accounts.locale}, ${organizations.defaultLocale})`,
       organizationName: organizations.name,
+      quietHours: sql<{ start: string; end: string } | null>`${organizations.settings} -> 'quietHours'`,
     })
     .from(notificationDeliveries)
     .innerJoin(
@@ -182,6 +267,8 @@ export async function claimDueDeliveries(db: Db, orgId: string, dueBy: Date, lim
       ),
     )
     .innerJoin(organizations, eq(organizations.id, notificationDeliveries.orgId))
+    .leftJoin(members, and(eq(members.orgId, notifications.orgId), eq(members.id, notifications.memberId)))
+    .leftJoin(accounts, eq(accounts.id, members.accountId))
     .where(
       and(
         eq(notificationDeliveries.orgId, orgId),

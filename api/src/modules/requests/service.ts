@@ -29,6 +29,8 @@ import type { RequestContext } from '../../shared/context.ts';
 import { AppError, FieldChecker, forbidden, notFound, rateLimited } from '../../shared/errors.ts';
 import { createActivity, type ActivityInput } from '../activities/service.ts';
 import { findLedTeamIds, findTeamsByIds } from '../activities/repository.ts';
+import { notifyMembers } from '../notifications/service.ts';
+import { findLeadsOfTeams } from '../teams/repository.ts';
 import { MAINLAND_MOBILE, normalizePhone } from '../people/validation.ts';
 import { isCalendarDate, todayIn } from '../sponsorship/dates.ts';
 import * as repository from './repository.ts';
@@ -327,6 +329,17 @@ export async function assignRequest(
     }
     const [team] = await findTeamsByIds(tx, organization.id, [input.teamId]);
     if (!team) throw notFound('Team');
+    if (team.id !== request.teamId) {
+      // The team's leads (队长) work on it: tell them, in the transaction that assigns it.
+      const leads = await findLeadsOfTeams(tx, organization.id, [team.id]);
+      await notifyMembers(tx, organization.id, {
+        at: ctx.clock.now(),
+        memberIds: leads.map((lead) => lead.id),
+        kind: 'REQUEST_ASSIGNED',
+        activityId: null,
+        detail: { title: request.place },
+      });
+    }
     return {
       values: { status: 'ASSIGNED', teamId: team.id, ...(dueOn ? { dueOn } : {}) },
       toStatus: 'ASSIGNED',

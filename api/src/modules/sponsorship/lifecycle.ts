@@ -30,7 +30,8 @@ import { recordAudit } from '../../shared/audit.ts';
 import { publishBoardEvent } from '../../shared/board-events.ts';
 import type { RequestContext } from '../../shared/context.ts';
 import { AppError, FieldChecker, notFound } from '../../shared/errors.ts';
-import { findMembersByIds } from '../people/repository.ts';
+import { notifyMembers } from '../notifications/service.ts';
+import { findMemberOfAccount, findMembersByIds } from '../people/repository.ts';
 import { ageOn, daysSince, isCalendarDate } from './dates.ts';
 import { hasPersonalFields, type PersonalChild, type VisitRecord } from './mappers.ts';
 import { preferenceConflicts, type MatchChild, type MatchSponsor } from './matching.ts';
@@ -102,6 +103,30 @@ async function lockPair(
   return { child, sponsor };
 }
 
+/**
+ * Tells the sponsor, when they are a member here (a sponsor who is not has no in-app list to be
+ * told in). The text names no child: a child's personal fields are read only through the audited
+ * paths (personal-reads.ts).
+ */
+async function notifySponsor(
+  tx: Tx,
+  ctx: RequestContext,
+  sponsorship: Sponsorship,
+  kind: 'SPONSORSHIP_PROPOSED' | 'SPONSORSHIP_CONFIRMED' | 'SPONSORSHIP_ENDED',
+): Promise<void> {
+  const sponsor = await repository.findSponsor(tx, sponsorship.orgId, sponsorship.sponsorId);
+  if (!sponsor?.accountId) return;
+  const member = await findMemberOfAccount(tx, sponsorship.orgId, sponsor.accountId);
+  if (!member) return;
+  await notifyMembers(tx, sponsorship.orgId, {
+    at: ctx.clock.now(),
+    memberIds: [member.id],
+    kind,
+    activityId: null,
+    detail: { title: sponsor.name },
+  });
+}
+
 /** Sets the child's status from its sponsorships: sponsored, proposed, or waiting (an ended child stays ended). */
 async function refreshChildStatus(tx: Tx, orgId: string, child: Child, now: Date, leaves = false): Promise<void> {
   const counts = await repository.countSponsorshipsOfChild(tx, orgId, child.id);
@@ -169,6 +194,7 @@ export async function proposeSponsorship(
         subjectId: sponsorship.id,
         detail: { childId: child.id, sponsorId: sponsor.id },
       });
+      await notifySponsor(tx, ctx, sponsorship, 'SPONSORSHIP_PROPOSED');
       return sponsorship;
     });
   } catch (error) {
@@ -229,6 +255,7 @@ export async function confirmSponsorship(ctx: RequestContext, id: string): Promi
         subjectId: sponsorship.id,
         detail: { childId: child.id, sponsorId: sponsorship.sponsorId, lapsedProposals: lapsed },
       });
+      await notifySponsor(tx, ctx, confirmed, 'SPONSORSHIP_CONFIRMED');
       return confirmed;
     });
     publishSponsorshipChange(ctx, confirmed);
@@ -290,6 +317,8 @@ export async function endSponsorship(
       subjectId: sponsorship.id,
       detail: { childId: sponsorship.childId, sponsorId: sponsorship.sponsorId, reason: input.reason },
     });
+    // The admin's note stays out: it may speak of the child.
+    await notifySponsor(tx, ctx, ended, 'SPONSORSHIP_ENDED');
     return ended;
   });
   publishSponsorshipChange(ctx, ended);

@@ -334,11 +334,38 @@ export type ExportRosterInput = {
   sort?: MemberSort | null | undefined;
 };
 
+export type NotificationPreferenceInput = {
+  kind: NotificationKind;
+  inApp: boolean;
+  sms: boolean;
+  email: boolean;
+};
+
 export type NotificationKind =
   | 'ACTIVITY_CANCELLED'
   | 'ACTIVITY_MOVED'
   | 'WAITLIST_PROMOTED'
-  | 'ACTIVITY_REMINDER';
+  /** The day before. */
+  | 'ACTIVITY_REMINDER'
+  /** Two hours before. */
+  | 'ACTIVITY_STARTING_SOON'
+  | 'HOURS_APPROVED'
+  | 'HOURS_DECLINED'
+  /** A correction the member asked for was accepted or refused (accepted). */
+  | 'HOURS_CORRECTION_DECIDED'
+  /** The member's request to join was approved. */
+  | 'JOIN_REQUEST_DECIDED'
+  /** A request for help was assigned to a team the member leads. */
+  | 'REQUEST_ASSIGNED'
+  /** To a sponsor who is a member. */
+  | 'SPONSORSHIP_PROPOSED'
+  | 'SPONSORSHIP_CONFIRMED'
+  | 'SPONSORSHIP_ENDED';
+
+export type QuietHoursInput = {
+  start: string;
+  end: string;
+};
 
 export type CreateOrganizationInput = {
   name: string;
@@ -798,7 +825,7 @@ export type NotificationsQueryVariables = Exact<{
 }>;
 
 
-export type NotificationsQuery = { organization: { timeZone: string } | null, notifications: { unreadCount: number, nodes: Array<{ id: string, kind: NotificationKind, title: string, startsAt: string, placeName: string, previousStartsAt: string | null, reason: string | null, createdAt: string, read: boolean, activity: { id: string } | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type NotificationsQuery = { organization: { timeZone: string } | null, notifications: { unreadCount: number, nodes: Array<{ id: string, kind: NotificationKind, title: string, startsAt: string | null, placeName: string | null, previousStartsAt: string | null, previousPlaceName: string | null, reason: string | null, minutes: number | null, accepted: boolean | null, createdAt: string, read: boolean, activity: { id: string } | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type MarkNotificationsReadMutationVariables = Exact<{
   ids?: Array<string> | string | null | undefined;
@@ -1139,6 +1166,58 @@ export type ApplyRosterImportMutationVariables = Exact<{
 
 
 export type ApplyRosterImportMutation = { applyRosterImport: { id: string, status: RosterImportStatus, failureCode: string | null } };
+
+export type NotificationSettingsPageQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type NotificationSettingsPageQuery = { organization: { viewerIsAdmin: boolean, quietHours: { start: string, end: string } | null } | null, notificationPreferences: Array<{ kind: NotificationKind, inApp: boolean, sms: boolean, email: boolean }> };
+
+export type SetNotificationPreferencesMutationVariables = Exact<{
+  preferences: Array<NotificationPreferenceInput> | NotificationPreferenceInput;
+}>;
+
+
+export type SetNotificationPreferencesMutation = { setNotificationPreferences: Array<{ kind: NotificationKind }> };
+
+export type SetQuietHoursMutationVariables = Exact<{
+  input?: QuietHoursInput | null | undefined;
+}>;
+
+
+export type SetQuietHoursMutation = { setQuietHours: { id: string } };
+
+export type CalendarFeedsPageQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type CalendarFeedsPageQuery = { organization: { teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }> } | null, calendarFeeds: Array<{ id: string, createdAt: string, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }> };
+
+export type CreateCalendarFeedMutationVariables = Exact<{
+  teamId?: string | null | undefined;
+}>;
+
+
+export type CreateCalendarFeedMutation = { createCalendarFeed: { url: string, feed: { id: string } } };
+
+export type RevokeCalendarFeedMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type RevokeCalendarFeedMutation = { revokeCalendarFeed: { id: string } };
+
+export type CalendarFeedFileQueryVariables = Exact<{
+  token: string;
+}>;
+
+
+export type CalendarFeedFileQuery = { calendarFeedFile: { fileName: string, contentType: string, text: string } | null };
+
+export type ActivityCalendarFileQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type ActivityCalendarFileQuery = { activityCalendarFile: { fileName: string, contentType: string, text: string } };
 
 export type TeamCardFragment = { id: string, colour: TeamColour, memberCount: number, name: { zh: string, en: string }, mission: { zh: string, en: string }, leads: Array<{ id: string, displayName: string }> };
 
@@ -2234,7 +2313,10 @@ export const NotificationsDocument = new TypedDocumentString(`
       startsAt
       placeName
       previousStartsAt
+      previousPlaceName
       reason
+      minutes
+      accepted
       createdAt
       read
       activity {
@@ -3164,6 +3246,98 @@ export const ApplyRosterImportDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ApplyRosterImportMutation, ApplyRosterImportMutationVariables>;
+export const NotificationSettingsPageDocument = new TypedDocumentString(`
+    query NotificationSettingsPage {
+  organization {
+    viewerIsAdmin
+    quietHours {
+      start
+      end
+    }
+  }
+  notificationPreferences {
+    kind
+    inApp
+    sms
+    email
+  }
+}
+    `) as unknown as TypedDocumentString<NotificationSettingsPageQuery, NotificationSettingsPageQueryVariables>;
+export const SetNotificationPreferencesDocument = new TypedDocumentString(`
+    mutation SetNotificationPreferences($preferences: [NotificationPreferenceInput!]!) {
+  setNotificationPreferences(preferences: $preferences) {
+    kind
+  }
+}
+    `) as unknown as TypedDocumentString<SetNotificationPreferencesMutation, SetNotificationPreferencesMutationVariables>;
+export const SetQuietHoursDocument = new TypedDocumentString(`
+    mutation SetQuietHours($input: QuietHoursInput) {
+  setQuietHours(input: $input) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<SetQuietHoursMutation, SetQuietHoursMutationVariables>;
+export const CalendarFeedsPageDocument = new TypedDocumentString(`
+    query CalendarFeedsPage {
+  organization {
+    teams {
+      id
+      colour
+      name {
+        zh
+        en
+      }
+    }
+  }
+  calendarFeeds {
+    id
+    createdAt
+    team {
+      id
+      colour
+      name {
+        zh
+        en
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<CalendarFeedsPageQuery, CalendarFeedsPageQueryVariables>;
+export const CreateCalendarFeedDocument = new TypedDocumentString(`
+    mutation CreateCalendarFeed($teamId: ID) {
+  createCalendarFeed(teamId: $teamId) {
+    url
+    feed {
+      id
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<CreateCalendarFeedMutation, CreateCalendarFeedMutationVariables>;
+export const RevokeCalendarFeedDocument = new TypedDocumentString(`
+    mutation RevokeCalendarFeed($id: ID!) {
+  revokeCalendarFeed(id: $id) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<RevokeCalendarFeedMutation, RevokeCalendarFeedMutationVariables>;
+export const CalendarFeedFileDocument = new TypedDocumentString(`
+    query CalendarFeedFile($token: String!) {
+  calendarFeedFile(token: $token) {
+    fileName
+    contentType
+    text
+  }
+}
+    `) as unknown as TypedDocumentString<CalendarFeedFileQuery, CalendarFeedFileQueryVariables>;
+export const ActivityCalendarFileDocument = new TypedDocumentString(`
+    query ActivityCalendarFile($id: ID!) {
+  activityCalendarFile(id: $id) {
+    fileName
+    contentType
+    text
+  }
+}
+    `) as unknown as TypedDocumentString<ActivityCalendarFileQuery, ActivityCalendarFileQueryVariables>;
 export const OrganizationLayoutDocument = new TypedDocumentString(`
     query OrganizationLayout {
   organization {

@@ -5,6 +5,7 @@ import { common } from './common';
 import { dashboard } from './dashboard';
 import { hours } from './hours';
 import { members } from './members';
+import { notifications } from './notifications';
 import { organizations } from './organizations';
 import { people } from './people';
 import { requests } from './requests';
@@ -18,6 +19,7 @@ export const zh = {
   ...teams.zh,
   ...members.zh,
   ...activities.zh,
+  ...notifications.zh,
   ...sponsorship.zh,
   ...hours.zh,
   ...certificates.zh,
@@ -31,6 +33,7 @@ export const en: Record<MessageKey, string> = {
   ...teams.en,
   ...members.en,
   ...activities.en,
+  ...notifications.en,
   ...sponsorship.en,
   ...hours.en,
   ...certificates.en,
