@@ -363,7 +363,9 @@ describe('the outbox through a real SMS adapter', () => {
 
     // A permanent refusal: given up after one attempt.
     const another = await createActivity(org.lead, { teamId: org.teams['RED'] ?? '' });
-    expectNoErrors(await org.members[0]?.client.gql(SIGN_UP, { id: another.id }));
+    const member = org.members[0];
+    if (!member) throw new Error('a member expected');
+    expectNoErrors(await member.client.gql(SIGN_UP, { id: another.id }));
     expectNoErrors(
       await org.lead.gql(`mutation ($id: ID!) { cancelActivity(id: $id) { status } }`, { id: another.id }),
     );

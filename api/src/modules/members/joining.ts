@@ -138,10 +138,35 @@ export async function previewInvitation(ctx: RequestContext, token: string): Pro
   };
 }
 
+/** The phone and email an account has proven it receives (a code or link sent there came back). */
+function verifiedLogins(account: Account): { phone: string | null; email: string | null } {
+  return {
+    phone: account.phoneVerifiedAt ? account.phone : null,
+    email: account.emailVerifiedAt ? account.email : null,
+  };
+}
+
 /**
- * Makes an account a member: the roster entry it was invited as (or whose
- * phone it has) gets the account; otherwise a new member. A former member is
- * made active again. Refuses someone who is already an active member.
+ * Whether an invitation may be accepted by this account: it must have proven
+ * the invited phone or the invited email. Holding the link is not enough (an
+ * admin may pass it on, it may be forwarded), and an unproven phone is what
+ * anyone can type at registration.
+ */
+export function invitationIsFor(invitation: Invitation, account: Account): boolean {
+  const proven = verifiedLogins(account);
+  return (
+    (invitation.phone !== null && invitation.phone === proven.phone) ||
+    (invitation.email !== null && invitation.email === proven.email)
+  );
+}
+
+/**
+ * Makes an account a member: the roster entry it was invited as (the
+ * invitation was checked to be for it), or the one with the account's
+ * verified phone; otherwise a new member. Only a verified phone links an
+ * entry by its number: someone who registered another person's number could
+ * otherwise take that person's entry (hours, teams) by being admitted. A
+ * former member is made active again. Refuses someone already an active member.
  */
 async function admitAccount(
   tx: Tx,
@@ -153,10 +178,10 @@ async function admitAccount(
   if (existing?.active) throw new AppError('ALREADY_MEMBER', 'You are already a member.');
   if (existing) return repository.updateMember(tx, orgId, existing.id, { active: true });
 
+  const proven = verifiedLogins(account);
   const candidates = [
     hint.memberId ? await repository.findMember(tx, orgId, hint.memberId) : undefined,
-    account.phone ? await repository.findMemberByPhone(tx, orgId, account.phone) : undefined,
-    hint.phone ? await repository.findMemberByPhone(tx, orgId, hint.phone) : undefined,
+    proven.phone ? await repository.findMemberByPhone(tx, orgId, proven.phone) : undefined,
   ];
   const entry = candidates.find((candidate) => candidate && !candidate.accountId);
   if (entry) {
@@ -166,8 +191,8 @@ async function admitAccount(
       email: entry.email ?? account.email ?? hint.email ?? null,
     });
   }
-  // A new roster entry; the account's number unless someone here has it already.
-  const phone = account.phone ?? hint.phone ?? null;
+  // A new roster entry: the account's verified number (or the one the admin invited) unless someone here has it.
+  const phone = proven.phone ?? hint.phone ?? null;
   const phoneFree = phone ? !(await repository.findMemberByPhone(tx, orgId, phone)) : false;
   return repository.insertMember(tx, {
     orgId,
@@ -185,6 +210,12 @@ export async function acceptInvitation(ctx: RequestContext, token: string): Prom
   const found = await findByToken(ctx, token);
   if (!found) throw notFound('Invitation');
   const { invitation } = found;
+  if (invitationStatus(invitation, ctx.clock.now()) === 'PENDING' && !invitationIsFor(invitation, account)) {
+    throw new AppError(
+      'INVITATION_NOT_FOR_YOU',
+      'This invitation was sent to another phone or email: sign in with that one, or verify it on your account.',
+    );
+  }
   return withTenant(ctx.db, { orgId: invitation.orgId, accountId: account.id }, async (tx) => {
     const claimed = await repository.claimInvitation(tx, invitation.orgId, invitation.id, account.id, ctx.clock.now());
     if (!claimed) {
