@@ -14,6 +14,7 @@ import { buildApp } from '../src/build.ts';
 import { loadConfig, type Environment } from '../src/config.ts';
 import type { Clock } from '../src/shared/clock.ts';
 import type { DeliveryAdapter, OutgoingMessage } from '../src/modules/notifications/outbox.ts';
+import { normalizeEmail, normalizePhone } from '../src/modules/people/validation.ts';
 import { testClock } from './clock.ts';
 
 /**
@@ -239,7 +240,7 @@ export class TestApp {
         address,
       ),
     );
-    const login = input.phone ?? input.email ?? '';
+    const login = input.phone ? normalizePhone(input.phone) : normalizeEmail(input.email ?? '');
     const result = await client.gql<{ confirmRegistration: { account: { id: string } } }>(
       `mutation ($input: ConfirmRegistrationInput!) { confirmRegistration(input: $input) { account { id } } }`,
       { input: { login, code: this.sent.code(login) } },
