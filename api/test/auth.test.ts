@@ -24,9 +24,12 @@ describe('accounts and sessions', () => {
       }),
     );
     expectNoErrors(
-      await client.gql(`mutation ($input: ConfirmCodeInput!) { confirmEmailChange(input: $input) { account { id } } }`, {
-        input: { login: 'xiaoming@example.cn', code: testApp.sent.code('xiaoming@example.cn') },
-      }),
+      await client.gql(
+        `mutation ($input: ConfirmCodeInput!) { confirmEmailChange(input: $input) { account { id } } }`,
+        {
+          input: { login: 'xiaoming@example.cn', code: testApp.sent.code('xiaoming@example.cn') },
+        },
+      ),
     );
     const viewer = await client.gql<{ viewer: { account: { displayName: string; email: string; phone: string } } }>(
       VIEWER,
@@ -114,7 +117,12 @@ describe('accounts and sessions', () => {
     const both = await testApp
       .anonymous()
       .gql(`mutation ($input: RegisterInput!) { startRegistration(input: $input) { sentTo } }`, {
-        input: { displayName: '张三', phone: '13800138001', email: 'zhang@example.cn', password: '洞庭湖畔 long enough' },
+        input: {
+          displayName: '张三',
+          phone: '13800138001',
+          email: 'zhang@example.cn',
+          password: '洞庭湖畔 long enough',
+        },
       });
     expect(both.errors?.[0]?.extensions?.fields).toEqual({ email: 'ONE_LOGIN_ONLY' });
   });

@@ -39,7 +39,8 @@ export class SentMessages implements DeliveryAdapter {
   code(recipient: string): string {
     const code = this.all.findLast(
       (message) =>
-        message.recipient === recipient && (message.kind === 'VERIFICATION_CODE' || message.kind === 'PASSWORD_RESET_CODE'),
+        message.recipient === recipient &&
+        (message.kind === 'VERIFICATION_CODE' || message.kind === 'PASSWORD_RESET_CODE'),
     )?.params['code'];
     if (!code) throw new Error(`no code was sent to ${recipient}`);
     return code;

@@ -13,6 +13,7 @@ import { AppError, FieldChecker, notFound } from '../../shared/errors.ts';
 import { findOrganizationsByIds } from '../organizations/repository.ts';
 import type { CreatedInvitationParent, InvitationPreviewParent, JoinRequestParent } from './mappers.ts';
 import { lengthOf, nameProblem, normalizeName, parseEmail, parseMobile } from './profile.ts';
+import { sendInBackground } from '../people/account-codes.ts';
 import { requireId } from './ids.ts';
 import * as repository from './repository.ts';
 
@@ -41,10 +42,35 @@ export interface InviteInput {
   memberId?: string | null | undefined;
 }
 
-/** An admin invites someone by phone or email; the answer carries the link, which is shown only now. */
+/**
+ * An admin invites someone by phone or email; the answer carries the link,
+ * which is shown only now. The link is also sent to the invited phone (SMS)
+ * and email, in the organization's language (the invitee may have no account
+ * yet): sent after the answer, so a slow gateway never holds the admin up,
+ * and the admin can still pass the link on if it did not arrive.
+ */
 export async function inviteMember(ctx: RequestContext, input: InviteInput): Promise<CreatedInvitationParent> {
   const admin = await requireAdmin(ctx);
+  const organization = requireOrganization(ctx);
   if (input.memberId) requireId(input.memberId, 'Member');
+  const created = await createInvitation(ctx, admin, input);
+  for (const recipient of [created.invitation.phone, created.invitation.email]) {
+    if (!recipient) continue;
+    sendInBackground(ctx, {
+      kind: 'INVITATION',
+      recipient,
+      locale: organization.defaultLocale,
+      values: { organization: organization.name, link: created.link, days: String(INVITATION_TTL_DAYS) },
+    });
+  }
+  return created;
+}
+
+async function createInvitation(
+  ctx: RequestContext,
+  admin: Member,
+  input: InviteInput,
+): Promise<CreatedInvitationParent> {
   return ctx.tenant(async (tx) => {
     const target = input.memberId ? await repository.findMember(tx, admin.orgId, input.memberId) : undefined;
     if (input.memberId && !target) throw notFound('Member');

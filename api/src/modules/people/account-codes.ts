@@ -143,6 +143,8 @@ export async function consumeCode(
   purpose: AccountCodePurpose,
   recipient: string,
   code: string,
+  /** Runs once the code is known right, before it is used up: a refusal here (a weak password) leaves it usable. */
+  beforeUse?: (code: AccountCode) => Promise<void>,
 ): Promise<AccountCode> {
   const latest = await repository.findLatestAccountCode(ctx.db, purpose, recipient);
   const now = ctx.clock.now();
@@ -153,6 +155,7 @@ export async function consumeCode(
     await repository.countWrongCodeAttempt(ctx.db, latest.id, MAX_CODE_ATTEMPTS);
     throw invalidCode();
   }
+  await beforeUse?.(latest);
   if (!(await repository.useAccountCode(ctx.db, latest.id, now))) throw invalidCode();
   return latest;
 }
@@ -180,7 +183,11 @@ export async function issueLinkToken(
 }
 
 /** Uses up a reset link's token, once, within its time; INVALID_CODE otherwise. */
-export async function consumeLinkToken(ctx: RequestContext, token: string): Promise<AccountCode> {
+export async function consumeLinkToken(
+  ctx: RequestContext,
+  token: string,
+  beforeUse?: (code: AccountCode) => Promise<void>,
+): Promise<AccountCode> {
   if (!/^[A-Za-z0-9_-]{40,60}$/.test(token)) throw invalidCode();
   const found = await repository.findAccountCodeBySecret(
     ctx.db,
@@ -188,6 +195,7 @@ export async function consumeLinkToken(ctx: RequestContext, token: string): Prom
   );
   const now = ctx.clock.now();
   if (!found || found.usedAt || found.expiresAt <= now) throw invalidCode();
+  await beforeUse?.(found);
   if (!(await repository.useAccountCode(ctx.db, found.id, now))) throw invalidCode();
   return found;
 }

@@ -23,6 +23,7 @@ function render(kind: AccountMessageKind, locale: Locale, values: Record<string,
   const minutes = values['minutes'] ?? '';
   const link = values['link'] ?? '';
   const organization = values['organization'] ?? '';
+  const days = values['days'] ?? '';
   switch (kind) {
     case 'VERIFICATION_CODE':
       return {
@@ -62,8 +63,8 @@ function render(kind: AccountMessageKind, locale: Locale, values: Record<string,
       return {
         subject: zh ? `${organization}邀请您加入` : `${organization} invites you to join`,
         text: zh
-          ? `${organization}邀请您在七彩加入本会（${minutes} 天内有效）：${link}\n请用收到本消息的手机号或邮箱注册或登录后接受。`
-          : `${organization} invites you to join them on Qicai (the link works for ${minutes} days): ${link}\nAccept it signed in with the phone number or email address this message came to.`,
+          ? `${organization}邀请您在七彩加入本会（${days} 天内有效）：${link}\n请用收到本消息的手机号或邮箱注册或登录后接受。`
+          : `${organization} invites you to join them on Qicai (the link works for ${days} days): ${link}\nAccept it signed in with the phone number or email address this message came to.`,
         params: { organization, link },
         link,
       };

@@ -5,7 +5,7 @@
  * a password ends the account's other sessions; a reset ends all of them
  * (whoever knew the old password is out) and signs this one in.
  */
-import { pgError, PG_UNIQUE_VIOLATION, type Account } from '@qicai/db';
+import { pgError, PG_UNIQUE_VIOLATION, type Account, type AccountCode } from '@qicai/db';
 import { requireAccount } from '../../shared/access.ts';
 import type { RequestContext } from '../../shared/context.ts';
 import { AppError, FieldChecker, ValidationError } from '../../shared/errors.ts';
@@ -26,7 +26,14 @@ import { passwordProblem } from './password-strength.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import * as repository from './repository.ts';
 import { codeSent, hashSessionToken, loginRecipient, startSession } from './service.ts';
-import { isEmail, MAINLAND_MOBILE, normalizeEmail, normalizePhone, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './validation.ts';
+import {
+  isEmail,
+  MAINLAND_MOBILE,
+  normalizeEmail,
+  normalizePhone,
+  PASSWORD_MAX_LENGTH,
+  PASSWORD_MIN_LENGTH,
+} from './validation.ts';
 
 const invalidCode = () => new AppError('INVALID_CODE', 'This code is wrong, or no longer works: ask for a new one.');
 
@@ -74,7 +81,10 @@ export async function requestPasswordReset(ctx: RequestContext, login: string): 
         kind: 'PASSWORD_RESET_LINK',
         recipient,
         locale,
-        values: { link: new URL(`/reset/${token}`, ctx.config.publicUrl).toString(), minutes: String(RESET_TTL_MINUTES) },
+        values: {
+          link: new URL(`/reset/${token}`, ctx.config.publicUrl).toString(),
+          minutes: String(RESET_TTL_MINUTES),
+        },
       });
     }
   }
@@ -86,14 +96,20 @@ export async function resetPassword(
   ctx: RequestContext,
   input: { login?: string | null; code?: string | null; token?: string | null; newPassword: string },
 ): Promise<ViewerParent> {
-  let used;
-  if (input.token) used = await consumeLinkToken(ctx, input.token);
-  else if (input.login && input.code) used = await consumeCode(ctx, 'RESET_PASSWORD', loginRecipient(input.login), input.code);
+  // The account the code is for, its password checked before the code is used up (a weak one can be retried).
+  let account: Account | undefined;
+  const check = async (code: AccountCode) => {
+    account = code.accountId ? await repository.findAccountById(ctx.db, code.accountId) : undefined;
+    // The login moved to another account since (or the account is gone): the code is spent for nothing.
+    if (!account || (account.phone !== code.recipient && account.email !== code.recipient)) throw invalidCode();
+    checkNewPassword(input.newPassword, account);
+  };
+  let used: AccountCode;
+  if (input.token) used = await consumeLinkToken(ctx, input.token, check);
+  else if (input.login && input.code)
+    used = await consumeCode(ctx, 'RESET_PASSWORD', loginRecipient(input.login), input.code, check);
   else throw new ValidationError({ code: 'REQUIRED' });
-  const account = used.accountId ? await repository.findAccountById(ctx.db, used.accountId) : undefined;
-  // The login moved to another account since (or the account is gone): the code is spent for nothing.
-  if (!account || (account.phone !== used.recipient && account.email !== used.recipient)) throw invalidCode();
-  checkNewPassword(input.newPassword, account);
+  if (!account) throw invalidCode();
   const now = ctx.clock.now();
   const updated = await repository.updateAccount(ctx.db, account.id, {
     passwordHash: await hashPassword(input.newPassword),
@@ -108,8 +124,13 @@ export async function resetPassword(
 /** Checks the signed-in account's password (throttled like a sign-in); INVALID_CREDENTIALS if wrong. */
 async function requirePassword(ctx: RequestContext, account: Account, password: string): Promise<void> {
   const key = `account-password:${account.id}`;
-  const failures = await repository.countSignInFailures(ctx.db, [key], new Date(ctx.clock.now().getTime() - 15 * 60_000));
-  if ((failures.get(key)?.failures ?? 0) >= 5) throw new AppError('RATE_LIMITED', 'Too many attempts; try again later.', { retryAfterSeconds: 900 });
+  const failures = await repository.countSignInFailures(
+    ctx.db,
+    [key],
+    new Date(ctx.clock.now().getTime() - 15 * 60_000),
+  );
+  if ((failures.get(key)?.failures ?? 0) >= 5)
+    throw new AppError('RATE_LIMITED', 'Too many attempts; try again later.', { retryAfterSeconds: 900 });
   if (!(await verifyPassword(account.passwordHash, password))) {
     await repository.recordSignInFailures(ctx.db, [key], ctx.clock.now());
     throw new AppError('INVALID_CREDENTIALS', 'Wrong password.');
@@ -123,8 +144,14 @@ export async function changePassword(
   const account = requireAccount(ctx);
   await requirePassword(ctx, account, input.currentPassword);
   checkNewPassword(input.newPassword, account);
-  const updated = await repository.updateAccount(ctx.db, account.id, { passwordHash: await hashPassword(input.newPassword) });
-  await repository.deleteSessionsOfAccount(ctx.db, account.id, ctx.session.token ? hashSessionToken(ctx.session.token) : null);
+  const updated = await repository.updateAccount(ctx.db, account.id, {
+    passwordHash: await hashPassword(input.newPassword),
+  });
+  await repository.deleteSessionsOfAccount(
+    ctx.db,
+    account.id,
+    ctx.session.token ? hashSessionToken(ctx.session.token) : null,
+  );
   return { account: updated };
 }
 
@@ -147,7 +174,12 @@ export async function requestEmailChange(
       values: { link: new URL('/forgot', ctx.config.publicUrl).toString() },
     });
   } else {
-    const code = await issueCode(ctx, { purpose: 'VERIFY_EMAIL', recipient: email, accountId: account.id, ttlMinutes: CODE_TTL_MINUTES });
+    const code = await issueCode(ctx, {
+      purpose: 'VERIFY_EMAIL',
+      recipient: email,
+      accountId: account.id,
+      ttlMinutes: CODE_TTL_MINUTES,
+    });
     await sendAccountMessage(ctx, {
       kind: 'VERIFICATION_CODE',
       recipient: email,
@@ -178,7 +210,12 @@ export async function requestPhoneVerification(ctx: RequestContext, phoneText: s
       values: { link: new URL('/forgot', ctx.config.publicUrl).toString() },
     });
   } else {
-    const code = await issueCode(ctx, { purpose: 'VERIFY_PHONE', recipient: phone, accountId: account.id, ttlMinutes: CODE_TTL_MINUTES });
+    const code = await issueCode(ctx, {
+      purpose: 'VERIFY_PHONE',
+      recipient: phone,
+      accountId: account.id,
+      ttlMinutes: CODE_TTL_MINUTES,
+    });
     await sendAccountMessage(ctx, {
       kind: 'VERIFICATION_CODE',
       recipient: phone,
@@ -209,7 +246,9 @@ async function confirmLogin(
         await repository.updateAccount(ctx.db, holder.id, { phone: null, phoneVerifiedAt: null });
         await repository.deleteSessionsOfAccount(ctx.db, holder.id, null);
       }
-      return { account: await repository.updateAccount(ctx.db, account.id, { phone: recipient, phoneVerifiedAt: now }) };
+      return {
+        account: await repository.updateAccount(ctx.db, account.id, { phone: recipient, phoneVerifiedAt: now }),
+      };
     }
     return { account: await repository.updateAccount(ctx.db, account.id, { email: recipient, emailVerifiedAt: now }) };
   } catch (error) {

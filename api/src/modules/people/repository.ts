@@ -129,7 +129,10 @@ export async function insertMember(
 
 export async function insertAccountCode(
   db: Db,
-  values: Pick<AccountCode, 'purpose' | 'recipient' | 'secretHash' | 'accountId' | 'registration' | 'expiresAt' | 'createdAt'>,
+  values: Pick<
+    AccountCode,
+    'purpose' | 'recipient' | 'secretHash' | 'accountId' | 'registration' | 'expiresAt' | 'createdAt'
+  >,
 ): Promise<AccountCode> {
   const [code] = await db.insert(accountCodes).values(values).returning();
   if (!code) throw new Error('insert returned no code');
@@ -206,12 +209,14 @@ export async function findSessionsOfAccount(db: Db, accountId: string, now: Date
 }
 
 /** Ends every session of the account but `keepTokenHash` (if given); returns how many ended. */
-export async function deleteSessionsOfAccount(db: Db, accountId: string, keepTokenHash: string | null): Promise<number> {
+export async function deleteSessionsOfAccount(
+  db: Db,
+  accountId: string,
+  keepTokenHash: string | null,
+): Promise<number> {
   const rows = await db
     .delete(sessions)
-    .where(
-      and(eq(sessions.accountId, accountId), keepTokenHash ? ne(sessions.tokenHash, keepTokenHash) : undefined),
-    )
+    .where(and(eq(sessions.accountId, accountId), keepTokenHash ? ne(sessions.tokenHash, keepTokenHash) : undefined))
     .returning({ tokenHash: sessions.tokenHash });
   return rows.length;
 }

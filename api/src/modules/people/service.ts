@@ -9,7 +9,14 @@ import { AppError, FieldChecker, rateLimited, ValidationError } from '../../shar
 import { knownDeviceDelayMs, knownDeviceToken, readKnownDevice } from './known-devices.ts';
 import { passwordProblem } from './password-strength.ts';
 import { hashPassword, verifyDecoy, verifyPassword } from './passwords.ts';
-import { channelOf, CODE_TTL_MINUTES, consumeCode, issueCode, sendAccountMessage, throttleSending } from './account-codes.ts';
+import {
+  channelOf,
+  CODE_TTL_MINUTES,
+  consumeCode,
+  issueCode,
+  sendAccountMessage,
+  throttleSending,
+} from './account-codes.ts';
 import * as repository from './repository.ts';
 import {
   DISPLAY_NAME_MAX_LENGTH,
