@@ -33,6 +33,8 @@ export interface AppOptions {
   clock?: Clock | undefined;
   /** Sends every message instead of the configured channels (tests that read what was sent). */
   deliveryAdapter?: DeliveryAdapter | undefined;
+  /** Told of every message after the configured channels sent it (tests of those channels). */
+  deliveryObserver?: DeliveryAdapter | undefined;
 }
 
 declare module 'fastify' {
@@ -50,7 +52,11 @@ export default async function app(fastify: FastifyInstance, options: AppOptions)
   await fastify.register(workersPlugin, { config });
   await fastify.register(securityPlugin, { config });
   await fastify.register(sessionPlugin, { config });
-  await fastify.register(deliveryPlugin, { config, adapter: options.deliveryAdapter });
+  await fastify.register(deliveryPlugin, {
+    config,
+    adapter: options.deliveryAdapter,
+    observer: options.deliveryObserver,
+  });
   await fastify.register(pubsubPlugin, { config });
   await fastify.register(metricsPlugin, { config });
   await fastify.register(graphqlPlugin, { config });

@@ -82,7 +82,7 @@ export class TestApp {
     readonly database: Database,
     private readonly testDatabase: TestDatabase,
     private readonly counter: { statements: number },
-    /** What the app sent (empty with `delivery: 'configured'`). */
+    /** What the app sent. */
     readonly sent: SentMessages,
     /** False for a sibling: the first app's close drops the database. */
     private readonly ownsDatabase = true,
@@ -108,7 +108,7 @@ export class TestApp {
     options: {
       prepare?: (url: string | undefined) => Promise<void>;
       clock?: Clock;
-      /** 'configured': send through the adapters the settings choose (SMTP_URL, SMS_PROVIDER), not into `sent`. */
+      /** 'configured': send through the adapters the settings choose (SMTP_URL, SMS_PROVIDER), and `sent` after. */
       delivery?: 'record' | 'configured';
     } = {},
   ): Promise<TestApp> {
@@ -129,6 +129,7 @@ export class TestApp {
       database,
       clock: options.clock ?? testClock,
       deliveryAdapter: options.delivery === 'configured' ? undefined : sent,
+      deliveryObserver: options.delivery === 'configured' ? sent : undefined,
     });
     return new TestApp(app, database, testDatabase, counter, sent);
   }

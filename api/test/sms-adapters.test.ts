@@ -18,7 +18,8 @@ import {
 import { activityOrganization, createActivity, SIGN_UP, type ActivityOrganization } from './activities-seed.ts';
 import { testClock } from './clock.ts';
 import { ALIYUN_OK, FakeSmsProvider, TENCENT_OK } from './fake-sms.ts';
-import { expectNoErrors, TestApp } from './helper.ts';
+import { errorCode, expectNoErrors, TestApp } from './helper.ts';
+import { loadConfig } from '../src/config.ts';
 
 const CODE_MESSAGE: OutgoingMessage = {
   channel: 'SMS',
@@ -375,5 +376,71 @@ describe('the outbox through a real SMS adapter', () => {
       retrying: 0,
       gaveUp: 1,
     });
+  });
+});
+
+describe('the configured SMS provider, chosen by the settings', () => {
+  let fake: FakeSmsProvider;
+  let testApp: TestApp;
+  beforeAll(async () => {
+    fake = await FakeSmsProvider.start(TENCENT_OK);
+    testApp = await TestApp.start(
+      {
+        SMS_PROVIDER: 'tencent',
+        SMS_ACCESS_KEY_ID: 'AKIDqicaiTestSecretId',
+        SMS_ACCESS_KEY_SECRET: 'qicai-test-secret-key',
+        SMS_SDK_APP_ID: '1400787878',
+        SMS_SIGN_NAME: '七彩志愿',
+        SMS_ENDPOINT: fake.url,
+        SMS_TEMPLATE_VERIFICATION_CODE: '1893461',
+        DELIVERY_TIMEOUT_SECONDS: '0.5',
+      },
+      { delivery: 'configured' },
+    );
+  });
+  afterAll(async () => {
+    await testApp.close();
+    await fake.close();
+  });
+
+  it('sends a registration code through it, retrying a failure and a hang with the same SessionContext', async () => {
+    fake.answer({ status: 502, body: '<html>Bad Gateway</html>' }, 'hang');
+    const started = await testApp
+      .anonymous()
+      .gql(`mutation ($input: RegisterInput!) { startRegistration(input: $input) { channel sentTo } }`, {
+        input: { displayName: '彭志强', phone: '13973001234', password: '岳阳楼上看洞庭 2026' },
+      });
+    expectNoErrors(started);
+    expect(fake.requests).toHaveLength(3);
+    const bodies = fake.requests.map(
+      (request) => JSON.parse(request.body) as { SessionContext: string; TemplateParamSet: string[] },
+    );
+    expect(new Set(bodies.map((body) => body.SessionContext)).size).toBe(1);
+    const code = testApp.sent.code('13973001234');
+    expect(bodies.every((body) => JSON.stringify(body.TemplateParamSet) === JSON.stringify([code, '10']))).toBe(true);
+    for (const request of fake.requests) {
+      expect(request.headers['authorization']).toBe(
+        expectedTencentAuthorization(request, 'AKIDqicaiTestSecretId', 'qicai-test-secret-key'),
+      );
+    }
+  });
+
+  it('answers DELIVERY_FAILED when every attempt fails', async () => {
+    fake.requests.length = 0;
+    fake.answer({ status: 500, body: '' }, { status: 500, body: '' }, { status: 500, body: '' });
+    const failed = await testApp
+      .anonymous()
+      .gql(`mutation ($input: RegisterInput!) { startRegistration(input: $input) { sentTo } }`, {
+        input: { displayName: '彭志强', phone: '13973005678', password: '岳阳楼上看洞庭 2026' },
+      });
+    expect(errorCode(failed)).toBe('DELIVERY_FAILED');
+    expect(fake.requests).toHaveLength(3);
+  });
+
+  it('refuses to start without the keys a provider needs', () => {
+    expect(() => loadConfig({ NODE_ENV: 'test', SMS_PROVIDER: 'aliyun', SMS_SIGN_NAME: '七彩志愿' })).toThrow(
+      /SMS_ACCESS_KEY_ID: required with SMS_PROVIDER=aliyun[\s\S]*SMS_ACCESS_KEY_SECRET/,
+    );
+    expect(loadConfig({ NODE_ENV: 'test' }).delivery.sms).toEqual({ provider: 'log' });
   });
 });

@@ -31,7 +31,7 @@ export function deliveryChannels(config: Config): Delivery['channels'] {
 
 function deliveryPlugin(
   app: FastifyInstance,
-  options: { config: Config; adapter?: DeliveryAdapter | undefined },
+  options: { config: Config; adapter?: DeliveryAdapter | undefined; observer?: DeliveryAdapter | undefined },
   done: () => void,
 ) {
   const { delivery } = options.config;
@@ -71,9 +71,14 @@ function deliveryPlugin(
   const channels = deliveryChannels(options.config);
   // A test may put its own adapter in front of both channels (to read the codes it was sent).
   const override = options.adapter;
+  // Or be told of each message once it is sent through the configured ones (tests of SMTP and SMS).
+  const observer = options.observer;
   app.decorate('delivery', {
     channels,
-    send: (message) => (override ?? (message.channel === 'SMS' ? sms : (smtp ?? log))).send(message),
+    send: async (message) => {
+      await (override ?? (message.channel === 'SMS' ? sms : (smtp ?? log))).send(message);
+      await observer?.send(message);
+    },
   } satisfies Delivery);
   app.addHook('onClose', (_app, closed) => {
     smtp?.close();
