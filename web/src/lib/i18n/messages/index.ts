@@ -1,4 +1,5 @@
 /** Every domain's texts. A new domain adds its file here. */
+import { accounts } from './accounts';
 import { activities } from './activities';
 import { certificates } from './certificates';
 import { common } from './common';
@@ -15,6 +16,7 @@ export const zh = {
   ...common.zh,
   ...organizations.zh,
   ...people.zh,
+  ...accounts.zh,
   ...teams.zh,
   ...members.zh,
   ...activities.zh,
@@ -28,6 +30,7 @@ export const en: Record<MessageKey, string> = {
   ...common.en,
   ...organizations.en,
   ...people.en,
+  ...accounts.en,
   ...teams.en,
   ...members.en,
   ...activities.en,
