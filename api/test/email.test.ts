@@ -68,7 +68,9 @@ describe('email through SMTP', () => {
   });
   afterAll(async () => {
     await testApp.close();
-    await new Promise<void>((resolve) => smtp.close(resolve));
+    await new Promise<void>((resolve) => {
+      smtp.close(resolve);
+    });
   });
 
   /** Registers by email in a language, the code read from the mail that arrived. */

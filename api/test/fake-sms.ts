@@ -64,7 +64,11 @@ export class FakeSmsProvider {
   async close(): Promise<void> {
     for (const end of this.hanging) end();
     this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await new Promise<void>((resolve) =>
+      this.server.close(() => {
+        resolve();
+      }),
+    );
   }
 }
 

@@ -150,7 +150,7 @@ describe('Alibaba Cloud SMS (dysmsapi SendSms)', () => {
     });
     const fields = formFields(fake.requests[0]?.body ?? '');
     const params = JSON.parse(fields.get('TemplateParam') ?? '{}') as Record<string, string>;
-    expect([...(params['title'] ?? '')]).toHaveLength(35);
+    expect(Array.from(params['title'] ?? '')).toHaveLength(35);
     expect(params['title']?.endsWith('…')).toBe(true);
     expect(params['time']).toBe('12月5日 09:00');
     expect(fields.get('Signature')).toBe(expectedAliyunSignature(fields, 'qicai-test-access-key-secret'));

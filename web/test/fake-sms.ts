@@ -42,7 +42,11 @@ export async function startFakeSms(): Promise<FakeSms> {
     url: `http://127.0.0.1:${String(port)}/`,
     close: () => {
       server.closeAllConnections();
-      return new Promise((resolve) => server.close(() => resolve()));
+      return new Promise((resolve) =>
+        server.close(() => {
+          resolve();
+        }),
+      );
     },
   };
 }

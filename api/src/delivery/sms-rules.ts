@@ -22,7 +22,8 @@ export const SMS_MESSAGE_MAX_LENGTH = 500;
 export function fitTemplateParams(params: Record<string, string>): Record<string, string> {
   return Object.fromEntries(
     Object.entries(params).map(([name, value]) => {
-      const characters = [...value];
+      // By code points, as the providers count characters (a CJK character is one).
+      const characters = Array.from(value);
       return [
         name,
         characters.length <= SMS_PARAM_MAX_LENGTH

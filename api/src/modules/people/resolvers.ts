@@ -16,8 +16,7 @@ export const resolvers: Resolvers = {
     confirmEmailChange: (_root, { input }, ctx) => recovery.confirmEmailChange(ctx, input),
     requestPhoneVerification: (_root, { phone }, ctx) => recovery.requestPhoneVerification(ctx, phone),
     confirmPhone: (_root, { input }, ctx) => recovery.confirmPhone(ctx, input),
-    signOutEverywhere: (_root, { includingThisSession }, ctx) =>
-      recovery.signOutEverywhere(ctx, includingThisSession ?? false),
+    signOutEverywhere: (_root, { includingThisSession }, ctx) => recovery.signOutEverywhere(ctx, includingThisSession),
     signIn: (_root, { input }, ctx) => people.signIn(ctx, input),
     signOut: (_root, _args, ctx) => people.signOut(ctx),
   },
