@@ -18,7 +18,11 @@
 export const SMS_PARAM_MAX_LENGTH = 35;
 export const SMS_MESSAGE_MAX_LENGTH = 500;
 
-/** The parameters, each cut to the providers' length (by characters, not UTF-16 units). */
+/**
+ * The parameters, each cut to the providers' length (by characters, not UTF-16
+ * units); a `link` stays whole (cut, it would lead nowhere: a template with a
+ * link variable needs the provider's approval for it).
+ */
 export function fitTemplateParams(params: Record<string, string>): Record<string, string> {
   return Object.fromEntries(
     Object.entries(params).map(([name, value]) => {
@@ -26,7 +30,7 @@ export function fitTemplateParams(params: Record<string, string>): Record<string
       const characters = Array.from(value);
       return [
         name,
-        characters.length <= SMS_PARAM_MAX_LENGTH
+        name === 'link' || characters.length <= SMS_PARAM_MAX_LENGTH
           ? value
           : `${characters.slice(0, SMS_PARAM_MAX_LENGTH - 1).join('')}…`,
       ];

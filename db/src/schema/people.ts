@@ -92,7 +92,11 @@ export const accountCodes = pgTable(
     /** The account it is for; null for a registration (no account until the code comes back). */
     accountId: uuid('account_id').references(() => accounts.id, { onDelete: 'cascade' }),
     /** REGISTER: what the account will be made with (name, password hash, language). */
-    registration: jsonb('registration').$type<{ displayName: string; passwordHash: string; locale: 'zh' | 'en' | null }>(),
+    registration: jsonb('registration').$type<{
+      displayName: string;
+      passwordHash: string;
+      locale: 'zh' | 'en' | null;
+    }>(),
     attempts: integer('attempts').notNull().default(0),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     usedAt: timestamp('used_at', { withTimezone: true }),
