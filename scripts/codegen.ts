@@ -54,6 +54,8 @@ const outputs: { path: string; text: Promise<string> }[] = [
           Organization: '@qicai/db#Organization as OrganizationRow',
           Team: '@qicai/db#Team as TeamRow',
           Viewer: '../modules/people/mappers.ts#ViewerParent',
+          CodeSent: '../modules/people/mappers.ts#CodeSentParent',
+          AccountSession: '../modules/people/mappers.ts#AccountSessionParent',
           // sponsorship
           Child: '@qicai/db#Child as ChildRow',
           ChildPersonal: '../modules/sponsorship/mappers.ts#PersonalChild',

@@ -6,6 +6,7 @@
  * can use, and with HTTPS=self-signed how to trust its certificate.
  */
 import {
+  deliveryChannels,
   lanAddresses,
   listensEverywhere,
   loadConfig,
@@ -59,13 +60,22 @@ const trust = tls
     Or accept the browser's warning once per device (check-in and the camera still need HTTPS).
 `
   : '';
+const channels = deliveryChannels(config);
+const unsent = [
+  channels.SMS === 'log' ? 'SMS (set SMS_PROVIDER)' : null,
+  channels.EMAIL === 'log' ? 'email (set SMTP_URL and MAIL_FROM)' : null,
+].filter((channel) => channel !== null);
+const messages =
+  unsent.length > 0
+    ? `  Messages: ${unsent.join(' and ')} are only written to the log, not sent (see README, Settings).\n`
+    : '';
 const database = config.database.url
   ? `PostgreSQL (${new URL(config.database.url).host})`
   : `PGlite, embedded (${config.database.pgliteDir})`;
 console.log(`
   Qicai 七彩 is running at ${url}
 ${lan}${trust}  Database: ${database}
-
+${messages}
   Demo organization: ${url}/o/${DEMO_SLUG}
   Sign in at ${url}/signin with any of these (password ${DEMO_PASSWORD}):
 ${DEMO_SIGN_INS.map((person) => `    ${person.role.padEnd(7)} ${person.phone}  or  ${person.email}   (${person.name})`).join('\n')}

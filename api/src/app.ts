@@ -5,10 +5,12 @@
 import type { Database } from '@qicai/db';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
+import type { DeliveryAdapter } from './modules/notifications/outbox.ts';
 import { systemClock, type Clock } from './shared/clock.ts';
 import benchPlugin from './plugins/bench.ts';
 import clientAddressPlugin from './plugins/client-address.ts';
 import databasePlugin from './plugins/database.ts';
+import deliveryPlugin from './plugins/delivery.ts';
 import errorBoundaryPlugin from './plugins/errors.ts';
 import rosterImportRoutes from './modules/members/routes.ts';
 import graphqlPlugin from './plugins/graphql.ts';
@@ -29,6 +31,10 @@ export interface AppOptions {
   serveWeb?: boolean | undefined;
   /** What "now" is for every rule (see shared/clock.ts); the system clock unless a test sets one. */
   clock?: Clock | undefined;
+  /** Sends every message instead of the configured channels (tests that read what was sent). */
+  deliveryAdapter?: DeliveryAdapter | undefined;
+  /** Told of every message after the configured channels sent it (tests of those channels). */
+  deliveryObserver?: DeliveryAdapter | undefined;
 }
 
 declare module 'fastify' {
@@ -46,6 +52,11 @@ export default async function app(fastify: FastifyInstance, options: AppOptions)
   await fastify.register(workersPlugin, { config });
   await fastify.register(securityPlugin, { config });
   await fastify.register(sessionPlugin, { config });
+  await fastify.register(deliveryPlugin, {
+    config,
+    adapter: options.deliveryAdapter,
+    observer: options.deliveryObserver,
+  });
   await fastify.register(pubsubPlugin, { config });
   await fastify.register(metricsPlugin, { config });
   await fastify.register(graphqlPlugin, { config });

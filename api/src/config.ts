@@ -46,10 +46,47 @@ const environment = z.object({
   WORKER_THREADS: z.coerce.number().int().min(1).max(64).optional(),
   WORKER_IDLE_SECONDS: z.coerce.number().positive().max(3600).default(30),
   BENCH: z.enum(['0', '1']).default('0'),
+  SMTP_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^smtps?:\/\//, 'an smtp:// or smtps:// URL')
+      .optional(),
+  ),
+  MAIL_FROM: optionalString,
+  SMS_PROVIDER: optionalString.pipe(z.enum(['log', 'aliyun', 'tencent']).optional()),
+  SMS_ACCESS_KEY_ID: optionalString,
+  SMS_ACCESS_KEY_SECRET: optionalString,
+  SMS_SIGN_NAME: optionalString,
+  SMS_SDK_APP_ID: optionalString,
+  SMS_REGION: optionalString,
+  SMS_ENDPOINT: optionalString.pipe(z.url().optional()),
+  DELIVERY_TIMEOUT_SECONDS: z.coerce.number().positive().max(120).default(10),
 });
 
-/** The settings as they arrive: strings, by name. */
-export type Environment = Partial<Record<keyof z.infer<typeof environment>, string>>;
+/** The settings as they arrive: strings, by name (SMS_TEMPLATE_<KIND>: one per message kind). */
+export type Environment = Partial<Record<keyof z.infer<typeof environment> | `SMS_TEMPLATE_${string}`, string>>;
+
+/** How messages leave: SMS through a provider (or only the log), email through SMTP (or only the log). */
+export interface DeliveryConfig {
+  sms:
+    | { provider: 'log' }
+    | {
+        provider: 'aliyun' | 'tencent';
+        accessKeyId: string;
+        accessKeySecret: string;
+        signName: string;
+        /** Tencent Cloud's SmsSdkAppId (unused by Alibaba Cloud). */
+        sdkAppId: string;
+        region: string;
+        /** The provider's API address; another one only for tests (a local fake) or a private gateway. */
+        endpoint: string | undefined;
+        /** Template id per message kind (SMS_TEMPLATE_<KIND>). */
+        templates: Record<string, string>;
+      };
+  email: { url: string; from: string } | null;
+  /** How long one attempt at one message may take before it counts as failed (and is retried). */
+  timeoutMs: number;
+}
 
 export interface Config {
   env: 'development' | 'production' | 'test';
@@ -98,6 +135,7 @@ export interface Config {
   workers: { threads: number; idleSeconds: number };
   /** `pnpm bench`: counts SQL statements and adds the /__bench/ routes. Never on in a real deployment. */
   bench: boolean;
+  delivery: DeliveryConfig;
 }
 
 /**
@@ -139,6 +177,41 @@ function appSecret(env: 'development' | 'production' | 'test', given: string | u
     }
   }
   return readFileSync(file, 'utf8').trim();
+}
+
+function deliveryConfig(env: z.infer<typeof environment>, source: Record<string, string | undefined>): DeliveryConfig {
+  const problems: string[] = [];
+  const provider = env.SMS_PROVIDER ?? 'log';
+  const templates = Object.fromEntries(
+    Object.entries(source).flatMap(([name, value]) => {
+      const kind = /^SMS_TEMPLATE_([A-Z_]+)$/.exec(name)?.[1];
+      return kind && value ? [[kind, value]] : [];
+    }),
+  );
+  const required = (name: keyof z.infer<typeof environment>, value: string | undefined): string => {
+    if (!value) problems.push(`  ${name}: required with SMS_PROVIDER=${provider}`);
+    return value ?? '';
+  };
+  const sms: DeliveryConfig['sms'] =
+    provider === 'log'
+      ? { provider }
+      : {
+          provider,
+          accessKeyId: required('SMS_ACCESS_KEY_ID', env.SMS_ACCESS_KEY_ID),
+          accessKeySecret: required('SMS_ACCESS_KEY_SECRET', env.SMS_ACCESS_KEY_SECRET),
+          signName: required('SMS_SIGN_NAME', env.SMS_SIGN_NAME),
+          sdkAppId: provider === 'tencent' ? required('SMS_SDK_APP_ID', env.SMS_SDK_APP_ID) : '',
+          region: env.SMS_REGION ?? (provider === 'tencent' ? 'ap-guangzhou' : 'cn-hangzhou'),
+          endpoint: env.SMS_ENDPOINT,
+          templates,
+        };
+  if (env.SMTP_URL && !env.MAIL_FROM) problems.push('  MAIL_FROM: required with SMTP_URL');
+  if (problems.length > 0) throw new Error(`Invalid settings:\n${problems.join('\n')}`);
+  return {
+    sms,
+    email: env.SMTP_URL && env.MAIL_FROM ? { url: env.SMTP_URL, from: env.MAIL_FROM } : null,
+    timeoutMs: Math.round(env.DELIVERY_TIMEOUT_SECONDS * 1000),
+  };
 }
 
 export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
@@ -191,5 +264,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       idleSeconds: env.WORKER_IDLE_SECONDS,
     },
     bench: env.BENCH === '1',
+    delivery: deliveryConfig(env, source),
   };
 }

@@ -7,6 +7,7 @@ import type { Database } from '@qicai/db';
 import type { FastifyInstance } from 'fastify';
 import { pathToFileURL } from 'node:url';
 import { buildApp } from './build.ts';
+import type { DeliveryAdapter } from './modules/notifications/outbox.ts';
 import { loadConfig, type Config } from './config.ts';
 import { askLiveClientsToReconnect } from './plugins/graphql.ts';
 import type { Clock } from './shared/clock.ts';
@@ -21,6 +22,8 @@ export interface StartOptions {
   handleSignals?: boolean;
   /** What "now" is (tests); the system clock otherwise. */
   clock?: Clock;
+  /** Sends every message instead of the configured channels (browser tests read the codes they were sent). */
+  deliveryAdapter?: DeliveryAdapter;
   /** Runs after the app is ready and before it listens (e.g. loading demo data). */
   beforeListen?: (app: FastifyInstance) => Promise<void>;
 }
@@ -47,6 +50,7 @@ export async function startServer(options: StartOptions = {}): Promise<FastifyIn
     database: options.database,
     serveWeb: options.serveWeb ?? true,
     clock: options.clock,
+    deliveryAdapter: options.deliveryAdapter,
   });
   if (options.handleSignals ?? true) {
     closeWithGrace({ delay: 10_000 }, async ({ err, signal }) => {

@@ -13,7 +13,39 @@ import { EventEmitter } from 'node:events';
 import { buildApp } from '../src/build.ts';
 import { loadConfig, type Environment } from '../src/config.ts';
 import type { Clock } from '../src/shared/clock.ts';
+import type { DeliveryAdapter, OutgoingMessage } from '../src/modules/notifications/outbox.ts';
+import { normalizeEmail, normalizePhone } from '../src/modules/people/validation.ts';
 import { testClock } from './clock.ts';
+
+/**
+ * What the app under test sent (codes, reset links, invitations), in order:
+ * the channels' adapter of every TestApp unless a test asks for the
+ * configured ones (`delivery: 'configured'`, to test SMTP or an SMS provider).
+ */
+export class SentMessages implements DeliveryAdapter {
+  readonly all: OutgoingMessage[] = [];
+
+  send(message: OutgoingMessage): Promise<void> {
+    this.all.push(message);
+    return Promise.resolve();
+  }
+
+  /** The latest message to a recipient, of a kind. */
+  latest(recipient: string, kind?: OutgoingMessage['kind']): OutgoingMessage | undefined {
+    return this.all.findLast((message) => message.recipient === recipient && (!kind || message.kind === kind));
+  }
+
+  /** The code in the latest code sent to a recipient. */
+  code(recipient: string): string {
+    const code = this.all.findLast(
+      (message) =>
+        message.recipient === recipient &&
+        (message.kind === 'VERIFICATION_CODE' || message.kind === 'PASSWORD_RESET_CODE'),
+    )?.params['code'];
+    if (!code) throw new Error(`no code was sent to ${recipient}`);
+    return code;
+  }
+}
 
 export interface GraphQLResponse<Data = Record<string, unknown>> {
   data: Data | null;
@@ -50,6 +82,8 @@ export class TestApp {
     readonly database: Database,
     private readonly testDatabase: TestDatabase,
     private readonly counter: { statements: number },
+    /** What the app sent. */
+    readonly sent: SentMessages,
     /** False for a sibling: the first app's close drops the database. */
     private readonly ownsDatabase = true,
   ) {}
@@ -71,7 +105,12 @@ export class TestApp {
    */
   static async start(
     settings: Partial<Environment> = {},
-    options: { prepare?: (url: string | undefined) => Promise<void>; clock?: Clock } = {},
+    options: {
+      prepare?: (url: string | undefined) => Promise<void>;
+      clock?: Clock;
+      /** 'configured': send through the adapters the settings choose (SMTP_URL, SMS_PROVIDER), and `sent` after. */
+      delivery?: 'record' | 'configured';
+    } = {},
   ): Promise<TestApp> {
     const testDatabase = await createTestDatabase();
     const counter = { statements: 0 };
@@ -84,8 +123,15 @@ export class TestApp {
     if (withoutRowLevelSecurity) await disableRowLevelSecurity(database, testDatabase.url);
     await options.prepare?.(testDatabase.url);
     const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...settings });
-    const app = await buildApp({ config, database, clock: options.clock ?? testClock });
-    return new TestApp(app, database, testDatabase, counter);
+    const sent = new SentMessages();
+    const app = await buildApp({
+      config,
+      database,
+      clock: options.clock ?? testClock,
+      deliveryAdapter: options.delivery === 'configured' ? undefined : sent,
+      deliveryObserver: options.delivery === 'configured' ? sent : undefined,
+    });
+    return new TestApp(app, database, testDatabase, counter, sent);
   }
 
   /**
@@ -100,8 +146,8 @@ export class TestApp {
       },
     });
     const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...settings });
-    const app = await buildApp({ config, database, clock: testClock });
-    return new TestApp(app, database, this.testDatabase, counter, false);
+    const app = await buildApp({ config, database, clock: testClock, deliveryAdapter: this.sent });
+    return new TestApp(app, database, this.testDatabase, counter, this.sent, false);
   }
 
   /**
@@ -116,8 +162,8 @@ export class TestApp {
       poolSize: config.database.poolSize,
       preparedStatements: config.database.preparedStatements,
     });
-    const app = await buildApp({ config, database, clock: testClock });
-    const sibling = new TestApp(app, database, this.testDatabase, { statements: 0 }, false);
+    const app = await buildApp({ config, database, clock: testClock, deliveryAdapter: this.sent });
+    const sibling = new TestApp(app, database, this.testDatabase, { statements: 0 }, this.sent, false);
     sibling.closesDatabase = true;
     return sibling;
   }
@@ -170,7 +216,12 @@ export class TestApp {
 
   private accountCounter = 0;
 
-  /** Registers a new account through the API and returns a client signed in as it. */
+  /**
+   * Registers a new account through the API — the code sent to its phone or
+   * email, then the code back — and returns a client signed in as it. Each
+   * comes from an address of its own, so the per-address throttle of codes
+   * never counts one test's accounts against another's.
+   */
   async signUp(
     fields: { displayName?: string; email?: string; phone?: string; password?: string } = {},
   ): Promise<Client> {
@@ -182,12 +233,24 @@ export class TestApp {
       password: fields.password ?? 'correct horse battery',
     };
     const client = this.anonymous();
-    const result = await client.gql<{ register: { account: { id: string } } }>(
-      `mutation ($input: RegisterInput!) { register(input: $input) { account { id } } }`,
-      { input },
+    const address = `10.${String((n >> 16) & 255)}.${String((n >> 8) & 255)}.${String(n & 255)}`;
+    expectNoErrors(
+      await client.gql(
+        `mutation ($input: RegisterInput!) { startRegistration(input: $input) { sentTo } }`,
+        { input },
+        {},
+        address,
+      ),
+    );
+    const login = input.phone ? normalizePhone(input.phone) : normalizeEmail(input.email ?? '');
+    const result = await client.gql<{ confirmRegistration: { account: { id: string } } }>(
+      `mutation ($input: ConfirmRegistrationInput!) { confirmRegistration(input: $input) { account { id } } }`,
+      { input: { login, code: this.sent.code(login) } },
+      {},
+      address,
     );
     expectNoErrors(result);
-    client.accountId = result.data?.register.account.id ?? null;
+    client.accountId = result.data?.confirmRegistration.account.id ?? null;
     client.email = input.email;
     return client;
   }

@@ -2,6 +2,7 @@ import { chromium, type Browser, type BrowserContextOptions, type Page } from 'p
 import { inject } from 'vitest';
 import { testClockIsSet, testClockStartedAt } from '@qicai/api/testing';
 import { DEMO_PASSWORD } from '@qicai/scripts/demo';
+import { latestSmsCode } from './fake-sms';
 
 /** Debian's Chromium: browsers cannot be downloaded on this machine. */
 export function launchBrowser(): Promise<Browser> {
@@ -20,6 +21,9 @@ export function launchBrowser(): Promise<Browser> {
 }
 
 export const baseUrl = () => inject('baseUrl');
+
+/** The code last texted to a phone by the server under test (through the fake SMS provider). */
+export const smsCode = (phone: string) => latestSmsCode(inject('smsInboxUrl'), phone);
 
 /** The server's test clock (see api/test/clock.ts): what the browser tests build their data from. */
 export const testClock = testClockStartedAt(inject('clockStartedAt'));

@@ -10,10 +10,13 @@ import { ensureWebBuild } from '@qicai/scripts/web-build';
 import { readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { TestProject } from 'vitest/node';
+import { startFakeSms } from './fake-sms';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     baseUrl: string;
+    /** The fake SMS provider the server texts through (fake-sms.ts): where a test reads the codes sent. */
+    smsInboxUrl: string;
     /** When the server's test clock started (ms): the test files' clocks start with it (browser.ts). */
     clockStartedAt: number;
     /** Each test file's own copy of the demo association, by the file's name (activities, board, …). */
@@ -37,7 +40,23 @@ function freePort(): Promise<number> {
 
 export default async function setup(project: TestProject) {
   const port = await freePort();
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'warn', PORT: String(port), HOST: '127.0.0.1' });
+  // Codes go by SMS through the real Alibaba Cloud adapter, to a fake provider on this machine.
+  const sms = await startFakeSms();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'warn',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    SMS_PROVIDER: 'aliyun',
+    SMS_ACCESS_KEY_ID: 'LTAI5tBrowserTests',
+    SMS_ACCESS_KEY_SECRET: 'browser-tests-secret',
+    SMS_SIGN_NAME: '七彩志愿',
+    SMS_ENDPOINT: sms.url,
+    SMS_TEMPLATE_VERIFICATION_CODE: 'SMS_465391022',
+    SMS_TEMPLATE_PASSWORD_RESET_CODE: 'SMS_465391024',
+    SMS_TEMPLATE_ACCOUNT_EXISTS: 'SMS_465391025',
+    SMS_TEMPLATE_INVITATION: 'SMS_465391026',
+  });
   ensureWebBuild(config.webBuildDir);
   const testDatabase = await createTestDatabase();
   const database = await testDatabase.open();
@@ -63,10 +82,12 @@ export default async function setup(project: TestProject) {
     },
   });
   project.provide('baseUrl', config.publicUrl.origin);
+  project.provide('smsInboxUrl', sms.url);
   project.provide('demos', demos);
   project.provide('clockStartedAt', clockStartedAt);
   return async () => {
     await app.close();
+    await sms.close();
     await testDatabase.drop();
   };
 }

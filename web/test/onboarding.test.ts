@@ -4,7 +4,7 @@
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, newPage, testClock } from './browser';
+import { launchBrowser, newPage, smsCode, testClock } from './browser';
 
 describe('onboarding in a browser', () => {
   let browser: Browser;
@@ -22,8 +22,11 @@ describe('onboarding in a browser', () => {
     await page.getByLabel('姓名').fill('何秀英');
     await page.getByLabel('手机号').fill(`139${suffix}`);
     await page.getByLabel('密码').fill('洞庭湖畔 qicai volunteers 2026!');
-    await page.getByRole('button', { name: '注册' }).click();
-    await page.waitForURL((url) => url.pathname !== '/register');
+    await page.getByRole('button', { name: '发送验证码' }).click();
+    await page.waitForURL(/\/register\/confirm/);
+    await page.getByLabel('6 位验证码').fill(await smsCode(`139${suffix}`));
+    await page.getByRole('button', { name: '确认' }).click();
+    await page.waitForURL((url) => !url.pathname.startsWith('/register'));
 
     await page.goto('/orgs/new');
     await page.getByLabel('协会名称').fill('华容县七彩之光志愿者协会');

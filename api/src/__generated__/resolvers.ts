@@ -2,7 +2,7 @@
 /* eslint-disable */
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { Account as AccountRow, Member as MemberRow, Member as MembershipRow, Organization as OrganizationRow, Team as TeamRow, Child as ChildRow, Child as GuardianConsentRow, AuditEntry as ChildAuditEntryRow, Sponsor as SponsorRow, Sponsor as SponsorPreferencesRow, Sponsor as PledgeRow, Sponsor as SponsorSelfRow, Sponsorship as SponsorshipRow, SupportRecord as SupportRecordRow, SponsorshipUpdate as SponsorshipUpdateRow, Activity as ActivityRow, CalendarFeed as CalendarFeedRow, DisplayToken as DisplayTokenRow, ActivitySeries as ActivitySeriesRow, SignUp as SignUpRow, Notification as NotificationRow, Invitation as InvitationRow, RosterImport as RosterImportModel, ServiceRecord as ServiceRecordRow, ServiceRecordCorrection as ServiceRecordCorrectionRow, ServiceRecordValues as ServiceRecordValuesRow, SignUp as MissingCheckOutRow, Certificate as CertificateRow, HelpRequest as HelpRequestRow, RequestHistoryEntry as RequestChangeRow } from '@qicai/db';
-import type { ViewerParent } from '../modules/people/mappers.ts';
+import type { ViewerParent, CodeSentParent, AccountSessionParent } from '../modules/people/mappers.ts';
 import type { PersonalChild, TimelineItem, VisitRecord, SponsorViewParent, SponsoredChildRecord } from '../modules/sponsorship/mappers.ts';
 import type { BoardEvent as BoardEventPayload } from '../shared/board-events.ts';
 import type { MemberConnectionParent, CreatedInvitationParent, InvitationPreviewParent, JoinRequestParent, RosterImportRowParent } from '../modules/members/mappers.ts';
@@ -1284,9 +1284,31 @@ export type CreateOrganizationInput = {
   defaultLocale?: InputMaybe<Locale>;
 };
 
+/** Where a code or link went, masked (138****0001, w***@example.cn). */
+export type CodeSent = {
+  __typename?: 'CodeSent';
+  channel: DeliveryChannel;
+  sentTo: Scalars['String']['output'];
+  /** How long the code or link works. */
+  expiresInMinutes: Scalars['Int']['output'];
+};
+
+/** A signed-in browser or device of the viewer's account. */
+export type AccountSession = {
+  __typename?: 'AccountSession';
+  startedAt: Scalars['DateTime']['output'];
+  expiresAt: Scalars['DateTime']['output'];
+  /** The browser as it named itself when signing in. */
+  userAgent?: Maybe<Scalars['String']['output']>;
+  /** The session of this request. */
+  current: Scalars['Boolean']['output'];
+};
+
 export type Viewer = {
   __typename?: 'Viewer';
   account: Account;
+  /** The account's active sessions, newest first. */
+  sessions: Array<AccountSession>;
   /** The organizations this person belongs to, active memberships only. */
   memberships: Array<Membership>;
   /** The organizations where this person is a sponsor with a linked account. */
@@ -1300,6 +1322,9 @@ export type Account = {
   displayName: Scalars['String']['output'];
   email?: Maybe<Scalars['String']['output']>;
   phone?: Maybe<Scalars['String']['output']>;
+  /** Whether the phone was proven by a code (only a verified phone links roster entries). */
+  phoneVerified: Scalars['Boolean']['output'];
+  emailVerified: Scalars['Boolean']['output'];
   locale?: Maybe<Locale>;
 };
 
@@ -1380,7 +1405,7 @@ export type Member = {
 
 export type RegisterInput = {
   displayName: Scalars['String']['input'];
-  /** At least one of email and phone. */
+  /** Exactly one of email and phone: the code goes there (the other can be added once signed in). */
   email?: InputMaybe<Scalars['String']['input']>;
   /** A mainland mobile number, 11 digits. */
   phone?: InputMaybe<Scalars['String']['input']>;
@@ -1394,6 +1419,42 @@ export type SignInInput = {
   login: Scalars['String']['input'];
   password: Scalars['String']['input'];
 };
+
+export type ConfirmRegistrationInput = {
+  /** The phone or email the code was sent to. */
+  login: Scalars['String']['input'];
+  code: Scalars['String']['input'];
+};
+
+export type ResetPasswordInput = {
+  /** With code: the phone the code was sent to. */
+  login?: InputMaybe<Scalars['String']['input']>;
+  code?: InputMaybe<Scalars['String']['input']>;
+  /** Or the token of the emailed link (/reset/<token>). */
+  token?: InputMaybe<Scalars['String']['input']>;
+  newPassword: Scalars['String']['input'];
+};
+
+export type ChangePasswordInput = {
+  currentPassword: Scalars['String']['input'];
+  newPassword: Scalars['String']['input'];
+};
+
+export type RequestEmailChangeInput = {
+  email: Scalars['String']['input'];
+  password: Scalars['String']['input'];
+};
+
+export type ConfirmCodeInput = {
+  /** The phone or email the code was sent to. */
+  login: Scalars['String']['input'];
+  code: Scalars['String']['input'];
+};
+
+/** How a message reaches a person. */
+export type DeliveryChannel =
+  | 'SMS'
+  | 'EMAIL';
 
 /** What a request from the public (群众需求) is about; it decides the team suggested to the admin. */
 export type RequestCategory =
@@ -1930,12 +1991,39 @@ export type Mutation = {
   setQuietHours: Organization;
   /** Creates an organization with its seven teams; the viewer becomes its first admin. */
   createOrganization: Organization;
-  /** Creates an account and signs it in (sets the session cookie). */
-  register: Viewer;
+  /**
+   * Starts a registration: sends a 6-digit code to the phone or email given
+   * (exactly one), valid 10 minutes. Answers the same whether the login is free
+   * or already has an account; in that case the phone or address is told so
+   * instead of getting a code.
+   */
+  startRegistration: CodeSent;
+  /** Finishes a registration with the code: creates the account, its phone or email verified, and signs it in (sets the session cookie). */
+  confirmRegistration: Viewer;
   /** Signs in with an email address or a mainland mobile number (sets the session cookie). */
   signIn: Viewer;
   /** Ends this session. True even if there was none. */
   signOut: Scalars['Boolean']['output'];
+  /**
+   * Forgot password: sends a 6-digit code to a phone, or a link to an email
+   * address, if an account signs in with it (both valid 30 minutes, single
+   * use). Answers the same whether or not one does.
+   */
+  requestPasswordReset: CodeSent;
+  /** Sets a new password with the code sent to the phone (login and code) or the emailed link's token; ends every session of the account and signs this one in. */
+  resetPassword: Viewer;
+  /** Changes the signed-in account's password (the current one required); ends its other sessions. */
+  changePassword: Viewer;
+  /** Sends a code to a new email address for the signed-in account (its password required). The same answer if another account has the address (which is told so instead). */
+  requestEmailChange: CodeSent;
+  /** Sets the signed-in account's email to the address the code was sent to, verified. */
+  confirmEmailChange: Viewer;
+  /** Sends a code to a phone to add it to (or verify it on) the signed-in account. The same answer if another account has verified it (which is told so instead). */
+  requestPhoneVerification: CodeSent;
+  /** Sets the signed-in account's phone to the number the code was sent to, verified: from then on roster entries with that number can link to the account. */
+  confirmPhone: Viewer;
+  /** Ends every other session of the signed-in account (and this one too with includingThisSession); returns how many ended. */
+  signOutEverywhere: Scalars['Int']['output'];
   /** Public, no sign-in; limited per client address (PUBLIC_REQUEST_LIMIT an hour). */
   submitRequest: SubmittedRequest;
   /** Admins: route a received (or reassign an assigned) request to a team. */
@@ -2218,13 +2306,58 @@ export type MutationCreateOrganizationArgs = {
 };
 
 
-export type MutationRegisterArgs = {
+export type MutationStartRegistrationArgs = {
   input: RegisterInput;
+};
+
+
+export type MutationConfirmRegistrationArgs = {
+  input: ConfirmRegistrationInput;
 };
 
 
 export type MutationSignInArgs = {
   input: SignInInput;
+};
+
+
+export type MutationRequestPasswordResetArgs = {
+  login: Scalars['String']['input'];
+};
+
+
+export type MutationResetPasswordArgs = {
+  input: ResetPasswordInput;
+};
+
+
+export type MutationChangePasswordArgs = {
+  input: ChangePasswordInput;
+};
+
+
+export type MutationRequestEmailChangeArgs = {
+  input: RequestEmailChangeInput;
+};
+
+
+export type MutationConfirmEmailChangeArgs = {
+  input: ConfirmCodeInput;
+};
+
+
+export type MutationRequestPhoneVerificationArgs = {
+  phone: Scalars['String']['input'];
+};
+
+
+export type MutationConfirmPhoneArgs = {
+  input: ConfirmCodeInput;
+};
+
+
+export type MutationSignOutEverywhereArgs = {
+  includingThisSession?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 
@@ -3100,6 +3233,8 @@ export type ResolversTypes = {
   Organization: ResolverTypeWrapper<OrganizationRow>;
   Onboarding: ResolverTypeWrapper<Onboarding>;
   CreateOrganizationInput: CreateOrganizationInput;
+  CodeSent: ResolverTypeWrapper<CodeSentParent>;
+  AccountSession: ResolverTypeWrapper<AccountSessionParent>;
   Viewer: ResolverTypeWrapper<ViewerParent>;
   Account: ResolverTypeWrapper<AccountRow>;
   Membership: ResolverTypeWrapper<MembershipRow>;
@@ -3109,6 +3244,12 @@ export type ResolversTypes = {
   Member: ResolverTypeWrapper<MemberRow>;
   RegisterInput: RegisterInput;
   SignInInput: SignInInput;
+  ConfirmRegistrationInput: ConfirmRegistrationInput;
+  ResetPasswordInput: ResetPasswordInput;
+  ChangePasswordInput: ChangePasswordInput;
+  RequestEmailChangeInput: RequestEmailChangeInput;
+  ConfirmCodeInput: ConfirmCodeInput;
+  DeliveryChannel: DeliveryChannel;
   RequestCategory: RequestCategory;
   RequestStatus: RequestStatus;
   HelpRequest: ResolverTypeWrapper<HelpRequestRow>;
@@ -3269,12 +3410,19 @@ export type ResolversParentTypes = {
   Organization: OrganizationRow;
   Onboarding: Onboarding;
   CreateOrganizationInput: CreateOrganizationInput;
+  CodeSent: CodeSentParent;
+  AccountSession: AccountSessionParent;
   Viewer: ViewerParent;
   Account: AccountRow;
   Membership: MembershipRow;
   Member: MemberRow;
   RegisterInput: RegisterInput;
   SignInInput: SignInInput;
+  ConfirmRegistrationInput: ConfirmRegistrationInput;
+  ResetPasswordInput: ResetPasswordInput;
+  ChangePasswordInput: ChangePasswordInput;
+  RequestEmailChangeInput: RequestEmailChangeInput;
+  ConfirmCodeInput: ConfirmCodeInput;
   HelpRequest: HelpRequestRow;
   RequestChange: RequestChangeRow;
   RequestPublicStatus: RequestPublicStatus;
@@ -3892,8 +4040,22 @@ export type OnboardingResolvers<ContextType = MercuriusContext, ParentType exten
   complete?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
+export type CodeSentResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['CodeSent'] = ResolversParentTypes['CodeSent']> = {
+  channel?: Resolver<ResolversTypes['DeliveryChannel'], ParentType, ContextType>;
+  sentTo?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  expiresInMinutes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type AccountSessionResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['AccountSession'] = ResolversParentTypes['AccountSession']> = {
+  startedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  userAgent?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  current?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
 export type ViewerResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['Viewer'] = ResolversParentTypes['Viewer']> = {
   account?: Resolver<ResolversTypes['Account'], ParentType, ContextType>;
+  sessions?: Resolver<Array<ResolversTypes['AccountSession']>, ParentType, ContextType>;
   memberships?: Resolver<Array<ResolversTypes['Membership']>, ParentType, ContextType>;
   sponsorOf?: Resolver<Array<ResolversTypes['Organization']>, ParentType, ContextType>;
 };
@@ -3903,6 +4065,8 @@ export type AccountResolvers<ContextType = MercuriusContext, ParentType extends 
   displayName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  phoneVerified?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  emailVerified?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   locale?: Resolver<Maybe<ResolversTypes['Locale']>, ParentType, ContextType>;
 };
 
@@ -4102,9 +4266,18 @@ export type MutationResolvers<ContextType = MercuriusContext, ParentType extends
   setNotificationPreferences?: Resolver<Array<ResolversTypes['NotificationPreference']>, ParentType, ContextType, RequireFields<MutationSetNotificationPreferencesArgs, 'preferences'>>;
   setQuietHours?: Resolver<ResolversTypes['Organization'], ParentType, ContextType, Partial<MutationSetQuietHoursArgs>>;
   createOrganization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType, RequireFields<MutationCreateOrganizationArgs, 'input'>>;
-  register?: Resolver<ResolversTypes['Viewer'], ParentType, ContextType, RequireFields<MutationRegisterArgs, 'input'>>;
+  startRegistration?: Resolver<ResolversTypes['CodeSent'], ParentType, ContextType, RequireFields<MutationStartRegistrationArgs, 'input'>>;
+  confirmRegistration?: Resolver<ResolversTypes['Viewer'], ParentType, ContextType, RequireFields<MutationConfirmRegistrationArgs, 'input'>>;
   signIn?: Resolver<ResolversTypes['Viewer'], ParentType, ContextType, RequireFields<MutationSignInArgs, 'input'>>;
   signOut?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  requestPasswordReset?: Resolver<ResolversTypes['CodeSent'], ParentType, ContextType, RequireFields<MutationRequestPasswordResetArgs, 'login'>>;
+  resetPassword?: Resolver<ResolversTypes['Viewer'], ParentType, ContextType, RequireFields<MutationResetPasswordArgs, 'input'>>;
+  changePassword?: Resolver<ResolversTypes['Viewer'], ParentType, ContextType, RequireFields<MutationChangePasswordArgs, 'input'>>;
+  requestEmailChange?: Resolver<ResolversTypes['CodeSent'], ParentType, ContextType, RequireFields<MutationRequestEmailChangeArgs, 'input'>>;
+  confirmEmailChange?: Resolver<ResolversTypes['Viewer'], ParentType, ContextType, RequireFields<MutationConfirmEmailChangeArgs, 'input'>>;
+  requestPhoneVerification?: Resolver<ResolversTypes['CodeSent'], ParentType, ContextType, RequireFields<MutationRequestPhoneVerificationArgs, 'phone'>>;
+  confirmPhone?: Resolver<ResolversTypes['Viewer'], ParentType, ContextType, RequireFields<MutationConfirmPhoneArgs, 'input'>>;
+  signOutEverywhere?: Resolver<ResolversTypes['Int'], ParentType, ContextType, RequireFields<MutationSignOutEverywhereArgs, 'includingThisSession'>>;
   submitRequest?: Resolver<ResolversTypes['SubmittedRequest'], ParentType, ContextType, RequireFields<MutationSubmitRequestArgs, 'input'>>;
   assignRequest?: Resolver<ResolversTypes['HelpRequest'], ParentType, ContextType, RequireFields<MutationAssignRequestArgs, 'input'>>;
   setRequestDueDate?: Resolver<ResolversTypes['HelpRequest'], ParentType, ContextType, RequireFields<MutationSetRequestDueDateArgs, 'id'>>;
@@ -4442,6 +4615,8 @@ export type Resolvers<ContextType = MercuriusContext> = {
   QuietHours?: QuietHoursResolvers<ContextType>;
   Organization?: OrganizationResolvers<ContextType>;
   Onboarding?: OnboardingResolvers<ContextType>;
+  CodeSent?: CodeSentResolvers<ContextType>;
+  AccountSession?: AccountSessionResolvers<ContextType>;
   Viewer?: ViewerResolvers<ContextType>;
   Account?: AccountResolvers<ContextType>;
   Membership?: MembershipResolvers<ContextType>;

@@ -263,6 +263,8 @@ export async function buildContext(
     publish: (event) => {
       app.liveEvents.publish(event);
     },
+    delivery: app.delivery,
+    log: request.log,
     clientIp: request.clientAddress,
     userAgent: request.headers['user-agent'],
     knownDevice: knownDeviceCookie(config, request, reply),
@@ -485,5 +487,5 @@ async function graphqlPlugin(app: FastifyInstance, options: { config: Config }) 
 
 export default fp(graphqlPlugin, {
   name: 'graphql',
-  dependencies: ['error-boundary', 'database', 'session', 'security', 'pubsub', 'metrics', 'workers'],
+  dependencies: ['error-boundary', 'database', 'session', 'security', 'pubsub', 'metrics', 'workers', 'delivery'],
 });

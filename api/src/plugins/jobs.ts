@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Config } from '../config.ts';
 import { sendDueReminders } from '../modules/activities/reminders.ts';
-import { deliverDueNotifications, loggingDeliveryAdapter } from '../modules/notifications/outbox.ts';
+import { deliverDueNotifications } from '../modules/notifications/outbox.ts';
 
 /**
  * Background work of every API instance: the reminder scheduler and the
@@ -16,12 +16,11 @@ function jobsPlugin(app: FastifyInstance, options: { config: Config }, done: () 
     done();
     return;
   }
-  const adapter = loggingDeliveryAdapter(app.log);
   let running: Promise<void> | undefined;
   const run = async () => {
     try {
       await sendDueReminders(app.database.db, { now: app.clock.now() });
-      await deliverDueNotifications(app.database.db, adapter, { log: app.log, now: app.clock.now() });
+      await deliverDueNotifications(app.database.db, app.delivery, { log: app.log, now: app.clock.now() });
     } catch (error) {
       app.log.error({ err: error }, 'background work failed; trying again next time');
     }
@@ -44,4 +43,4 @@ function jobsPlugin(app: FastifyInstance, options: { config: Config }, done: () 
   done();
 }
 
-export default fp(jobsPlugin, { name: 'jobs', dependencies: ['database'] });
+export default fp(jobsPlugin, { name: 'jobs', dependencies: ['database', 'delivery'] });

@@ -3,7 +3,9 @@
  * organization, and a way to run SQL scoped to exactly that.
  */
 import type { Account, Db, Member, Organization, Tx } from '@qicai/db';
+import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config.ts';
+import type { DeliveryAdapter } from '../modules/notifications/outbox.ts';
 import type { Clock } from './clock.ts';
 import type { LiveEvent } from '../plugins/pubsub.ts';
 import type { TaskInput, TaskName, TaskOutput } from '../workers/tasks.ts';
@@ -47,6 +49,10 @@ export interface RequestContext {
   work<Name extends TaskName>(name: Name, input: TaskInput<Name>): Promise<TaskOutput<Name>>;
   /** Sends a live event to subscribers (after the transaction that caused it has committed). */
   publish(message: LiveEvent): void;
+  /** Sends an SMS or email now (plugins/delivery.ts); account messages go this way, with delivery/prompt.ts. */
+  delivery: DeliveryAdapter;
+  /** The request's logger (for work that outlives the answer). */
+  log: FastifyBaseLogger;
   clientIp: string;
   userAgent: string | undefined;
   /** The known-device cookie (see people/known-devices.ts): its value, and setting it on the response. */

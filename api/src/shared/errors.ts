@@ -20,6 +20,10 @@ export type ErrorCode =
   | 'UNAVAILABLE'
   | 'PAYLOAD_TOO_LARGE'
   | 'BAD_REQUEST'
+  // Accounts: a one-time code or reset link that is wrong or no longer works; a code or link that could not be sent.
+  | 'INVALID_CODE'
+  | 'DELIVERY_FAILED'
+  | 'INVITATION_NOT_FOR_YOU'
   // Members and roster.
   | 'LAST_ADMIN'
   | 'ALREADY_MEMBER'

@@ -9,6 +9,8 @@ import {
   check,
   date,
   index,
+  integer,
+  jsonb,
   pgEnum,
   pgPolicy,
   pgTable,
@@ -32,6 +34,14 @@ export const accounts = pgTable(
     passwordHash: text('password_hash').notNull(),
     displayName: text('display_name').notNull(),
     locale: localeEnum('locale'),
+    /**
+     * When the account proved it receives SMS at `phone` (a code sent there). Only a verified phone
+     * links the account to a roster entry with that number; null for a phone never proven (accounts
+     * made before codes existed). Changing the phone goes through a code, so it is never stale.
+     */
+    phoneVerifiedAt: timestamp('phone_verified_at', { withTimezone: true }),
+    /** The same for `email` (a code or link sent there). */
+    emailVerifiedAt: timestamp('email_verified_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
@@ -54,6 +64,49 @@ export const sessions = pgTable(
     userAgent: text('user_agent'),
   },
   (t) => [index('sessions_account_idx').on(t.accountId)],
+);
+
+export const accountCodePurposeEnum = pgEnum('account_code_purpose', [
+  'REGISTER',
+  'VERIFY_PHONE',
+  'VERIFY_EMAIL',
+  'RESET_PASSWORD',
+]);
+
+/**
+ * One-time secrets sent to a phone or an address: a 6-digit code (registration,
+ * adding or changing a phone or email, a password reset by SMS) or a reset
+ * link's token. Only an HMAC of the secret (keyed with APP_SECRET and bound to
+ * the purpose and recipient) is stored: six digits are too few for a plain hash.
+ * Single use (`used_at`), short-lived (`expires_at`), and dead after a few
+ * wrong tries (`attempts`).
+ */
+export const accountCodes = pgTable(
+  'account_codes',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    purpose: accountCodePurposeEnum('purpose').notNull(),
+    /** A mainland mobile number or a lower-cased email address. */
+    recipient: text('recipient').notNull(),
+    secretHash: text('secret_hash').notNull(),
+    /** The account it is for; null for a registration (no account until the code comes back). */
+    accountId: uuid('account_id').references(() => accounts.id, { onDelete: 'cascade' }),
+    /** REGISTER: what the account will be made with (name, password hash, language). */
+    registration: jsonb('registration').$type<{
+      displayName: string;
+      passwordHash: string;
+      locale: 'zh' | 'en' | null;
+    }>(),
+    attempts: integer('attempts').notNull().default(0),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    index('account_codes_recipient_idx').on(t.recipient, t.purpose, t.createdAt),
+    // A reset link carries only its token: looked up by the token's HMAC.
+    index('account_codes_secret_idx').on(t.secretHash),
+  ],
 );
 
 /** Failed sign-ins, counted per login and per address to throttle guessing; kept in the database so every API instance sees them. */
@@ -192,6 +245,8 @@ export const memberSearchBacklog = pgTable(
 ).enableRLS();
 
 export type Account = typeof accounts.$inferSelect;
+export type AccountCode = typeof accountCodes.$inferSelect;
+export type AccountCodePurpose = (typeof accountCodePurposeEnum.enumValues)[number];
 export type Member = typeof members.$inferSelect;
 export type PoliticalStatus = (typeof politicalStatusEnum.enumValues)[number];
 export type PartyStage = (typeof partyStageEnum.enumValues)[number];

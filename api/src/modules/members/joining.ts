@@ -14,6 +14,7 @@ import { findOrganizationsByIds } from '../organizations/repository.ts';
 import { notifyMembers } from '../notifications/service.ts';
 import type { CreatedInvitationParent, InvitationPreviewParent, JoinRequestParent } from './mappers.ts';
 import { lengthOf, nameProblem, normalizeName, parseEmail, parseMobile } from './profile.ts';
+import { sendInBackground } from '../people/account-codes.ts';
 import { requireId } from './ids.ts';
 import * as repository from './repository.ts';
 
@@ -42,10 +43,35 @@ export interface InviteInput {
   memberId?: string | null | undefined;
 }
 
-/** An admin invites someone by phone or email; the answer carries the link, which is shown only now. */
+/**
+ * An admin invites someone by phone or email; the answer carries the link,
+ * which is shown only now. The link is also sent to the invited phone (SMS)
+ * and email, in the organization's language (the invitee may have no account
+ * yet): sent after the answer, so a slow gateway never holds the admin up,
+ * and the admin can still pass the link on if it did not arrive.
+ */
 export async function inviteMember(ctx: RequestContext, input: InviteInput): Promise<CreatedInvitationParent> {
   const admin = await requireAdmin(ctx);
+  const organization = requireOrganization(ctx);
   if (input.memberId) requireId(input.memberId, 'Member');
+  const created = await createInvitation(ctx, admin, input);
+  for (const recipient of [created.invitation.phone, created.invitation.email]) {
+    if (!recipient) continue;
+    sendInBackground(ctx, {
+      kind: 'INVITATION',
+      recipient,
+      locale: organization.defaultLocale,
+      values: { organization: organization.name, link: created.link, days: String(INVITATION_TTL_DAYS) },
+    });
+  }
+  return created;
+}
+
+async function createInvitation(
+  ctx: RequestContext,
+  admin: Member,
+  input: InviteInput,
+): Promise<CreatedInvitationParent> {
   return ctx.tenant(async (tx) => {
     const target = input.memberId ? await repository.findMember(tx, admin.orgId, input.memberId) : undefined;
     if (input.memberId && !target) throw notFound('Member');
@@ -139,10 +165,35 @@ export async function previewInvitation(ctx: RequestContext, token: string): Pro
   };
 }
 
+/** The phone and email an account has proven it receives (a code or link sent there came back). */
+function verifiedLogins(account: Account): { phone: string | null; email: string | null } {
+  return {
+    phone: account.phoneVerifiedAt ? account.phone : null,
+    email: account.emailVerifiedAt ? account.email : null,
+  };
+}
+
 /**
- * Makes an account a member: the roster entry it was invited as (or whose
- * phone it has) gets the account; otherwise a new member. A former member is
- * made active again. Refuses someone who is already an active member.
+ * Whether an invitation may be accepted by this account: it must have proven
+ * the invited phone or the invited email. Holding the link is not enough (an
+ * admin may pass it on, it may be forwarded), and an unproven phone is what
+ * anyone can type at registration.
+ */
+export function invitationIsFor(invitation: Invitation, account: Account): boolean {
+  const proven = verifiedLogins(account);
+  return (
+    (invitation.phone !== null && invitation.phone === proven.phone) ||
+    (invitation.email !== null && invitation.email === proven.email)
+  );
+}
+
+/**
+ * Makes an account a member: the roster entry it was invited as (the
+ * invitation was checked to be for it), or the one with the account's
+ * verified phone; otherwise a new member. Only a verified phone links an
+ * entry by its number: someone who registered another person's number could
+ * otherwise take that person's entry (hours, teams) by being admitted. A
+ * former member is made active again. Refuses someone already an active member.
  */
 async function admitAccount(
   tx: Tx,
@@ -154,10 +205,10 @@ async function admitAccount(
   if (existing?.active) throw new AppError('ALREADY_MEMBER', 'You are already a member.');
   if (existing) return repository.updateMember(tx, orgId, existing.id, { active: true });
 
+  const proven = verifiedLogins(account);
   const candidates = [
     hint.memberId ? await repository.findMember(tx, orgId, hint.memberId) : undefined,
-    account.phone ? await repository.findMemberByPhone(tx, orgId, account.phone) : undefined,
-    hint.phone ? await repository.findMemberByPhone(tx, orgId, hint.phone) : undefined,
+    proven.phone ? await repository.findMemberByPhone(tx, orgId, proven.phone) : undefined,
   ];
   const entry = candidates.find((candidate) => candidate && !candidate.accountId);
   if (entry) {
@@ -167,8 +218,8 @@ async function admitAccount(
       email: entry.email ?? account.email ?? hint.email ?? null,
     });
   }
-  // A new roster entry; the account's number unless someone here has it already.
-  const phone = account.phone ?? hint.phone ?? null;
+  // A new roster entry: the account's verified number (or the one the admin invited) unless someone here has it.
+  const phone = proven.phone ?? hint.phone ?? null;
   const phoneFree = phone ? !(await repository.findMemberByPhone(tx, orgId, phone)) : false;
   return repository.insertMember(tx, {
     orgId,
@@ -186,6 +237,12 @@ export async function acceptInvitation(ctx: RequestContext, token: string): Prom
   const found = await findByToken(ctx, token);
   if (!found) throw notFound('Invitation');
   const { invitation } = found;
+  if (invitationStatus(invitation, ctx.clock.now()) === 'PENDING' && !invitationIsFor(invitation, account)) {
+    throw new AppError(
+      'INVITATION_NOT_FOR_YOU',
+      'This invitation was sent to another phone or email: sign in with that one, or verify it on your account.',
+    );
+  }
   return withTenant(ctx.db, { orgId: invitation.orgId, accountId: account.id }, async (tx) => {
     const claimed = await repository.claimInvitation(tx, invitation.orgId, invitation.id, account.id, ctx.clock.now());
     if (!claimed) {

@@ -42,7 +42,8 @@ function formatHours(minutes: number | undefined, locale: MessageLocale): string
   return locale === 'zh' ? `${value} 小时` : `${value} h`;
 }
 
-function escapeHtml(text: string): string {
+/** Text made safe for an HTML part (of a notification or an account message). */
+export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => `&#${String(char.charCodeAt(0))};`);
 }
 

@@ -11,12 +11,36 @@ import { renderMessage } from './messages.ts';
 import { smsDueAt } from './quiet-hours.ts';
 import * as repository from './repository.ts';
 
+/**
+ * Messages to an account rather than to a member of an organization: the
+ * person may have no account yet (a registration code, an invitation), or
+ * be locked out of it (a password reset). Their texts are the people and
+ * members modules' own (people/account-messages.ts).
+ */
+export type AccountMessageKind =
+  'VERIFICATION_CODE' | 'ACCOUNT_EXISTS' | 'PASSWORD_RESET_CODE' | 'PASSWORD_RESET_LINK' | 'INVITATION';
+
+/** Every kind a delivery adapter may be asked to send; an SMS template id is configured per kind. */
+export type MessageKind = NotificationKind | AccountMessageKind;
+
 export interface OutgoingMessage {
   channel: DeliveryChannel;
   /** A mobile number or an email address. */
   recipient: string;
-  kind: NotificationKind;
+  kind: MessageKind;
+  /** The recipient's language: the texts below are already in it. */
+  locale: 'zh' | 'en';
+  /** An email's subject (SMS: unused). */
+  subject: string;
+  /** Plain text: an email's text part, and what the log adapter writes. */
   text: string;
+  /** An email's HTML part. */
+  html: string;
+  /**
+   * An SMS template's parameters: Alibaba Cloud fills `${name}` by name, Tencent
+   * Cloud fills `{1}`, `{2}`, … with the values in this order (README, SMS templates).
+   */
+  params: Record<string, string>;
   /**
    * The same for every attempt at one delivery, different for every delivery: a gateway that takes an
    * idempotency key (most SMS and email APIs do) drops a resend after a crash between sending and
@@ -30,13 +54,32 @@ export interface DeliveryAdapter {
   send(message: OutgoingMessage): Promise<void>;
 }
 
-/** The default adapter: writes each message to the log and sends nothing. */
+/**
+ * A failure that sending again cannot cure (a number the provider refuses, no
+ * template for the kind, a signature the provider rejects): the outbox gives
+ * up on it at once instead of retrying for hours.
+ */
+export class PermanentDeliveryError extends Error {
+  override readonly name = 'PermanentDeliveryError';
+}
+
+/**
+ * The default adapter: writes each message to the log and sends nothing. At
+ * warn level, so that `pnpm start` (LOG_LEVEL=warn) shows a registration's
+ * code to whoever is trying Qicai; a deployment sets SMS_PROVIDER and SMTP_URL.
+ */
 export function loggingDeliveryAdapter(log: FastifyBaseLogger): DeliveryAdapter {
   return {
     send(message) {
-      log.info(
-        { channel: message.channel, kind: message.kind, text: message.text, idempotencyKey: message.idempotencyKey },
-        'notification (not sent: log only)',
+      log.warn(
+        {
+          channel: message.channel,
+          recipient: message.recipient,
+          kind: message.kind,
+          text: message.text,
+          idempotencyKey: message.idempotencyKey,
+        },
+        'message (not sent: log only)',
       );
       return Promise.resolve();
     },
@@ -84,17 +127,22 @@ export async function deliverDueNotifications(
       const due = await repository.claimDueDeliveries(tx, orgId, now, batchSize);
       for (const delivery of due) {
         try {
+          const rendered = renderMessage(delivery.kind, delivery.detail, delivery);
           await adapter.send({
             channel: delivery.channel,
             recipient: delivery.recipient,
             kind: delivery.kind,
-            text: renderMessage(delivery.kind, delivery.detail, delivery).text,
+            locale: delivery.locale,
+            subject: rendered.subject,
+            text: rendered.text,
+            html: rendered.html,
+            params: rendered.params,
             idempotencyKey: deliveryIdempotencyKey(delivery.id),
           });
           await repository.markDelivered(tx, orgId, delivery.id);
           run.sent++;
         } catch (error) {
-          const delay = retryDelaySeconds(delivery.attempts + 1);
+          const delay = error instanceof PermanentDeliveryError ? null : retryDelaySeconds(delivery.attempts + 1);
           await repository.markDeliveryFailed(tx, orgId, delivery.id, {
             error: error instanceof Error ? error.message : String(error),
             nextAttemptAt: delay === null ? null : retryAt(delivery, new Date(now.getTime() + delay * 1000)),

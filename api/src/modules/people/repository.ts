@@ -1,5 +1,16 @@
-import { accounts, members, sessions, signInFailures, type Account, type Db, type Member } from '@qicai/db';
-import { and, asc, count, eq, gt, inArray, lt, max, or, sql } from 'drizzle-orm';
+import {
+  accountCodes,
+  accounts,
+  members,
+  sessions,
+  signInFailures,
+  type Account,
+  type AccountCode,
+  type AccountCodePurpose,
+  type Db,
+  type Member,
+} from '@qicai/db';
+import { and, asc, count, desc, eq, gt, inArray, isNull, lt, max, ne, or, sql } from 'drizzle-orm';
 import type { Login } from './validation.ts';
 
 export async function findAccountByLogin(db: Db, login: Login): Promise<Account | undefined> {
@@ -12,7 +23,8 @@ export async function findAccountByLogin(db: Db, login: Login): Promise<Account 
 
 export async function insertAccount(
   db: Db,
-  values: Pick<Account, 'displayName' | 'email' | 'phone' | 'passwordHash' | 'locale'>,
+  values: Pick<Account, 'displayName' | 'email' | 'phone' | 'passwordHash' | 'locale'> &
+    Partial<Pick<Account, 'phoneVerifiedAt' | 'emailVerifiedAt'>>,
 ): Promise<Account> {
   const [account] = await db.insert(accounts).values(values).returning();
   if (!account) throw new Error('insert returned no account');
@@ -113,4 +125,98 @@ export async function insertMember(
   const [member] = await db.insert(members).values(values).returning();
   if (!member) throw new Error('insert returned no member');
   return member;
+}
+
+export async function insertAccountCode(
+  db: Db,
+  values: Pick<
+    AccountCode,
+    'purpose' | 'recipient' | 'secretHash' | 'accountId' | 'registration' | 'expiresAt' | 'createdAt'
+  >,
+): Promise<AccountCode> {
+  const [code] = await db.insert(accountCodes).values(values).returning();
+  if (!code) throw new Error('insert returned no code');
+  return code;
+}
+
+/** The latest code of a purpose sent to a recipient (an older one died when it was sent). */
+export async function findLatestAccountCode(
+  db: Db,
+  purpose: AccountCodePurpose,
+  recipient: string,
+): Promise<AccountCode | undefined> {
+  const [code] = await db
+    .select()
+    .from(accountCodes)
+    .where(and(eq(accountCodes.purpose, purpose), eq(accountCodes.recipient, recipient)))
+    .orderBy(desc(accountCodes.createdAt))
+    .limit(1);
+  return code;
+}
+
+export async function findAccountCodeBySecret(db: Db, secretHash: string): Promise<AccountCode | undefined> {
+  const [code] = await db.select().from(accountCodes).where(eq(accountCodes.secretHash, secretHash));
+  return code;
+}
+
+/** Counts a wrong try; false when the code had no tries left (or was used meanwhile). */
+export async function countWrongCodeAttempt(db: Db, id: string, maxAttempts: number): Promise<boolean> {
+  const rows = await db
+    .update(accountCodes)
+    .set({ attempts: sql`${accountCodes.attempts} + 1` })
+    .where(and(eq(accountCodes.id, id), isNull(accountCodes.usedAt), lt(accountCodes.attempts, maxAttempts)))
+    .returning({ id: accountCodes.id });
+  return rows.length > 0;
+}
+
+/** Uses a code up, once: of two requests with the same code, one gets true. */
+export async function useAccountCode(db: Db, id: string, now: Date): Promise<boolean> {
+  const rows = await db
+    .update(accountCodes)
+    .set({ usedAt: now })
+    .where(and(eq(accountCodes.id, id), isNull(accountCodes.usedAt)))
+    .returning({ id: accountCodes.id });
+  return rows.length > 0;
+}
+
+export async function findAccountById(db: Db, id: string): Promise<Account | undefined> {
+  const [account] = await db.select().from(accounts).where(eq(accounts.id, id));
+  return account;
+}
+
+export async function updateAccount(
+  db: Db,
+  id: string,
+  values: Partial<Pick<Account, 'email' | 'phone' | 'passwordHash' | 'phoneVerifiedAt' | 'emailVerifiedAt'>>,
+): Promise<Account> {
+  const [account] = await db.update(accounts).set(values).where(eq(accounts.id, id)).returning();
+  if (!account) throw new Error('no account updated');
+  return account;
+}
+
+/** The account's unexpired sessions, newest first. */
+export async function findSessionsOfAccount(db: Db, accountId: string, now: Date) {
+  return db
+    .select({
+      tokenHash: sessions.tokenHash,
+      createdAt: sessions.createdAt,
+      expiresAt: sessions.expiresAt,
+      userAgent: sessions.userAgent,
+    })
+    .from(sessions)
+    .where(and(eq(sessions.accountId, accountId), gt(sessions.expiresAt, now)))
+    .orderBy(desc(sessions.createdAt));
+}
+
+/** Ends every session of the account but `keepTokenHash` (if given); returns how many ended. */
+export async function deleteSessionsOfAccount(
+  db: Db,
+  accountId: string,
+  keepTokenHash: string | null,
+): Promise<number> {
+  const rows = await db
+    .delete(sessions)
+    .where(and(eq(sessions.accountId, accountId), keepTokenHash ? ne(sessions.tokenHash, keepTokenHash) : undefined))
+    .returning({ tokenHash: sessions.tokenHash });
+  return rows.length;
 }

@@ -9,6 +9,14 @@ import { AppError, FieldChecker, rateLimited, ValidationError } from '../../shar
 import { knownDeviceDelayMs, knownDeviceToken, readKnownDevice } from './known-devices.ts';
 import { passwordProblem } from './password-strength.ts';
 import { hashPassword, verifyDecoy, verifyPassword } from './passwords.ts';
+import {
+  channelOf,
+  CODE_TTL_MINUTES,
+  consumeCode,
+  issueCode,
+  sendAccountMessage,
+  throttleSending,
+} from './account-codes.ts';
 import * as repository from './repository.ts';
 import {
   DISPLAY_NAME_MAX_LENGTH,
@@ -20,7 +28,7 @@ import {
   PASSWORD_MAX_LENGTH,
   PASSWORD_MIN_LENGTH,
 } from './validation.ts';
-import type { ViewerParent } from './mappers.ts';
+import type { CodeSentParent, ViewerParent } from './mappers.ts';
 
 /**
  * Sign-in guessing is throttled over this window: per login and address
@@ -43,25 +51,14 @@ export interface RegisterInput {
 }
 
 /**
- * Without an SMS or email channel to accounts (the notification outbox reaches
- * members of an organization, not logins), registration cannot answer a taken
- * login as it answers a free one: the free one is signed in at once. What it
- * can do is make the answer cost: an address that has been told TAKEN this
- * many times in an hour gets RATE_LIMITED for every registration, taken or
- * free alike, so a list of logins cannot be checked from it.
+ * Registration never says whether a login has an account (#17): it sends a
+ * code to the phone or address given, and the account is made when the code
+ * comes back (so its phone or email is verified from the start). A login that
+ * already has an account is sent "you already have an account" instead; the
+ * answer to the request is the same, and so is its cost (the password is
+ * hashed either way, both are throttled alike).
  */
-const MAX_TAKEN_ANSWERS_PER_ADDRESS = 10;
-const TAKEN_WINDOW_MS = 60 * 60 * 1000;
-
-export async function register(ctx: RequestContext, input: RegisterInput): Promise<ViewerParent> {
-  const takenKey = `register-taken:${ctx.clientIp}`;
-  const taken = await repository.countSignInFailures(
-    ctx.db,
-    [takenKey],
-    new Date(ctx.clock.now().getTime() - TAKEN_WINDOW_MS),
-  );
-  if ((taken.get(takenKey)?.failures ?? 0) >= MAX_TAKEN_ANSWERS_PER_ADDRESS) throw rateLimited(TAKEN_WINDOW_MS / 1000);
-
+export async function startRegistration(ctx: RequestContext, input: RegisterInput): Promise<CodeSentParent> {
   const displayName = input.displayName.trim();
   const email = input.email?.trim() ? normalizeEmail(input.email) : null;
   const phone = input.phone?.trim() ? normalizePhone(input.phone) : null;
@@ -69,6 +66,7 @@ export async function register(ctx: RequestContext, input: RegisterInput): Promi
     .check(displayName.length > 0, 'displayName', 'REQUIRED')
     .check(displayName.length <= DISPLAY_NAME_MAX_LENGTH, 'displayName', 'TOO_LONG')
     .check(email !== null || phone !== null, 'email', 'EMAIL_OR_PHONE_REQUIRED')
+    .check(email === null || phone === null, 'email', 'ONE_LOGIN_ONLY')
     .check(email === null || isEmail(email), 'email', 'INVALID_EMAIL')
     .check(phone === null || MAINLAND_MOBILE.test(phone), 'phone', 'INVALID_PHONE')
     .check(input.password.length >= PASSWORD_MIN_LENGTH, 'password', 'TOO_SHORT')
@@ -76,36 +74,96 @@ export async function register(ctx: RequestContext, input: RegisterInput): Promi
     .throwIfAny();
   const passwordRefusal = passwordProblem(input.password, { phone, email, displayName });
   if (passwordRefusal) throw new ValidationError({ password: passwordRefusal });
+  const recipient = phone ?? email ?? '';
+  await throttleSending(ctx, recipient);
 
-  const passwordHash = await hashPassword(input.password);
+  const [existing, passwordHash] = await Promise.all([
+    repository.findAccountByLogin(ctx.db, phone ? { kind: 'phone', phone } : { kind: 'email', email: recipient }),
+    hashPassword(input.password),
+  ]);
+  const locale = input.locale ?? 'zh';
+  if (existing) {
+    await sendAccountMessage(ctx, {
+      kind: 'ACCOUNT_EXISTS',
+      recipient,
+      locale: existing.locale ?? locale,
+      values: { link: new URL('/forgot', ctx.config.publicUrl).toString() },
+    });
+  } else {
+    const code = await issueCode(ctx, {
+      purpose: 'REGISTER',
+      recipient,
+      accountId: null,
+      registration: { displayName, passwordHash, locale: input.locale ?? null },
+      ttlMinutes: CODE_TTL_MINUTES,
+    });
+    await sendAccountMessage(ctx, {
+      kind: 'VERIFICATION_CODE',
+      recipient,
+      locale,
+      values: { code, minutes: String(CODE_TTL_MINUTES) },
+    });
+  }
+  return codeSent(recipient, CODE_TTL_MINUTES);
+}
+
+/** The code came back: the account is made, its login verified, and signed in. */
+export async function confirmRegistration(
+  ctx: RequestContext,
+  input: { login: string; code: string },
+): Promise<ViewerParent> {
+  const recipient = loginRecipient(input.login);
+  const used = await consumeCode(ctx, 'REGISTER', recipient, input.code);
+  const registration = used.registration;
+  if (!registration) throw new Error('registration code without its registration');
+  const now = ctx.clock.now();
+  const isPhone = channelOf(recipient) === 'SMS';
   let account: Account;
   try {
     account = await repository.insertAccount(ctx.db, {
-      displayName,
-      email,
-      phone,
-      passwordHash,
-      locale: input.locale ?? null,
+      displayName: registration.displayName,
+      email: isPhone ? null : recipient,
+      phone: isPhone ? recipient : null,
+      passwordHash: registration.passwordHash,
+      locale: registration.locale,
+      phoneVerifiedAt: isPhone ? now : null,
+      emailVerifiedAt: isPhone ? null : now,
     });
   } catch (error) {
-    const pg = pgError(error);
-    const field =
-      pg?.code !== PG_UNIQUE_VIOLATION
-        ? null
-        : pg.constraint === 'accounts_email_unique'
-          ? 'email'
-          : pg.constraint === 'accounts_phone_unique'
-            ? 'phone'
-            : null;
-    if (field) {
-      await repository.recordSignInFailures(ctx.db, [takenKey], ctx.clock.now());
-      throw new ValidationError({ [field]: 'TAKEN' });
+    // Registered meanwhile (two codes confirmed at once): the code no longer works, like any spent one.
+    if (pgError(error)?.code === PG_UNIQUE_VIOLATION) {
+      throw new AppError('INVALID_CODE', 'This code is wrong, or no longer works: ask for a new one.');
     }
     throw error;
   }
   ctx.knownDevice.remember(knownDeviceToken(ctx.config.appSecret, account.id));
   await startSession(ctx, account);
   return { account };
+}
+
+/** A phone or email as a code's recipient (VALIDATION if it is neither). */
+export function loginRecipient(login: string): string {
+  const parsed = parseLogin(login);
+  const recipient = parsed.kind === 'email' ? parsed.email : parsed.phone;
+  new FieldChecker()
+    .check(
+      parsed.kind === 'email' ? isEmail(parsed.email) : MAINLAND_MOBILE.test(parsed.phone),
+      'login',
+      parsed.kind === 'email' ? 'INVALID_EMAIL' : 'INVALID_PHONE',
+    )
+    .throwIfAny();
+  return recipient;
+}
+
+/** 138****0001, w***@example.cn: enough to recognise one's own, not to learn someone else's. */
+export function maskRecipient(recipient: string): string {
+  if (channelOf(recipient) === 'SMS') return `${recipient.slice(0, 3)}****${recipient.slice(-4)}`;
+  const [local = '', domain = ''] = recipient.split('@');
+  return `${local.slice(0, 1)}***@${domain}`;
+}
+
+export function codeSent(recipient: string, minutes: number): CodeSentParent {
+  return { channel: channelOf(recipient), sentTo: maskRecipient(recipient), expiresInMinutes: minutes };
 }
 
 export async function signIn(ctx: RequestContext, input: { login: string; password: string }): Promise<ViewerParent> {
@@ -171,7 +229,7 @@ export async function signOut(ctx: RequestContext): Promise<boolean> {
   return true;
 }
 
-async function startSession(ctx: RequestContext, account: Account): Promise<void> {
+export async function startSession(ctx: RequestContext, account: Account): Promise<void> {
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(ctx.clock.now().getTime() + ctx.config.sessionTtlDays * 24 * 60 * 60 * 1000);
   await repository.insertSession(ctx.db, {

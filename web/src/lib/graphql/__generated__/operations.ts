@@ -420,7 +420,7 @@ export type MemberRole =
 
 export type RegisterInput = {
   displayName: string;
-  /** At least one of email and phone. */
+  /** Exactly one of email and phone: the code goes there (the other can be added once signed in). */
   email?: string | null | undefined;
   /** A mainland mobile number, 11 digits. */
   phone?: string | null | undefined;
@@ -434,6 +434,42 @@ export type SignInInput = {
   login: string;
   password: string;
 };
+
+export type ConfirmRegistrationInput = {
+  /** The phone or email the code was sent to. */
+  login: string;
+  code: string;
+};
+
+export type ResetPasswordInput = {
+  /** With code: the phone the code was sent to. */
+  login?: string | null | undefined;
+  code?: string | null | undefined;
+  /** Or the token of the emailed link (/reset/<token>). */
+  token?: string | null | undefined;
+  newPassword: string;
+};
+
+export type ChangePasswordInput = {
+  currentPassword: string;
+  newPassword: string;
+};
+
+export type RequestEmailChangeInput = {
+  email: string;
+  password: string;
+};
+
+export type ConfirmCodeInput = {
+  /** The phone or email the code was sent to. */
+  login: string;
+  code: string;
+};
+
+/** How a message reaches a person. */
+export type DeliveryChannel =
+  | 'SMS'
+  | 'EMAIL';
 
 /** What a request from the public (群众需求) is about; it decides the team suggested to the admin. */
 export type RequestCategory =
@@ -1255,12 +1291,80 @@ export type SignInMutationVariables = Exact<{
 
 export type SignInMutation = { signIn: { memberships: Array<{ organization: { slug: string } }>, sponsorOf: Array<{ slug: string }> } };
 
-export type RegisterMutationVariables = Exact<{
+export type StartRegistrationMutationVariables = Exact<{
   input: RegisterInput;
 }>;
 
 
-export type RegisterMutation = { register: { account: { id: string } } };
+export type StartRegistrationMutation = { startRegistration: { channel: DeliveryChannel, sentTo: string, expiresInMinutes: number } };
+
+export type ConfirmRegistrationMutationVariables = Exact<{
+  input: ConfirmRegistrationInput;
+}>;
+
+
+export type ConfirmRegistrationMutation = { confirmRegistration: { account: { id: string } } };
+
+export type RequestPasswordResetMutationVariables = Exact<{
+  login: string;
+}>;
+
+
+export type RequestPasswordResetMutation = { requestPasswordReset: { channel: DeliveryChannel, sentTo: string, expiresInMinutes: number } };
+
+export type ResetPasswordMutationVariables = Exact<{
+  input: ResetPasswordInput;
+}>;
+
+
+export type ResetPasswordMutation = { resetPassword: { account: { id: string } } };
+
+export type AccountSettingsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type AccountSettingsQuery = { viewer: { account: { id: string, displayName: string, email: string | null, emailVerified: boolean, phone: string | null, phoneVerified: boolean }, sessions: Array<{ startedAt: string, expiresAt: string, userAgent: string | null, current: boolean }> } | null };
+
+export type ChangePasswordMutationVariables = Exact<{
+  input: ChangePasswordInput;
+}>;
+
+
+export type ChangePasswordMutation = { changePassword: { account: { id: string } } };
+
+export type RequestEmailChangeMutationVariables = Exact<{
+  input: RequestEmailChangeInput;
+}>;
+
+
+export type RequestEmailChangeMutation = { requestEmailChange: { sentTo: string, expiresInMinutes: number } };
+
+export type ConfirmEmailChangeMutationVariables = Exact<{
+  input: ConfirmCodeInput;
+}>;
+
+
+export type ConfirmEmailChangeMutation = { confirmEmailChange: { account: { id: string } } };
+
+export type RequestPhoneVerificationMutationVariables = Exact<{
+  phone: string;
+}>;
+
+
+export type RequestPhoneVerificationMutation = { requestPhoneVerification: { sentTo: string, expiresInMinutes: number } };
+
+export type ConfirmPhoneMutationVariables = Exact<{
+  input: ConfirmCodeInput;
+}>;
+
+
+export type ConfirmPhoneMutation = { confirmPhone: { account: { id: string } } };
+
+export type SignOutEverywhereMutationVariables = Exact<{
+  includingThisSession?: boolean | null | undefined;
+}>;
+
+
+export type SignOutEverywhereMutation = { signOutEverywhere: number };
 
 export type SignOutMutationVariables = Exact<{ [key: string]: never; }>;
 
@@ -3460,15 +3564,110 @@ export const SignInDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<SignInMutation, SignInMutationVariables>;
-export const RegisterDocument = new TypedDocumentString(`
-    mutation Register($input: RegisterInput!) {
-  register(input: $input) {
+export const StartRegistrationDocument = new TypedDocumentString(`
+    mutation StartRegistration($input: RegisterInput!) {
+  startRegistration(input: $input) {
+    channel
+    sentTo
+    expiresInMinutes
+  }
+}
+    `) as unknown as TypedDocumentString<StartRegistrationMutation, StartRegistrationMutationVariables>;
+export const ConfirmRegistrationDocument = new TypedDocumentString(`
+    mutation ConfirmRegistration($input: ConfirmRegistrationInput!) {
+  confirmRegistration(input: $input) {
     account {
       id
     }
   }
 }
-    `) as unknown as TypedDocumentString<RegisterMutation, RegisterMutationVariables>;
+    `) as unknown as TypedDocumentString<ConfirmRegistrationMutation, ConfirmRegistrationMutationVariables>;
+export const RequestPasswordResetDocument = new TypedDocumentString(`
+    mutation RequestPasswordReset($login: String!) {
+  requestPasswordReset(login: $login) {
+    channel
+    sentTo
+    expiresInMinutes
+  }
+}
+    `) as unknown as TypedDocumentString<RequestPasswordResetMutation, RequestPasswordResetMutationVariables>;
+export const ResetPasswordDocument = new TypedDocumentString(`
+    mutation ResetPassword($input: ResetPasswordInput!) {
+  resetPassword(input: $input) {
+    account {
+      id
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ResetPasswordMutation, ResetPasswordMutationVariables>;
+export const AccountSettingsDocument = new TypedDocumentString(`
+    query AccountSettings {
+  viewer {
+    account {
+      id
+      displayName
+      email
+      emailVerified
+      phone
+      phoneVerified
+    }
+    sessions {
+      startedAt
+      expiresAt
+      userAgent
+      current
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<AccountSettingsQuery, AccountSettingsQueryVariables>;
+export const ChangePasswordDocument = new TypedDocumentString(`
+    mutation ChangePassword($input: ChangePasswordInput!) {
+  changePassword(input: $input) {
+    account {
+      id
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ChangePasswordMutation, ChangePasswordMutationVariables>;
+export const RequestEmailChangeDocument = new TypedDocumentString(`
+    mutation RequestEmailChange($input: RequestEmailChangeInput!) {
+  requestEmailChange(input: $input) {
+    sentTo
+    expiresInMinutes
+  }
+}
+    `) as unknown as TypedDocumentString<RequestEmailChangeMutation, RequestEmailChangeMutationVariables>;
+export const ConfirmEmailChangeDocument = new TypedDocumentString(`
+    mutation ConfirmEmailChange($input: ConfirmCodeInput!) {
+  confirmEmailChange(input: $input) {
+    account {
+      id
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConfirmEmailChangeMutation, ConfirmEmailChangeMutationVariables>;
+export const RequestPhoneVerificationDocument = new TypedDocumentString(`
+    mutation RequestPhoneVerification($phone: String!) {
+  requestPhoneVerification(phone: $phone) {
+    sentTo
+    expiresInMinutes
+  }
+}
+    `) as unknown as TypedDocumentString<RequestPhoneVerificationMutation, RequestPhoneVerificationMutationVariables>;
+export const ConfirmPhoneDocument = new TypedDocumentString(`
+    mutation ConfirmPhone($input: ConfirmCodeInput!) {
+  confirmPhone(input: $input) {
+    account {
+      id
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConfirmPhoneMutation, ConfirmPhoneMutationVariables>;
+export const SignOutEverywhereDocument = new TypedDocumentString(`
+    mutation SignOutEverywhere($includingThisSession: Boolean) {
+  signOutEverywhere(includingThisSession: $includingThisSession)
+}
+    `) as unknown as TypedDocumentString<SignOutEverywhereMutation, SignOutEverywhereMutationVariables>;
 export const SignOutDocument = new TypedDocumentString(`
     mutation SignOut {
   signOut

@@ -1,4 +1,5 @@
 /** Every domain's texts. A new domain adds its file here. */
+import { accounts } from './accounts';
 import { activities } from './activities';
 import { certificates } from './certificates';
 import { common } from './common';
@@ -16,6 +17,7 @@ export const zh = {
   ...common.zh,
   ...organizations.zh,
   ...people.zh,
+  ...accounts.zh,
   ...teams.zh,
   ...members.zh,
   ...activities.zh,
@@ -30,6 +32,7 @@ export const en: Record<MessageKey, string> = {
   ...common.en,
   ...organizations.en,
   ...people.en,
+  ...accounts.en,
   ...teams.en,
   ...members.en,
   ...activities.en,

@@ -1,0 +1,204 @@
+/**
+ * Email through a real SMTP server in the test process (smtp-server): an
+ * invitation and a password reset arrive in the recipient's language, as text
+ * and HTML, with the right link; the reset link works once and ends every
+ * other session.
+ */
+import { simpleParser, type ParsedMail } from 'mailparser';
+import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { movableClock } from './clock.ts';
+import { errorCode, expectNoErrors, TestApp, type Client } from './helper.ts';
+
+const PASSWORD = '巴陵广场的晨练队 2026';
+const NEW_PASSWORD = '南湖边新修的栈道 十一月';
+const SIGN_IN = `mutation ($input: SignInInput!) { signIn(input: $input) { account { id } } }`;
+const VIEWER = `{ viewer { account { id email emailVerified } } }`;
+const FORGOT = `mutation ($login: String!) { requestPasswordReset(login: $login) { channel sentTo expiresInMinutes } }`;
+const RESET = `mutation ($input: ResetPasswordInput!) { resetPassword(input: $input) { account { id } } }`;
+
+/** The mail the server received, parsed, and a way to wait for the next one to an address. */
+class Inbox {
+  readonly mails: ParsedMail[] = [];
+  private waiting: { to: string; resolve: (mail: ParsedMail) => void }[] = [];
+
+  receive(mail: ParsedMail): void {
+    this.mails.push(mail);
+    const recipients = [mail.to].flat().flatMap((to) => to?.value.map((address) => address.address) ?? []);
+    this.waiting = this.waiting.filter((waiter) => {
+      if (!recipients.includes(waiter.to)) return true;
+      waiter.resolve(mail);
+      return false;
+    });
+  }
+
+  /** The next mail to `to` from now on. */
+  next(to: string): Promise<ParsedMail> {
+    return new Promise((resolve) => this.waiting.push({ to, resolve }));
+  }
+}
+
+describe('email through SMTP', () => {
+  let smtp: SMTPServer;
+  const inbox = new Inbox();
+  let testApp: TestApp;
+  const clock = movableClock();
+
+  beforeAll(async () => {
+    smtp = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS', 'AUTH'],
+      logger: false,
+      onData(stream, _session, callback) {
+        simpleParser(stream)
+          .then((mail) => {
+            inbox.receive(mail);
+            callback();
+          })
+          .catch(callback);
+      },
+    });
+    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+    const { port } = smtp.server.address() as AddressInfo;
+    testApp = await TestApp.start(
+      { SMTP_URL: `smtp://127.0.0.1:${String(port)}`, MAIL_FROM: '七彩志愿 <no-reply@qicai.example.cn>' },
+      { delivery: 'configured', clock },
+    );
+  });
+  afterAll(async () => {
+    await testApp.close();
+    await new Promise<void>((resolve) => {
+      smtp.close(resolve);
+    });
+  });
+
+  /** Registers by email in a language, the code read from the mail that arrived. */
+  async function register(email: string, locale: 'zh' | 'en', displayName: string): Promise<Client> {
+    const client = testApp.anonymous();
+    const arriving = inbox.next(email);
+    expectNoErrors(
+      await client.gql(`mutation ($input: RegisterInput!) { startRegistration(input: $input) { sentTo } }`, {
+        input: { displayName, email, password: PASSWORD, locale },
+      }),
+    );
+    const mail = await arriving;
+    const code = /\b(\d{6})\b/.exec(mail.text ?? '')?.[1] ?? '';
+    expectNoErrors(
+      await client.gql(
+        `mutation ($input: ConfirmRegistrationInput!) { confirmRegistration(input: $input) { account { id } } }`,
+        {
+          input: { login: email, code },
+        },
+      ),
+    );
+    return client;
+  }
+
+  it('sends an invitation in the organization’s language with its link, as text and HTML', async () => {
+    const admin = await register('admin@qicai.example.cn', 'zh', '周丽华');
+    expectNoErrors(
+      await admin.gql(`mutation ($input: CreateOrganizationInput!) { createOrganization(input: $input) { slug } }`, {
+        input: { name: 'Yueyang Volunteers', slug: 'yueyang-en', defaultLocale: 'en' },
+      }),
+    );
+    admin.org = 'yueyang-en';
+    const arriving = inbox.next('wang.xiaohong@example.cn');
+    const invited = await admin.gql<{ inviteMember: { link: string } }>(
+      `mutation ($input: InviteMemberInput!) { inviteMember(input: $input) { link } }`,
+      { input: { email: 'wang.xiaohong@example.cn', displayName: '王小红' } },
+    );
+    expectNoErrors(invited);
+    const link = invited.data?.inviteMember.link ?? '';
+    expect(link).toMatch(/\/invite\/[A-Za-z0-9_-]{43}$/);
+    const mail = await arriving;
+    expect(mail.from?.text).toBe('"七彩志愿" <no-reply@qicai.example.cn>');
+    expect(mail.subject).toBe('Yueyang Volunteers invites you to join');
+    expect(mail.text).toContain(link);
+    expect(mail.text).toContain('the link works for 7 days');
+    expect(mail.html).toContain(`<a href="${link}">`);
+    expect(mail.headers.get('content-language')).toBe('en');
+    expect(mail.messageId).toMatch(/^<qicai-account-message-[0-9a-f]{24}@qicai\.example\.cn>$/);
+
+    // The same in Chinese for an association whose language is Chinese.
+    expectNoErrors(
+      await admin.gql(`mutation ($input: CreateOrganizationInput!) { createOrganization(input: $input) { slug } }`, {
+        input: { name: '岳阳县七彩之光志愿者协会', slug: 'yueyang-zh', defaultLocale: 'zh' },
+      }),
+    );
+    admin.org = 'yueyang-zh';
+    const arrivingZh = inbox.next('li.jianguo@example.cn');
+    expectNoErrors(
+      await admin.gql(`mutation ($input: InviteMemberInput!) { inviteMember(input: $input) { link } }`, {
+        input: { email: 'li.jianguo@example.cn' },
+      }),
+    );
+    const zh = await arrivingZh;
+    expect(zh.subject).toBe('岳阳县七彩之光志愿者协会邀请您加入');
+    expect(zh.text).toContain('7 天内有效');
+  });
+
+  it('sends a reset link in the account’s language; the link works once, for 30 minutes, and ends every other session', async () => {
+    await register('chen.jing@example.cn', 'en', 'Chen Jing');
+    const laptop = testApp.anonymous();
+    expectNoErrors(await laptop.gql(SIGN_IN, { input: { login: 'chen.jing@example.cn', password: PASSWORD } }));
+    clock.forward(2);
+
+    const arriving = inbox.next('chen.jing@example.cn');
+    const phone = testApp.anonymous();
+    const asked = await phone.gql(FORGOT, { login: 'Chen.Jing@example.cn' });
+    expect(asked.data).toEqual({
+      requestPasswordReset: { channel: 'EMAIL', sentTo: 'c***@example.cn', expiresInMinutes: 30 },
+    });
+    const mail = await arriving;
+    expect(mail.subject).toBe('Reset your Qicai password');
+    const link = /(http\S+\/reset\/[A-Za-z0-9_-]+)/.exec(mail.text ?? '')?.[1] ?? '';
+    expect(link).toMatch(/^http:\/\/localhost:3000\/reset\/[A-Za-z0-9_-]{43}$/);
+    expect(mail.text).toContain('30 minutes');
+    expect(mail.html).toContain(`<a href="${link}">`);
+    const token = link.split('/').pop() ?? '';
+
+    expectNoErrors(await phone.gql(RESET, { input: { token, newPassword: NEW_PASSWORD } }));
+    expect((await phone.gql<{ viewer: { account: { email: string } } }>(VIEWER)).data?.viewer.account.email).toBe(
+      'chen.jing@example.cn',
+    );
+    expect((await laptop.gql<{ viewer: null }>(VIEWER)).data?.viewer).toBeNull();
+    // Once only.
+    expect(
+      errorCode(await testApp.anonymous().gql(RESET, { input: { token, newPassword: '又一个新密码 岳阳楼记 背诵' } })),
+    ).toBe('INVALID_CODE');
+    expectNoErrors(
+      await testApp.anonymous().gql(SIGN_IN, { input: { login: 'chen.jing@example.cn', password: NEW_PASSWORD } }),
+    );
+    expect(
+      errorCode(
+        await testApp.anonymous().gql(SIGN_IN, { input: { login: 'chen.jing@example.cn', password: PASSWORD } }),
+      ),
+    ).toBe('INVALID_CREDENTIALS');
+
+    // A later link, used after its 30 minutes: refused.
+    clock.forward(2);
+    const late = inbox.next('chen.jing@example.cn');
+    expectNoErrors(await testApp.anonymous().gql(FORGOT, { login: 'chen.jing@example.cn' }));
+    const lateToken = /\/reset\/([A-Za-z0-9_-]+)/.exec((await late).text ?? '')?.[1] ?? '';
+    clock.forward(31);
+    expect(
+      errorCode(
+        await testApp
+          .anonymous()
+          .gql(RESET, { input: { token: lateToken, newPassword: '又一个新密码 岳阳楼记 背诵' } }),
+      ),
+    ).toBe('INVALID_CODE');
+  });
+
+  it('writes the reset mail in Chinese for a Chinese-speaking account', async () => {
+    await register('zhao.min@example.cn', 'zh', '赵敏');
+    clock.forward(2);
+    const arriving = inbox.next('zhao.min@example.cn');
+    expectNoErrors(await testApp.anonymous().gql(FORGOT, { login: 'zhao.min@example.cn' }));
+    const mail = await arriving;
+    expect(mail.subject).toBe('重置您的七彩密码');
+    expect(mail.text).toContain('30 分钟内有效');
+    expect(mail.headers.get('content-language')).toBe('zh-CN');
+  });
+});
