@@ -118,6 +118,12 @@ export type CheckInInput = {
   code?: string | null | undefined;
   /** checkOut: check out although no service time would count (the member confirmed it). */
   confirmNoHours?: boolean | null | undefined;
+  /**
+   * When the phone took it, for a check-in or check-out queued with no network and sent later
+   * (离线打卡): the window, the radius and the code are checked at that time, and it is refused with
+   * QUEUED_CHECK_IN_STALE when it arrives more than 12 hours after. Absent: now (the server's clock).
+   */
+  takenAt?: string | null | undefined;
 };
 
 export type BoardFeedKind =
