@@ -692,7 +692,7 @@ export type ActivityDetailQueryVariables = Exact<{
 }>;
 
 
-export type ActivityDetailQuery = { organization: { timeZone: string, checkInRules: { radiusMetres: number } } | null, activity: { description: string, latitude: number, longitude: number, requiredSkills: Array<string>, beneficiaries: number | null, detached: boolean, viewerCanManage: boolean, checkInOpensAt: string, checkInClosesAt: string, id: string, title: string, category: ActivityCategory, status: ActivityStatus, placeName: string, startsAt: string, endsAt: string, startsAtLocal: string, endsAtLocal: string, capacity: number, isPublic: boolean, confirmedCount: number, waitlistCount: number, series: { id: string, recurrence: { frequency: RecurrenceFrequency, interval: number, byWeekday: Array<Weekday>, weekOfMonth: number | null, byMonthDay: Array<number>, until: string | null, count: number | null } } | null, viewerSignUp: { id: string, status: SignUpStatus, waitlistPosition: number | null, checkedInAt: string | null, checkInDistanceMetres: number | null, checkedOutAt: string | null, checkOutMinutes: number | null, checkOutUndoableUntil: string | null, viewerCanUndoCheckOut: boolean } | null, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } } };
+export type ActivityDetailQuery = { organization: { timeZone: string, checkInRules: { radiusMetres: number } } | null, activity: { description: string, latitude: number, longitude: number, requiredSkills: Array<string>, beneficiaries: number | null, detached: boolean, viewerCanManage: boolean, checkInOpensAt: string, checkInClosesAt: string, id: string, title: string, category: ActivityCategory, status: ActivityStatus, placeName: string, startsAt: string, endsAt: string, startsAtLocal: string, endsAtLocal: string, capacity: number, isPublic: boolean, confirmedCount: number, waitlistCount: number, series: { id: string, recurrence: { frequency: RecurrenceFrequency, interval: number, byWeekday: Array<Weekday>, weekOfMonth: number | null, byMonthDay: Array<number>, until: string | null, count: number | null } } | null, viewerSignUp: { id: string, status: SignUpStatus, waitlistPosition: number | null, checkedInAt: string | null, checkInDistanceMetres: number | null, checkInReceivedAt: string | null, checkedOutAt: string | null, checkOutReceivedAt: string | null, checkOutMinutes: number | null, checkOutUndoableUntil: string | null, viewerCanUndoCheckOut: boolean } | null, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } } };
 
 export type ActivityEditQueryVariables = Exact<{
   id: string;
@@ -2004,7 +2004,9 @@ export const ActivityDetailDocument = new TypedDocumentString(`
       waitlistPosition
       checkedInAt
       checkInDistanceMetres
+      checkInReceivedAt
       checkedOutAt
+      checkOutReceivedAt
       checkOutMinutes
       checkOutUndoableUntil
       viewerCanUndoCheckOut
