@@ -71,9 +71,14 @@ export class TestApp {
    */
   static async start(
     settings: Partial<Environment> = {},
-    options: { prepare?: (url: string | undefined) => Promise<void>; clock?: Clock } = {},
+    options: {
+      prepare?: (url: string | undefined) => Promise<void>;
+      clock?: Clock;
+      /** The database: PostgreSQL when reachable, else PGlite, unless given. */
+      driver?: 'postgres' | 'pglite';
+    } = {},
   ): Promise<TestApp> {
-    const testDatabase = await createTestDatabase();
+    const testDatabase = await createTestDatabase(options.driver);
     const counter = { statements: 0 };
     const database = await testDatabase.open({
       onQuery: () => {

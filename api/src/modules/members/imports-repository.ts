@@ -8,6 +8,7 @@ import {
   rosterImportUndo,
   teamMemberships,
   type Db,
+  type Tx,
   type RosterImport,
   type RosterImportOutcome,
   type RosterImportRow,
@@ -234,7 +235,8 @@ export async function deferSearchGrams(db: Db): Promise<void> {
  * (`select 1 from members where org_id = $1 and id = $2`) then took an index on `org_id` alone,
  * scanning every member written so far, once per membership (quadratic: the first membership
  * insert of a 31,172-row roster ran past the statement timeout). Planned generically, the lookup
- * uses the primary key.
+ * uses the primary key. Every transaction asks for plans by value (APPLICATION_SESSION,
+ * db/src/client.ts: right for reading one organization's lists); the apply's, not.
  */
 export async function planForBulkWrites(db: Db): Promise<void> {
   await db.execute(sql`select set_config('plan_cache_mode', 'force_generic_plan', true)`);
@@ -249,7 +251,18 @@ export async function planForBulkWrites(db: Db): Promise<void> {
  * tables with a warning.
  */
 export async function analyzeRosterTables(db: Db): Promise<void> {
-  await db.execute(sql`analyze ${members}, ${teamMemberships}`);
+  await asConnectionRole(db, (tx) => tx.execute(sql`analyze ${members}, ${teamMemberships}`));
+}
+
+/**
+ * Maintenance, not a tenant's request: runs as the role the connection signed in as (the
+ * tables' owner; PGlite's superuser), not as the application role every request runs as.
+ */
+function asConnectionRole<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`set local role none`);
+    return work(tx);
+  });
 }
 
 /**
@@ -476,8 +489,9 @@ export async function recordUpdatedForUndo(
   if (changed.size > 0) return changed;
   await db.execute(sql`
     insert into ${rosterImportUndo} (org_id, import_id, member_id, previous)
-    select m.org_id, ${importId}::uuid, m.id, to_jsonb(m) || jsonb_build_object('team_ids', array(
-      select t.team_id from ${teamMemberships} as t where t.org_id = m.org_id and t.member_id = m.id and not t.is_lead))
+    select m.org_id, ${importId}::uuid, m.id, to_jsonb(m) || jsonb_build_object('memberships', coalesce((
+      select jsonb_agg(to_jsonb(t)) from ${teamMemberships} as t
+      where t.org_id = m.org_id and t.member_id = m.id and not t.is_lead), '[]'::jsonb))
     from ${members} as m
     where m.org_id = ${orgId} and m.id = any(${sql.param(memberIds)}::uuid[])
     on conflict do nothing`);
@@ -495,9 +509,8 @@ export async function hasUndo(db: Db, orgId: string, importId: string): Promise<
 
 /** The imports some apply left something to undo of, in every organization (run as the owner, at start). */
 export async function importsWithUndo(db: Db): Promise<{ orgId: string; importId: string }[]> {
-  const rows = await queryRows<{ org_id: string; import_id: string }>(
-    db,
-    sql`select distinct org_id, import_id from ${rosterImportUndo}`,
+  const rows = await asConnectionRole(db, (tx) =>
+    queryRows<{ org_id: string; import_id: string }>(tx, sql`select distinct org_id, import_id from ${rosterImportUndo}`),
   );
   return rows.map((row) => ({ orgId: row.org_id, importId: row.import_id }));
 }
@@ -531,11 +544,12 @@ export async function undoBatch(db: Db, orgId: string, importId: string, limit: 
   await db.execute(sql`
     delete from ${teamMemberships} as t using ${rosterImportUndo} as u
     where ${these} and u.previous is not null and t.org_id = u.org_id and t.member_id = u.member_id and not t.is_lead
-      and t.team_id::text not in (select jsonb_array_elements_text(u.previous -> 'team_ids'))`);
+      and t.team_id not in (select p.team_id from jsonb_populate_recordset(null::team_memberships, u.previous -> 'memberships') as p)`);
+  // The memberships the apply removed come back as they were (since when, too).
   await db.execute(sql`
-    insert into ${teamMemberships} (org_id, team_id, member_id)
-    select u.org_id, team.id::uuid, u.member_id
-    from ${rosterImportUndo} as u cross join lateral jsonb_array_elements_text(u.previous -> 'team_ids') as team(id)
+    insert into ${teamMemberships}
+    select p.*
+    from ${rosterImportUndo} as u cross join lateral jsonb_populate_recordset(null::team_memberships, u.previous -> 'memberships') as p
     where ${these} and u.previous is not null
     on conflict do nothing`);
   await db.execute(sql`delete from ${rosterImportUndo} as u where ${these}`);

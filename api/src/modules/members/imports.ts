@@ -454,7 +454,6 @@ async function undoApply(ctx: ImportWorker, orgId: string, id: string): Promise<
  */
 export async function undoInterruptedApplies(app: FastifyInstance): Promise<void> {
   const ctx = { app, db: app.database.db };
-  // As the database's owner: every organization's (PGlite connects as its superuser).
   for (const { orgId, importId } of await imports.importsWithUndo(ctx.db)) {
     await undoApply(ctx, orgId, importId);
     app.log.warn({ importId }, 'undid a roster import whose apply had been cut short');
