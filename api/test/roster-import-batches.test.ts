@@ -10,6 +10,7 @@ import { sql } from 'drizzle-orm';
 import { queryRows, withTenant } from '@qicai/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatedPhone, generateRoster, ROSTER_HEADER } from '../../scripts/bench/roster-data.ts';
+import { countyWorkbook } from '../../scripts/bench/roster-import.ts';
 import * as imports from '../src/modules/members/imports-repository.ts';
 import { undoInterruptedApplies } from '../src/modules/members/imports.ts';
 import { expectNoErrors, TestApp, type Client } from './helper.ts';
@@ -88,9 +89,9 @@ describe('roster import on PGlite, in committed batches', () => {
 
   it('undoes what the committed batches wrote when a later batch fails: created members go, updated ones are as they were', async () => {
     const existing = people(600, 200_000);
-    expect(await applyImport(admin, (await previewRoster(admin, workbook([ROSTER_HEADER, ...existing]))).id)).toMatchObject(
-      { status: 'APPLIED', createCount: 600 },
-    );
+    expect(
+      await applyImport(admin, (await previewRoster(admin, workbook([ROSTER_HEADER, ...existing]))).id),
+    ).toMatchObject({ status: 'APPLIED', createCount: 600 });
     // The same 600 moved to another unit and team, and 1,200 new people: three batches of creates,
     // then the updates, of which the second batch fails on its last row.
     const changed = existing.map((row) => {
@@ -125,6 +126,11 @@ describe('roster import on PGlite, in committed batches', () => {
     const retried = await applyImport(admin, preview.id);
     expect(retried).toMatchObject({ status: 'APPLIED', createCount: 1_200, updateCount: 600 });
     expect(await countMembers(testApp, orgId)).toBe(1 + 3_000 + 600 + 1_200);
+  });
+
+  it('takes the benchmark’s office-shaped roster whole: title row, office headers, full-width phones, every status', async () => {
+    const preview = await previewRoster(admin, countyWorkbook(400).file, '岳阳县党员花名册.xlsx');
+    expect(preview).toMatchObject({ headerRow: 3, createCount: 400, rejectCount: 0 });
   });
 
   it('undoes, when the app starts, what an apply cut short by the end of its process had committed', async () => {

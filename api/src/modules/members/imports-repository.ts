@@ -510,7 +510,10 @@ export async function hasUndo(db: Db, orgId: string, importId: string): Promise<
 /** The imports some apply left something to undo of, in every organization (run as the owner, at start). */
 export async function importsWithUndo(db: Db): Promise<{ orgId: string; importId: string }[]> {
   const rows = await asConnectionRole(db, (tx) =>
-    queryRows<{ org_id: string; import_id: string }>(tx, sql`select distinct org_id, import_id from ${rosterImportUndo}`),
+    queryRows<{ org_id: string; import_id: string }>(
+      tx,
+      sql`select distinct org_id, import_id from ${rosterImportUndo}`,
+    ),
   );
   return rows.map((row) => ({ orgId: row.org_id, importId: row.import_id }));
 }
@@ -558,5 +561,7 @@ export async function undoBatch(db: Db, orgId: string, importId: string, limit: 
 
 /** Forgets what a completed apply changed (it stands). */
 export async function forgetUndo(db: Db, orgId: string, importId: string): Promise<void> {
-  await db.delete(rosterImportUndo).where(and(eq(rosterImportUndo.orgId, orgId), eq(rosterImportUndo.importId, importId)));
+  await db
+    .delete(rosterImportUndo)
+    .where(and(eq(rosterImportUndo.orgId, orgId), eq(rosterImportUndo.importId, importId)));
 }

@@ -83,7 +83,12 @@ async function record({ locals, params, request }: Event, by: 'position' | 'code
     }
     // Queued too long ago: the page says how long a queued check-in is kept.
     if (cause instanceof ApiError && cause.code === 'QUEUED_CHECK_IN_STALE') {
-      return fail(400, { values: sent, fields: {}, code: cause.code, maxAgeHours: cause.numbers['maxAgeHours'] ?? null });
+      return fail(400, {
+        values: sent,
+        fields: {},
+        code: cause.code,
+        maxAgeHours: cause.numbers['maxAgeHours'] ?? null,
+      });
     }
     return failForm(cause, sent);
   }

@@ -1,7 +1,3 @@
-/// <reference types="@sveltejs/kit" />
-/// <reference no-default-lib="true"/>
-/// <reference lib="esnext" />
-/// <reference lib="webworker" />
 /**
  * The service worker that makes Qicai installable and lets the check-in page
  * open with no signal (离线打卡). The app shell — the built scripts and
@@ -10,7 +6,7 @@
  * activity pages a member opens (the list, an activity, its check-in page)
  * and the ones the page asks for (`CACHE_PAGES`: the member's upcoming
  * check-in pages) are kept, and given from the cache when the network is
- * gone. Nothing else is kept: no other page, no API call, no form post (a
+ * gone (type-checked as a worker: ./tsconfig.json). Nothing else is kept: no other page, no API call, no form post (a
  * check-in taken offline waits in IndexedDB, see src/lib/offline-queue.ts).
  */
 import { build, files, version } from '$service-worker';
@@ -78,7 +74,8 @@ self.addEventListener('fetch', (event) => {
 self.addEventListener('message', (event) => {
   const data: unknown = event.data;
   if (!data || typeof data !== 'object' || !('type' in data) || data.type !== 'CACHE_PAGES') return;
-  const paths = 'paths' in data && Array.isArray(data.paths) ? data.paths.filter((path) => typeof path === 'string') : [];
+  const paths =
+    'paths' in data && Array.isArray(data.paths) ? data.paths.filter((path) => typeof path === 'string') : [];
   event.waitUntil(
     (async () => {
       const cache = await caches.open(PAGES);
