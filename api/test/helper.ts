@@ -110,9 +110,11 @@ export class TestApp {
       clock?: Clock;
       /** 'configured': send through the adapters the settings choose (SMTP_URL, SMS_PROVIDER), and `sent` after. */
       delivery?: 'record' | 'configured';
+      /** The database: PostgreSQL when reachable, else PGlite, unless given. */
+      driver?: 'postgres' | 'pglite';
     } = {},
   ): Promise<TestApp> {
-    const testDatabase = await createTestDatabase();
+    const testDatabase = await createTestDatabase(options.driver);
     const counter = { statements: 0 };
     const database = await testDatabase.open({
       onQuery: () => {

@@ -132,3 +132,116 @@ export function generateRoster(count: number, withBadRows = true): GeneratedRost
   }
   return { rows, bad };
 }
+
+/** 政治面貌 as offices write them: every one of the 13 (GB/T 4762) in short and full forms, and the two stages. */
+const OFFICE_STATUSES = [
+  '中共党员',
+  '中共党员',
+  '中共党员',
+  '党员',
+  '中国共产党党员',
+  '中共预备党员',
+  '预备党员',
+  '共青团员',
+  '共青团员',
+  '团员',
+  '民革会员',
+  '中国民主同盟盟员',
+  '民建会员',
+  '民进会员',
+  '农工党党员',
+  '致公党党员',
+  '九三学社社员',
+  '台盟盟员',
+  '无党派人士',
+  '群众',
+  '群众',
+  '入党积极分子',
+  '发展对象',
+];
+/** Teams as offices write them: full names with their suffixes, colour words, several in a cell. */
+const OFFICE_TEAM_CELLS = [
+  '红色旗帜志愿服务队',
+  '绿色卫士服务队',
+  '白色天使志愿服务队',
+  '橙色救援队',
+  '紫色关怀志愿服务队',
+  '金色童心',
+  '蓝色心语服务队',
+  '红队、绿队',
+  '红色旗帜，金色童心志愿服务队',
+  '白 紫',
+  'Red Banner, green',
+];
+/** Join dates as clerks type them. */
+function officeDate(random: () => number, year: number): string {
+  const month = 1 + Math.floor(random() * 12);
+  const day = 1 + Math.floor(random() * 28);
+  const pad = (value: number) => String(value).padStart(2, '0');
+  const forms = [
+    `${year}-${pad(month)}-${pad(day)}`,
+    `${year}/${month}/${day}`,
+    `${year}.${month}.${day}`,
+    `${year}年${month}月${day}日`,
+    `${year}${pad(month)}`,
+  ];
+  return forms[Math.floor(random() * forms.length)] ?? forms[0] ?? '';
+}
+
+/** Full-width digits (１３８…), as an office system or a Chinese input method writes them. */
+const fullWidth = (text: string) =>
+  text.replace(/[0-9]/g, (digit) => String.fromCharCode(digit.charCodeAt(0) + 0xfee0));
+
+/** The office roster's title rows and its header (with a 序号 and an ID-number column, office spellings). */
+export const OFFICE_TITLE = '岳阳县七彩之光志愿者协会会员花名册（2018年）';
+export const OFFICE_HEADER = [
+  '序号',
+  '姓名',
+  '性别',
+  '身份证号',
+  '政治面貌',
+  '联系电话',
+  '工作单位',
+  '所在队',
+  '特长技能',
+  '入会时间',
+];
+
+/**
+ * A county roster as an office keeps it (the import's real input, issue #15): a title row and a
+ * blank row above the header, a 序号 and an ID-number column, office header spellings, every
+ * 政治面貌 form, phones in full-width digits (one row in eight) or with +86 and dashes, full team
+ * names and several teams in a cell, join dates in the forms clerks type, skills. Deterministic;
+ * every row valid. The title sits in the first cell (merge it across the header's width).
+ */
+export function generateOfficeRoster(count: number): string[][] {
+  const random = seeded(2018);
+  const pick = <Item>(items: readonly Item[]): Item => items[Math.floor(random() * items.length)] as Item;
+  const rows: string[][] = [[OFFICE_TITLE], [], OFFICE_HEADER];
+  for (let index = 0; index < count; index++) {
+    const givenLength = 1 + Math.floor(random() * 2);
+    let given = '';
+    for (let character = 0; character < givenLength; character++) given += pick(Array.from(GIVEN));
+    const phone = generatedPhone(index);
+    const written =
+      index % 8 === 0
+        ? fullWidth(phone)
+        : index % 8 === 1
+          ? `+86 ${phone.slice(0, 3)}-${phone.slice(3, 7)}-${phone.slice(7)}`
+          : phone;
+    const skills = random() < 0.6 ? [...new Set([pick(SKILLS), ...(random() < 0.3 ? [pick(SKILLS)] : [])])] : [];
+    rows.push([
+      String(index + 1),
+      pick(Array.from(SURNAMES)) + given,
+      random() < 0.5 ? '男' : '女',
+      `430621${1960 + Math.floor(random() * 45)}0101${String(1000 + (index % 9000)).slice(0, 4)}`,
+      pick(OFFICE_STATUSES),
+      written,
+      pick(WORK_UNITS),
+      pick(OFFICE_TEAM_CELLS),
+      skills.join('、'),
+      officeDate(random, 2012 + Math.floor(random() * 8)),
+    ]);
+  }
+  return rows;
+}

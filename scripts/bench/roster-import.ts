@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { generateRoster } from './roster-data.ts';
+import { generateOfficeRoster, OFFICE_HEADER } from './roster-data.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -73,13 +73,19 @@ function summarise(durations: number[], errors: number): LatencySummary {
   };
 }
 
-/** The generated county workbook (31,172 rows by default), as an office would upload it. */
+/**
+ * The generated county workbook (31,172 rows by default), shaped as an office keeps it (see
+ * generateOfficeRoster: a merged title row, office headers, full-width digits, every 政治面貌, join
+ * dates, skills), as it would be uploaded.
+ */
 export function countyWorkbook(rows = 31_172): { file: Buffer; bad: number } {
-  const generated = generateRoster(rows);
+  const generated = generateOfficeRoster(rows);
+  const sheet = XLSX.utils.aoa_to_sheet(generated);
+  sheet['!merges'] = [{ s: { r: 0, c: 0 }, e: { r: 0, c: OFFICE_HEADER.length - 1 } }];
   const book = XLSX.utils.book_new();
-  XLSX.utils.book_append_sheet(book, XLSX.utils.aoa_to_sheet(generated.rows), '花名册');
+  XLSX.utils.book_append_sheet(book, sheet, '花名册');
   const file = XLSX.write(book, { type: 'buffer', bookType: 'xlsx', compression: true }) as Buffer;
-  return { file, bad: generated.bad.length };
+  return { file, bad: 0 };
 }
 
 export async function benchRosterImport(options: {
@@ -278,9 +284,9 @@ export function describeImport(result: ImportBenchResult): string[] {
       : 'none read while applying';
   return [
     `Roster import on ${result.driver === 'postgres' ? 'PostgreSQL' : 'PGlite'}: ${result.rows.toLocaleString('en')} rows (${result.fileMegabytes.toFixed(1)} MB .xlsx) → ${result.status}, ${result.created.toLocaleString('en')} created, ${result.rejected} rejected`,
-    `  upload + preview ${result.uploadSeconds.toFixed(1)} s, apply ${result.applySeconds.toFixed(1)} s: total ${result.totalSeconds.toFixed(1)} s; search index written ${result.searchIndexSeconds.toFixed(1)} s later`,
-    `  server RSS at its peak ${result.peakRssMegabytes.toFixed(0)} MB (high-water mark since start; sampled during the import ${result.sampledPeakRssMegabytes.toFixed(0)} MB)`,
+    `  upload + preview ${result.uploadSeconds.toFixed(1)} s, apply ${result.applySeconds.toFixed(1)} s: total ${result.totalSeconds.toFixed(1)} s (target: ${result.driver === 'postgres' ? 'under 10 s' : 'under 60 s'}); search index written ${result.searchIndexSeconds.toFixed(1)} s later`,
+    `  server RSS at its peak ${result.peakRssMegabytes.toFixed(0)} MB (high-water mark since start; sampled during the import ${result.sampledPeakRssMegabytes.toFixed(0)} MB)${result.driver === 'postgres' ? ' (target: under 350 MB)' : ''}`,
     `  progress while applying: ${progress}`,
-    `  other requests meanwhile: ${others.requests} (${others.errors} errors), p50 ${others.p50.toFixed(0)} ms, p95 ${others.p95.toFixed(0)} ms, p99 ${others.p99.toFixed(0)} ms, longest ${others.max.toFixed(0)} ms`,
+    `  other requests meanwhile: ${others.requests} (${others.errors} errors), p50 ${others.p50.toFixed(0)} ms, p95 ${others.p95.toFixed(0)} ms${result.driver === 'pglite' ? ' (target: under 1 s)' : ''}, p99 ${others.p99.toFixed(0)} ms, longest ${others.max.toFixed(0)} ms`,
   ];
 }

@@ -180,12 +180,16 @@ export type SignUp = {
   checkInMethod?: Maybe<CheckInMethod>;
   /** Metres from the site at check-in, when a position was sent. */
   checkInDistanceMetres?: Maybe<Scalars['Float']['output']>;
+  /** When a check-in taken offline (queued on the phone) reached the server: it was sent later. Null when sent at once. */
+  checkInReceivedAt?: Maybe<Scalars['DateTime']['output']>;
   checkedOutAt?: Maybe<Scalars['DateTime']['output']>;
   checkOutMethod?: Maybe<CheckInMethod>;
   checkOutDistanceMetres?: Maybe<Scalars['Float']['output']>;
+  /** As checkInReceivedAt, for a check-out taken offline. */
+  checkOutReceivedAt?: Maybe<Scalars['DateTime']['output']>;
   /** Minutes of service the check-out counts, as its service record computes them (0: none); null before check-out. */
   checkOutMinutes?: Maybe<Scalars['Int']['output']>;
-  /** Until when its member may undo the check-out (a few minutes after it); null before check-out. */
+  /** Until when its member may undo the check-out (a few minutes after it reached the server); null before check-out. */
   checkOutUndoableUntil?: Maybe<Scalars['DateTime']['output']>;
   /** The viewer may undo the check-out now: its member until checkOutUndoableUntil, the team's leads and admins any time. */
   viewerCanUndoCheckOut: Scalars['Boolean']['output'];
@@ -274,6 +278,12 @@ export type CheckInInput = {
   code?: InputMaybe<Scalars['String']['input']>;
   /** checkOut: check out although no service time would count (the member confirmed it). */
   confirmNoHours?: InputMaybe<Scalars['Boolean']['input']>;
+  /**
+   * When the phone took it, for a check-in or check-out queued with no network and sent later
+   * (离线打卡): the window, the radius and the code are checked at that time, and it is refused with
+   * QUEUED_CHECK_IN_STALE when it arrives more than 12 hours after. Absent: now (the server's clock).
+   */
+  takenAt?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 export type CheckInRulesInput = {
@@ -3556,9 +3566,11 @@ export type SignUpResolvers<ContextType = MercuriusContext, ParentType extends R
   checkedInAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   checkInMethod?: Resolver<Maybe<ResolversTypes['CheckInMethod']>, ParentType, ContextType>;
   checkInDistanceMetres?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  checkInReceivedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   checkedOutAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   checkOutMethod?: Resolver<Maybe<ResolversTypes['CheckInMethod']>, ParentType, ContextType>;
   checkOutDistanceMetres?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  checkOutReceivedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   checkOutMinutes?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   checkOutUndoableUntil?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   viewerCanUndoCheckOut?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;

@@ -51,6 +51,7 @@ export type ErrorCode =
   | 'CHECK_OUT_WITHOUT_HOURS'
   | 'NOT_CHECKED_OUT'
   | 'UNDO_WINDOW_CLOSED'
+  | 'QUEUED_CHECK_IN_STALE'
   // Sponsorship
   | 'ALREADY_SPONSORED'
   | 'ALREADY_PROPOSED'

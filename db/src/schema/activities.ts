@@ -233,12 +233,16 @@ export const signUps = pgTable(
     checkInAccuracyMetres: doublePrecision('check_in_accuracy_metres'),
     /** From the activity's site, as computed at check-in. */
     checkInDistanceMetres: doublePrecision('check_in_distance_metres'),
+    /** When a check-in taken with no network (queued on the phone) reached the server; null when sent at once. */
+    checkInReceivedAt: timestamp('check_in_received_at', { withTimezone: true }),
     checkedOutAt: timestamp('checked_out_at', { withTimezone: true }),
     checkOutMethod: checkInMethodEnum('check_out_method'),
     checkOutLatitude: doublePrecision('check_out_latitude'),
     checkOutLongitude: doublePrecision('check_out_longitude'),
     checkOutAccuracyMetres: doublePrecision('check_out_accuracy_metres'),
     checkOutDistanceMetres: doublePrecision('check_out_distance_metres'),
+    /** As checkInReceivedAt, for a check-out queued offline. */
+    checkOutReceivedAt: timestamp('check_out_received_at', { withTimezone: true }),
     attendance: attendanceEnum('attendance'),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

@@ -188,6 +188,29 @@ export const rosterImportRows = pgTable(
   ],
 ).enableRLS();
 
+/**
+ * What an import applied in committed batches (on PGlite, whose one connection the other
+ * requests share) has changed so far, to undo it: a member it created (`previous` null), or a
+ * member it updated with the columns and teams it had before (`previous`). An apply that fails —
+ * or a process that dies — half-way is undone from here; an apply that completes deletes its rows.
+ */
+export const rosterImportUndo = pgTable(
+  'roster_import_undo',
+  {
+    orgId: uuid('org_id').notNull(),
+    importId: uuid('import_id').notNull(),
+    memberId: uuid('member_id').notNull(),
+    previous: jsonb('previous').$type<Record<string, unknown>>(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.importId, t.memberId] }),
+    foreignKey({ columns: [t.orgId, t.importId], foreignColumns: [rosterImports.orgId, rosterImports.id] }).onDelete(
+      'cascade',
+    ),
+    tenantIsolation(),
+  ],
+).enableRLS();
+
 export type Invitation = typeof invitations.$inferSelect;
 export type JoinRequest = typeof joinRequests.$inferSelect;
 export type JoinRequestStatus = (typeof joinRequestStatusEnum.enumValues)[number];

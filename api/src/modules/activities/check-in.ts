@@ -25,15 +25,46 @@ export const CHECK_OUT_GRACE_MINUTES = 60;
 /** A member may undo their own check-out for this long after it (a lead or an admin, any time). */
 export const CHECK_OUT_UNDO_MINUTES = 5;
 
+/**
+ * A check-in or check-out taken with no network (queued on the phone, 离线打卡) is accepted at the
+ * time it was taken only if it reaches the server within this long: the window, the radius and the
+ * lead's rotating code are checked at that time, and the bound keeps a phone's clock from
+ * reopening an activity long past.
+ */
+export const QUEUED_CHECK_IN_MAX_AGE_HOURS = 12;
+
+/** A phone's clock a little ahead of the server's is taken as the server's time, not refused. */
+const QUEUED_CLOCK_SKEW_MS = 5 * 60_000;
+
 export interface CheckInInput {
   activityId: string;
   position?: (Position & { accuracyMetres?: number | null | undefined }) | null | undefined;
   code?: string | null | undefined;
   /** Check out although no service time would count. */
   confirmNoHours?: boolean | null | undefined;
+  /** When the phone took it, for one queued with no network and sent later; absent: now. */
+  takenAt?: Date | null | undefined;
 }
 
 type Direction = 'in' | 'out';
+
+/**
+ * The time a check-in counts at: the server's now, or for one queued offline the time it was
+ * taken, if it arrives within QUEUED_CHECK_IN_MAX_AGE_HOURS (else QUEUED_CHECK_IN_STALE).
+ */
+function takenAt(input: CheckInInput, now: Date): { at: Date; queued: boolean } {
+  if (!input.takenAt) return { at: now, queued: false };
+  const taken = input.takenAt.getTime();
+  if (taken > now.getTime() + QUEUED_CLOCK_SKEW_MS) throw new ValidationError({ takenAt: 'OUT_OF_RANGE' });
+  const maxAgeMs = QUEUED_CHECK_IN_MAX_AGE_HOURS * 3_600_000;
+  if (now.getTime() - taken > maxAgeMs) {
+    throw new AppError('QUEUED_CHECK_IN_STALE', 'This check-in was taken too long ago to be accepted now.', {
+      takenAt: input.takenAt.toISOString(),
+      maxAgeHours: QUEUED_CHECK_IN_MAX_AGE_HOURS,
+    });
+  }
+  return { at: new Date(Math.min(taken, now.getTime())), queued: true };
+}
 
 function checkInput(input: CheckInInput): void {
   const code = input.code?.trim();
@@ -49,7 +80,9 @@ async function record(ctx: RequestContext, input: CheckInInput, direction: Direc
   const organization = requireOrganization(ctx);
   checkInput(input);
   const rules = checkInRules(organization);
-  const now = ctx.clock.now();
+  const receivedAt = ctx.clock.now();
+  // Every rule below holds at the time it was taken: for a check-in queued offline, then.
+  const { at: now, queued } = takenAt(input, receivedAt);
 
   const { updated, teamId } = await ctx.tenant(async (tx) => {
     const access = await activityAccess(ctx, tx);
@@ -76,6 +109,10 @@ async function record(ctx: RequestContext, input: CheckInInput, direction: Direc
       throw new AppError('ALREADY_CHECKED_OUT', 'You have checked out already.', {
         checkedOutAt: signUp.checkedOutAt.toISOString(),
       });
+    }
+    // A queued check-out cannot be earlier than the check-in it ends.
+    if (direction === 'out' && signUp.checkedInAt && now < signUp.checkedInAt) {
+      throw new ValidationError({ takenAt: 'OUT_OF_RANGE' });
     }
 
     const window = checkInWindow(organization, activity);
@@ -142,6 +179,7 @@ async function record(ctx: RequestContext, input: CheckInInput, direction: Direc
         checkInLongitude: at.longitude,
         checkInAccuracyMetres: at.accuracy,
         checkInDistanceMetres: at.distance,
+        checkInReceivedAt: queued ? receivedAt : null,
         attendance: 'ATTENDED',
       });
       return { updated: checkedIn, teamId: activity.teamId };
@@ -153,6 +191,7 @@ async function record(ctx: RequestContext, input: CheckInInput, direction: Direc
       checkOutLongitude: at.longitude,
       checkOutAccuracyMetres: at.accuracy,
       checkOutDistanceMetres: at.distance,
+      checkOutReceivedAt: queued ? receivedAt : null,
     });
     // Rule 3: the service record's hours are computed from check-in and check-out, in this transaction.
     await recordCheckOutHours(ctx, tx, organization, activity, checkedOut);
@@ -188,15 +227,17 @@ export function checkOutMinutes(
 }
 
 /** Until when the member may undo the check-out; null before one. */
-export function checkOutUndoableUntil(signUp: Pick<SignUp, 'checkedOutAt'>): Date | null {
-  return signUp.checkedOutAt ? new Date(signUp.checkedOutAt.getTime() + CHECK_OUT_UNDO_MINUTES * 60_000) : null;
+export function checkOutUndoableUntil(signUp: Pick<SignUp, 'checkedOutAt' | 'checkOutReceivedAt'>): Date | null {
+  // A check-out sent later (queued offline) is undoable for the same few minutes after it arrived.
+  const from = signUp.checkOutReceivedAt ?? signUp.checkedOutAt;
+  return from ? new Date(from.getTime() + CHECK_OUT_UNDO_MINUTES * 60_000) : null;
 }
 
 /** Who may undo a check-out now: its member within the window; the team's leads and admins any time. */
 export function mayUndoCheckOut(
   access: ActivityAccess,
   activity: Pick<Activity, 'teamId'>,
-  signUp: Pick<SignUp, 'memberId' | 'checkedOutAt' | 'status'>,
+  signUp: Pick<SignUp, 'memberId' | 'checkedOutAt' | 'checkOutReceivedAt' | 'status'>,
   now: Date,
 ): boolean {
   const until = checkOutUndoableUntil(signUp);
@@ -241,6 +282,7 @@ export async function undoCheckOut(ctx: RequestContext, signUpId: string): Promi
       checkOutLongitude: null,
       checkOutAccuracyMetres: null,
       checkOutDistanceMetres: null,
+      checkOutReceivedAt: null,
     });
     await recordAudit(tx, ctx, access.orgId, {
       action: 'sign_up.check_out_undone',

@@ -5,8 +5,10 @@ import {
   queryRows,
   rosterImportRows,
   rosterImports,
+  rosterImportUndo,
   teamMemberships,
   type Db,
+  type Tx,
   type RosterImport,
   type RosterImportOutcome,
   type RosterImportRow,
@@ -226,6 +228,44 @@ export async function deferSearchGrams(db: Db): Promise<void> {
 }
 
 /**
+ * Plans this transaction's statements — and the foreign-key checks and triggers they fire — for
+ * any organization, not for the values at hand. An import into a new organization writes tens of
+ * thousands of rows the statistics have never seen: planned for the value, `org_id = <the new
+ * organization>` is estimated at one row, and each membership's foreign-key check on its member
+ * (`select 1 from members where org_id = $1 and id = $2`) then took an index on `org_id` alone,
+ * scanning every member written so far, once per membership (quadratic: the first membership
+ * insert of a 31,172-row roster ran past the statement timeout). Planned generically, the lookup
+ * uses the primary key. Every transaction asks for plans by value (APPLICATION_SESSION,
+ * db/src/client.ts: right for reading one organization's lists); the apply's, not.
+ */
+export async function planForBulkWrites(db: Db): Promise<void> {
+  await db.execute(sql`select set_config('plan_cache_mode', 'force_generic_plan', true)`);
+}
+
+/**
+ * Brings the planner's statistics of the roster's tables up to date after a large import, so that
+ * the next requests (the teams' member counts, the roster list) are planned for the organization's
+ * real size, not as if it had none (PostgreSQL's autovacuum would analyze them within a minute or
+ * so; PGlite has no autovacuum). Outside any tenant transaction: run as the database's owner (the
+ * application role may not analyze); where the connection is not the owner, PostgreSQL skips the
+ * tables with a warning.
+ */
+export async function analyzeRosterTables(db: Db): Promise<void> {
+  await asConnectionRole(db, (tx) => tx.execute(sql`analyze ${members}, ${teamMemberships}`));
+}
+
+/**
+ * Maintenance, not a tenant's request: runs as the role the connection signed in as (the
+ * tables' owner; PGlite's superuser), not as the application role every request runs as.
+ */
+function asConnectionRole<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`set local role none`);
+    return work(tx);
+  });
+}
+
+/**
  * How a row's values become a member's columns: THE mapping for inserts and
  * updates. `field` is the roster column that decides whether an update writes
  * it (a field the file has no column for keeps the member's value). A new
@@ -416,4 +456,112 @@ export async function drainSearchBacklog(db: Db, orgId: string, limit: number): 
     sql`delete from ${memberSearchBacklog} where org_id = ${orgId} and member_id = any(${sql.param(ids)}::uuid[])`,
   );
   return ids.length;
+}
+
+/*
+ * The undo of an apply in committed batches (PGlite): each batch records, in its own transaction,
+ * what it changes (roster_import_undo); the completed apply forgets it; a failed or interrupted
+ * one is undone from it, a batch per transaction too.
+ */
+
+/** Records the members a batch created. */
+export async function recordCreatedForUndo(db: Db, orgId: string, importId: string, memberIds: string[]) {
+  if (memberIds.length === 0) return;
+  await db.execute(sql`
+    insert into ${rosterImportUndo} (org_id, import_id, member_id)
+    select ${orgId}::uuid, ${importId}::uuid, unnest(${sql.param(memberIds)}::uuid[])
+    on conflict do nothing`);
+}
+
+/**
+ * Records the members a batch is about to update as they are (their columns and the teams they
+ * do not lead); returns those changed since the preview (by another import or an edit), which the
+ * apply must not overwrite.
+ */
+export async function recordUpdatedForUndo(
+  db: Db,
+  orgId: string,
+  importId: string,
+  memberIds: string[],
+): Promise<Set<string>> {
+  if (memberIds.length === 0) return new Set();
+  const changed = await membersChangedSincePreview(db, orgId, importId, memberIds);
+  if (changed.size > 0) return changed;
+  await db.execute(sql`
+    insert into ${rosterImportUndo} (org_id, import_id, member_id, previous)
+    select m.org_id, ${importId}::uuid, m.id, to_jsonb(m) || jsonb_build_object('memberships', coalesce((
+      select jsonb_agg(to_jsonb(t)) from ${teamMemberships} as t
+      where t.org_id = m.org_id and t.member_id = m.id and not t.is_lead), '[]'::jsonb))
+    from ${members} as m
+    where m.org_id = ${orgId} and m.id = any(${sql.param(memberIds)}::uuid[])
+    on conflict do nothing`);
+  return new Set();
+}
+
+/** Whether an apply left something to undo (it failed, or its process died, half-way). */
+export async function hasUndo(db: Db, orgId: string, importId: string): Promise<boolean> {
+  const [row] = await queryRows<{ found: boolean }>(
+    db,
+    sql`select exists (select 1 from ${rosterImportUndo} where org_id = ${orgId} and import_id = ${importId}) as found`,
+  );
+  return row?.found === true;
+}
+
+/** The imports some apply left something to undo of, in every organization (run as the owner, at start). */
+export async function importsWithUndo(db: Db): Promise<{ orgId: string; importId: string }[]> {
+  const rows = await asConnectionRole(db, (tx) =>
+    queryRows<{ org_id: string; import_id: string }>(
+      tx,
+      sql`select distinct org_id, import_id from ${rosterImportUndo}`,
+    ),
+  );
+  return rows.map((row) => ({ orgId: row.org_id, importId: row.import_id }));
+}
+
+/**
+ * Undoes up to `limit` of what an apply changed: deletes the members it created (their team
+ * memberships and search grams go with them), gives the members it updated back their columns
+ * and teams, and forgets those; returns how many it undid (0: nothing is left).
+ */
+export async function undoBatch(db: Db, orgId: string, importId: string, limit: number): Promise<number> {
+  const batch = await queryRows<{ member_id: string }>(
+    db,
+    sql`select member_id from ${rosterImportUndo} where org_id = ${orgId} and import_id = ${importId}
+      order by member_id limit ${limit}`,
+  );
+  if (batch.length === 0) return 0;
+  const ids = sql.param(batch.map((row) => row.member_id));
+  const these = sql`u.org_id = ${orgId} and u.import_id = ${importId} and u.member_id = any(${ids}::uuid[])`;
+  await db.execute(sql`
+    delete from ${members} as m using ${rosterImportUndo} as u
+    where ${these} and u.previous is null and m.org_id = u.org_id and m.id = u.member_id`);
+  const restored = sql.raw(
+    [...WRITTEN_COLUMNS.filter((column) => !column.key).map(({ column }) => column), 'updated_at']
+      .map((column) => `${column} = p.${column}`)
+      .join(', '),
+  );
+  await db.execute(sql`
+    update ${members} as m set ${restored}
+    from ${rosterImportUndo} as u cross join lateral jsonb_populate_record(null::members, u.previous) as p
+    where ${these} and u.previous is not null and m.org_id = u.org_id and m.id = u.member_id`);
+  await db.execute(sql`
+    delete from ${teamMemberships} as t using ${rosterImportUndo} as u
+    where ${these} and u.previous is not null and t.org_id = u.org_id and t.member_id = u.member_id and not t.is_lead
+      and t.team_id not in (select p.team_id from jsonb_populate_recordset(null::team_memberships, u.previous -> 'memberships') as p)`);
+  // The memberships the apply removed come back as they were (since when, too).
+  await db.execute(sql`
+    insert into ${teamMemberships}
+    select p.*
+    from ${rosterImportUndo} as u cross join lateral jsonb_populate_recordset(null::team_memberships, u.previous -> 'memberships') as p
+    where ${these} and u.previous is not null
+    on conflict do nothing`);
+  await db.execute(sql`delete from ${rosterImportUndo} as u where ${these}`);
+  return batch.length;
+}
+
+/** Forgets what a completed apply changed (it stands). */
+export async function forgetUndo(db: Db, orgId: string, importId: string): Promise<void> {
+  await db
+    .delete(rosterImportUndo)
+    .where(and(eq(rosterImportUndo.orgId, orgId), eq(rosterImportUndo.importId, importId)));
 }

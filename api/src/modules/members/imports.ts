@@ -50,6 +50,8 @@ import { rosterQueryFor, type RosterArgs } from './service.ts';
 export const MAX_IMPORT_ROWS = 60_000;
 export const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
 const KEEP_IMPORTS_DAYS = 30;
+/** An import that writes this many members analyzes the roster's tables after it (the planner's statistics). */
+const ANALYZE_AFTER_ROWS = 1000;
 /** Rows per statement of the apply: a few statements per county file, each well under a second. */
 const APPLY_CHUNK = 5000;
 
@@ -210,7 +212,10 @@ const SEARCH_BATCH = { pglite: 500, postgres: 2000 } as const;
  * Writes the search grams an apply deferred, a batch per transaction, one
  * drain per organization at a time; it also finishes what a crash left.
  */
-function drainSearchBacklog(ctx: MercuriusContext, orgId: string): void {
+/** What the import's background work needs: the app (its log, its database's driver) and the database. */
+type ImportWorker = Pick<MercuriusContext, 'app' | 'db'>;
+
+function drainSearchBacklog(ctx: ImportWorker, orgId: string): void {
   const activity = activityOf(ctx.app);
   if (activity.drains.has(orgId) || activity.closing) return;
   const drain = (async () => {
@@ -241,6 +246,37 @@ function differs(now: EvaluatedRow, previewed: StoredRow): boolean {
     now.changes.length !== previewed.changes.length ||
     now.changes.some((change, index) => change !== previewed.changes[index])
   );
+}
+
+const staleError = (staleRows: number, firstStaleRow: number | undefined) =>
+  new AppError('IMPORT_STALE', 'The roster has changed since this preview; upload the file again.', {
+    staleRows,
+    firstStaleRow,
+  });
+
+/**
+ * The import's rows decided again against the roster as it is now; IMPORT_STALE if any would
+ * now do something else than its preview showed, or its member was changed since the preview
+ * (by another import or an edit).
+ */
+async function decideAgain(tx: Tx, orgId: string, id: string, today: string): Promise<EvaluatedRow[]> {
+  const stored = await imports.findAllImportRows(tx, orgId, id);
+  const table = { rows: stored.map((row) => ({ rowNumber: row.rowNumber, cells: row.cells })) };
+  const teams = await repository.findTeams(tx, orgId);
+  const matches = await repository.findMembersByPhones(tx, orgId, phonesOf(table));
+  const rows = evaluateRows(table, teams, matches, today);
+  const changed = await imports.membersChangedSincePreview(
+    tx,
+    orgId,
+    id,
+    matches.map((member) => member.id),
+  );
+  const stale = rows.filter((row, index) => {
+    const previewed = stored[index];
+    return !previewed || differs(row, previewed) || (row.memberId !== null && changed.has(row.memberId));
+  });
+  if (stale.length > 0) throw staleError(stale.length, stale[0]?.rowNumber);
+  return rows;
 }
 
 const notReady = (status: string) =>
@@ -278,6 +314,7 @@ export async function applyRosterImport(ctx: MercuriusContext, id: string): Prom
     }
   };
   try {
+    if (!onPostgres) return await applyInBatches(ctx, id, today, progress);
     const applied = await ctx.tenant(async (tx) => {
       if (!(await imports.tryLockApply(tx, id))) throw notReady('APPLYING');
       await imports.lockRosterImports(tx, orgId);
@@ -286,28 +323,9 @@ export async function applyRosterImport(ctx: MercuriusContext, id: string): Prom
       if (current.status === 'APPLIED') throw notReady('APPLIED');
       await report(0);
       await imports.deferSearchGrams(tx);
+      await imports.planForBulkWrites(tx);
 
-      const stored = await imports.findAllImportRows(tx, orgId, id);
-      const table = { rows: stored.map((row) => ({ rowNumber: row.rowNumber, cells: row.cells })) };
-      const teams = await repository.findTeams(tx, orgId);
-      const matches = await repository.findMembersByPhones(tx, orgId, phonesOf(table));
-      const rows = evaluateRows(table, teams, matches, today);
-      const changed = await imports.membersChangedSincePreview(
-        tx,
-        orgId,
-        id,
-        matches.map((member) => member.id),
-      );
-      const stale = rows.filter((row, index) => {
-        const previewed = stored[index];
-        return !previewed || differs(row, previewed) || (row.memberId !== null && changed.has(row.memberId));
-      });
-      if (stale.length > 0) {
-        throw new AppError('IMPORT_STALE', 'The roster has changed since this preview; upload the file again.', {
-          staleRows: stale.length,
-          firstStaleRow: stale[0]?.rowNumber,
-        });
-      }
+      const rows = await decideAgain(tx, orgId, id, today);
       const columns = new Set<string>(current.columns);
       let done = 0;
 
@@ -366,6 +384,11 @@ export async function applyRosterImport(ctx: MercuriusContext, id: string): Prom
       });
       return result;
     });
+    if (applied.createCount + applied.updateCount >= ANALYZE_AFTER_ROWS) {
+      await imports.analyzeRosterTables(ctx.db).catch((error: unknown) => {
+        ctx.app.log.warn({ err: error, importId: id }, 'could not analyze the roster tables after an import');
+      });
+    }
     drainSearchBacklog(ctx, orgId);
     return applied;
   } catch (error) {
@@ -380,6 +403,182 @@ export async function applyRosterImport(ctx: MercuriusContext, id: string): Prom
   } finally {
     applying.delete(id);
   }
+}
+
+/**
+ * Members per committed batch of an apply on PGlite: a fraction of a second each, so that the
+ * requests waiting for PGlite's one connection are answered between batches.
+ */
+const PGLITE_BATCH = 500;
+
+/** One apply at a time per organization in this process (PGlite is one process): the second waits. */
+const organizationApplies = new Map<string, Promise<unknown>>();
+
+async function oneApplyPerOrganization<T>(orgId: string, work: () => Promise<T>): Promise<T> {
+  const before = organizationApplies.get(orgId) ?? Promise.resolve();
+  const run = before.catch(() => undefined).then(work);
+  organizationApplies.set(orgId, run);
+  try {
+    return await run;
+  } finally {
+    if (organizationApplies.get(orgId) === run) organizationApplies.delete(orgId);
+  }
+}
+
+/** Lets the requests queued behind a batch go first. */
+const yieldToOthers = () => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Undoes what an apply of this import changed and had committed (roster_import_undo), a batch per
+ * transaction; true if there was something to undo.
+ */
+async function undoApply(ctx: ImportWorker, orgId: string, id: string): Promise<boolean> {
+  let undid = false;
+  for (;;) {
+    const undone = await withTenant(ctx.db, { orgId, accountId: null }, async (tx) => {
+      await imports.deferSearchGrams(tx);
+      await imports.planForBulkWrites(tx);
+      return imports.undoBatch(tx, orgId, id, PGLITE_BATCH);
+    });
+    if (undone === 0) break;
+    undid = true;
+    await yieldToOthers();
+  }
+  if (undid) drainSearchBacklog(ctx, orgId);
+  return undid;
+}
+
+/**
+ * Undoes, at start, what applies cut short by the end of their process left (PGlite): the roster
+ * is then as before them, and each import can be applied again.
+ */
+export async function undoInterruptedApplies(app: FastifyInstance): Promise<void> {
+  const ctx = { app, db: app.database.db };
+  for (const { orgId, importId } of await imports.importsWithUndo(ctx.db)) {
+    await undoApply(ctx, orgId, importId);
+    app.log.warn({ importId }, 'undid a roster import whose apply had been cut short');
+  }
+}
+
+/**
+ * The apply on PGlite: PGlite has one connection, which one transaction over the whole file would
+ * hold for the minute it takes, and every other request would wait that long. So the apply
+ * writes in committed batches of a few hundred members, each recording what it changed
+ * (roster_import_undo), and the requests waiting go between batches. A failure half-way (an
+ * error, a member edited meanwhile: IMPORT_STALE) undoes what the batches wrote, from that
+ * record; a process that died half-way is undone when it starts again (undoInterruptedApplies)
+ * or, at the latest, when the import is applied again. Either way nothing of it stays applied.
+ */
+async function applyInBatches(
+  ctx: MercuriusContext,
+  id: string,
+  today: string,
+  progress: { done: number },
+): Promise<RosterImport> {
+  const admin = await requireAdmin(ctx);
+  const orgId = admin.orgId;
+  return oneApplyPerOrganization(orgId, async () => {
+    await undoApply(ctx, orgId, id);
+    const { current, rows } = await ctx.tenant(async (tx) => {
+      const found = await imports.findImport(tx, orgId, id);
+      if (!found) throw notFound('Roster import');
+      if (found.status === 'APPLIED') throw notReady('APPLIED');
+      return { current: found, rows: await decideAgain(tx, orgId, id, today) };
+    });
+    const columns = new Set<string>(current.columns);
+    const batch = (work: (tx: Tx) => Promise<void>) =>
+      ctx.tenant(async (tx) => {
+        await imports.deferSearchGrams(tx);
+        await imports.planForBulkWrites(tx);
+        await work(tx);
+      });
+    try {
+      for (const part of imports.chunks(
+        rows.filter((row) => row.outcome === 'CREATE'),
+        PGLITE_BATCH,
+      )) {
+        await batch(async (tx) => {
+          const values = part.flatMap((row) => (row.values ? [row.values] : []));
+          const ids = await imports.insertImportedMembers(tx, orgId, values, { joinedOn: today });
+          await imports.recordCreatedForUndo(tx, orgId, id, [...ids.values()]);
+          await imports.insertMemberships(
+            tx,
+            orgId,
+            values.flatMap((row) =>
+              (row.teamIds ?? []).map((teamId) => ({ teamId, memberId: ids.get(row.phone) ?? '' })),
+            ),
+          );
+        });
+        progress.done += part.length;
+        await yieldToOthers();
+      }
+      for (const part of imports.chunks(
+        rows.filter((row) => row.outcome === 'UPDATE'),
+        PGLITE_BATCH,
+      )) {
+        await batch(async (tx) => {
+          const updates = part.flatMap((row) =>
+            row.values && row.memberId ? [{ memberId: row.memberId, values: row.values }] : [],
+          );
+          // Members edited since the preview (between two batches, too) are not overwritten.
+          const changed = await imports.recordUpdatedForUndo(
+            tx,
+            orgId,
+            id,
+            updates.map((update) => update.memberId),
+          );
+          if (changed.size > 0) {
+            const first = part.find((row) => row.memberId !== null && changed.has(row.memberId));
+            throw staleError(changed.size, first?.rowNumber);
+          }
+          await imports.updateImportedMembers(tx, orgId, updates, columns);
+          if (columns.has('teams')) {
+            await imports.setTeamsOfImportedMembers(
+              tx,
+              orgId,
+              updates.map(({ memberId, values }) => ({ memberId, teamIds: values.teamIds ?? [] })),
+            );
+          }
+        });
+        progress.done += part.length;
+        await yieldToOthers();
+      }
+      const counts = countOutcomes(rows);
+      const applied = await ctx.tenant(async (tx) => {
+        const result = await imports.updateImport(tx, orgId, id, {
+          status: 'APPLIED',
+          appliedAt: ctx.clock.now(),
+          progressDone: progress.done,
+          progressAt: ctx.clock.now(),
+          failureCode: null,
+          createCount: counts.create,
+          updateCount: counts.update,
+          unchangedCount: counts.unchanged,
+          rejectCount: counts.reject,
+        });
+        await recordAudit(tx, ctx, orgId, {
+          action: 'roster.imported',
+          subjectType: 'roster_import',
+          subjectId: id,
+          detail: { ...counts, fileName: current.fileName },
+        });
+        // Applied: what the batches changed stands, and is no longer to undo.
+        await imports.forgetUndo(tx, orgId, id);
+        return result;
+      });
+      if (applied.createCount + applied.updateCount >= ANALYZE_AFTER_ROWS) {
+        await imports.analyzeRosterTables(ctx.db).catch((error: unknown) => {
+          ctx.app.log.warn({ err: error, importId: id }, 'could not analyze the roster tables after an import');
+        });
+      }
+      drainSearchBacklog(ctx, orgId);
+      return applied;
+    } catch (error) {
+      progress.done = 0;
+      await undoApply(ctx, orgId, id);
+      throw error;
+    }
+  });
 }
 
 function teamLabel(team: Team, locale: 'zh' | 'en'): string {

@@ -9,7 +9,7 @@ import type { Config } from '../../config.ts';
 import { buildContext } from '../../plugins/graphql.ts';
 import { isCrossSite } from '../../plugins/security.ts';
 import { AppError } from '../../shared/errors.ts';
-import { MAX_IMPORT_BYTES, previewRosterImport, stopImportWork } from './imports.ts';
+import { MAX_IMPORT_BYTES, previewRosterImport, stopImportWork, undoInterruptedApplies } from './imports.ts';
 
 export const ROSTER_UPLOAD_PATH = '/imports/roster';
 
@@ -27,6 +27,8 @@ function fileNameOf(header: string | string[] | undefined): string {
 
 async function rosterImportRoutes(app: FastifyInstance, options: { config: Config }) {
   app.addHook('preClose', () => stopImportWork(app));
+  // PGlite applies in committed batches: what one cut short by the process's end left is undone.
+  if (app.database.driver === 'pglite') app.addHook('onReady', () => undoInterruptedApplies(app));
   // eslint-disable-next-line @typescript-eslint/require-await -- Fastify takes an async plugin or a callback
   await app.register(async (routes) => {
     routes.addContentTypeParser(

@@ -118,6 +118,12 @@ export type CheckInInput = {
   code?: string | null | undefined;
   /** checkOut: check out although no service time would count (the member confirmed it). */
   confirmNoHours?: boolean | null | undefined;
+  /**
+   * When the phone took it, for a check-in or check-out queued with no network and sent later
+   * (离线打卡): the window, the radius and the code are checked at that time, and it is refused with
+   * QUEUED_CHECK_IN_STALE when it arrives more than 12 hours after. Absent: now (the server's clock).
+   */
+  takenAt?: string | null | undefined;
 };
 
 export type BoardFeedKind =
@@ -749,7 +755,7 @@ export type ActivityDetailQueryVariables = Exact<{
 }>;
 
 
-export type ActivityDetailQuery = { organization: { timeZone: string, checkInRules: { radiusMetres: number } } | null, activity: { description: string, latitude: number, longitude: number, requiredSkills: Array<string>, beneficiaries: number | null, detached: boolean, viewerCanManage: boolean, checkInOpensAt: string, checkInClosesAt: string, id: string, title: string, category: ActivityCategory, status: ActivityStatus, placeName: string, startsAt: string, endsAt: string, startsAtLocal: string, endsAtLocal: string, capacity: number, isPublic: boolean, confirmedCount: number, waitlistCount: number, series: { id: string, recurrence: { frequency: RecurrenceFrequency, interval: number, byWeekday: Array<Weekday>, weekOfMonth: number | null, byMonthDay: Array<number>, until: string | null, count: number | null } } | null, viewerSignUp: { id: string, status: SignUpStatus, waitlistPosition: number | null, checkedInAt: string | null, checkInDistanceMetres: number | null, checkedOutAt: string | null, checkOutMinutes: number | null, checkOutUndoableUntil: string | null, viewerCanUndoCheckOut: boolean } | null, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } } };
+export type ActivityDetailQuery = { organization: { timeZone: string, checkInRules: { radiusMetres: number } } | null, activity: { description: string, latitude: number, longitude: number, requiredSkills: Array<string>, beneficiaries: number | null, detached: boolean, viewerCanManage: boolean, checkInOpensAt: string, checkInClosesAt: string, id: string, title: string, category: ActivityCategory, status: ActivityStatus, placeName: string, startsAt: string, endsAt: string, startsAtLocal: string, endsAtLocal: string, capacity: number, isPublic: boolean, confirmedCount: number, waitlistCount: number, series: { id: string, recurrence: { frequency: RecurrenceFrequency, interval: number, byWeekday: Array<Weekday>, weekOfMonth: number | null, byMonthDay: Array<number>, until: string | null, count: number | null } } | null, viewerSignUp: { id: string, status: SignUpStatus, waitlistPosition: number | null, checkedInAt: string | null, checkInDistanceMetres: number | null, checkInReceivedAt: string | null, checkedOutAt: string | null, checkOutReceivedAt: string | null, checkOutMinutes: number | null, checkOutUndoableUntil: string | null, viewerCanUndoCheckOut: boolean } | null, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } } };
 
 export type ActivityEditQueryVariables = Exact<{
   id: string;
@@ -2181,7 +2187,9 @@ export const ActivityDetailDocument = new TypedDocumentString(`
       waitlistPosition
       checkedInAt
       checkInDistanceMetres
+      checkInReceivedAt
       checkedOutAt
+      checkOutReceivedAt
       checkOutMinutes
       checkOutUndoableUntil
       viewerCanUndoCheckOut

@@ -25,6 +25,11 @@ export const load = (async ({ locals, params, url }) => {
 
 type Event = Parameters<Actions[string]>[0];
 
+/** An ISO instant from the form, or null (a check-in sent at once: the server's now). */
+function takenAt(text: string): string | null {
+  return text && !Number.isNaN(Date.parse(text)) ? new Date(text).toISOString() : null;
+}
+
 async function record({ locals, params, request }: Event, by: 'position' | 'code') {
   const data = await request.formData();
   const direction = formText(data, 'direction') === 'out' ? 'out' : 'in';
@@ -51,6 +56,8 @@ async function record({ locals, params, request }: Event, by: 'position' | 'code
         : null,
     code: by === 'code' ? code : null,
     confirmNoHours: formText(data, 'confirmNoHours') === 'yes',
+    // Queued on the phone with no network and sent now (src/lib/offline-queue.ts): when it was taken.
+    takenAt: takenAt(formText(data, 'takenAt')),
   };
   try {
     if (direction === 'in') {
@@ -72,6 +79,15 @@ async function record({ locals, params, request }: Event, by: 'position' | 'code
         code: cause.code,
         distanceMetres: cause.numbers['distanceMetres'] ?? null,
         radiusMetres: cause.numbers['radiusMetres'] ?? null,
+      });
+    }
+    // Queued too long ago: the page says how long a queued check-in is kept.
+    if (cause instanceof ApiError && cause.code === 'QUEUED_CHECK_IN_STALE') {
+      return fail(400, {
+        values: sent,
+        fields: {},
+        code: cause.code,
+        maxAgeHours: cause.numbers['maxAgeHours'] ?? null,
       });
     }
     return failForm(cause, sent);
