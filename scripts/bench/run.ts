@@ -221,7 +221,8 @@ async function measure(
   }
   const alone =
     typeof requests === 'function' ? undefined : await load({ requests, duration: DURATION, connections: 1 });
-  if (alone) process.stderr.write(`(alone: p95 ${alone.p95.toFixed(1)} ms)`);
+  // No answer within the run (a page slower than the run is long) leaves its percentiles empty (null).
+  if (alone) process.stderr.write(`(alone: p95 ${Number.isFinite(alone.p95) ? alone.p95.toFixed(1) : '–'} ms)`);
   process.stderr.write('\n');
   return {
     name,
