@@ -153,7 +153,7 @@ describe.runIf(await postgresReachable())('benchmark dataset (small scale)', () 
     );
     const statementsOf = async (client: Client, query: string, variables: Record<string, unknown>) => {
       const before = testApp.statements;
-      const result = await client.gql<Record<string, unknown>>(query, variables);
+      const result = await client.gql(query, variables);
       expectNoErrors(result);
       return { data: result.data, statements: testApp.statements - before };
     };
