@@ -65,18 +65,24 @@ export const IN_PROCESS_API = Symbol.for('qicai.in-process-api');
 export interface InProcessApiRequest {
   method: 'GET' | 'POST';
   headers: Record<string, string>;
-  body: string | Buffer;
+  body: string | Uint8Array<ArrayBuffer>;
 }
 
 function inProcessApi(app: FastifyInstance) {
   return async (path: string, init: InProcessApiRequest): Promise<Response> => {
-    const answer = await app.inject({ method: init.method, url: path, headers: init.headers, payload: init.body });
+    // inject would serialise a bare Uint8Array as JSON: bytes go as a Buffer over the same memory.
+    const payload =
+      typeof init.body === 'string'
+        ? init.body
+        : Buffer.from(init.body.buffer, init.body.byteOffset, init.body.byteLength);
+    const answer = await app.inject({ method: init.method, url: path, headers: init.headers, payload });
     const headers = new Headers();
     for (const [name, value] of Object.entries(answer.headers)) {
       if (Array.isArray(value)) for (const each of value) headers.append(name, each);
       else if (value !== undefined) headers.set(name, String(value));
     }
-    return new Response(answer.statusCode === 204 ? null : answer.rawPayload, { status: answer.statusCode, headers });
+    // The API answers text (GraphQL and its routes' JSON).
+    return new Response(answer.statusCode === 204 ? null : answer.body, { status: answer.statusCode, headers });
   };
 }
 

@@ -64,7 +64,7 @@ function apiUrl(): string {
  */
 type InProcessApi = (
   path: string,
-  init: { method: 'POST'; headers: Record<string, string>; body: string | Buffer },
+  init: { method: 'POST'; headers: Record<string, string>; body: string | Uint8Array<ArrayBuffer> },
 ) => Promise<Response>;
 
 function isInProcessApi(value: unknown): value is InProcessApi {
@@ -74,7 +74,11 @@ function isInProcessApi(value: unknown): value is InProcessApi {
 const inProcessApi: unknown = Reflect.get(globalThis, Symbol.for('qicai.in-process-api'));
 
 /** POSTs to one of the API's paths: in this process if it is here, else over HTTP at API_URL. */
-function post(path: string, headers: Record<string, string>, body: string | Buffer): Promise<Response> {
+function post(
+  path: string,
+  headers: Record<string, string>,
+  body: string | Uint8Array<ArrayBuffer>,
+): Promise<Response> {
   if (isInProcessApi(inProcessApi)) return inProcessApi(path, { method: 'POST', headers, body });
   return fetch(`${apiUrl()}${path}`, { method: 'POST', headers, body });
 }
@@ -173,7 +177,7 @@ export function createApi(event: Pick<RequestEvent, 'request' | 'cookies' | 'get
         'x-file-name': encodeURIComponent(file.name),
         ...forwardedHeaders(org),
       },
-      Buffer.from(await file.arrayBuffer()),
+      new Uint8Array(await file.arrayBuffer()),
     );
     return readAnswer<Data>(response);
   }
