@@ -17,6 +17,7 @@ import {
 import { expectNoErrors, TestApp, type Client } from './helper.ts';
 import { wallTimeAt } from '../src/modules/activities/time.ts';
 import { minutesFromNow, testClock } from './clock.ts';
+import { ActivityListDocument, RosterDocument } from '../../web/src/lib/graphql/__generated__/operations.ts';
 
 const ACTIVITY_LIST = `query ($filter: ActivityFilter, $first: Int) {
   organization { timeZone teams { id colour leads { id } } viewerIsAdmin viewerMember { id } }
@@ -141,6 +142,53 @@ describe.runIf(await postgresReachable())('benchmark dataset (small scale)', () 
     ).toEqual(expected);
     // The member chosen has sign-ups on the page, so the viewer's state is really compared.
     expect(fifty.nodes.some((node) => node.viewerSignUp)).toBe(true);
+  });
+
+  it('the pages’ queries (activity list, roster) answer as SQL does, in the same number of statements for 10 or 50', async () => {
+    const admin = testApp.anonymous(LARGEST_SLUG);
+    expectNoErrors(
+      await admin.gql(`mutation ($input: SignInInput!) { signIn(input: $input) { account { id } } }`, {
+        input: { login: summary.largest.adminLogin, password: BENCH_PASSWORD },
+      }),
+    );
+    const statementsOf = async (client: Client, query: string, variables: Record<string, unknown>) => {
+      const before = testApp.statements;
+      const result = await client.gql(query, variables);
+      expectNoErrors(result);
+      return { data: result.data, statements: testApp.statements - before };
+    };
+    const roster = (first: number) =>
+      statementsOf(admin, RosterDocument.toString(), {
+        first,
+        isAdmin: true,
+        filter: { status: 'ACTIVE' },
+        sort: 'NAME',
+      });
+    const rosterTen = await roster(10);
+    const rosterFifty = await roster(50);
+    expect(rosterFifty.statements).toBe(rosterTen.statements);
+    const page = rosterFifty.data as { organization: { members: { nodes: { id: string }[]; totalCount: number } } };
+    const expected = await owner<{ id: string }[]>`
+      select id from members where org_id = ${summary.largest.orgId} and active order by display_name, id limit 50`;
+    expect(page.organization.members.nodes.map((node) => node.id)).toEqual(expected.map((row) => row.id));
+    const [active] = await owner<{ count: number }[]>`
+      select count(*)::int as count from members where org_id = ${summary.largest.orgId} and active`;
+    expect(page.organization.members.totalCount).toBe(active?.count);
+
+    // The activity list page's query: from two months back (fewer than fifty activities lie ahead at this scale).
+    const then = wallTimeAt(minutesFromNow(-60 * 24 * 60), 'Asia/Shanghai');
+    const fromDate = `${String(then.year)}-${String(then.month).padStart(2, '0')}-${String(then.day).padStart(2, '0')}`;
+    const list = (first: number) =>
+      statementsOf(member, ActivityListDocument.toString(), { filter: { fromDate, mine: false }, first });
+    const listTen = await list(10);
+    const listFifty = await list(50);
+    // The viewer's waitlist positions take one statement when the page holds a waitlisted sign-up of theirs.
+    const waitlisted = (answer: { data: Record<string, unknown> | null }) => {
+      const nodes = (answer.data?.['activities'] as ActivityList['activities'] | undefined)?.nodes ?? [];
+      return nodes.some((node) => node.viewerSignUp?.status === 'WAITLISTED') ? 1 : 0;
+    };
+    expect(listFifty.statements - waitlisted(listFifty)).toBe(listTen.statements - waitlisted(listTen));
+    expect((listFifty.data?.['activities'] as ActivityList['activities'] | undefined)?.nodes).toHaveLength(50);
   });
 
   it('Q5: the roster search finds by a name fragment what a LIKE over every member finds', async () => {

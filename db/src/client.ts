@@ -97,7 +97,10 @@ function reconnectBackoff(failures: number): number {
  * `SET LOCAL`): the application role, and a plan for each execution's values
  * (an organization of 30,000 members wants another plan than one of 30).
  */
-export const APPLICATION_SESSION = `select set_config('role', '${APP_ROLE}', true), set_config('plan_cache_mode', 'force_custom_plan', true)`;
+/** The same as a select list, for a transaction's first statement to set more beside them (see `withTenant`). */
+export const APPLICATION_SETTINGS = `set_config('role', '${APP_ROLE}', true), set_config('plan_cache_mode', 'force_custom_plan', true)`;
+/** The settings alone, as a statement. */
+export const APPLICATION_SESSION = `select ${APPLICATION_SETTINGS}`;
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
   const logger = options.onQuery ? { logQuery: options.onQuery } : false;

@@ -1,5 +1,5 @@
 /**
- * `pnpm bench [--duration 5] [--runs 3] [--warmup 2] [--connections 10] [--only R0,R3,Q1]`:
+ * `pnpm bench [--duration 5] [--runs 3] [--warmup 2] [--connections 10] [--only R0,R3,Q1] [--web-api loopback]`:
  * the benchmark. Builds the web app if stale, starts the real server as a
  * child process (production mode, the benchmark database of
  * `pnpm bench:seed`, BENCH=1 for the counters and the R0/R3 routes), and
@@ -7,6 +7,12 @@
  * several runs, medians. Prints one table and writes it as JSON to
  * bench/results/bench-results.json (git-ignored). Every figure is also given
  * as a ratio to R3 of the same run, so the table reads the same on any machine.
+ *
+ * Rows P1–P7 are pages as a browser gets them (the server-rendered HTML, signed
+ * in to bench-county), each followed by its API row (P1q …): the main
+ * GraphQL query that page's load makes, with the same variables. A page also
+ * asks for the viewer and the organization (the layouts' loads), so the gap
+ * between the two rows is those, SvelteKit's rendering and the web-to-API hop.
  */
 import { loadConfig } from '@qicai/api';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -21,6 +27,14 @@ import { ensureWebBuild } from '../web-build.ts';
 import { BENCH_PASSWORD, benchPhone, LARGEST_SLUG } from './dataset.ts';
 import type { LoadRequest, LoadResult, LoadSpec } from './load.ts';
 import { benchRosterImport, countyWorkbook, describeImport, type ImportBenchResult } from './roster-import.ts';
+import {
+  ActivityListDocument,
+  BoardDocument,
+  HoursReportsDocument,
+  MyHoursDocument,
+  PublicActivitiesDocument,
+  RosterDocument,
+} from '../../web/src/lib/graphql/__generated__/operations.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const { values } = parseArgs({
@@ -30,8 +44,11 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '2' },
     connections: { type: 'string', default: '10' },
     only: { type: 'string' },
+    // How the pages' server side reaches the API: in this process (the default), or over loopback HTTP.
+    'web-api': { type: 'string', default: 'in-process' },
   },
 });
+if (!['in-process', 'loopback'].includes(values['web-api'])) throw new Error('--web-api is in-process or loopback');
 const DURATION = Number(values.duration);
 const RUNS = Number(values.runs);
 const WARMUP = Number(values.warmup);
@@ -72,6 +89,8 @@ const server: ChildProcess = spawn(join(root, 'node_modules/.bin/tsx'), ['api/sr
     RATE_LIMIT_PER_MINUTE: '100000000',
     JOBS_INTERVAL_SECONDS: '0',
     BENCH: '1',
+    // Naming the API's address makes the pages reach it over HTTP even in one process (api/src/plugins/web.ts).
+    ...(values['web-api'] === 'loopback' ? { API_URL: base } : {}),
   },
 });
 const serverExited = new Promise<void>((resolve) =>
@@ -113,7 +132,9 @@ async function graphql(
   });
   const answer = (await response.json()) as { data: unknown; errors?: unknown[] };
   if (answer.errors) throw new Error(JSON.stringify(answer.errors));
-  return { data: answer.data, cookie: response.headers.getSetCookie()[0]?.split(';')[0] };
+  // The session's cookie, not the known-device cookie set beside it at sign-in.
+  const session = response.headers.getSetCookie().find((header) => header.startsWith('qicai_session='));
+  return { data: answer.data, cookie: session?.split(';')[0] };
 }
 
 /** Signs in through the real sign-in, as a browser would; returns the session cookie. */
@@ -200,7 +221,8 @@ async function measure(
   }
   const alone =
     typeof requests === 'function' ? undefined : await load({ requests, duration: DURATION, connections: 1 });
-  if (alone) process.stderr.write(`(alone: p95 ${alone.p95.toFixed(1)} ms)`);
+  // No answer within the run (a page slower than the run is long) leaves its percentiles empty (null).
+  if (alone) process.stderr.write(`(alone: p95 ${Number.isFinite(alone.p95) ? alone.p95.toFixed(1) : '–'} ms)`);
   process.stderr.write('\n');
   return {
     name,
@@ -420,6 +442,105 @@ try {
     );
   }
 
+  // Pages: each one's HTML, then the main query its load makes (the same variables as the page's).
+  const addDays = (date: string, days: number) =>
+    new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+  const rosterVariables = (search: string | null) => ({
+    first: 50,
+    after: null,
+    isAdmin: true,
+    search,
+    filter: { teamId: null, politicalStatus: null, partyStage: null, role: null, status: 'ACTIVE' },
+    sort: 'NAME',
+  });
+  const pages: { name: string; what: string; path: string; cookie: string; query: string; variables: object }[] = [
+    {
+      name: 'P1',
+      what: 'page: activity list (member, 30 days)',
+      path: '/activities',
+      cookie: memberCookie,
+      query: ActivityListDocument.toString(),
+      variables: {
+        filter: {
+          fromDate: shanghaiToday,
+          toDate: addDays(shanghaiToday, 29),
+          teamColours: null,
+          categories: null,
+          mine: false,
+        },
+        first: 100,
+      },
+    },
+    {
+      name: 'P2',
+      what: 'page: roster, first page (admin)',
+      path: '/members',
+      cookie: adminCookie,
+      query: RosterDocument.toString(),
+      variables: rosterVariables(null),
+    },
+    {
+      name: 'P3',
+      what: 'page: roster search 王芳 (admin)',
+      path: `/members?q=${encodeURIComponent('王芳')}`,
+      cookie: adminCookie,
+      query: RosterDocument.toString(),
+      variables: rosterVariables('王芳'),
+    },
+    {
+      name: 'P4',
+      what: 'page: my hours (member)',
+      path: '/hours',
+      cookie: memberCookie,
+      query: MyHoursDocument.toString(),
+      variables: {},
+    },
+    {
+      name: 'P5',
+      what: 'page: reports, the year so far (admin)',
+      path: '/reports',
+      cookie: adminCookie,
+      query: HoursReportsDocument.toString(),
+      variables: { from: `${shanghaiToday.slice(0, 4)}-01-01`, to: shanghaiToday },
+    },
+    {
+      name: 'P6',
+      what: 'page: big screen (admin)',
+      path: '/board',
+      cookie: adminCookie,
+      query: BoardDocument.toString(),
+      variables: {},
+    },
+    {
+      name: 'P7',
+      what: 'page: public organization page (member)',
+      path: '',
+      cookie: memberCookie,
+      query: PublicActivitiesDocument.toString(),
+      variables: { filter: { fromDate: shanghaiToday, toDate: addDays(shanghaiToday, 60) }, first: 12 },
+    },
+  ];
+  for (const page of pages) {
+    if (!wanted(page.name)) continue;
+    const path = `/o/${LARGEST_SLUG}${page.path}`;
+    const check = await fetch(`${base}${path}`, { headers: { cookie: page.cookie }, redirect: 'manual' });
+    if (check.status !== 200) {
+      process.stderr.write(`${page.name}: skipped (${path} answered ${check.status})\n`);
+      continue;
+    }
+    rows.push(await measure(page.name, page.what, [{ method: 'GET', path, headers: { cookie: page.cookie } }]));
+    rows.push(
+      await measure(`${page.name}q`, `  its API query`, [
+        {
+          method: 'POST',
+          path: '/graphql',
+          headers: { ...json, cookie: page.cookie, 'x-qicai-org': LARGEST_SLUG },
+          body: JSON.stringify({ query: page.query, variables: page.variables }),
+        },
+      ]),
+    );
+  }
+
   if (wanted('import')) {
     // The county roster into an organization of its own, on a server of its own (so that its peak
     // memory is the import's): on this PostgreSQL database, then on a fresh embedded PGlite.
@@ -493,6 +614,17 @@ for (const row of rows) {
   );
   if (row.note) console.log(`      ${row.note}`);
 }
+const pageRows = rows.filter((row) => /^P\d+$/.test(row.name));
+if (pageRows.length > 0) {
+  console.log(`\nPages (the web's API calls ${values['web-api']}): p95 alone, page ÷ its API query`);
+  for (const page of pageRows) {
+    const query = rows.find((row) => row.name === `${page.name}q`);
+    if (!page.alone || !query?.alone) continue;
+    console.log(
+      `  ${page.name}  ${fixed(page.alone.p95).padStart(7)} ms ÷ ${fixed(query.alone.p95).padStart(7)} ms = ${ratio(page.alone.p95, query.alone.p95)}  ${page.what}`,
+    );
+  }
+}
 const q1 = results['q1Statements'] as { page10: { statements: number }; page50: { statements: number } };
 console.log(`\nQ1 SQL statements: page of 10 → ${q1.page10.statements}, page of 50 → ${q1.page50.statements}`);
 const rosterImport = results['rosterImport'] as { postgres: ImportBenchResult; pglite: ImportBenchResult } | undefined;
@@ -520,7 +652,13 @@ writeFileSync(
         memoryGigabytes: totalmem() / 2 ** 30,
         node: process.version,
       },
-      settings: { connections: CONNECTIONS, warmupSeconds: WARMUP, runs: RUNS, durationSeconds: DURATION },
+      settings: {
+        connections: CONNECTIONS,
+        warmupSeconds: WARMUP,
+        runs: RUNS,
+        durationSeconds: DURATION,
+        webApi: values['web-api'],
+      },
       rows: rows.map((row) => ({
         ...row,
         requestsPerSecondToR3: r3 ? row.requestsPerSecond / r3.requestsPerSecond : null,

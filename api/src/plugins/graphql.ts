@@ -1,4 +1,4 @@
-import { holdTenantTransaction, withTenant, type HeldTenantTransaction, type Member, type Tx } from '@qicai/db';
+import { holdTenantTransaction, withTenant, type HeldTenantTransaction, type Tx } from '@qicai/db';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { IncomingMessage } from 'node:http';
@@ -20,8 +20,8 @@ import { DISPLAY_COOKIE, DISPLAY_HEADER, resolveDisplayToken } from '../modules/
 import { findOrganizationBySlug } from '../modules/organizations/repository.ts';
 import { SLUG_PATTERN } from '../modules/organizations/service.ts';
 import { KNOWN_DEVICE_DAYS, knownDeviceCookieName } from '../modules/people/known-devices.ts';
-import { findMemberOfAccount, findViewerOfAccount } from '../modules/people/repository.ts';
-import { accountForSessionToken } from '../modules/people/service.ts';
+import { findMemberOfAccount, findViewerInScope } from '../modules/people/repository.ts';
+import { accountForSessionToken, hashSessionToken } from '../modules/people/service.ts';
 import type { RequestContext } from '../shared/context.ts';
 import { AppError, toClientError } from '../shared/errors.ts';
 import { assertAffordable, assertShortEnough, assertWithinShape, requestedOperationName } from './query-limits.ts';
@@ -173,6 +173,7 @@ export async function buildContext(
   config: Config,
   request: FastifyRequest,
   reply: FastifyReply | null,
+  options: { forGraphQL?: boolean } = {},
 ): Promise<RequestContext> {
   const db = app.database.db;
   const token = app.sessionCookie.read(request);
@@ -184,18 +185,6 @@ export async function buildContext(
   const slugText = typeof slugHeader === 'string' ? slugHeader : slugQuery;
   const slug = typeof slugText === 'string' && SLUG_PATTERN.test(slugText) ? slugText : undefined;
 
-  const [account, organization] = await Promise.all([
-    token ? accountForSessionToken(db, token, app.clock.now()) : undefined,
-    slug ? findOrganizationBySlug(db, slug) : undefined,
-  ]);
-  if (token && !account && reply) app.sessionCookie.clear(reply);
-  const displayText = request.headers[DISPLAY_HEADER] ?? request.cookies[DISPLAY_COOKIE];
-  const displayToken =
-    organization && typeof displayText === 'string'
-      ? await resolveDisplayToken(db, organization.id, displayText)
-      : undefined;
-
-  const scope = { orgId: organization?.id ?? null, accountId: account?.id ?? null };
   const slots = sharedTransactionSlots(app);
   let sharing = false;
   let shared: HeldTenantTransaction | null = null;
@@ -210,6 +199,50 @@ export async function buildContext(
       slots.free++;
     }
   };
+  const startSharing = (reply: FastifyReply) => {
+    slots.free--;
+    sharing = true;
+    // Should the request end without reaching the GraphQL hook (an error, a closed connection).
+    reply.raw.once('close', () => {
+      endSharedTransaction().catch((error: unknown) => {
+        app.log.error({ err: error }, 'could not end a shared read transaction');
+      });
+    });
+  };
+
+  // The session's account, the organization and the viewer's membership of it: found by the first two
+  // statements of one transaction (see `TenantLookup`), not by statements of their own before it. For a
+  // GraphQL request that transaction is held, to be the one its resolvers share should it be a query
+  // (`preExecution` ends it otherwise, before a mutation's own transactions).
+  let viewer: Awaited<ReturnType<typeof findViewerInScope>> = {
+    account: null,
+    organization: null,
+    member: null,
+    ledTeamIds: [],
+  };
+  if (token || slug) {
+    const lookup = {
+      sessionTokenHash: token ? hashSessionToken(token) : null,
+      organizationSlug: slug ?? null,
+      now: app.clock.now(),
+    };
+    if (options.forGraphQL && reply && slots.free > 0) {
+      startSharing(reply);
+      shared = holdTenantTransaction(db, lookup);
+      viewer = await shared.run(findViewerInScope);
+    } else {
+      viewer = await withTenant(db, lookup, findViewerInScope);
+    }
+  }
+  const { account, organization } = viewer;
+  if (token && !account && reply) app.sessionCookie.clear(reply);
+  const displayText = request.headers[DISPLAY_HEADER] ?? request.cookies[DISPLAY_COOKIE];
+  const displayToken =
+    organization && typeof displayText === 'string'
+      ? await resolveDisplayToken(db, organization.id, displayText)
+      : undefined;
+
+  const scope = { orgId: organization?.id ?? null, accountId: account?.id ?? null };
   const tenant: RequestContext['tenant'] = (work) => {
     // Called from within another unit of work of this request: it joins that transaction rather than
     // wait for a second connection while holding one (enough such requests at once would exhaust the pool).
@@ -228,37 +261,25 @@ export async function buildContext(
         });
     });
   };
-  let viewer: Promise<{ member: Member; ledTeamIds: string[] } | undefined> | undefined;
+  const { member, ledTeamIds } = viewer;
   let abandoned: AbortSignal | undefined;
-  const readViewer = () =>
-    (viewer ??=
-      account && organization
-        ? tenant((tx) => findViewerOfAccount(tx, organization.id, account.id))
-        : Promise.resolve(undefined));
   return {
     config,
     clock: app.clock,
     db,
-    account: account ?? null,
-    organization: organization ?? null,
+    account,
+    organization,
     display: displayToken ? { tokenId: displayToken.id } : null,
     tenant,
     shareTransaction: () => {
       if (sharing) return true;
       if (!reply || slots.free === 0) return false;
-      slots.free--;
-      sharing = true;
-      // Should the request end without reaching the GraphQL hook (an error, a closed connection).
-      reply.raw.once('close', () => {
-        endSharedTransaction().catch((error: unknown) => {
-          app.log.error({ err: error }, 'could not end a shared read transaction');
-        });
-      });
+      startSharing(reply);
       return true;
     },
     endSharedTransaction,
-    viewerMember: () => readViewer().then((found) => found?.member ?? null),
-    viewerLedTeamIds: () => readViewer().then((found) => found?.ledTeamIds ?? []),
+    viewerMember: () => Promise.resolve(member),
+    viewerLedTeamIds: () => Promise.resolve(ledTeamIds),
     work: (name, input) => app.workers.run(name, input, (abandoned ??= abandonment(reply))),
     publish: (event) => {
       app.liveEvents.publish(event);
@@ -404,7 +425,7 @@ async function graphqlPlugin(app: FastifyInstance, options: { config: Config }) 
       ...modules.map((module) => module.resolvers),
       batchedLoaders(mergeByType(modules.map((module) => module.loaders ?? {}))),
     ]) as IResolvers,
-    context: (request, reply) => buildContext(app, config, request, reply),
+    context: (request, reply) => buildContext(app, config, request, reply, { forGraphQL: true }),
     subscription: {
       emitter: app.liveEvents.emitter,
       verifyClient: (info, next) => {
@@ -479,8 +500,12 @@ async function graphqlPlugin(app: FastifyInstance, options: { config: Config }) 
     noteOperation(context, document);
     // The cost depends on the variables (`first: $first`): checked before every execution (query-limits.ts).
     assertAffordable(schema, document, variables, requestedOperationName(context.reply));
-    if (onlyQueries(document)) context.shareTransaction();
-    return Promise.resolve();
+    if (onlyQueries(document)) {
+      context.shareTransaction();
+      return Promise.resolve();
+    }
+    // A mutation's units of work run in transactions of their own: the one the context was found in ends.
+    return context.endSharedTransaction();
   });
   app.graphql.addHook('onResolution', (_execution, context) => context.endSharedTransaction());
 }

@@ -53,6 +53,40 @@ async function loopbackApiUrl(app: FastifyInstance): Promise<string> {
 }
 
 /**
+ * Where the web app's server side finds this API when both run in this
+ * process (web/src/lib/server/api.ts reads it): a function taking the API's
+ * path and the request, answering a Fetch `Response`. It hands the request to
+ * this Fastify with `inject`, so it goes through the same routes and hooks as
+ * one over the network (security headers, the signed client address, rate
+ * limits), without a second trip through HTTP and the loopback interface.
+ */
+export const IN_PROCESS_API = Symbol.for('qicai.in-process-api');
+
+export interface InProcessApiRequest {
+  method: 'GET' | 'POST';
+  headers: Record<string, string>;
+  body: string | Uint8Array<ArrayBuffer>;
+}
+
+function inProcessApi(app: FastifyInstance) {
+  return async (path: string, init: InProcessApiRequest): Promise<Response> => {
+    // inject would serialise a bare Uint8Array as JSON: bytes go as a Buffer over the same memory.
+    const payload =
+      typeof init.body === 'string'
+        ? init.body
+        : Buffer.from(init.body.buffer, init.body.byteOffset, init.body.byteLength);
+    const answer = await app.inject({ method: init.method, url: path, headers: init.headers, payload });
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(answer.headers)) {
+      if (Array.isArray(value)) for (const each of value) headers.append(name, each);
+      else if (value !== undefined) headers.set(name, String(value));
+    }
+    // The API answers text (GraphQL and its routes' JSON).
+    return new Response(answer.statusCode === 204 ? null : answer.body, { status: answer.statusCode, headers });
+  };
+}
+
+/**
  * The headers through which this server tells SvelteKit the origin a request
  * came to (adapter-node's PROTOCOL_HEADER and HOST_HEADER): set on every
  * request here, whatever the client sent in them.
@@ -93,7 +127,12 @@ async function webPlugin(app: FastifyInstance, options: { config: Config }) {
   process.env['PROTOCOL_HEADER'] = ORIGIN_PROTOCOL_HEADER;
   process.env['HOST_HEADER'] = ORIGIN_HOST_HEADER;
   const ownNames = new Set([config.publicUrl.hostname.toLowerCase(), ...ownHostNames(config.host)]);
-  process.env['API_URL'] ??= config.https === 'off' ? ownApiUrl(config) : await loopbackApiUrl(app);
+  if (process.env['API_URL'] === undefined) {
+    // This very process: in it, unless the pages' own requests are to go over the network anyway
+    // (the benchmark compares both: scripts/bench/run.ts --web-api loopback).
+    Reflect.set(globalThis, IN_PROCESS_API, inProcessApi(app));
+    process.env['API_URL'] = config.https === 'off' ? ownApiUrl(config) : await loopbackApiUrl(app);
+  }
   process.env['ADDRESS_HEADER'] = PAGE_ADDRESS_HEADER;
   // The key the pages sign the address they pass to the API with (one per process: the handler is imported once).
   process.env['WEB_FORWARDING_KEY'] ??= config.webForwardingKey;

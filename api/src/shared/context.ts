@@ -34,9 +34,10 @@ export interface RequestContext {
    */
   tenant<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
   /**
-   * From now on, `tenant` calls share one transaction, opened at the first and
-   * committed by `endSharedTransaction`: for a GraphQL query, whose resolvers
-   * and loaders would otherwise each pay for BEGIN, the settings and COMMIT.
+   * From now on, `tenant` calls share one transaction, opened at the first (or
+   * already, to find the viewer: see graphql.ts) and committed by
+   * `endSharedTransaction`: for a GraphQL query, whose resolvers and loaders
+   * would otherwise each pay for BEGIN, the settings and COMMIT.
    * False when the request may not hold a connection that long (see graphql.ts).
    */
   shareTransaction(): boolean;

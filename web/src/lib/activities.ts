@@ -7,6 +7,7 @@ import type { ActivityCategory, ActivityStatus, TeamColour } from '$lib/graphql/
 import { page } from '$app/state';
 import { currentLocale, t } from '$lib/i18n';
 import { TEAM_COLOUR_ORDER } from '$lib/teams';
+import { dateTimeFormat } from '$lib/intl';
 
 export const CATEGORIES: readonly ActivityCategory[] = [
   'LECTURE',
@@ -59,7 +60,7 @@ function yearIfOther(date: string): { year?: 'numeric' } {
 
 /** e.g. 12月3日周三 09:00 / Wed 3 Dec, 09:00 (2025年12月3日周三 09:00 in another year) */
 export function formatDateTime(iso: string, timeZone: string): string {
-  return new Intl.DateTimeFormat(intlLocale(), {
+  return dateTimeFormat(intlLocale(), {
     timeZone,
     ...yearIfOther(localDateOf(iso, timeZone)),
     month: 'short',
@@ -72,7 +73,7 @@ export function formatDateTime(iso: string, timeZone: string): string {
 }
 
 export function formatTime(iso: string, timeZone: string): string {
-  return new Intl.DateTimeFormat(intlLocale(), {
+  return dateTimeFormat(intlLocale(), {
     timeZone,
     hour: '2-digit',
     minute: '2-digit',
@@ -88,7 +89,7 @@ export function formatRange(startIso: string, endIso: string, timeZone: string):
 
 /** A calendar date (YYYY-MM-DD) for a heading: 12月3日 周三 / Wed 3 Dec. */
 export function formatDay(date: string): string {
-  return new Intl.DateTimeFormat(intlLocale(), {
+  return dateTimeFormat(intlLocale(), {
     timeZone: 'UTC',
     ...yearIfOther(date),
     month: 'short',
@@ -98,7 +99,7 @@ export function formatDay(date: string): string {
 }
 
 export function formatMonth(date: string): string {
-  return new Intl.DateTimeFormat(intlLocale(), { timeZone: 'UTC', year: 'numeric', month: 'long' }).format(
+  return dateTimeFormat(intlLocale(), { timeZone: 'UTC', year: 'numeric', month: 'long' }).format(
     new Date(`${date}T00:00:00Z`),
   );
 }
@@ -112,9 +113,7 @@ export function formatDistance(metres: number | null | undefined): string {
 
 /** The date an instant falls on in a time zone, YYYY-MM-DD. */
 export function localDateOf(iso: string | Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
-    new Date(iso),
-  );
+  return dateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(iso));
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;

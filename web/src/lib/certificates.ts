@@ -1,9 +1,10 @@
 /** Hours and dates as certificates and reports show them. */
 import { currentLocale, t } from '$lib/i18n';
+import { dateTimeFormat } from '$lib/intl';
 
 /** A calendar date (YYYY-MM-DD) in full: 2026年1月1日 / 1 January 2026. */
 export function formatDate(date: string): string {
-  return new Intl.DateTimeFormat(currentLocale() === 'zh' ? 'zh-CN' : 'en-GB', {
+  return dateTimeFormat(currentLocale() === 'zh' ? 'zh-CN' : 'en-GB', {
     timeZone: 'UTC',
     year: 'numeric',
     month: 'long',
@@ -13,7 +14,7 @@ export function formatDate(date: string): string {
 
 /** A month (YYYY-MM): 2026年3月 / March 2026. */
 export function formatYearMonth(month: string): string {
-  return new Intl.DateTimeFormat(currentLocale() === 'zh' ? 'zh-CN' : 'en-GB', {
+  return dateTimeFormat(currentLocale() === 'zh' ? 'zh-CN' : 'en-GB', {
     timeZone: 'UTC',
     year: 'numeric',
     month: 'long',
@@ -26,5 +27,5 @@ export function formatPeriod(from: string, to: string): string {
 
 /** Today in a time zone, YYYY-MM-DD. */
 export function todayIn(timeZone: string, now: Date = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  return dateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
 }

@@ -7,6 +7,7 @@
  */
 import type { RecurrenceFrequency, Weekday } from './graphql/__generated__/operations';
 import { en, zh, type MessageKey } from './i18n/messages';
+import { dateTimeFormat } from './intl';
 
 export interface RecurrenceRule {
   frequency: RecurrenceFrequency;
@@ -92,7 +93,7 @@ export function describeRecurrence(rule: RecurrenceRule, locale: Locale): string
     return pattern + text(locale, rule.count === 1 ? 'recurrence.once' : 'recurrence.count', { count: rule.count });
   }
   if (rule.until !== null) {
-    const date = new Intl.DateTimeFormat(locale === 'zh' ? 'zh-CN' : 'en-GB', {
+    const date = dateTimeFormat(locale === 'zh' ? 'zh-CN' : 'en-GB', {
       timeZone: 'UTC',
       year: 'numeric',
       month: 'long',

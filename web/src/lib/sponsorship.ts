@@ -4,6 +4,7 @@
  */
 import type { ChildCircumstance, MatchReasonFieldsFragment } from '$lib/graphql/__generated__/operations';
 import { currentLocale, isMessageKey, t } from '$lib/i18n';
+import { dateTimeFormat } from '$lib/intl';
 
 function intlLocale(): string {
   return currentLocale() === 'zh' ? 'zh-CN' : 'en';
@@ -25,28 +26,22 @@ export function yuanFromFen(fen: number | null | undefined): string {
 
 /** Today in a time zone, as YYYY-MM-DD (for a date field's default). */
 export function todayIn(timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
-    new Date(),
-  );
+  return dateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
 }
 
 /** A calendar date (YYYY-MM-DD), as written in the page's language. */
 export function formatDay(day: string): string {
-  return new Intl.DateTimeFormat(intlLocale(), { dateStyle: 'medium', timeZone: 'UTC' }).format(
-    new Date(`${day}T00:00:00Z`),
-  );
+  return dateTimeFormat(intlLocale(), { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${day}T00:00:00Z`));
 }
 
 /** An instant, as the day it was in the organization's time zone. */
 export function formatInstantDay(instant: string, timeZone: string): string {
-  return new Intl.DateTimeFormat(intlLocale(), { dateStyle: 'medium', timeZone }).format(new Date(instant));
+  return dateTimeFormat(intlLocale(), { dateStyle: 'medium', timeZone }).format(new Date(instant));
 }
 
 /** An instant with its time, in the organization's time zone. */
 export function formatInstant(instant: string, timeZone: string): string {
-  return new Intl.DateTimeFormat(intlLocale(), { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(
-    new Date(instant),
-  );
+  return dateTimeFormat(intlLocale(), { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(new Date(instant));
 }
 
 /** 0 preschool, 1–6 primary, 7–9 junior middle, 10–12 senior middle. */

@@ -23,6 +23,7 @@ import {
   type TeamColour,
 } from '@qicai/db';
 import { and, asc, count, eq, gt, inArray, isNull, lt, lte, ne, or, sql } from 'drizzle-orm';
+import { isAnyOf } from '../../shared/sql.ts';
 import { alias } from 'drizzle-orm/pg-core';
 
 export async function findActivityById(db: Db, orgId: string, id: string): Promise<Activity | undefined> {
@@ -38,7 +39,7 @@ export async function findActivitiesByIds(db: Db, orgId: string, ids: string[]):
   return db
     .select()
     .from(activities)
-    .where(and(eq(activities.orgId, orgId), inArray(activities.id, ids)));
+    .where(and(eq(activities.orgId, orgId), isAnyOf(activities.id, ids)));
 }
 
 /** Locks the activity's row until the transaction ends: sign-ups of one activity take their places one at a time. */
@@ -153,7 +154,7 @@ export async function findTeamsByIds(db: Db, orgId: string, ids: string[]): Prom
   return db
     .select()
     .from(teams)
-    .where(and(eq(teams.orgId, orgId), inArray(teams.id, ids)));
+    .where(and(eq(teams.orgId, orgId), isAnyOf(teams.id, ids)));
 }
 
 /** The teams a member leads. */
@@ -396,7 +397,7 @@ export async function findMemberIdsSignedUp(
   return db
     .select({ activityId: signUps.activityId, memberId: signUps.memberId })
     .from(signUps)
-    .where(and(eq(signUps.orgId, orgId), inArray(signUps.activityId, activityIds), inArray(signUps.status, statuses)));
+    .where(and(eq(signUps.orgId, orgId), isAnyOf(signUps.activityId, activityIds), inArray(signUps.status, statuses)));
 }
 
 /**
@@ -412,7 +413,7 @@ export async function countSignUpsOfActivities(
   const rows = await db
     .select({ id: activities.id, confirmed: activities.confirmedCount, waitlisted: activities.waitlistCount })
     .from(activities)
-    .where(and(eq(activities.orgId, orgId), inArray(activities.id, activityIds)));
+    .where(and(eq(activities.orgId, orgId), isAnyOf(activities.id, activityIds)));
   return new Map(rows.map((row) => [row.id, { confirmed: row.confirmed, waitlisted: row.waitlisted }]));
 }
 
@@ -425,7 +426,7 @@ export async function findSignUpsOfMember(
   return db
     .select()
     .from(signUps)
-    .where(and(eq(signUps.orgId, orgId), eq(signUps.memberId, memberId), inArray(signUps.activityId, activityIds)));
+    .where(and(eq(signUps.orgId, orgId), eq(signUps.memberId, memberId), isAnyOf(signUps.activityId, activityIds)));
 }
 
 /** Everyone signed up for these activities: places by arrival, then the waitlist, then cancellations. */
@@ -433,7 +434,7 @@ export async function findSignUpsOfActivities(db: Db, orgId: string, activityIds
   return db
     .select()
     .from(signUps)
-    .where(and(eq(signUps.orgId, orgId), inArray(signUps.activityId, activityIds)))
+    .where(and(eq(signUps.orgId, orgId), isAnyOf(signUps.activityId, activityIds)))
     .orderBy(
       sql`case ${signUps.status} when 'CONFIRMED' then 0 when 'WAITLISTED' then 1 else 2 end`,
       asc(signUps.arrival),

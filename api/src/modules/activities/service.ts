@@ -291,8 +291,10 @@ export async function listActivities(
   // The later of the two starts and the earlier of the two ends.
   const from = latest([filter.from, fromDay && instantOf(fromDay, timeZone)]);
   const to = earliest([filter.to, toDay && instantOf(addDays(toDay, 1), timeZone)]);
+  // A list changes nothing: the viewer's teams as the request found them do (read in the same transaction
+  // when the request's reads share one), rather than a statement of their own.
+  const access = await activityAccess(ctx);
   const rows = await ctx.tenant(async (tx) => {
-    const access = await activityAccess(ctx, tx);
     if (filter.mine && !access.member) return [];
     return repository.pageActivities(tx, access.orgId, {
       visibility: visibilityOf(access),

@@ -2,6 +2,7 @@ import {
   accountCodes,
   accounts,
   members,
+  organizations,
   sessions,
   signInFailures,
   type Account,
@@ -9,8 +10,10 @@ import {
   type AccountCodePurpose,
   type Db,
   type Member,
+  type Organization,
 } from '@qicai/db';
 import { and, asc, count, desc, eq, gt, inArray, isNull, lt, max, ne, or, sql } from 'drizzle-orm';
+import { isAnyOf } from '../../shared/sql.ts';
 import type { Login } from './validation.ts';
 
 export async function findAccountByLogin(db: Db, login: Login): Promise<Account | undefined> {
@@ -92,21 +95,30 @@ export async function findMemberOfAccount(db: Db, orgId: string, accountId: stri
   return member;
 }
 
-/** The account's membership of an organization with the teams it leads, in one statement (every request's viewer). */
-export async function findViewerOfAccount(
-  db: Db,
-  orgId: string,
-  accountId: string,
-): Promise<{ member: Member; ledTeamIds: string[] } | undefined> {
+/**
+ * Whom the transaction acts for, as its settings name them (a `TenantLookup`
+ * found them): the account, the organization, the account's membership of it
+ * and the teams it leads, in one statement under row-level security.
+ */
+export async function findViewerInScope(db: Db): Promise<{
+  account: Account | null;
+  organization: Organization | null;
+  member: Member | null;
+  ledTeamIds: string[];
+}> {
   const [row] = await db
     .select({
+      account: accounts,
+      organization: organizations,
       member: members,
       ledTeamIds: sql<string[]>`array(select tm.team_id::text from team_memberships tm
         where tm.org_id = ${members.orgId} and tm.member_id = ${members.id} and tm.is_lead)`,
     })
-    .from(members)
-    .where(and(eq(members.orgId, orgId), eq(members.accountId, accountId)));
-  return row;
+    .from(sql`(select 1) as scope`)
+    .leftJoin(accounts, sql`${accounts.id} = app_current_account()`)
+    .leftJoin(organizations, sql`${organizations.id} = app_current_org()`)
+    .leftJoin(members, and(eq(members.orgId, organizations.id), eq(members.accountId, accounts.id)));
+  return row ?? { account: null, organization: null, member: null, ledTeamIds: [] };
 }
 
 export async function findMembersByIds(db: Db, orgId: string, ids: string[]): Promise<Member[]> {
@@ -114,7 +126,7 @@ export async function findMembersByIds(db: Db, orgId: string, ids: string[]): Pr
   return db
     .select()
     .from(members)
-    .where(and(eq(members.orgId, orgId), inArray(members.id, ids)));
+    .where(and(eq(members.orgId, orgId), isAnyOf(members.id, ids)));
 }
 
 export async function insertMember(

@@ -1,5 +1,6 @@
 import { members, teamMemberships, teams, type Db, type Member, type Team, type TeamColour } from '@qicai/db';
 import { and, asc, count, eq, getTableColumns, inArray, lte, ne, notInArray, sql } from 'drizzle-orm';
+import { isAnyOf } from '../../shared/sql.ts';
 
 /** Joins a team membership to its member (same organization, same id). */
 const membershipMember = and(eq(members.orgId, teamMemberships.orgId), eq(members.id, teamMemberships.memberId));
@@ -57,7 +58,7 @@ export async function findLeadsOfTeams(
 ): Promise<(Member & { teamId: string })[]> {
   const ofTeams = and(
     eq(teamMemberships.orgId, orgId),
-    inArray(teamMemberships.teamId, teamIds),
+    isAnyOf(teamMemberships.teamId, teamIds),
     eq(teamMemberships.isLead, true),
   );
   const leadIds = db.select({ memberId: teamMemberships.memberId }).from(teamMemberships).where(ofTeams);
@@ -78,7 +79,7 @@ export async function countActiveMembersOfTeams(
     .select({ teamId: teamMemberships.teamId, members: count() })
     .from(teamMemberships)
     .innerJoin(members, membershipMember)
-    .where(and(eq(teamMemberships.orgId, orgId), inArray(teamMemberships.teamId, teamIds), eq(members.active, true)))
+    .where(and(eq(teamMemberships.orgId, orgId), isAnyOf(teamMemberships.teamId, teamIds), eq(members.active, true)))
     .groupBy(teamMemberships.teamId);
   return new Map(rows.map((row) => [row.teamId, row.members]));
 }
@@ -93,7 +94,7 @@ export async function findTeamsOfMembers(
     .select({ ...getTableColumns(teams), memberId: teamMemberships.memberId })
     .from(teamMemberships)
     .innerJoin(teams, and(eq(teams.orgId, teamMemberships.orgId), eq(teams.id, teamMemberships.teamId)))
-    .where(and(eq(teamMemberships.orgId, orgId), inArray(teamMemberships.memberId, memberIds)))
+    .where(and(eq(teamMemberships.orgId, orgId), isAnyOf(teamMemberships.memberId, memberIds)))
     .orderBy(asc(teams.colour));
 }
 
@@ -111,7 +112,7 @@ export async function findTeamIdsOfMember(
       and(
         eq(teamMemberships.orgId, orgId),
         eq(teamMemberships.memberId, memberId),
-        inArray(teamMemberships.teamId, teamIds),
+        isAnyOf(teamMemberships.teamId, teamIds),
       ),
     );
   return new Set(rows.map((row) => row.teamId));
@@ -151,7 +152,7 @@ export async function pageMembersOfTeams(
     .where(
       and(
         eq(teamMemberships.orgId, orgId),
-        inArray(teamMemberships.teamId, teamIds),
+        isAnyOf(teamMemberships.teamId, teamIds),
         eq(members.active, true),
         after
           ? sql`(${leadRank}, ${members.displayName}, ${members.id}) > (${after.leadRank}, ${after.displayName}, ${after.id}::uuid)`
