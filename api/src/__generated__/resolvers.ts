@@ -788,7 +788,10 @@ export type MemberSort =
   | 'NAME'
   | 'NAME_DESC'
   | 'JOINED_NEWEST'
-  | 'JOINED_OLDEST';
+  | 'JOINED_OLDEST'
+  /** By work unit (工作单位), members without one last. */
+  | 'WORK_UNIT'
+  | 'WORK_UNIT_DESC';
 
 export type MemberStatus =
   | 'ACTIVE'
@@ -804,6 +807,33 @@ export type MemberFilter = {
   status?: InputMaybe<MemberStatus>;
   /** An exact skill tag. */
   skill?: InputMaybe<Scalars['String']['input']>;
+  /** Only these members (a selection, e.g. to export). Admins only; up to 1,000. */
+  ids?: InputMaybe<Array<Scalars['ID']['input']>>;
+};
+
+export type BulkMemberAction =
+  | 'ADD_TO_TEAM'
+  | 'REMOVE_FROM_TEAM'
+  /** To the role given: ADMIN or MEMBER (LEAD follows from leading a team). */
+  | 'SET_ROLE'
+  | 'DEACTIVATE'
+  | 'REACTIVATE';
+
+export type BulkUpdateMembersInput = {
+  memberIds: Array<Scalars['ID']['input']>;
+  action: BulkMemberAction;
+  /** For ADD_TO_TEAM and REMOVE_FROM_TEAM. */
+  teamId?: InputMaybe<Scalars['ID']['input']>;
+  /** For SET_ROLE. */
+  role?: InputMaybe<MemberRole>;
+};
+
+export type BulkUpdateMembersResult = {
+  __typename?: 'BulkUpdateMembersResult';
+  /** How many of the members changed (the others were already so, or lead the team). */
+  changedCount: Scalars['Int']['output'];
+  /** The members as they are now. */
+  members: Array<Member>;
 };
 
 export type CreateMemberInput = {
@@ -1298,6 +1328,10 @@ export type Member = {
   viewerCanEdit: Scalars['Boolean']['output'];
   /** The viewer sees this member's personal fields. */
   viewerCanSeePersonal: Scalars['Boolean']['output'];
+  /** Approved service minutes this year (the organization's calendar year). As personal fields. */
+  minutesThisYear?: Maybe<Scalars['Int']['output']>;
+  /** The date of the member's latest approved service, if any. As personal fields. */
+  lastServedOn?: Maybe<Scalars['Date']['output']>;
 };
 
 export type RegisterInput = {
@@ -1819,6 +1853,13 @@ export type Mutation = {
   applyRosterImport: RosterImport;
   /** The roster (search, filter and order as on the roster page) as a file that imports back unchanged. Admins only. */
   exportRoster: RosterFile;
+  /**
+   * One change to many members at once (the roster table's selection), all or
+   * nothing: added to or taken out of a team (teams they lead are kept), made
+   * admins or members, taken off or back on the roster. The organization keeps an
+   * active admin (LAST_ADMIN otherwise). Up to 1,000 members. Admins only.
+   */
+  bulkUpdateMembers: BulkUpdateMembersResult;
   /** Marks the viewer's notifications read: these, or all of them. Returns how many were unread. */
   markNotificationsRead: Scalars['Int']['output'];
   /** Creates an organization with its seven teams; the viewer becomes its first admin. */
@@ -2078,6 +2119,11 @@ export type MutationApplyRosterImportArgs = {
 
 export type MutationExportRosterArgs = {
   input: ExportRosterInput;
+};
+
+
+export type MutationBulkUpdateMembersArgs = {
+  input: BulkUpdateMembersInput;
 };
 
 
@@ -2937,6 +2983,9 @@ export type ResolversTypes = {
   MemberSort: MemberSort;
   MemberStatus: MemberStatus;
   MemberFilter: MemberFilter;
+  BulkMemberAction: BulkMemberAction;
+  BulkUpdateMembersInput: BulkUpdateMembersInput;
+  BulkUpdateMembersResult: ResolverTypeWrapper<Omit<BulkUpdateMembersResult, 'members'> & { members: Array<ResolversTypes['Member']> }>;
   CreateMemberInput: CreateMemberInput;
   UpdateMemberInput: UpdateMemberInput;
   SetMemberRoleInput: SetMemberRoleInput;
@@ -3105,6 +3154,8 @@ export type ResolversParentTypes = {
   BeneficiariesReport: BeneficiariesReportParent;
   BeneficiariesReportInput: BeneficiariesReportInput;
   MemberFilter: MemberFilter;
+  BulkUpdateMembersInput: BulkUpdateMembersInput;
+  BulkUpdateMembersResult: Omit<BulkUpdateMembersResult, 'members'> & { members: Array<ResolversParentTypes['Member']> };
   CreateMemberInput: CreateMemberInput;
   UpdateMemberInput: UpdateMemberInput;
   SetMemberRoleInput: SetMemberRoleInput;
@@ -3557,6 +3608,11 @@ export type BeneficiariesReportResolvers<ContextType = MercuriusContext, ParentT
   totalBeneficiaries?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
+export type BulkUpdateMembersResultResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['BulkUpdateMembersResult'] = ResolversParentTypes['BulkUpdateMembersResult']> = {
+  changedCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  members?: Resolver<Array<ResolversTypes['Member']>, ParentType, ContextType>;
+};
+
 export type InvitationResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['Invitation'] = ResolversParentTypes['Invitation']> = {
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -3753,6 +3809,8 @@ export type MemberResolvers<ContextType = MercuriusContext, ParentType extends R
   hasAccount?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   viewerCanEdit?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   viewerCanSeePersonal?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  minutesThisYear?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  lastServedOn?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
 };
 
 export type HelpRequestResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['HelpRequest'] = ResolversParentTypes['HelpRequest']> = {
@@ -3917,6 +3975,7 @@ export type MutationResolvers<ContextType = MercuriusContext, ParentType extends
   decideJoinRequest?: Resolver<ResolversTypes['JoinRequest'], ParentType, ContextType, RequireFields<MutationDecideJoinRequestArgs, 'input'>>;
   applyRosterImport?: Resolver<ResolversTypes['RosterImport'], ParentType, ContextType, RequireFields<MutationApplyRosterImportArgs, 'id'>>;
   exportRoster?: Resolver<ResolversTypes['RosterFile'], ParentType, ContextType, RequireFields<MutationExportRosterArgs, 'input'>>;
+  bulkUpdateMembers?: Resolver<ResolversTypes['BulkUpdateMembersResult'], ParentType, ContextType, RequireFields<MutationBulkUpdateMembersArgs, 'input'>>;
   markNotificationsRead?: Resolver<ResolversTypes['Int'], ParentType, ContextType, Partial<MutationMarkNotificationsReadArgs>>;
   createOrganization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType, RequireFields<MutationCreateOrganizationArgs, 'input'>>;
   register?: Resolver<ResolversTypes['Viewer'], ParentType, ContextType, RequireFields<MutationRegisterArgs, 'input'>>;
@@ -4240,6 +4299,7 @@ export type Resolvers<ContextType = MercuriusContext> = {
   HoursReport?: HoursReportResolvers<ContextType>;
   BeneficiariesRow?: BeneficiariesRowResolvers<ContextType>;
   BeneficiariesReport?: BeneficiariesReportResolvers<ContextType>;
+  BulkUpdateMembersResult?: BulkUpdateMembersResultResolvers<ContextType>;
   Invitation?: InvitationResolvers<ContextType>;
   CreatedInvitation?: CreatedInvitationResolvers<ContextType>;
   InvitationPreview?: InvitationPreviewResolvers<ContextType>;

@@ -217,7 +217,10 @@ export type MemberSort =
   | 'NAME'
   | 'NAME_DESC'
   | 'JOINED_NEWEST'
-  | 'JOINED_OLDEST';
+  | 'JOINED_OLDEST'
+  /** By work unit (工作单位), members without one last. */
+  | 'WORK_UNIT'
+  | 'WORK_UNIT_DESC';
 
 export type MemberStatus =
   | 'ACTIVE'
@@ -233,6 +236,8 @@ export type MemberFilter = {
   status?: MemberStatus | null | undefined;
   /** An exact skill tag. */
   skill?: string | null | undefined;
+  /** Only these members (a selection, e.g. to export). Admins only; up to 1,000. */
+  ids?: Array<string> | null | undefined;
 };
 
 export type CreateMemberInput = {
