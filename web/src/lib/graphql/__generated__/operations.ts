@@ -240,6 +240,23 @@ export type MemberFilter = {
   ids?: Array<string> | null | undefined;
 };
 
+export type BulkMemberAction =
+  | 'ADD_TO_TEAM'
+  | 'REMOVE_FROM_TEAM'
+  /** To the role given: ADMIN or MEMBER (LEAD follows from leading a team). */
+  | 'SET_ROLE'
+  | 'DEACTIVATE'
+  | 'REACTIVATE';
+
+export type BulkUpdateMembersInput = {
+  memberIds: Array<string>;
+  action: BulkMemberAction;
+  /** For ADD_TO_TEAM and REMOVE_FROM_TEAM. */
+  teamId?: string | null | undefined;
+  /** For SET_ROLE. */
+  role?: MemberRole | null | undefined;
+};
+
 export type CreateMemberInput = {
   displayName: string;
   /** A mainland mobile number, unique in the organization. */
@@ -978,7 +995,7 @@ export type UpdateHoursSettingsMutationVariables = Exact<{
 
 export type UpdateHoursSettingsMutation = { updateHoursSettings: { excludeTravelTime: boolean, starThresholdsHours: Array<number>, holidays: Array<string>, workingDays: Array<string> } };
 
-export type RosterMemberFragment = { id: string, displayName: string, role: MemberRole | null, phone: string | null, email: string | null, politicalStatus: PoliticalStatus | null, partyStage: PartyStage | null, workUnit: string | null, skills: Array<string> | null, active: boolean | null, hasAccount: boolean | null, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }> };
+export type RosterMemberFragment = { id: string, displayName: string, role: MemberRole | null, phone: string | null, email: string | null, politicalStatus: PoliticalStatus | null, partyStage: PartyStage | null, workUnit: string | null, skills: Array<string> | null, active: boolean | null, hasAccount: boolean | null, joinedOn: string | null, minutesThisYear: number | null, lastServedOn: string | null, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }> };
 
 export type RosterQueryVariables = Exact<{
   first: number;
@@ -990,7 +1007,14 @@ export type RosterQueryVariables = Exact<{
 }>;
 
 
-export type RosterQuery = { organization: { pendingJoinRequestCount?: number, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }>, members: { totalCount: number | null, nodes: Array<{ id: string, displayName: string, role: MemberRole | null, phone: string | null, email: string | null, politicalStatus: PoliticalStatus | null, partyStage: PartyStage | null, workUnit: string | null, skills: Array<string> | null, active: boolean | null, hasAccount: boolean | null, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }> }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
+export type RosterQuery = { organization: { pendingJoinRequestCount?: number, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }>, members: { totalCount: number | null, nodes: Array<{ id: string, displayName: string, role: MemberRole | null, phone: string | null, email: string | null, politicalStatus: PoliticalStatus | null, partyStage: PartyStage | null, workUnit: string | null, skills: Array<string> | null, active: boolean | null, hasAccount: boolean | null, joinedOn: string | null, minutesThisYear: number | null, lastServedOn: string | null, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }> }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
+
+export type BulkUpdateMembersMutationVariables = Exact<{
+  input: BulkUpdateMembersInput;
+}>;
+
+
+export type BulkUpdateMembersMutation = { bulkUpdateMembers: { changedCount: number } };
 
 export type ExportRosterMutationVariables = Exact<{
   input: ExportRosterInput;
@@ -1669,6 +1693,9 @@ export const RosterMemberFragmentDoc = new TypedDocumentString(`
   skills
   active
   hasAccount
+  joinedOn
+  minutesThisYear
+  lastServedOn
   teams {
     id
     colour
@@ -2803,6 +2830,9 @@ export const RosterDocument = new TypedDocumentString(`
   skills
   active
   hasAccount
+  joinedOn
+  minutesThisYear
+  lastServedOn
   teams {
     id
     colour
@@ -2812,6 +2842,13 @@ export const RosterDocument = new TypedDocumentString(`
     }
   }
 }`) as unknown as TypedDocumentString<RosterQuery, RosterQueryVariables>;
+export const BulkUpdateMembersDocument = new TypedDocumentString(`
+    mutation BulkUpdateMembers($input: BulkUpdateMembersInput!) {
+  bulkUpdateMembers(input: $input) {
+    changedCount
+  }
+}
+    `) as unknown as TypedDocumentString<BulkUpdateMembersMutation, BulkUpdateMembersMutationVariables>;
 export const ExportRosterDocument = new TypedDocumentString(`
     mutation ExportRoster($input: ExportRosterInput!) {
   exportRoster(input: $input) {
