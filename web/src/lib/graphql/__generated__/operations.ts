@@ -1196,7 +1196,7 @@ export type CreateOrganizationMutation = { createOrganization: { slug: string } 
 export type ViewerQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ViewerQuery = { viewer: { account: { id: string, displayName: string }, memberships: Array<{ organization: { slug: string, name: string }, member: { role: MemberRole | null } }>, sponsorOf: Array<{ slug: string, name: string }> } | null };
+export type ViewerQuery = { viewer: { account: { id: string, displayName: string, locale: Locale | null }, memberships: Array<{ organization: { slug: string, name: string }, member: { role: MemberRole | null } }>, sponsorOf: Array<{ slug: string, name: string }> } | null };
 
 export type SignInMutationVariables = Exact<{
   input: SignInInput;
@@ -3297,6 +3297,7 @@ export const ViewerDocument = new TypedDocumentString(`
     account {
       id
       displayName
+      locale
     }
     memberships {
       organization {
