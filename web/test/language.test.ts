@@ -62,9 +62,10 @@ describe('languages and the navigation', () => {
       const box = await list.boundingBox();
       for (const link of await nav.getByRole('link').all()) {
         const linkBox = await link.boundingBox();
-        expect(linkBox && box && linkBox.x + linkBox.width <= box.x + box.width + 0.5, await link.textContent()).toBe(
-          true,
-        );
+        expect(
+          linkBox && box && linkBox.x + linkBox.width <= box.x + box.width + 0.5,
+          (await link.textContent()) ?? '',
+        ).toBe(true);
       }
       expect(await nav.getByRole('link', { name: language === 'zh' ? '我的资料' : 'My profile' }).isVisible()).toBe(
         true,
