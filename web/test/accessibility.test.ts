@@ -148,6 +148,8 @@ describe('accessibility (axe-core) on every route', () => {
       `${o}/teams/red`,
       `${o}/teams/red/edit`,
       `${o}/board`,
+      `${o}/audit`,
+      `${o}/audit?kind=member`,
       `${o}/help`,
       `${o}/activities/00000000-0000-4000-8000-000000000000`,
     ];

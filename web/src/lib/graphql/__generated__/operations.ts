@@ -120,6 +120,17 @@ export type CheckInInput = {
   confirmNoHours?: boolean | null | undefined;
 };
 
+export type AuditLogFilter = {
+  /** Entries by this person (an account id, as in AuditActor). */
+  actorAccountId?: string | null | undefined;
+  /** A kind: the part of the action before its dot (member, service_record, child, sponsorship, roster, …). */
+  kind?: string | null | undefined;
+  /** From this day (inclusive), in the organization's time zone. */
+  from?: string | null | undefined;
+  /** To this day (inclusive), in the organization's time zone. */
+  to?: string | null | undefined;
+};
+
 export type BoardFeedKind =
   | 'CHECK_IN'
   | 'HOURS_APPROVED';
@@ -1192,6 +1203,15 @@ export type CreateOrganizationMutationVariables = Exact<{
 
 
 export type CreateOrganizationMutation = { createOrganization: { slug: string } };
+
+export type AuditLogQueryVariables = Exact<{
+  first: number;
+  after?: string | null | undefined;
+  filter?: AuditLogFilter | null | undefined;
+}>;
+
+
+export type AuditLogQuery = { organization: { auditActors: Array<{ accountId: string, name: string }>, auditLog: { nodes: Array<{ id: string, at: string, action: string, subjectType: string, subjectId: string, actorName: string | null, fields: Array<string> }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
 
 export type ViewerQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -3291,6 +3311,31 @@ export const CreateOrganizationDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<CreateOrganizationMutation, CreateOrganizationMutationVariables>;
+export const AuditLogDocument = new TypedDocumentString(`
+    query AuditLog($first: Int!, $after: String, $filter: AuditLogFilter) {
+  organization {
+    auditActors {
+      accountId
+      name
+    }
+    auditLog(first: $first, after: $after, filter: $filter) {
+      nodes {
+        id
+        at
+        action
+        subjectType
+        subjectId
+        actorName
+        fields
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<AuditLogQuery, AuditLogQueryVariables>;
 export const ViewerDocument = new TypedDocumentString(`
     query Viewer {
   viewer {
