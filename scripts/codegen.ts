@@ -61,6 +61,7 @@ const outputs: { path: string; text: Promise<string> }[] = [
           ChildPersonal: '../modules/sponsorship/mappers.ts#PersonalChild',
           GuardianConsent: '@qicai/db#Child as GuardianConsentRow',
           ChildAuditEntry: '@qicai/db#AuditEntry as ChildAuditEntryRow',
+          AuditEntry: '@qicai/db#AuditEntry as AuditEntryRow',
           Sponsor: '@qicai/db#Sponsor as SponsorRow',
           SponsorPreferences: '@qicai/db#Sponsor as SponsorPreferencesRow',
           Pledge: '@qicai/db#Sponsor as PledgeRow',

@@ -17,6 +17,7 @@ import {
   type PartyStage,
   type PoliticalStatus,
   type TeamColour,
+  type Tx,
 } from '@qicai/db';
 import { and, count, eq, inArray } from 'drizzle-orm';
 import { DOMAIN_SEEDS, type DemoOrganization } from './domains.ts';
@@ -129,6 +130,42 @@ function seededRandom(seed: number): () => number {
   };
 }
 
+/**
+ * `count` more members spread over the seven teams, with names, work units,
+ * 政治面貌 and join dates as the rest of the demo has them; mobile numbers
+ * 136…, apart from the demo's own.
+ */
+async function seedCrowd(
+  tx: Tx,
+  demo: DemoOrganization,
+  count: number,
+  pick: <Item>(items: readonly Item[]) => Item,
+): Promise<void> {
+  const CHUNK = 1000;
+  for (let start = 0; start < count; start += CHUNK) {
+    const rows = Array.from({ length: Math.min(CHUNK, count - start) }, (_unused, offset) => {
+      const index = start + offset;
+      return {
+        orgId: demo.orgId,
+        displayName: pick(Array.from(SURNAMES)) + pick(GIVEN),
+        phone: String(13_600_000_000 + index),
+        role: 'MEMBER' as const,
+        ...pick(POLITICAL),
+        workUnit: pick(WORK_UNITS),
+        joinedOn: `${2018 + (index % 8)}-${String(1 + (index % 12)).padStart(2, '0')}-${String(1 + (index % 28)).padStart(2, '0')}`,
+      };
+    });
+    const inserted = await tx.insert(members).values(rows).returning({ id: members.id });
+    await tx.insert(teamMemberships).values(
+      inserted.map((row, offset) => ({
+        orgId: demo.orgId,
+        teamId: demo.teamIds[TEAM_COLOURS[(start + offset) % TEAM_COLOURS.length] ?? 'RED'],
+        memberId: row.id,
+      })),
+    );
+  }
+}
+
 /** Loads the demo when the database has no organization yet; true if it did. */
 export async function seedDemoIfEmpty(db: Db, now = new Date()): Promise<boolean> {
   const [existing] = await db.select({ organizations: count() }).from(organizations);
@@ -143,6 +180,11 @@ export interface DemoOptions {
   slug?: string;
   /** What "now" is for the demo's dates. */
   now: Date;
+  /**
+   * So many more roster members (no accounts) besides the demo's sixty, as a
+   * county's roster has thousands: for the roster table at scale.
+   */
+  crowd?: number;
 }
 
 /** Loads a copy of the demo association; its slug and the people who sign in to it. */
@@ -282,6 +324,7 @@ export async function seedDemo(
       random,
     };
     for (const seed of DOMAIN_SEEDS) await seed(tx, demo);
+    await seedCrowd(tx, demo, options.crowd ?? 0, pick);
   });
   return { slug, signIns };
 }

@@ -11,7 +11,9 @@ declare global {
     interface Locals {
       /** The language the person chose with the switch (a cookie), if any. */
       chosenLocale: Locale | null;
-      /** The language of the page: chosen, else the organization's, else the browser's. Set by layouts. */
+      /** The signed-in account's language, if it has one (read by the root layout). */
+      accountLocale: Locale | null;
+      /** The language of the page: chosen, else the account's, else the organization's, else the browser's. Set by layouts. */
       locale: Locale;
       api: Api;
     }

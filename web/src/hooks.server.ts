@@ -6,6 +6,7 @@ import { logJson, serializeError } from '$lib/server/log';
 export const handle: Handle = async ({ event, resolve }) => {
   const chosen = event.cookies.get(LOCALE_COOKIE);
   event.locals.chosenLocale = isLocale(chosen) ? chosen : null;
+  event.locals.accountLocale = null;
   // Layouts refine this: an organization's pages default to its language.
   event.locals.locale =
     event.locals.chosenLocale ?? localeFromAcceptLanguage(event.request.headers.get('accept-language'));

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Resolvers } from '../__generated__/resolvers.ts';
 import * as activities from './activities/index.ts';
+import * as audit from './audit/index.ts';
 import * as calendars from './calendars/index.ts';
 import * as dashboard from './dashboard/index.ts';
 import * as hours from './hours/index.ts';
@@ -38,6 +39,7 @@ export const modules: DomainModule[] = [
   dashboard,
   hours,
   requests,
+  audit,
 ].map((module) => module.domain);
 
 const modulesDir = fileURLToPath(new URL('.', import.meta.url));

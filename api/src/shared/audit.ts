@@ -20,3 +20,18 @@ export async function recordAudit(tx: Tx, ctx: RequestContext, orgId: string, ev
     detail: event.detail ?? {},
   });
 }
+
+/** Appends several events at once (a bulk change: one per member), in the caller's transaction. */
+export async function recordAudits(tx: Tx, ctx: RequestContext, orgId: string, events: AuditEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  await tx.insert(auditLog).values(
+    events.map((event) => ({
+      orgId,
+      actorAccountId: ctx.account?.id ?? null,
+      action: event.action,
+      subjectType: event.subjectType,
+      subjectId: event.subjectId,
+      detail: event.detail ?? {},
+    })),
+  );
+}

@@ -24,5 +24,6 @@ export const ORGANIZATION_SECTIONS: readonly SectionLink[] = [
   { label: 'nav.sponsorship', path: '/sponsorship', roles: ['ADMIN'] },
   { label: 'nav.reports', path: '/reports', roles: ['ADMIN', 'LEAD'] },
   { label: 'nav.board', path: '/display-tokens', roles: ['ADMIN'] },
+  { label: 'nav.audit', path: '/audit', roles: ['ADMIN'] },
   { label: 'nav.profile', path: '/profile' },
 ];

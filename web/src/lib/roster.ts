@@ -1,7 +1,7 @@
 /**
  * The roster's search, filters and order as they travel in the page's address
- * (?q=&team=&political=&stage=&role=&status=&sort=), so a filtered roster can be
- * linked, paged and exported as it is shown.
+ * (?q=&team=&political=&stage=&role=&status=&sort=&size=), so a filtered roster can be
+ * linked, reloaded, paged and exported as it is shown.
  */
 import type {
   MemberFilter,
@@ -50,7 +50,35 @@ export function politicalLabel(member: {
 }
 export const ROLES: readonly MemberRole[] = ['ADMIN', 'LEAD', 'MEMBER'];
 export const STATUSES: readonly MemberStatus[] = ['ACTIVE', 'INACTIVE', 'ALL'];
-export const SORTS: readonly MemberSort[] = ['NAME', 'NAME_DESC', 'JOINED_NEWEST', 'JOINED_OLDEST'];
+export const SORTS: readonly MemberSort[] = [
+  'NAME',
+  'NAME_DESC',
+  'JOINED_NEWEST',
+  'JOINED_OLDEST',
+  'WORK_UNIT',
+  'WORK_UNIT_DESC',
+];
+/** Rows a page of the roster table may have (the API's page is at most 100). */
+export const PAGE_SIZES = [50, 100] as const;
+export type PageSize = (typeof PAGE_SIZES)[number];
+
+/** The table's sortable columns: the order a header's first click gives, and its reverse. */
+export const SORTABLE_COLUMNS = {
+  name: ['NAME', 'NAME_DESC'],
+  workUnit: ['WORK_UNIT', 'WORK_UNIT_DESC'],
+  joined: ['JOINED_OLDEST', 'JOINED_NEWEST'],
+} as const satisfies Record<string, readonly [MemberSort, MemberSort]>;
+
+/** Where a column header's link goes (its order, or the reverse if already so) and the aria-sort it shows. */
+export function columnSort(
+  column: keyof typeof SORTABLE_COLUMNS,
+  current: MemberSort,
+): { next: MemberSort; ariaSort: 'ascending' | 'descending' | 'none' } {
+  const [ascending, descending] = SORTABLE_COLUMNS[column];
+  if (current === ascending) return { next: descending, ariaSort: 'ascending' };
+  if (current === descending) return { next: ascending, ariaSort: 'descending' };
+  return { next: ascending, ariaSort: 'none' };
+}
 
 export interface RosterView {
   search: string;
@@ -60,6 +88,7 @@ export interface RosterView {
   role: MemberRole | '';
   status: MemberStatus;
   sort: MemberSort;
+  size: PageSize;
 }
 
 function oneOf<Value extends string>(values: readonly Value[], text: string | null): Value | undefined {
@@ -75,6 +104,7 @@ export function rosterViewFrom(params: URLSearchParams): RosterView {
     role: oneOf(ROLES, params.get('role')) ?? '',
     status: oneOf(STATUSES, params.get('status')) ?? 'ACTIVE',
     sort: oneOf(SORTS, params.get('sort')) ?? 'NAME',
+    size: PAGE_SIZES.find((size) => String(size) === params.get('size')) ?? 50,
   };
 }
 
@@ -103,6 +133,7 @@ export function rosterParams(view: RosterView, extra: Record<string, string> = {
   if (view.role) params.set('role', view.role);
   if (view.status !== 'ACTIVE') params.set('status', view.status);
   if (view.sort !== 'NAME') params.set('sort', view.sort);
+  if (view.size !== 50) params.set('size', String(view.size));
   for (const [name, value] of Object.entries(extra)) params.set(name, value);
   const text = params.toString();
   return text ? `?${text}` : '';

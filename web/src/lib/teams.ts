@@ -3,7 +3,7 @@ import type { TeamColour } from '$lib/graphql/__generated__/operations';
 /** The seven colours as shown: a swatch and a text colour readable on it. */
 export const TEAM_COLOURS: Record<TeamColour, { swatch: string; onSwatch: string }> = {
   RED: { swatch: '#c8102e', onSwatch: '#ffffff' },
-  GREEN: { swatch: '#1e8e3e', onSwatch: '#ffffff' },
+  GREEN: { swatch: '#137333', onSwatch: '#ffffff' },
   WHITE: { swatch: '#f4f1ea', onSwatch: '#1f2328' },
   ORANGE: { swatch: '#ee7d1a', onSwatch: '#1f2328' },
   PURPLE: { swatch: '#7b3fa0', onSwatch: '#ffffff' },

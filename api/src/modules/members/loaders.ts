@@ -2,7 +2,11 @@ import type { Invitation, Member } from '@qicai/db';
 import { requireOrganization } from '../../shared/access.ts';
 import { groupInOrder, type Loader } from '../../shared/loaders.ts';
 import { findMembersByIds } from '../people/repository.ts';
+import { todayIn } from '../sponsorship/dates.ts';
 import type { JoinRequestParent } from './mappers.ts';
+import { canSeePersonal } from './privacy.ts';
+import { findLastServiceDates } from './repository.ts';
+import { findMemberTotals } from '../hours/repository.ts';
 
 /** Members by id, for any parent that names one; one statement per batch, results in input order. */
 function memberById<Parent>(idOf: (parent: Parent) => string | null): Loader<Parent, Member | null> {
@@ -20,7 +24,36 @@ function memberById<Parent>(idOf: (parent: Parent) => string | null): Loader<Par
   };
 }
 
+/**
+ * A personal figure of each member (privacy.ts: null for viewers who may not
+ * see personal fields), read in one statement for those who may.
+ */
+function personalFigure<Value>(
+  read: (ctx: Parameters<Loader<Member, Value>>[1], orgId: string, ids: string[]) => Promise<Map<string, Value>>,
+  none: Value,
+): Loader<Member, Value | null> {
+  return async (queries, ctx) => {
+    const orgId = requireOrganization(ctx).id;
+    const allowed = await Promise.all(queries.map(({ obj }) => canSeePersonal(ctx, obj)));
+    const ids = [...new Set(queries.filter((_query, index) => allowed[index]).map(({ obj }) => obj.id))];
+    const found = ids.length > 0 ? await read(ctx, orgId, ids) : new Map<string, Value>();
+    return queries.map(({ obj }, index) => (allowed[index] ? (found.get(obj.id) ?? none) : null));
+  };
+}
+
 export const loaders = {
+  Member: {
+    // The calendar year of the organization's time zone, as the rollup keeps it.
+    minutesThisYear: personalFigure<number>(async (ctx, orgId, ids) => {
+      const year = Number(todayIn(requireOrganization(ctx).timeZone, ctx.clock.now()).slice(0, 4));
+      const rows = await ctx.tenant((tx) => findMemberTotals(tx, orgId, ids, year));
+      return new Map(rows.map((row) => [row.memberId, row.yearMinutes]));
+    }, 0),
+    lastServedOn: personalFigure<string | null>(async (ctx, orgId, ids) => {
+      const rows = await ctx.tenant((tx) => findLastServiceDates(tx, orgId, ids));
+      return new Map(rows.map((row) => [row.memberId, row.servedOn]));
+    }, null),
+  },
   Invitation: { member: memberById<Invitation>((invitation) => invitation.memberId) },
   JoinRequest: { member: memberById<JoinRequestParent>((request) => request.memberId) },
 };

@@ -6,6 +6,7 @@ import {
   memberSearchBacklog,
   memberSearchGrams,
   organizations,
+  serviceRecords,
   teamMemberships,
   teams,
   type Account,
@@ -19,7 +20,22 @@ import {
   type MemberRole,
   type Team,
 } from '@qicai/db';
-import { and, asc, count, desc, eq, getTableColumns, gt, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import {
+  and,
+  asc,
+  count,
+  desc,
+  eq,
+  getTableColumns,
+  gt,
+  inArray,
+  isNull,
+  max,
+  ne,
+  sql,
+  type AnyColumn,
+  type SQL,
+} from 'drizzle-orm';
 
 export async function findMember(db: Db, orgId: string, id: string): Promise<Member | undefined> {
   const [member] = await db
@@ -79,6 +95,15 @@ export async function updateMember(db: Db, orgId: string, id: string, changes: M
  */
 export async function lockOrganizationAdmins(db: Db, orgId: string): Promise<void> {
   await db.execute(sql`select 1 from ${organizations} where ${organizations.id} = ${orgId} for no key update`);
+}
+
+/** Active admins left in the organization (after a bulk change, in its transaction). */
+export async function countAllActiveAdmins(db: Db, orgId: string): Promise<number> {
+  const [row] = await db
+    .select({ admins: count() })
+    .from(members)
+    .where(and(eq(members.orgId, orgId), eq(members.role, 'ADMIN'), eq(members.active, true)));
+  return row?.admins ?? 0;
 }
 
 export async function countActiveAdmins(db: Db, orgId: string, exceptMemberId: string): Promise<number> {
@@ -167,7 +192,7 @@ export async function membersInTeamsLedBy(
   return new Set(rows.map((row) => row.memberId));
 }
 
-export type RosterSort = 'NAME' | 'NAME_DESC' | 'JOINED_NEWEST' | 'JOINED_OLDEST';
+export type RosterSort = 'NAME' | 'NAME_DESC' | 'JOINED_NEWEST' | 'JOINED_OLDEST' | 'WORK_UNIT' | 'WORK_UNIT_DESC';
 export type RosterStatus = 'ACTIVE' | 'INACTIVE' | 'ALL';
 
 export interface RosterQuery {
@@ -178,6 +203,8 @@ export interface RosterQuery {
   role?: MemberRole | undefined;
   /** An exact skill tag. */
   skill?: string | undefined;
+  /** Only these members (a selection). */
+  ids?: string[] | undefined;
   /** Text matched anywhere in the name, or (when `searchAll`) also the phone, work unit and skills. */
   search?: string | undefined;
   searchAll: boolean;
@@ -242,6 +269,7 @@ function rosterConditions(orgId: string, query: RosterQuery): SQL | undefined {
     query.partyStage ? eq(members.partyStage, query.partyStage) : undefined,
     query.role ? eq(members.role, query.role) : undefined,
     query.skill ? sql`${members.skills} @> array[${query.skill}]::text[]` : undefined,
+    query.ids ? inArray(members.id, query.ids) : undefined,
     query.teamId
       ? sql`exists (select 1 from ${teamMemberships} where ${teamMemberships.orgId} = ${members.orgId} and ${teamMemberships.memberId} = ${members.id} and ${teamMemberships.teamId} = ${query.teamId}::uuid)`
       : undefined,
@@ -257,11 +285,28 @@ function rosterConditions(orgId: string, query: RosterQuery): SQL | undefined {
 
 /** The sort key of a member in a roster order, as its cursor holds it. */
 export function sortKeyOf(member: Member, sort: RosterSort): string {
-  return sort === 'NAME' || sort === 'NAME_DESC' ? member.displayName : member.joinedOn;
+  switch (sort) {
+    case 'NAME':
+    case 'NAME_DESC':
+      return member.displayName;
+    case 'WORK_UNIT':
+    case 'WORK_UNIT_DESC':
+      return member.workUnit ?? '';
+    case 'JOINED_NEWEST':
+    case 'JOINED_OLDEST':
+      return member.joinedOn;
+  }
 }
 
-function orderOf(sort: RosterSort) {
+/** A work unit as the roster orders it: members without one sort as '' (first, ascending). */
+const workUnitKey = sql`coalesce(${members.workUnit}, '')`;
+
+function orderOf(sort: RosterSort): { key: SQL | AnyColumn; descending: boolean } {
   switch (sort) {
+    case 'WORK_UNIT':
+      return { key: workUnitKey, descending: false };
+    case 'WORK_UNIT_DESC':
+      return { key: workUnitKey, descending: true };
     case 'NAME':
       return { key: members.displayName, descending: false };
     case 'NAME_DESC':
@@ -282,7 +327,8 @@ export async function pageRoster(
 ): Promise<Member[]> {
   const { key, descending } = orderOf(query.sort);
   const { after } = options;
-  const keyText = query.sort === 'NAME' || query.sort === 'NAME_DESC' ? sql`${after?.key}` : sql`${after?.key}::date`;
+  const keyText =
+    query.sort === 'JOINED_NEWEST' || query.sort === 'JOINED_OLDEST' ? sql`${after?.key}::date` : sql`${after?.key}`;
   const afterCondition = after
     ? descending
       ? sql`(${key}, ${members.id}) < (${keyText}, ${after.id}::uuid)`
@@ -575,4 +621,103 @@ export async function findJoinRequest(db: Db, orgId: string, id: string): Promis
     .from(joinRequests)
     .where(and(eq(joinRequests.orgId, orgId), eq(joinRequests.id, id)));
   return request;
+}
+
+// The roster table's bulk changes: each returns the ids of the members it changed.
+
+export async function addMembersToTeam(db: Db, orgId: string, teamId: string, memberIds: string[]): Promise<string[]> {
+  if (memberIds.length === 0) return [];
+  const rows = await db
+    .insert(teamMemberships)
+    .values(memberIds.map((memberId) => ({ orgId, teamId, memberId })))
+    .onConflictDoNothing()
+    .returning({ memberId: teamMemberships.memberId });
+  return rows.map((row) => row.memberId);
+}
+
+/** Takes members out of a team, except its leads (leadership changes on the team's page). */
+export async function removeMembersFromTeam(
+  db: Db,
+  orgId: string,
+  teamId: string,
+  memberIds: string[],
+): Promise<string[]> {
+  if (memberIds.length === 0) return [];
+  const rows = await db
+    .delete(teamMemberships)
+    .where(
+      and(
+        eq(teamMemberships.orgId, orgId),
+        eq(teamMemberships.teamId, teamId),
+        inArray(teamMemberships.memberId, memberIds),
+        eq(teamMemberships.isLead, false),
+      ),
+    )
+    .returning({ memberId: teamMemberships.memberId });
+  return rows.map((row) => row.memberId);
+}
+
+/** Sets a role or the active flag on those of the members it changes; returns them as they were. */
+async function updateMembersWhere(
+  db: Db,
+  orgId: string,
+  memberIds: string[],
+  changes: Pick<MemberChanges, 'role' | 'active'>,
+  changing: SQL,
+): Promise<Pick<Member, 'id' | 'role'>[]> {
+  if (memberIds.length === 0) return [];
+  const before = await db
+    .select({ id: members.id, role: members.role })
+    .from(members)
+    .where(and(eq(members.orgId, orgId), inArray(members.id, memberIds), changing))
+    .for('update');
+  if (before.length === 0) return [];
+  await db
+    .update(members)
+    .set({ ...changes, updatedAt: sql`now()` })
+    .where(
+      and(
+        eq(members.orgId, orgId),
+        inArray(
+          members.id,
+          before.map((row) => row.id),
+        ),
+      ),
+    );
+  return before;
+}
+
+/** Makes members admins (those not yet), or takes admin away (MEMBER; the caller syncs LEAD). */
+export function setRoleOfMembers(db: Db, orgId: string, memberIds: string[], role: 'ADMIN' | 'MEMBER') {
+  return updateMembersWhere(
+    db,
+    orgId,
+    memberIds,
+    { role },
+    role === 'ADMIN' ? ne(members.role, 'ADMIN') : eq(members.role, 'ADMIN'),
+  );
+}
+
+export function setActiveOfMembers(db: Db, orgId: string, memberIds: string[], active: boolean) {
+  return updateMembersWhere(db, orgId, memberIds, { active }, ne(members.active, active));
+}
+
+/** The date of each member's latest approved service. */
+export async function findLastServiceDates(
+  db: Db,
+  orgId: string,
+  memberIds: string[],
+): Promise<{ memberId: string; servedOn: string | null }[]> {
+  if (memberIds.length === 0) return [];
+  return db
+    .select({ memberId: serviceRecords.memberId, servedOn: max(serviceRecords.serviceDate) })
+    .from(serviceRecords)
+    .where(
+      and(
+        eq(serviceRecords.orgId, orgId),
+        inArray(serviceRecords.memberId, memberIds),
+        eq(serviceRecords.status, 'APPROVED'),
+      ),
+    )
+    .groupBy(serviceRecords.memberId);
 }

@@ -52,6 +52,7 @@ export const resolvers: Resolvers = {
     decideJoinRequest: (_root, { input }, ctx) => joining.decideJoinRequest(ctx, input),
     applyRosterImport: (_root, { id }, ctx) => imports.applyRosterImport(ctx, id),
     exportRoster: (_root, { input }, ctx) => imports.exportRoster(ctx, input),
+    bulkUpdateMembers: (_root, { input }, ctx) => members.bulkUpdateMembers(ctx, input),
   },
   Organization: {
     members: (organization, args, ctx) => {

@@ -13,11 +13,12 @@ import {
   type Tx,
 } from '@qicai/db';
 import { requireAdmin, requireMember, requireOrganization } from '../../shared/access.ts';
-import { recordAudit } from '../../shared/audit.ts';
+import { recordAudit, recordAudits, type AuditEvent } from '../../shared/audit.ts';
 import type { RequestContext } from '../../shared/context.ts';
 import { clampPageSize, decodeCursor, encodeCursor } from '../../shared/cursor.ts';
 import { AppError, FieldChecker, forbidden, notFound, ValidationError } from '../../shared/errors.ts';
 import { todayIn } from '../sponsorship/dates.ts';
+import { findMembersByIds } from '../people/repository.ts';
 import { syncLeadRoles } from '../teams/repository.ts';
 import type { MemberConnectionParent } from './mappers.ts';
 import {
@@ -43,7 +44,11 @@ export interface RosterFilter {
   role?: MemberRole | null | undefined;
   status?: RosterStatus | null | undefined;
   skill?: string | null | undefined;
+  ids?: readonly string[] | null | undefined;
 }
+
+/** How many members a selection (a filter by ids, a bulk change) may name. */
+export const SELECTION_MAX = 1000;
 
 export interface RosterArgs {
   search?: string | null | undefined;
@@ -65,7 +70,12 @@ export function rosterQueryFor(viewer: Member, args: RosterArgs): RosterQuery {
     throw forbidden('Only an admin may filter the roster by status, 政治面貌, party stage or skill.');
   }
   if (filter.teamId) requireId(filter.teamId, 'Team');
+  if (filter.ids && !admin) throw forbidden('Only an admin may pick members by id.');
+  if (filter.ids && (filter.ids.length > SELECTION_MAX || !filter.ids.every(isUuid))) {
+    throw new ValidationError({ ids: filter.ids.length > SELECTION_MAX ? 'TOO_MANY' : 'INVALID_ID' });
+  }
   return {
+    ids: filter.ids ? [...new Set(filter.ids)] : undefined,
     status,
     teamId: filter.teamId ?? undefined,
     politicalStatus: filter.politicalStatus ?? undefined,
@@ -352,5 +362,104 @@ export async function setMemberActive(
       subjectId: member.id,
     });
     return updated;
+  });
+}
+
+export type BulkMemberAction = 'ADD_TO_TEAM' | 'REMOVE_FROM_TEAM' | 'SET_ROLE' | 'DEACTIVATE' | 'REACTIVATE';
+
+export interface BulkUpdateInput {
+  memberIds: readonly string[];
+  action: BulkMemberAction;
+  teamId?: string | null | undefined;
+  role?: MemberRole | null | undefined;
+}
+
+/**
+ * One change to many members (the roster table's selection), in one
+ * transaction under the organization's admin lock, like `changeStanding`:
+ * the acting admin is checked again under the lock, and after demoting or
+ * deactivating the organization must still have an active admin, or nothing
+ * changes (LAST_ADMIN). Two admins demoting each other's selections at once:
+ * the second finds itself no longer an admin.
+ */
+export async function bulkUpdateMembers(
+  ctx: RequestContext,
+  input: BulkUpdateInput,
+): Promise<{ changedCount: number; members: Member[] }> {
+  const admin = await requireAdmin(ctx);
+  const memberIds = [...new Set(input.memberIds)];
+  const checker = new FieldChecker();
+  checker.check(memberIds.length > 0, 'memberIds', 'REQUIRED');
+  checker.check(memberIds.length <= SELECTION_MAX, 'memberIds', 'TOO_MANY');
+  checker.check(memberIds.every(isUuid), 'memberIds', 'INVALID_ID');
+  const byTeam = input.action === 'ADD_TO_TEAM' || input.action === 'REMOVE_FROM_TEAM';
+  checker.check(!byTeam || (!!input.teamId && isUuid(input.teamId)), 'teamId', 'REQUIRED');
+  checker.check(input.action !== 'SET_ROLE' || !!input.role, 'role', 'REQUIRED');
+  checker.check(input.action !== 'SET_ROLE' || input.role !== 'LEAD', 'role', 'LEAD_BY_TEAM');
+  checker.throwIfAny();
+  const teamId = input.teamId ?? '';
+  if (byTeam) await checkTeams(ctx, admin.orgId, [teamId]);
+  return ctx.tenant(async (tx) => {
+    await repository.lockOrganizationAdmins(tx, admin.orgId);
+    const actor = await repository.findMember(tx, admin.orgId, admin.id);
+    if (!actor?.active || actor.role !== 'ADMIN') throw forbidden('Only an admin of this organization may do this.');
+    const found = await findMembersByIds(tx, admin.orgId, memberIds);
+    if (found.length !== memberIds.length) throw notFound('Member');
+    const events: AuditEvent[] = [];
+    const audit = (ids: string[], action: string, detail?: Record<string, unknown>) => {
+      for (const id of ids)
+        events.push({ action, subjectType: 'member', subjectId: id, detail: { ...detail, bulk: true } });
+    };
+    switch (input.action) {
+      case 'ADD_TO_TEAM':
+        audit(await repository.addMembersToTeam(tx, admin.orgId, teamId, memberIds), 'member.updated', {
+          fields: ['teams'],
+        });
+        break;
+      case 'REMOVE_FROM_TEAM':
+        audit(await repository.removeMembersFromTeam(tx, admin.orgId, teamId, memberIds), 'member.updated', {
+          fields: ['teams'],
+        });
+        break;
+      case 'SET_ROLE': {
+        const role = input.role === 'ADMIN' ? 'ADMIN' : 'MEMBER';
+        if (role === 'ADMIN' && found.some((member) => !member.active)) {
+          throw new ValidationError({ memberIds: 'INACTIVE_MEMBER' });
+        }
+        const changed = await repository.setRoleOfMembers(tx, admin.orgId, memberIds, role);
+        if (role !== 'ADMIN')
+          await syncLeadRoles(
+            tx,
+            admin.orgId,
+            changed.map((member) => member.id),
+          );
+        for (const member of changed) {
+          events.push({
+            action: 'member.role_changed',
+            subjectType: 'member',
+            subjectId: member.id,
+            detail: { from: member.role, to: role, bulk: true },
+          });
+        }
+        break;
+      }
+      case 'DEACTIVATE':
+      case 'REACTIVATE': {
+        const active = input.action === 'REACTIVATE';
+        const changed = await repository.setActiveOfMembers(tx, admin.orgId, memberIds, active);
+        audit(
+          changed.map((member) => member.id),
+          active ? 'member.reactivated' : 'member.deactivated',
+        );
+        break;
+      }
+    }
+    if (input.action === 'SET_ROLE' || input.action === 'DEACTIVATE') {
+      if ((await repository.countAllActiveAdmins(tx, admin.orgId)) === 0) {
+        throw new AppError('LAST_ADMIN', 'The organization’s last admin cannot be demoted or removed.');
+      }
+    }
+    await recordAudits(tx, ctx, admin.orgId, events);
+    return { changedCount: events.length, members: await findMembersByIds(tx, admin.orgId, memberIds) };
   });
 }

@@ -45,6 +45,22 @@ export function t(key: MessageKey, params?: Record<string, string | number>): st
   return translate(currentLocale(), key, params);
 }
 
+/** The message keys that come in plural forms: `<base>.one` and `<base>.other`. */
+export type PluralKey = {
+  [Key in MessageKey]: Key extends `${infer Base}.other` ? (`${Base}.one` extends MessageKey ? Base : never) : never;
+}[MessageKey];
+
+/**
+ * A text with a count, in the plural form the locale's rules pick
+ * (Intl.PluralRules: English has one and other, Chinese other only);
+ * `{count}` is the count formatted for the locale.
+ */
+export function tn(key: PluralKey, count: number, params: Record<string, string | number> = {}): string {
+  const locale = currentLocale();
+  const form = new Intl.PluralRules(locale === 'zh' ? 'zh-CN' : 'en').select(count) === 'one' ? 'one' : 'other';
+  return translate(locale, `${key}.${form}`, { ...params, count: formatNumber(count) });
+}
+
 /** The message for an API error or field error code, falling back to a generic one. */
 export function errorMessage(code: string | undefined): string {
   const key = `error.${code ?? 'INTERNAL'}`;

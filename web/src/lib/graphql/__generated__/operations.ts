@@ -126,6 +126,17 @@ export type CheckInInput = {
   takenAt?: string | null | undefined;
 };
 
+export type AuditLogFilter = {
+  /** Entries by this person (an account id, as in AuditActor). */
+  actorAccountId?: string | null | undefined;
+  /** A kind: the part of the action before its dot (member, service_record, child, sponsorship, roster, …). */
+  kind?: string | null | undefined;
+  /** From this day (inclusive), in the organization's time zone. */
+  from?: string | null | undefined;
+  /** To this day (inclusive), in the organization's time zone. */
+  to?: string | null | undefined;
+};
+
 export type BoardFeedKind =
   | 'CHECK_IN'
   | 'HOURS_APPROVED';
@@ -223,7 +234,10 @@ export type MemberSort =
   | 'NAME'
   | 'NAME_DESC'
   | 'JOINED_NEWEST'
-  | 'JOINED_OLDEST';
+  | 'JOINED_OLDEST'
+  /** By work unit (工作单位), members without one last. */
+  | 'WORK_UNIT'
+  | 'WORK_UNIT_DESC';
 
 export type MemberStatus =
   | 'ACTIVE'
@@ -239,6 +253,25 @@ export type MemberFilter = {
   status?: MemberStatus | null | undefined;
   /** An exact skill tag. */
   skill?: string | null | undefined;
+  /** Only these members (a selection, e.g. to export). Admins only; up to 1,000. */
+  ids?: Array<string> | null | undefined;
+};
+
+export type BulkMemberAction =
+  | 'ADD_TO_TEAM'
+  | 'REMOVE_FROM_TEAM'
+  /** To the role given: ADMIN or MEMBER (LEAD follows from leading a team). */
+  | 'SET_ROLE'
+  | 'DEACTIVATE'
+  | 'REACTIVATE';
+
+export type BulkUpdateMembersInput = {
+  memberIds: Array<string>;
+  action: BulkMemberAction;
+  /** For ADD_TO_TEAM and REMOVE_FROM_TEAM. */
+  teamId?: string | null | undefined;
+  /** For SET_ROLE. */
+  role?: MemberRole | null | undefined;
 };
 
 export type CreateMemberInput = {
@@ -1042,7 +1075,7 @@ export type UpdateHoursSettingsMutationVariables = Exact<{
 
 export type UpdateHoursSettingsMutation = { updateHoursSettings: { excludeTravelTime: boolean, starThresholdsHours: Array<number>, holidays: Array<string>, workingDays: Array<string> } };
 
-export type RosterMemberFragment = { id: string, displayName: string, role: MemberRole | null, phone: string | null, email: string | null, politicalStatus: PoliticalStatus | null, partyStage: PartyStage | null, workUnit: string | null, skills: Array<string> | null, active: boolean | null, hasAccount: boolean | null, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }> };
+export type RosterMemberFragment = { id: string, displayName: string, role: MemberRole | null, phone: string | null, email: string | null, politicalStatus: PoliticalStatus | null, partyStage: PartyStage | null, workUnit: string | null, skills: Array<string> | null, active: boolean | null, hasAccount: boolean | null, joinedOn: string | null, minutesThisYear: number | null, lastServedOn: string | null, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }> };
 
 export type RosterQueryVariables = Exact<{
   first: number;
@@ -1054,7 +1087,14 @@ export type RosterQueryVariables = Exact<{
 }>;
 
 
-export type RosterQuery = { organization: { pendingJoinRequestCount?: number, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }>, members: { totalCount: number | null, nodes: Array<{ id: string, displayName: string, role: MemberRole | null, phone: string | null, email: string | null, politicalStatus: PoliticalStatus | null, partyStage: PartyStage | null, workUnit: string | null, skills: Array<string> | null, active: boolean | null, hasAccount: boolean | null, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }> }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
+export type RosterQuery = { organization: { pendingJoinRequestCount?: number, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }>, members: { totalCount: number | null, nodes: Array<{ id: string, displayName: string, role: MemberRole | null, phone: string | null, email: string | null, politicalStatus: PoliticalStatus | null, partyStage: PartyStage | null, workUnit: string | null, skills: Array<string> | null, active: boolean | null, hasAccount: boolean | null, joinedOn: string | null, minutesThisYear: number | null, lastServedOn: string | null, teams: Array<{ id: string, colour: TeamColour, name: { zh: string, en: string } }> }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
+
+export type BulkUpdateMembersMutationVariables = Exact<{
+  input: BulkUpdateMembersInput;
+}>;
+
+
+export type BulkUpdateMembersMutation = { bulkUpdateMembers: { changedCount: number } };
 
 export type ExportRosterMutationVariables = Exact<{
   input: ExportRosterInput;
@@ -1285,10 +1325,19 @@ export type CreateOrganizationMutationVariables = Exact<{
 
 export type CreateOrganizationMutation = { createOrganization: { slug: string } };
 
+export type AuditLogQueryVariables = Exact<{
+  first: number;
+  after?: string | null | undefined;
+  filter?: AuditLogFilter | null | undefined;
+}>;
+
+
+export type AuditLogQuery = { organization: { auditActors: Array<{ accountId: string, name: string }>, auditLog: { nodes: Array<{ id: string, at: string, action: string, subjectType: string, subjectId: string, actorName: string | null, fields: Array<string> }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
+
 export type ViewerQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ViewerQuery = { viewer: { account: { id: string, displayName: string }, memberships: Array<{ organization: { slug: string, name: string }, member: { role: MemberRole | null } }>, sponsorOf: Array<{ slug: string, name: string }> } | null };
+export type ViewerQuery = { viewer: { account: { id: string, displayName: string, locale: Locale | null }, memberships: Array<{ organization: { slug: string, name: string }, member: { role: MemberRole | null } }>, sponsorOf: Array<{ slug: string, name: string }> } | null };
 
 export type SignInMutationVariables = Exact<{
   input: SignInInput;
@@ -1853,6 +1902,9 @@ export const RosterMemberFragmentDoc = new TypedDocumentString(`
   skills
   active
   hasAccount
+  joinedOn
+  minutesThisYear
+  lastServedOn
   teams {
     id
     colour
@@ -2992,6 +3044,9 @@ export const RosterDocument = new TypedDocumentString(`
   skills
   active
   hasAccount
+  joinedOn
+  minutesThisYear
+  lastServedOn
   teams {
     id
     colour
@@ -3001,6 +3056,13 @@ export const RosterDocument = new TypedDocumentString(`
     }
   }
 }`) as unknown as TypedDocumentString<RosterQuery, RosterQueryVariables>;
+export const BulkUpdateMembersDocument = new TypedDocumentString(`
+    mutation BulkUpdateMembers($input: BulkUpdateMembersInput!) {
+  bulkUpdateMembers(input: $input) {
+    changedCount
+  }
+}
+    `) as unknown as TypedDocumentString<BulkUpdateMembersMutation, BulkUpdateMembersMutationVariables>;
 export const ExportRosterDocument = new TypedDocumentString(`
     mutation ExportRoster($input: ExportRosterInput!) {
   exportRoster(input: $input) {
@@ -3535,12 +3597,38 @@ export const CreateOrganizationDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<CreateOrganizationMutation, CreateOrganizationMutationVariables>;
+export const AuditLogDocument = new TypedDocumentString(`
+    query AuditLog($first: Int!, $after: String, $filter: AuditLogFilter) {
+  organization {
+    auditActors {
+      accountId
+      name
+    }
+    auditLog(first: $first, after: $after, filter: $filter) {
+      nodes {
+        id
+        at
+        action
+        subjectType
+        subjectId
+        actorName
+        fields
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<AuditLogQuery, AuditLogQueryVariables>;
 export const ViewerDocument = new TypedDocumentString(`
     query Viewer {
   viewer {
     account {
       id
       displayName
+      locale
     }
     memberships {
       organization {
