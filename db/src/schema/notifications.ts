@@ -27,6 +27,7 @@ export const notificationKindEnum = pgEnum('notification_kind', [
   'ACTIVITY_MOVED',
   'WAITLIST_PROMOTED',
   'ACTIVITY_REMINDER',
+  'SPOT_CHECK_REQUESTED',
 ]);
 export const deliveryChannelEnum = pgEnum('delivery_channel', ['SMS', 'EMAIL']);
 

@@ -87,6 +87,8 @@ export function renderMessage(
         return `${prefix}活动“${title}”（${when}）有名额空出，您已从候补转为正式报名。`;
       case 'ACTIVITY_REMINDER':
         return `${prefix}提醒：活动“${title}”将于 ${when} 在 ${detail.placeName} 开始。`;
+      case 'SPOT_CHECK_REQUESTED':
+        return `${prefix}请通过系统打卡${title ? `（${title}）` : ''}：打开七彩，点“随机打卡”。`;
     }
   }
   const prefix = `[${context.organizationName}]`;
@@ -99,6 +101,8 @@ export function renderMessage(
       return `${prefix} A place freed up: you now have a place at “${title}” (${when}).`;
     case 'ACTIVITY_REMINDER':
       return `${prefix} Reminder: “${title}” starts ${when} at ${detail.placeName}.`;
+    case 'SPOT_CHECK_REQUESTED':
+      return `${prefix} Please check in${title ? ` (${title})` : ''}: open Qicai and tap “Spot check”.`;
   }
 }
 

@@ -338,7 +338,9 @@ export type NotificationKind =
   | 'ACTIVITY_CANCELLED'
   | 'ACTIVITY_MOVED'
   | 'WAITLIST_PROMOTED'
-  | 'ACTIVITY_REMINDER';
+  | 'ACTIVITY_REMINDER'
+  /** 随机打卡: a spot check asks the member to check in. */
+  | 'SPOT_CHECK_REQUESTED';
 
 export type CreateOrganizationInput = {
   name: string;
