@@ -89,6 +89,13 @@ describe('service stations and spot checks', () => {
     await testApp.close();
   });
 
+  /** The `index`th member stationed at the station (0 is its lead). */
+  function seat(index: number) {
+    const person = stationed[index];
+    if (!person) throw new Error(`no member stationed at seat ${String(index)}`);
+    return person;
+  }
+
   /** The viewer's spot-check subscription over the GraphQL WebSocket. */
   function subscribe(client: Client) {
     const socket = new WebSocket(`${baseUrl}/graphql?org=${client.org ?? ''}`, 'graphql-transport-ws', {
@@ -117,7 +124,9 @@ describe('service stations and spot checks', () => {
     });
     const received = () =>
       messages.flatMap((message) =>
-        message.type === 'next' && message.payload?.data?.spotCheckChanged ? [message.payload.data.spotCheckChanged] : [],
+        message.type === 'next' && message.payload?.data?.spotCheckChanged
+          ? [message.payload.data.spotCheckChanged]
+          : [],
       );
     return { socket, opened, received };
   }
@@ -138,20 +147,20 @@ describe('service stations and spot checks', () => {
     });
     expect(badHours.errors?.[0]?.extensions?.fields).toEqual({ closesAt: 'BEFORE_OPENING' });
     const leadNotStationed = await org.admin.gql(SET_MEMBERS, {
-      input: { stationId, memberIds: [stationed[1]?.memberId], leadMemberId: outsider.memberId },
+      input: { stationId, memberIds: [seat(1).memberId], leadMemberId: outsider.memberId },
     });
     expect(leadNotStationed.errors?.[0]?.extensions?.fields).toEqual({ leadMemberId: 'NOT_STATIONED' });
 
-    const page = await stationed[1]?.client.gql<{
+    const page = await seat(1).client.gql<{
       station: { lead: { id: string }; members: { id: string }[]; viewerCanRecord: boolean; viewerCanEdit: boolean };
     }>(STATION_PAGE, { id: stationId });
     expectNoErrors(page);
-    expect(page?.data?.station.lead.id).toBe(stationed[0]?.memberId);
-    expect(page?.data?.station.members.map((member) => member.id).sort()).toEqual(
+    expect(page.data?.station.lead.id).toBe(seat(0).memberId);
+    expect(page.data?.station.members.map((member) => member.id).sort()).toEqual(
       stationed.map((person) => person.memberId).sort(),
     );
-    expect(page?.data?.station.viewerCanRecord).toBe(true);
-    expect(page?.data?.station.viewerCanEdit).toBe(false);
+    expect(page.data?.station.viewerCanRecord).toBe(true);
+    expect(page.data?.station.viewerCanEdit).toBe(false);
   });
 
   it('keeps the logbook: the stationed record, the visitor is masked for all but admins, counts per day', async () => {
@@ -163,30 +172,57 @@ describe('service stations and spot checks', () => {
       minutes: 15,
       outcome: 'RESOLVED',
     };
-    expectNoErrors(await stationed[1]?.client.gql(RECORD, { input: visit }));
+    expectNoErrors(await seat(1).client.gql(RECORD, { input: visit }));
     expectNoErrors(
-      await stationed[2]?.client.gql(RECORD, {
-        input: { ...visit, visitorName: '李秀英', purpose: '代办残疾证年审', category: 'ERRANDS', minutes: 40, outcome: 'REFERRED' },
+      await seat(2).client.gql(RECORD, {
+        input: {
+          ...visit,
+          visitorName: '李秀英',
+          purpose: '代办残疾证年审',
+          category: 'ERRANDS',
+          minutes: 40,
+          outcome: 'REFERRED',
+        },
       }),
     );
     const notStationed = await outsider.client.gql(RECORD, { input: visit });
     expect(errorCode(notStationed)).toBe('FORBIDDEN');
 
-    type Page = { station: { visitsToday: number; visits: { visitorName: string }[]; visitsPerDay: { visits: number; minutes: number }[] } };
-    const asMember = await stationed[1]?.client.gql<Page>(STATION_PAGE, { id: stationId });
+    type Page = {
+      station: {
+        visitsToday: number;
+        visits: { visitorName: string }[];
+        visitsPerDay: { visits: number; minutes: number }[];
+      };
+    };
+    const asMember = await seat(1).client.gql<Page>(STATION_PAGE, { id: stationId });
     expectNoErrors(asMember);
-    expect(asMember?.data?.station.visits.map((row) => row.visitorName).sort()).toEqual(['李*英', '王*国']);
-    expect(asMember?.data?.station.visitsToday).toBe(2);
-    expect(asMember?.data?.station.visitsPerDay.at(-1)).toMatchObject({ visits: 2, minutes: 55 });
+    expect(asMember.data?.station.visits.map((row) => row.visitorName).sort()).toEqual(['李*英', '王*国']);
+    expect(asMember.data?.station.visitsToday).toBe(2);
+    expect(asMember.data?.station.visitsPerDay.at(-1)).toMatchObject({ visits: 2, minutes: 55 });
     const asAdmin = await org.admin.gql<Page>(STATION_PAGE, { id: stationId });
     expect(asAdmin.data?.station.visits.map((row) => row.visitorName).sort()).toEqual(['李秀英', '王建国']);
 
-    const board = await org.admin.gql<{ stationBoard: { stations: { name: string; visitsToday: number; latestService: string; peopleStationed: number; peopleOnSite: number }[] } }>(
-      `{ stationBoard { stations { name visitsToday latestService peopleStationed peopleOnSite } } }`,
-    );
+    const board = await org.admin.gql<{
+      stationBoard: {
+        stations: {
+          name: string;
+          visitsToday: number;
+          latestService: string;
+          peopleStationed: number;
+          peopleOnSite: number;
+        }[];
+      };
+    }>(`{ stationBoard { stations { name visitsToday latestService peopleStationed peopleOnSite } } }`);
     expectNoErrors(board);
     expect(board.data?.stationBoard.stations).toEqual([
-      { name: STATION.name, visitsToday: 2, latestService: expect.any(String) as unknown, peopleStationed: 3, peopleOnSite: 2 },
+      {
+        name: STATION.name,
+        visitsToday: 2,
+        latestService: expect.any(String) as unknown,
+        peopleStationed: 3,
+        peopleOnSite: 2,
+      },
     ]);
   });
 
@@ -198,11 +234,12 @@ describe('service stations and spot checks', () => {
     );
     expectNoErrors(placed);
     expect(placed.data?.placeActivityAtStation.placeName).toContain(STATION.name);
-    const page = await org.admin.gql<{ station: { activities: { id: string; station: { id: string } }[]; requests: unknown[] } }>(
-      STATION_PAGE,
-      { id: stationId },
-    );
-    expect(page.data?.station.activities).toEqual([{ id: activity.id, placeName: expect.any(String) as unknown, station: { id: stationId } }]);
+    const page = await org.admin.gql<{
+      station: { activities: { id: string; station: { id: string } }[]; requests: unknown[] };
+    }>(STATION_PAGE, { id: stationId });
+    expect(page.data?.station.activities).toEqual([
+      { id: activity.id, placeName: expect.any(String) as unknown, station: { id: stationId } },
+    ]);
     expect(page.data?.station.requests).toEqual([]);
   });
 
@@ -231,10 +268,9 @@ describe('service stations and spot checks', () => {
     ).toBe('NOT_FOUND');
 
     clock.forward(1);
-    const answered = await person.client.gql<{ answerSpotCheck: { status: string; late: boolean; atStation: boolean } }>(
-      ANSWER,
-      { input: { id: spotCheck.id, ...north(120), accuracyMetres: 12 } },
-    );
+    const answered = await person.client.gql<{
+      answerSpotCheck: { status: string; late: boolean; atStation: boolean };
+    }>(ANSWER, { input: { id: spotCheck.id, ...north(120), accuracyMetres: 12 } });
     expectNoErrors(answered);
     expect(answered.data?.answerSpotCheck).toMatchObject({ status: 'ANSWERED', late: false, atStation: true });
 
@@ -273,7 +309,10 @@ describe('service stations and spot checks', () => {
       'OK',
     ]);
     const rows = await withTenant(testApp.database.db, { orgId: org.orgId, accountId: null }, (tx) =>
-      tx.select().from(spotChecks).where(eq(spotChecks.id, spotCheck?.id ?? '')),
+      tx
+        .select()
+        .from(spotChecks)
+        .where(eq(spotChecks.id, spotCheck?.id ?? '')),
     );
     expect(rows).toHaveLength(1);
     expect(rows[0]?.status).toBe('ANSWERED');
@@ -287,10 +326,18 @@ describe('service stations and spot checks', () => {
     expect(sent.map((row) => row.member.id).sort()).toEqual(stationed.map((row) => row.memberId).sort());
     const theirs = sent.find((row) => row.member.id === person.memberId);
 
-    const early = await runSpotCheckClock(testApp.database.db, { now: clock.now(), retentionDays: 30, publish: () => {} });
+    const early = await runSpotCheckClock(testApp.database.db, {
+      now: clock.now(),
+      retentionDays: 30,
+      publish: () => {},
+    });
     expect(early.markedUnanswered).toBe(0);
     clock.forward(11);
-    const run = await runSpotCheckClock(testApp.database.db, { now: clock.now(), retentionDays: 30, publish: () => {} });
+    const run = await runSpotCheckClock(testApp.database.db, {
+      now: clock.now(),
+      retentionDays: 30,
+      publish: () => {},
+    });
     expect(run.markedUnanswered).toBe(3);
     const marked = await person.client.gql<{ spotCheck: SpotCheckData }>(SPOT_CHECK, { id: theirs?.id });
     expect(marked.data?.spotCheck.status).toBe('UNANSWERED');
@@ -303,9 +350,15 @@ describe('service stations and spot checks', () => {
     const summary = await person.client.gql<{ spotCheckSummaryOf: Record<string, number> }>(SUMMARY, {
       id: person.memberId,
     });
-    expect(summary.data?.spotCheckSummaryOf).toEqual({ sent: 1, answered: 1, late: 1, awayFromStation: 1, unanswered: 0 });
+    expect(summary.data?.spotCheckSummaryOf).toEqual({
+      sent: 1,
+      answered: 1,
+      late: 1,
+      awayFromStation: 1,
+      unanswered: 0,
+    });
     // The history is the member's and admins': not another member's to read.
-    expect(errorCode(await stationed[1]?.client.gql(SUMMARY, { id: person.memberId }))).toBe('FORBIDDEN');
+    expect(errorCode(await seat(1).client.gql(SUMMARY, { id: person.memberId }))).toBe('FORBIDDEN');
   });
 
   it('erases positions after the retention period, keeping whether it was at the station', async () => {
@@ -313,18 +366,29 @@ describe('service stations and spot checks', () => {
     if (!lead || !person) throw new Error('stationed');
     const [spotCheck] = await send(lead.client, { memberId: person.memberId });
     expectNoErrors(await person.client.gql(ANSWER, { input: { id: spotCheck?.id, ...north(50), accuracyMetres: 6 } }));
-    const kept = await runSpotCheckClock(testApp.database.db, { now: clock.now(), retentionDays: 30, publish: () => {} });
+    const kept = await runSpotCheckClock(testApp.database.db, {
+      now: clock.now(),
+      retentionDays: 30,
+      publish: () => {},
+    });
     expect(kept.positionsErased).toBe(0);
 
     const later = new Date(clock.now().getTime() + 31 * 86_400_000);
     const run = await runSpotCheckClock(testApp.database.db, { now: later, retentionDays: 30, publish: () => {} });
     expect(run.positionsErased).toBeGreaterThanOrEqual(1);
     const after = await lead.client.gql<{ spotCheck: SpotCheckData }>(SPOT_CHECK, { id: spotCheck?.id });
-    expect(after.data?.spotCheck).toMatchObject({ position: null, distanceMetres: null, positionErased: true, atStation: true });
+    expect(after.data?.spotCheck).toMatchObject({
+      position: null,
+      distanceMetres: null,
+      positionErased: true,
+      atStation: true,
+    });
     const rows = await withTenant(testApp.database.db, { orgId: org.orgId, accountId: null }, (tx) =>
       tx.select().from(spotChecks).where(eq(spotChecks.orgId, org.orgId)),
     );
-    expect(rows.filter((row) => row.latitude !== null || row.accuracyMetres !== null || row.distanceMetres !== null)).toEqual([]);
+    expect(
+      rows.filter((row) => row.latitude !== null || row.accuracyMetres !== null || row.distanceMetres !== null),
+    ).toEqual([]);
   });
 
   it('never lets another association send one to a member, or see one', async () => {
@@ -336,10 +400,12 @@ describe('service stations and spot checks', () => {
     expect(errorCode(await other.admin.gql(SPOT_CHECK, { id: spotCheck?.id }))).toBe('NOT_FOUND');
     // The same admin naming the other association reaches nothing of this one.
     expect(errorCode(await org.admin.in(other.slug).gql(SPOT_CHECK, { id: spotCheck?.id }))).toBe('NOT_FOUND');
-    const theirs = await other.admin.gql<{ sentSpotChecks: unknown[]; stations: unknown[] }>(`{ sentSpotChecks { id } stations { id } }`);
+    const theirs = await other.admin.gql<{ sentSpotChecks: unknown[]; stations: unknown[] }>(
+      `{ sentSpotChecks { id } stations { id } }`,
+    );
     expect(theirs.data).toEqual({ sentSpotChecks: [], stations: [] });
     // A member who is not a station's lead sends nobody one.
-    expect(errorCode(await stationed[1]?.client.gql(SEND, { input: { memberId: outsider.memberId } }))).toBe('FORBIDDEN');
+    expect(errorCode(await seat(1).client.gql(SEND, { input: { memberId: outsider.memberId } }))).toBe('FORBIDDEN');
   });
 
   it('imports stations from an office workbook, reporting the bad rows', async () => {
@@ -352,7 +418,11 @@ describe('service stations and spot checks', () => {
       '4,黄沙街镇青山村服务站,黄沙街镇,青山村,29.2101,113.0522,',
     ].join('\r\n');
     const result = await org.admin.gql<{
-      importStations: { created: number; updated: number; problems: { rowNumber: number; field: string; code: string }[] };
+      importStations: {
+        created: number;
+        updated: number;
+        problems: { rowNumber: number; field: string; code: string }[];
+      };
     }>(
       `mutation ($name: String!, $content: String!) { importStations(fileName: $name, contentBase64: $content) {
         created updated problems { rowNumber field code } } }`,
@@ -367,10 +437,12 @@ describe('service stations and spot checks', () => {
         { rowNumber: 6, field: 'NAME', code: 'DUPLICATE' },
       ],
     });
-    const list = await org.admin.gql<{ stations: { name: string; township: string }[] }>(`{ stations { name township } }`);
-    expect(list.data?.stations.map((station) => station.name)).toEqual(['新墙镇清水村服务站', '黄沙街镇青山村服务站']);
-    expect(errorCode(await org.lead.gql(`mutation { importStations(fileName: "a.csv", contentBase64: "") { created } }`))).toBe(
-      'FORBIDDEN',
+    const list = await org.admin.gql<{ stations: { name: string; township: string }[] }>(
+      `{ stations { name township } }`,
     );
+    expect(list.data?.stations.map((station) => station.name)).toEqual(['新墙镇清水村服务站', '黄沙街镇青山村服务站']);
+    expect(
+      errorCode(await org.lead.gql(`mutation { importStations(fileName: "a.csv", contentBase64: "") { created } }`)),
+    ).toBe('FORBIDDEN');
   });
 });

@@ -71,7 +71,9 @@ describe('service stations in a browser', () => {
     await member.getByLabel(/^(服务类别|Service)$/).selectOption('POLICY');
     await member.getByLabel(/^(用时（分钟）|Time taken \(minutes\))$/).fill('15');
     await member.getByRole('button', { name: /^(登记来访|Record a visit)$/ }).click();
-    await expect.poll(() => member.getByRole('status').allTextContents()).toContainEqual(expect.stringMatching(/已登记|Recorded/));
+    await expect
+      .poll(() => member.getByRole('status').allTextContents())
+      .toContainEqual(expect.stringMatching(/已登记|Recorded/));
     // The form fits the phone: nothing wider than the screen.
     const overflow = await member.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
@@ -86,7 +88,9 @@ describe('service stations in a browser', () => {
     await admin.goto(stationPath);
     await admin.waitForSelector('html[data-hydrated]');
     await admin.getByRole('button', { name: /向全站人员发起随机打卡|Spot-check everyone stationed here/ }).click();
-    await expect.poll(() => admin.getByRole('status').allTextContents()).toContainEqual(expect.stringMatching(/已发出|sent/));
+    await expect
+      .poll(() => admin.getByRole('status').allTextContents())
+      .toContainEqual(expect.stringMatching(/已发出|sent/));
 
     await admin.goto(`/o/${demo.slug}/spot-checks`);
     await admin.waitForSelector('html[data-hydrated]');
@@ -100,11 +104,13 @@ describe('service stations in a browser', () => {
     await member.goto(`/o/${demo.slug}/spot-checks`);
     await member.waitForSelector('html[data-hydrated]');
     await member.getByRole('button', { name: /立即打卡|Check in now/ }).click();
-    const answeredAt = Date.now();
-    await expect.poll(() => member.getByRole('status').allTextContents()).toContainEqual(expect.stringMatching(/已打卡|Checked in/));
+    const answeredAt = performance.now();
+    await expect
+      .poll(() => member.getByRole('status').allTextContents())
+      .toContainEqual(expect.stringMatching(/已打卡|Checked in/));
 
     await expect.poll(() => sent.getAttribute('data-status'), { timeout: 5000 }).toBe('ANSWERED');
-    expect(Date.now() - answeredAt).toBeLessThan(5000);
+    expect(performance.now() - answeredAt).toBeLessThan(5000);
     expect(await admin.evaluate(() => document.body.dataset['marker'])).toBe('still-here');
     const text = (await sent.textContent()) ?? '';
     expect(text).toMatch(/在站|At the station/);
@@ -113,7 +119,18 @@ describe('service stations in a browser', () => {
 
   it('shows 120 stations on the big screen at 1920×1080 without scrolling', async () => {
     const rows = Array.from({ length: 120 }, (_, index) => {
-      const township = ['新墙镇', '荣家湾镇', '黄沙街镇', '筻口镇', '公田镇', '杨林街镇', '张谷英镇', '长湖乡', '步仙镇', '月田镇'][index % 10];
+      const township = [
+        '新墙镇',
+        '荣家湾镇',
+        '黄沙街镇',
+        '筻口镇',
+        '公田镇',
+        '杨林街镇',
+        '张谷英镇',
+        '长湖乡',
+        '步仙镇',
+        '月田镇',
+      ][index % 10];
       const number = String(index + 1).padStart(3, '0');
       return `${township}第${number}村服务站,${township},${(29 + index / 1000).toFixed(4)},${(113 + index / 1000).toFixed(4)}`;
     });

@@ -185,9 +185,7 @@ export const spotChecks = pgTable(
     primaryKey({ columns: [t.orgId, t.id] }),
     foreignKey({ columns: [t.orgId, t.memberId], foreignColumns: [members.orgId, members.id] }).onDelete('cascade'),
     foreignKey({ columns: [t.orgId, t.sentBy], foreignColumns: [members.orgId, members.id] }),
-    foreignKey({ columns: [t.orgId, t.stationId], foreignColumns: [stations.orgId, stations.id] }).onDelete(
-      'set null',
-    ),
+    foreignKey({ columns: [t.orgId, t.stationId], foreignColumns: [stations.orgId, stations.id] }).onDelete('set null'),
     index('spot_checks_member_idx').on(t.orgId, t.memberId, t.sentAt),
     index('spot_checks_sender_idx').on(t.orgId, t.sentBy, t.sentAt),
     // The clock's two scans across organizations: pending past due, and positions past retention.

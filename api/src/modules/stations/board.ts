@@ -20,11 +20,14 @@ export async function boardStations(ctx: RequestContext): Promise<BoardStation[]
   const { timeZone } = requireOrganization(ctx);
   const now = ctx.clock.now();
   const today = todayPeriod(timeZone, now);
-  const [stations, visits, people] = await ctx.tenant(async (tx) => [
-    await repository.listStations(tx, orgId),
-    await repository.todayOfStations(tx, orgId, today.from, today.to),
-    await repository.peopleOfStations(tx, orgId, today.from, today.to),
-  ] as const);
+  const [stations, visits, people] = await ctx.tenant(
+    async (tx) =>
+      [
+        await repository.listStations(tx, orgId),
+        await repository.todayOfStations(tx, orgId, today.from, today.to),
+        await repository.peopleOfStations(tx, orgId, today.from, today.to),
+      ] as const,
+  );
   const visitsOf = new Map(visits.map((row) => [row.stationId, row]));
   const peopleOf = new Map(people.map((row) => [row.stationId, row]));
   return stations.map((station) => ({

@@ -46,7 +46,9 @@ function columnOf(cell: string): StationColumn | undefined {
 
 /** "8:30-17:30", "08:30～17:30", "8:30至17:30" → ['08:30', '17:30']. */
 function parseHours(text: string): [string, string] | undefined {
-  const match = /^(\d{1,2})[:：](\d{2})\s*(?:-|~|～|—|–|至|到)\s*(\d{1,2})[:：](\d{2})$/.exec(text.normalize('NFKC').trim());
+  const match = /^(\d{1,2})[:：](\d{2})\s*(?:-|~|～|—|–|至|到)\s*(\d{1,2})[:：](\d{2})$/.exec(
+    text.normalize('NFKC').trim(),
+  );
   if (!match) return undefined;
   const [, h1 = '', m1 = '', h2 = '', m2 = ''] = match;
   return [`${h1.padStart(2, '0')}:${m1}`, `${h2.padStart(2, '0')}:${m2}`];
@@ -91,7 +93,12 @@ export async function importStations(
     const column = columnOf(cell);
     if (column && !positions.has(column)) positions.set(column, index);
   });
-  if (!positions.has('name') || !positions.has('township') || !positions.has('latitude') || !positions.has('longitude')) {
+  if (
+    !positions.has('name') ||
+    !positions.has('township') ||
+    !positions.has('latitude') ||
+    !positions.has('longitude')
+  ) {
     throw new ValidationError({ file: 'MISSING_COLUMNS' });
   }
   const rows = sheet.rows.filter(
@@ -139,7 +146,10 @@ export async function importStations(
 
   const result = await ctx.tenant(async (tx) => {
     const existing = new Map(
-      (await repository.findStationsByNames(tx, admin.orgId, [...valid.keys()])).map((station) => [station.name, station]),
+      (await repository.findStationsByNames(tx, admin.orgId, [...valid.keys()])).map((station) => [
+        station.name,
+        station,
+      ]),
     );
     let created = 0;
     let updated = 0;

@@ -123,7 +123,11 @@ export async function isStationed(db: Db, orgId: string, stationId: string, memb
     .select({ memberId: stationMembers.memberId })
     .from(stationMembers)
     .where(
-      and(eq(stationMembers.orgId, orgId), eq(stationMembers.stationId, stationId), eq(stationMembers.memberId, memberId)),
+      and(
+        eq(stationMembers.orgId, orgId),
+        eq(stationMembers.stationId, stationId),
+        eq(stationMembers.memberId, memberId),
+      ),
     );
   return row !== undefined;
 }
@@ -263,25 +267,27 @@ export async function countVisitsPerDay(
   to: Date,
 ): Promise<StationDayRow[]> {
   const day = sql<string>`to_char(${stationVisits.visitedAt} at time zone ${timeZone}, 'YYYY-MM-DD')`;
-  return db
-    .select({
-      stationId: stationVisits.stationId,
-      date: day,
-      visits: count(),
-      minutes: sql<number>`coalesce(sum(${stationVisits.minutes}), 0)::integer`,
-    })
-    .from(stationVisits)
-    .where(
-      and(
-        eq(stationVisits.orgId, orgId),
-        stationIds ? inArray(stationVisits.stationId, stationIds) : undefined,
-        gte(stationVisits.visitedAt, from),
-        lt(stationVisits.visitedAt, to),
-      ),
-    )
-    // By position: the day's expression carries the time zone as a parameter, and a second copy would not match.
-    .groupBy(sql`1`, sql`2`)
-    .orderBy(sql`2`);
+  return (
+    db
+      .select({
+        stationId: stationVisits.stationId,
+        date: day,
+        visits: count(),
+        minutes: sql<number>`coalesce(sum(${stationVisits.minutes}), 0)::integer`,
+      })
+      .from(stationVisits)
+      .where(
+        and(
+          eq(stationVisits.orgId, orgId),
+          stationIds ? inArray(stationVisits.stationId, stationIds) : undefined,
+          gte(stationVisits.visitedAt, from),
+          lt(stationVisits.visitedAt, to),
+        ),
+      )
+      // By position: the day's expression carries the time zone as a parameter, and a second copy would not match.
+      .groupBy(sql`1`, sql`2`)
+      .orderBy(sql`2`)
+  );
 }
 
 export interface StationTodayRow {
@@ -443,10 +449,7 @@ export async function erasePositions(db: Db, orgId: string, answeredBefore: Date
   const rows = await db
     .update(spotChecks)
     .set({ latitude: null, longitude: null, accuracyMetres: null, distanceMetres: null, positionErasedAt: now })
-    .where(
-      and(eq(spotChecks.orgId, orgId), isNotNull(spotChecks.latitude), lt(spotChecks.answeredAt, answeredBefore)),
-    )
+    .where(and(eq(spotChecks.orgId, orgId), isNotNull(spotChecks.latitude), lt(spotChecks.answeredAt, answeredBefore)))
     .returning({ id: spotChecks.id });
   return rows.length;
 }
-

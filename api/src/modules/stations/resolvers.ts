@@ -12,9 +12,9 @@ export const resolvers: Resolvers = {
     stations: (_root, _args, ctx) => stations.listStations(ctx),
     station: (_root, { id }, ctx) => stations.getStation(ctx, id),
     spotCheck: (_root, { id }, ctx) => spotChecks.getSpotCheck(ctx, id),
-    mySpotChecks: (_root, { first }, ctx) => spotChecks.mySpotChecks(ctx, first ?? 50),
-    sentSpotChecks: (_root, { first }, ctx) => spotChecks.sentSpotChecks(ctx, first ?? 50),
-    spotChecksOf: (_root, { memberId, first }, ctx) => spotChecks.spotChecksOf(ctx, memberId, first ?? 100),
+    mySpotChecks: (_root, { first }, ctx) => spotChecks.mySpotChecks(ctx, first),
+    sentSpotChecks: (_root, { first }, ctx) => spotChecks.sentSpotChecks(ctx, first),
+    spotChecksOf: (_root, { memberId, first }, ctx) => spotChecks.spotChecksOf(ctx, memberId, first),
     spotCheckSummaryOf: (_root, { memberId }, ctx) => spotChecks.spotCheckSummaryOf(ctx, memberId),
     stationBoard: async (_root, _args, ctx) => ({
       stations: await boardStations(ctx),
@@ -36,7 +36,8 @@ export const resolvers: Resolvers = {
   Subscription: {
     spotCheckChanged: {
       subscribe: (_root, _args, ctx) => spotChecks.subscribeToSpotChecks(ctx),
-      resolve: (event: spotChecks.SpotCheckEvent, _args: unknown, ctx: MercuriusContext) => spotChecks.spotCheckOfEvent(ctx, event),
+      resolve: (event: spotChecks.SpotCheckEvent, _args: unknown, ctx: MercuriusContext) =>
+        spotChecks.spotCheckOfEvent(ctx, event),
     },
   },
   Station: {

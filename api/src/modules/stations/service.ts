@@ -3,7 +3,18 @@
  * their people and name a lead (站长); admins and the people stationed there
  * keep the logbook (服务台账). The rules of who may do what live here.
  */
-import { pgError, PG_UNIQUE_VIOLATION, type Activity, type HelpRequest, type Member, type Station, type StationServiceCategory, type StationVisit, type StationVisitOutcome, type Tx } from '@qicai/db';
+import {
+  pgError,
+  PG_UNIQUE_VIOLATION,
+  type Activity,
+  type HelpRequest,
+  type Member,
+  type Station,
+  type StationServiceCategory,
+  type StationVisit,
+  type StationVisitOutcome,
+  type Tx,
+} from '@qicai/db';
 import { isAdmin, requireAdmin, requireMember, requireOrganization } from '../../shared/access.ts';
 import { recordAudit } from '../../shared/audit.ts';
 import { publishBoardEvent } from '../../shared/board-events.ts';
@@ -64,10 +75,18 @@ export function checkStationInput(input: StationInput): repository.StationValues
     .check(values.village.length <= VILLAGE_MAX, 'village', 'TOO_LONG')
     .check(values.address.length <= ADDRESS_MAX, 'address', 'TOO_LONG')
     .check(isPosition(values), 'latitude', 'INVALID_POSITION')
-    .check(Number.isInteger(values.radiusMetres) && values.radiusMetres >= 10 && values.radiusMetres <= 5000, 'radiusMetres', 'OUT_OF_RANGE')
+    .check(
+      Number.isInteger(values.radiusMetres) && values.radiusMetres >= 10 && values.radiusMetres <= 5000,
+      'radiusMetres',
+      'OUT_OF_RANGE',
+    )
     .check(HOURS.test(values.opensAt), 'opensAt', 'INVALID_TIME')
     .check(HOURS.test(values.closesAt), 'closesAt', 'INVALID_TIME')
-    .check(!HOURS.test(values.opensAt) || !HOURS.test(values.closesAt) || values.opensAt < values.closesAt, 'closesAt', 'BEFORE_OPENING')
+    .check(
+      !HOURS.test(values.opensAt) || !HOURS.test(values.closesAt) || values.opensAt < values.closesAt,
+      'closesAt',
+      'BEFORE_OPENING',
+    )
     .throwIfAny();
   return values;
 }

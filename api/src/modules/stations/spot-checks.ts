@@ -31,8 +31,8 @@ export interface SpotCheckEvent {
   spotCheckId: string;
 }
 
-/** The sender's topic, or 'all' for the organization's admins. */
-export function spotCheckTopic(orgId: string, senderMemberId: string | 'all'): string {
+/** The sender's topic (their member id), or the admins' ('all'). */
+export function spotCheckTopic(orgId: string, senderMemberId: string): string {
   return liveTopic(orgId, 'spot-checks', senderMemberId);
 }
 
@@ -86,7 +86,9 @@ export async function sendSpotCheck(
   const sender = await requireMember(ctx);
   const memberId = input.memberId ?? null;
   const stationId = input.stationId ?? null;
-  new FieldChecker().check((memberId === null) !== (stationId === null), 'memberId', 'ONE_OF_MEMBER_OR_STATION').throwIfAny();
+  new FieldChecker()
+    .check((memberId === null) !== (stationId === null), 'memberId', 'ONE_OF_MEMBER_OR_STATION')
+    .throwIfAny();
   const now = ctx.clock.now();
   const dueAt = new Date(now.getTime() + ctx.config.spotCheckAnswerMinutes * 60_000);
   const orgId = sender.orgId;
@@ -166,7 +168,11 @@ export async function answerSpotCheck(ctx: RequestContext, input: SpotCheckAnswe
   const accuracy = input.accuracyMetres ?? null;
   new FieldChecker()
     .check(isPosition(input), 'latitude', 'INVALID_POSITION')
-    .check(accuracy === null || (Number.isFinite(accuracy) && accuracy >= 0 && accuracy <= ACCURACY_MAX_METRES), 'accuracyMetres', 'OUT_OF_RANGE')
+    .check(
+      accuracy === null || (Number.isFinite(accuracy) && accuracy >= 0 && accuracy <= ACCURACY_MAX_METRES),
+      'accuracyMetres',
+      'OUT_OF_RANGE',
+    )
     .throwIfAny();
   const now = ctx.clock.now();
   const answered = await ctx.tenant(async (tx) => {

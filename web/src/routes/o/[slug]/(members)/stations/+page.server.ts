@@ -4,7 +4,17 @@ import { failLoad } from '$lib/server/api';
 import { failForm, readForm } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
 
-const FIELDS = ['name', 'township', 'village', 'address', 'latitude', 'longitude', 'radiusMetres', 'opensAt', 'closesAt'];
+const FIELDS = [
+  'name',
+  'township',
+  'village',
+  'address',
+  'latitude',
+  'longitude',
+  'radiusMetres',
+  'opensAt',
+  'closesAt',
+];
 
 export const load = (async ({ locals, params, url }) => {
   try {
