@@ -16,6 +16,7 @@ const ISOLATION_TESTS = [
   'members',
   'requests',
   'sponsorship-access',
+  'stations',
 ].map((name) => `test/${name}.test.ts`);
 
 export default defineConfig({

@@ -105,6 +105,10 @@ const outputs: { path: string; text: Promise<string> }[] = [
           // requests
           HelpRequest: '@qicai/db#HelpRequest as HelpRequestRow',
           RequestChange: '@qicai/db#RequestHistoryEntry as RequestChangeRow',
+          // stations
+          Station: '@qicai/db#Station as StationRow',
+          StationVisit: '@qicai/db#StationVisit as StationVisitRow',
+          SpotCheck: '@qicai/db#SpotCheck as SpotCheckRow',
         },
       },
       plugins: [{ typescript: {} }, { typescriptResolvers: {} }],

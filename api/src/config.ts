@@ -33,6 +33,8 @@ const environment = z.object({
   TRUST_PROXY: z.string().default('false'),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
   PUBLIC_REQUEST_LIMIT: z.coerce.number().int().min(1).default(5),
+  SPOT_CHECK_ANSWER_MINUTES: z.coerce.number().int().min(1).max(1440).default(10),
+  SPOT_CHECK_POSITION_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   APP_SECRET: optionalString.pipe(z.string().min(32, 'at least 32 characters').optional()),
   WEB_FORWARDING_KEY: optionalString.pipe(z.string().min(32, 'at least 32 characters').optional()),
@@ -117,6 +119,10 @@ export interface Config {
   rateLimitPerMinute: number;
   /** Requests from the public (群众需求) one client address may submit per hour. */
   publicRequestLimit: number;
+  /** A spot check (随机打卡) not answered within this many minutes is marked unanswered; a later answer is late. */
+  spotCheckAnswerMinutes: number;
+  /** A spot check's position (sensitive personal information, PIPL) is erased this many days after the answer. */
+  spotCheckPositionRetentionDays: number;
   logLevel: string;
   /** Signs what must not be forged (check-in codes); the same on every instance and across restarts. */
   appSecret: string;
@@ -251,6 +257,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     trustProxy: trustProxy(env.TRUST_PROXY),
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     publicRequestLimit: env.PUBLIC_REQUEST_LIMIT,
+    spotCheckAnswerMinutes: env.SPOT_CHECK_ANSWER_MINUTES,
+    spotCheckPositionRetentionDays: env.SPOT_CHECK_POSITION_RETENTION_DAYS,
     logLevel: env.LOG_LEVEL,
     appSecret: appSecret(env.NODE_ENV, env.APP_SECRET, env.DATA_DIR),
     webForwardingKey: env.WEB_FORWARDING_KEY ?? PROCESS_FORWARDING_KEY,

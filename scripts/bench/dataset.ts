@@ -33,6 +33,14 @@ const FULL = {
   children: 5_000,
 };
 
+/** The county's village service stations (the article: 100+ on the big screen), each with its people and logbook. */
+export const BENCH_STATIONS = 120;
+const STATION_PEOPLE = 3;
+/** Visits a station records a day, and how many days of logbook there are (today's counted so far). */
+const STATION_VISITS_PER_DAY = 15;
+const STATION_LOGBOOK_DAYS = 30;
+const STATION_CATEGORIES = ['POLICY', 'ERRANDS', 'HEALTH', 'LEGAL', 'ELDERLY', 'CHILDREN', 'EMPLOYMENT', 'OTHER'];
+
 export interface BenchDatasetOptions {
   /** A migrated, empty database, as its owner. */
   url: string;
@@ -67,6 +75,8 @@ const SIGN_UP = 'b0000006';
 const CHILD = 'b0000007';
 const SPONSOR = 'b0000008';
 const SPONSORSHIP = 'b0000009';
+const STATION = 'b000000a';
+const STATION_VISIT = 'b000000b';
 
 const CATEGORIES: ActivityCategory[] = [
   'LECTURE',
@@ -638,6 +648,84 @@ export async function seedBenchDataset(options: BenchDatasetOptions): Promise<Be
             new Date(now.getTime() - integer(1, 300) * DAY),
             adminOf(org),
           ];
+        }
+      },
+    );
+
+    // The county's stations (at any scale: the big screen shows 120), their people and a month of logbook.
+    await copy(
+      'stations',
+      ['org_id', 'id', 'name', 'township', 'village', 'latitude', 'longitude'],
+      BENCH_STATIONS,
+      function* () {
+        for (let index = 0; index < BENCH_STATIONS; index++) {
+          const township = TOWNSHIPS[index % TOWNSHIPS.length] ?? '荣家湾镇';
+          const village = `第${index + 1}村`;
+          yield [
+            orgId(0),
+            uuidOf(STATION, index),
+            `${township}${village}服务站`,
+            township,
+            village,
+            29.1 + index / 2000,
+            113.1 + index / 2000,
+          ];
+        }
+      },
+    );
+    // The county's members past its admins and leads (the first eight); at a small scale, any of them.
+    const stationPerson = (station: number, seat: number) => {
+      const size = sizes[0] ?? 8;
+      const seatIndex = station * STATION_PEOPLE + seat;
+      return memberId((firstMember[0] ?? 0) + (size > 8 ? 8 + (seatIndex % (size - 8)) : seatIndex % size));
+    };
+    await copy('station_members', ['org_id', 'station_id', 'member_id'], BENCH_STATIONS * STATION_PEOPLE, function* () {
+      const seen = new Set<string>();
+      for (let station = 0; station < BENCH_STATIONS; station++) {
+        for (let seat = 0; seat < STATION_PEOPLE; seat++) {
+          const person = stationPerson(station, seat);
+          if (seen.has(`${String(station)}:${person}`)) continue;
+          seen.add(`${String(station)}:${person}`);
+          yield [orgId(0), uuidOf(STATION, station), person];
+        }
+      }
+    });
+    await copy(
+      'station_visits',
+      [
+        'org_id',
+        'id',
+        'station_id',
+        'recorded_by',
+        'visitor_name',
+        'purpose',
+        'category',
+        'minutes',
+        'outcome',
+        'visited_at',
+      ],
+      BENCH_STATIONS * STATION_VISITS_PER_DAY * STATION_LOGBOOK_DAYS,
+      function* () {
+        let id = 0;
+        for (let day = STATION_LOGBOOK_DAYS - 1; day >= 0; day--) {
+          for (let station = 0; station < BENCH_STATIONS; station++) {
+            for (let visit = 0; visit < STATION_VISITS_PER_DAY; visit++) {
+              // Spread over the eight hours before now on each day (today: the morning's visits so far).
+              const at = new Date(now.getTime() - day * DAY - integer(1, 8 * 3600) * 1000);
+              yield [
+                orgId(0),
+                uuidOf(STATION_VISIT, id++),
+                uuidOf(STATION, station),
+                stationPerson(station, visit % STATION_PEOPLE),
+                pick(Array.from(SURNAMES)) + pick(Array.from(GIVEN)),
+                '咨询政策、代办事项',
+                pick(STATION_CATEGORIES),
+                integer(5, 60),
+                random() < 0.8 ? 'RESOLVED' : 'REFERRED',
+                at,
+              ];
+            }
+          }
         }
       },
     );

@@ -296,6 +296,9 @@ const BOARD = `query { board { generatedAt timeZone checkedInNow todayCount
   hours { thisMonthMinutes thisYearMinutes }
   teams { colour name { zh en } members activitiesThisMonth activitiesToday checkedInNow hoursThisYearMinutes }
   feed { kind maskedName teamColour title at minutes } requests { open solved } childrenSponsored trend { month minutes } } }`;
+const STATION_BOARD = `query { stationBoard {
+  stations { id name township openNow peopleOnSite peopleStationed visitsToday latestService latestServiceAt }
+  spotChecks { maskedName stationName status sentAt answerSeconds atStation } } }`;
 const SIGN_UP = `mutation ($id: ID!) { signUp(activityId: $id) { id status } }`;
 
 const shanghaiToday = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
@@ -351,6 +354,7 @@ try {
   for (const [name, what, query] of [
     ['Q2', 'member-hours leaderboard, this year (top 20)', LEADERBOARD],
     ['Q3', 'big-screen figures (board)', BOARD],
+    ['Q3s', 'big screen: 120 stations and their day’s logbook (stationBoard)', STATION_BOARD],
   ] as const) {
     if (!wanted(name)) continue;
     const available = await graphql(query, {}, asAdmin).then(

@@ -18,6 +18,7 @@ import * as people from './people/index.ts';
 import * as requests from './requests/index.ts';
 import * as shared from './shared/index.ts';
 import * as sponsorship from './sponsorship/index.ts';
+import * as stations from './stations/index.ts';
 import * as teams from './teams/index.ts';
 
 export interface DomainModule {
@@ -40,6 +41,7 @@ export const modules: DomainModule[] = [
   hours,
   requests,
   audit,
+  stations,
 ].map((module) => module.domain);
 
 const modulesDir = fileURLToPath(new URL('.', import.meta.url));

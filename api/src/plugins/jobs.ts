@@ -3,10 +3,11 @@ import fp from 'fastify-plugin';
 import type { Config } from '../config.ts';
 import { sendDueReminders } from '../modules/activities/reminders.ts';
 import { deliverDueNotifications } from '../modules/notifications/outbox.ts';
+import { runSpotCheckClock } from '../modules/stations/spot-checks.ts';
 
 /**
- * Background work of every API instance: the reminder scheduler and the
- * notification outbox. Each run claims its rows with SKIP LOCKED, so any
+ * Background work of every API instance: the reminder scheduler, the
+ * notification outbox and the spot checks' clock (unanswered, positions erased). Each run claims its rows with SKIP LOCKED, so any
  * number of instances can run it; the work is in the database, so a restart
  * loses none of it.
  */
@@ -21,6 +22,13 @@ function jobsPlugin(app: FastifyInstance, options: { config: Config }, done: () 
     try {
       await sendDueReminders(app.database.db, { now: app.clock.now() });
       await deliverDueNotifications(app.database.db, app.delivery, { log: app.log, now: app.clock.now() });
+      await runSpotCheckClock(app.database.db, {
+        now: app.clock.now(),
+        retentionDays: options.config.spotCheckPositionRetentionDays,
+        publish: (event) => {
+          app.liveEvents.publish(event);
+        },
+      });
     } catch (error) {
       app.log.error({ err: error }, 'background work failed; trying again next time');
     }
@@ -43,4 +51,4 @@ function jobsPlugin(app: FastifyInstance, options: { config: Config }, done: () 
   done();
 }
 
-export default fp(jobsPlugin, { name: 'jobs', dependencies: ['database', 'delivery'] });
+export default fp(jobsPlugin, { name: 'jobs', dependencies: ['database', 'delivery', 'pubsub'] });

@@ -8,7 +8,14 @@ import { liveTopic } from '../plugins/pubsub.ts';
 import type { RequestContext } from './context.ts';
 
 export type BoardEventKind =
-  'CHECK_IN' | 'CHECK_OUT' | 'HOURS_APPROVED' | 'REQUEST_CHANGED' | 'SPONSORSHIP_CHANGED' | 'ACTIVITY_CHANGED';
+  | 'CHECK_IN'
+  | 'CHECK_OUT'
+  | 'HOURS_APPROVED'
+  | 'REQUEST_CHANGED'
+  | 'SPONSORSHIP_CHANGED'
+  | 'ACTIVITY_CHANGED'
+  | 'STATION_VISIT'
+  | 'SPOT_CHECK';
 
 export interface BoardEvent {
   kind: BoardEventKind;

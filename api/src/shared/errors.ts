@@ -63,7 +63,9 @@ export type ErrorCode =
   | 'OVERLAPPING_RECORD'
   | 'NOT_ATTENDED'
   | 'RECORD_LOCKED'
-  | 'CORRECTION_PENDING';
+  | 'CORRECTION_PENDING'
+  // Stations: a spot check (随机打卡) is answered once.
+  | 'ALREADY_ANSWERED';
 
 /** A field name → the code of what is wrong with it (e.g. `{ slug: 'TAKEN' }`). */
 export type FieldErrors = Record<string, string>;

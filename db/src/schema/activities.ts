@@ -25,6 +25,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import { members } from './people.ts';
 import { teams } from './teams.ts';
+import { stations } from './stations.ts';
 import { organizations, tenantIsolation } from './tenancy.ts';
 
 /** 党课, 环保, 义诊, 献血, 救灾, 走访慰问, 关爱儿童, 公益课堂, other. */
@@ -111,6 +112,8 @@ export const activities = pgTable(
     description: text('description').notNull().default(''),
     category: activityCategoryEnum('category').notNull(),
     placeName: text('place_name').notNull(),
+    /** The service station it takes place at, if any (its place was filled in from the station). */
+    stationId: uuid('station_id'),
     latitude: doublePrecision('latitude').notNull(),
     longitude: doublePrecision('longitude').notNull(),
     startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
@@ -150,6 +153,8 @@ export const activities = pgTable(
     primaryKey({ columns: [t.orgId, t.id] }),
     foreignKey({ columns: [t.orgId, t.teamId], foreignColumns: [teams.orgId, teams.id] }),
     foreignKey({ columns: [t.orgId, t.seriesId], foreignColumns: [activitySeries.orgId, activitySeries.id] }),
+    foreignKey({ columns: [t.orgId, t.stationId], foreignColumns: [stations.orgId, stations.id] }),
+    index('activities_station_idx').on(t.orgId, t.stationId, t.startsAt),
     unique('activities_series_occurrence_unique').on(t.orgId, t.seriesId, t.occurrenceKey),
     index('activities_starts_idx').on(t.orgId, t.startsAt),
     // The status last: a team's activities in a month are counted from the index alone (the big screen).

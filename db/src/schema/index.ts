@@ -10,3 +10,4 @@ export * from './hours.ts';
 export * from './certificates.ts';
 export * from './requests.ts';
 export * from './dashboard.ts';
+export * from './stations.ts';

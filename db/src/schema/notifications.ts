@@ -45,6 +45,8 @@ export const notificationKindEnum = pgEnum('notification_kind', [
   'SPONSORSHIP_PROPOSED',
   'SPONSORSHIP_CONFIRMED',
   'SPONSORSHIP_ENDED',
+  /** 随机打卡: a spot check asks the member to check in (stations). */
+  'SPOT_CHECK_REQUESTED',
 ]);
 export const deliveryChannelEnum = pgEnum('delivery_channel', ['SMS', 'EMAIL']);
 /** Where a member may be told: in the app's list, or delivered (the outbox's channels). */

@@ -31,6 +31,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { activities } from './activities.ts';
+import { stations } from './stations.ts';
 import { teams } from './teams.ts';
 import { appRole, organizations } from './tenancy.ts';
 
@@ -83,6 +84,8 @@ export const helpRequests = pgTable(
     /** What the requester reads on the status page once it is resolved. */
     feedback: text('feedback'),
     activityId: uuid('activity_id'),
+    /** The service station the request names, if any. */
+    stationId: uuid('station_id'),
     submittedAt: timestamp('submitted_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     /** When it was resolved or declined. */
@@ -93,6 +96,8 @@ export const helpRequests = pgTable(
     unique('requests_org_tracking_code_unique').on(t.orgId, t.trackingCode),
     foreignKey({ columns: [t.orgId, t.teamId], foreignColumns: [teams.orgId, teams.id] }),
     foreignKey({ columns: [t.orgId, t.activityId], foreignColumns: [activities.orgId, activities.id] }),
+    foreignKey({ columns: [t.orgId, t.stationId], foreignColumns: [stations.orgId, stations.id] }),
+    index('requests_org_station_idx').on(t.orgId, t.stationId, t.submittedAt),
     index('requests_org_status_idx').on(t.orgId, t.status, t.submittedAt),
     index('requests_org_team_idx').on(t.orgId, t.teamId, t.status),
     check('requests_consent_given', sql`${t.consentToContact}`),

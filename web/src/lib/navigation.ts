@@ -21,6 +21,8 @@ export const ORGANIZATION_SECTIONS: readonly SectionLink[] = [
   { label: 'nav.notifications', path: '/notifications' },
   { label: 'nav.members', path: '/members' },
   { label: 'nav.requests', path: '/requests', roles: ['ADMIN', 'LEAD'] },
+  { label: 'nav.stations', path: '/stations' },
+  { label: 'nav.spotChecks', path: '/spot-checks' },
   { label: 'nav.sponsorship', path: '/sponsorship', roles: ['ADMIN'] },
   { label: 'nav.reports', path: '/reports', roles: ['ADMIN', 'LEAD'] },
   { label: 'nav.board', path: '/display-tokens', roles: ['ADMIN'] },

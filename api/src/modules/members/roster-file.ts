@@ -146,7 +146,8 @@ const HEADER_ALIASES: Record<RosterField | 'idNumber', string[]> = {
   ],
 };
 
-function headerKey(text: string): string {
+/** A header cell as compared: NFKC, lower case, no spaces, no "*" or trailing colon or (必填)-style note. */
+export function headerKey(text: string): string {
   return text
     .normalize('NFKC')
     .toLowerCase()

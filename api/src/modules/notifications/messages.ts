@@ -107,6 +107,10 @@ const SENTENCES: Record<MessageLocale, Record<NotificationKind, (p: Params) => {
       subject: `一对一帮扶：结对已结束`,
       body: `您的一对一帮扶结对已结束。${p['reason'] ? `说明：${p['reason']}` : ''}`,
     }),
+    SPOT_CHECK_REQUESTED: (p) => ({
+      subject: `随机打卡`,
+      body: `请通过系统打卡${p['title'] ? `（${p['title']}）` : ''}：打开七彩，点“随机打卡”。`,
+    }),
   },
   en: {
     ACTIVITY_CANCELLED: (p) => ({
@@ -163,6 +167,10 @@ const SENTENCES: Record<MessageLocale, Record<NotificationKind, (p: Params) => {
     SPONSORSHIP_ENDED: (p) => ({
       subject: `Sponsorship ended`,
       body: `Your sponsorship of a child has ended.${p['reason'] ? ` Note: ${p['reason']}` : ''}`,
+    }),
+    SPOT_CHECK_REQUESTED: (p) => ({
+      subject: `Spot check`,
+      body: `Please check in${p['title'] ? ` (${p['title']})` : ''}: open Qicai and tap “Spot check”.`,
     }),
   },
 };

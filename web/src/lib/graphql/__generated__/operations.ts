@@ -399,7 +399,9 @@ export type NotificationKind =
   /** To a sponsor who is a member. */
   | 'SPONSORSHIP_PROPOSED'
   | 'SPONSORSHIP_CONFIRMED'
-  | 'SPONSORSHIP_ENDED';
+  | 'SPONSORSHIP_ENDED'
+  /** 随机打卡: a spot check asks the member to check in. */
+  | 'SPOT_CHECK_REQUESTED';
 
 export type QuietHoursInput = {
   start: string;
@@ -742,6 +744,67 @@ export type MatchReasonCode =
   | 'LONG_WAIT'
   /** The sponsor has free places (placesFree of placesOffered). */
   | 'HAS_CAPACITY';
+
+/** 政策咨询, 代办服务, 医疗健康, 法律援助, 养老助老, 关爱儿童, 就业帮扶, other. */
+export type StationServiceCategory =
+  | 'POLICY'
+  | 'ERRANDS'
+  | 'HEALTH'
+  | 'LEGAL'
+  | 'ELDERLY'
+  | 'CHILDREN'
+  | 'EMPLOYMENT'
+  | 'OTHER';
+
+/** 当场办结 resolved at the station, or 转办 referred on. */
+export type StationVisitOutcome =
+  | 'RESOLVED'
+  | 'REFERRED';
+
+/** PENDING until answered; UNANSWERED once its time has passed (a later answer still makes it ANSWERED, late). */
+export type SpotCheckStatus =
+  | 'PENDING'
+  | 'ANSWERED'
+  | 'UNANSWERED';
+
+export type StationInput = {
+  name: string;
+  township: string;
+  village?: string | null | undefined;
+  address?: string | null | undefined;
+  latitude: number;
+  longitude: number;
+  /** 10 to 5000; default 300. */
+  radiusMetres?: number | null | undefined;
+  /** HH:mm; default 08:30 and 17:30. */
+  opensAt?: string | null | undefined;
+  closesAt?: string | null | undefined;
+};
+
+export type StationVisitInput = {
+  stationId: string;
+  visitorName: string;
+  purpose: string;
+  category: StationServiceCategory;
+  /** 1 to 1440. */
+  minutes: number;
+  outcome: StationVisitOutcome;
+  /** Default: now. Not in the future. */
+  visitedAt?: string | null | undefined;
+};
+
+export type SendSpotCheckInput = {
+  /** One person; or give stationId for the station's people. */
+  memberId?: string | null | undefined;
+  stationId?: string | null | undefined;
+};
+
+export type AnswerSpotCheckInput = {
+  id: string;
+  latitude: number;
+  longitude: number;
+  accuracyMetres?: number | null | undefined;
+};
 
 /** The seven colours (七彩), in the article's order. */
 export type TeamColour =
@@ -1713,6 +1776,65 @@ export type ClaimSponsorInvitationMutationVariables = Exact<{
 
 export type ClaimSponsorInvitationMutation = { claimSponsorInvitation: { sponsor: { name: string } } };
 
+export type StationItemFragment = { id: string, name: string, township: string, village: string, address: string, openNow: boolean, opensAt: string, closesAt: string, radiusMetres: number, visitsToday: number };
+
+export type SpotCheckItemFragment = { id: string, status: SpotCheckStatus, sentAt: string, dueAt: string, answeredAt: string | null, answerSeconds: number | null, late: boolean, atStation: boolean | null, distanceMetres: number | null, positionErased: boolean, position: { latitude: number, longitude: number, accuracyMetres: number | null } | null, member: { id: string, displayName: string }, station: { id: string, name: string } | null };
+
+export type StationsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type StationsQuery = { stations: Array<{ id: string, name: string, township: string, village: string, address: string, openNow: boolean, opensAt: string, closesAt: string, radiusMetres: number, visitsToday: number }> };
+
+export type StationDetailQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type StationDetailQuery = { station: { latitude: number, longitude: number, viewerCanRecord: boolean, viewerCanEdit: boolean, viewerCanSendSpotChecks: boolean, id: string, name: string, township: string, village: string, address: string, openNow: boolean, opensAt: string, closesAt: string, radiusMetres: number, visitsToday: number, lead: { id: string, displayName: string } | null, members: Array<{ id: string, displayName: string }>, activities: Array<{ id: string, title: string, startsAt: string }>, requests: Array<{ id: string, trackingCode: string, category: RequestCategory, status: RequestStatus }> | null, visits: Array<{ id: string, visitorName: string, purpose: string, category: StationServiceCategory, minutes: number, outcome: StationVisitOutcome, visitedAt: string, recordedBy: { displayName: string } }>, visitsPerDay: Array<{ date: string, visits: number, minutes: number }> } };
+
+export type CreateStationMutationVariables = Exact<{
+  input: StationInput;
+}>;
+
+
+export type CreateStationMutation = { createStation: { id: string } };
+
+export type RecordStationVisitMutationVariables = Exact<{
+  input: StationVisitInput;
+}>;
+
+
+export type RecordStationVisitMutation = { recordStationVisit: { id: string } };
+
+export type SendSpotCheckMutationVariables = Exact<{
+  input: SendSpotCheckInput;
+}>;
+
+
+export type SendSpotCheckMutation = { sendSpotCheck: Array<{ id: string }> };
+
+export type AnswerSpotCheckMutationVariables = Exact<{
+  input: AnswerSpotCheckInput;
+}>;
+
+
+export type AnswerSpotCheckMutation = { answerSpotCheck: { id: string, status: SpotCheckStatus, sentAt: string, dueAt: string, answeredAt: string | null, answerSeconds: number | null, late: boolean, atStation: boolean | null, distanceMetres: number | null, positionErased: boolean, position: { latitude: number, longitude: number, accuracyMetres: number | null } | null, member: { id: string, displayName: string }, station: { id: string, name: string } | null } };
+
+export type SpotChecksQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type SpotChecksQuery = { mySpotChecks: Array<{ id: string, status: SpotCheckStatus, sentAt: string, dueAt: string, answeredAt: string | null, answerSeconds: number | null, late: boolean, atStation: boolean | null, distanceMetres: number | null, positionErased: boolean, position: { latitude: number, longitude: number, accuracyMetres: number | null } | null, member: { id: string, displayName: string }, station: { id: string, name: string } | null }>, sentSpotChecks: Array<{ id: string, status: SpotCheckStatus, sentAt: string, dueAt: string, answeredAt: string | null, answerSeconds: number | null, late: boolean, atStation: boolean | null, distanceMetres: number | null, positionErased: boolean, position: { latitude: number, longitude: number, accuracyMetres: number | null } | null, member: { id: string, displayName: string }, station: { id: string, name: string } | null }> };
+
+export type SpotCheckChangedSubscriptionVariables = Exact<{ [key: string]: never; }>;
+
+
+export type SpotCheckChangedSubscription = { spotCheckChanged: { id: string, status: SpotCheckStatus, sentAt: string, dueAt: string, answeredAt: string | null, answerSeconds: number | null, late: boolean, atStation: boolean | null, distanceMetres: number | null, positionErased: boolean, position: { latitude: number, longitude: number, accuracyMetres: number | null } | null, member: { id: string, displayName: string }, station: { id: string, name: string } | null } };
+
+export type StationBoardQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type StationBoardQuery = { stationBoard: { stations: Array<{ id: string, name: string, township: string, openNow: boolean, peopleOnSite: number, peopleStationed: number, visitsToday: number, latestService: StationServiceCategory | null, latestServiceAt: string | null }>, spotChecks: Array<{ maskedName: string, stationName: string | null, status: SpotCheckStatus, sentAt: string, answerSeconds: number | null, atStation: boolean | null }> } };
+
 export type TeamPageQueryVariables = Exact<{
   colour: TeamColour;
   first: number;
@@ -2107,6 +2229,47 @@ export const ProposalFieldsFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"ProposalFields"}) as unknown as TypedDocumentString<ProposalFieldsFragment, unknown>;
+export const StationItemFragmentDoc = new TypedDocumentString(`
+    fragment StationItem on Station {
+  id
+  name
+  township
+  village
+  address
+  openNow
+  opensAt
+  closesAt
+  radiusMetres
+  visitsToday
+}
+    `, {"fragmentName":"StationItem"}) as unknown as TypedDocumentString<StationItemFragment, unknown>;
+export const SpotCheckItemFragmentDoc = new TypedDocumentString(`
+    fragment SpotCheckItem on SpotCheck {
+  id
+  status
+  sentAt
+  dueAt
+  answeredAt
+  answerSeconds
+  late
+  atStation
+  distanceMetres
+  positionErased
+  position {
+    latitude
+    longitude
+    accuracyMetres
+  }
+  member {
+    id
+    displayName
+  }
+  station {
+    id
+    name
+  }
+}
+    `, {"fragmentName":"SpotCheckItem"}) as unknown as TypedDocumentString<SpotCheckItemFragment, unknown>;
 export const ActivityListDocument = new TypedDocumentString(`
     query ActivityList($filter: ActivityFilter, $first: Int) {
   organization {
@@ -4630,6 +4793,225 @@ export const ClaimSponsorInvitationDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ClaimSponsorInvitationMutation, ClaimSponsorInvitationMutationVariables>;
+export const StationsDocument = new TypedDocumentString(`
+    query Stations {
+  stations {
+    ...StationItem
+  }
+}
+    fragment StationItem on Station {
+  id
+  name
+  township
+  village
+  address
+  openNow
+  opensAt
+  closesAt
+  radiusMetres
+  visitsToday
+}`) as unknown as TypedDocumentString<StationsQuery, StationsQueryVariables>;
+export const StationDetailDocument = new TypedDocumentString(`
+    query StationDetail($id: ID!) {
+  station(id: $id) {
+    ...StationItem
+    latitude
+    longitude
+    lead {
+      id
+      displayName
+    }
+    members {
+      id
+      displayName
+    }
+    activities {
+      id
+      title
+      startsAt
+    }
+    requests {
+      id
+      trackingCode
+      category
+      status
+    }
+    visits(first: 20) {
+      id
+      visitorName
+      purpose
+      category
+      minutes
+      outcome
+      visitedAt
+      recordedBy {
+        displayName
+      }
+    }
+    visitsPerDay(days: 7) {
+      date
+      visits
+      minutes
+    }
+    viewerCanRecord
+    viewerCanEdit
+    viewerCanSendSpotChecks
+  }
+}
+    fragment StationItem on Station {
+  id
+  name
+  township
+  village
+  address
+  openNow
+  opensAt
+  closesAt
+  radiusMetres
+  visitsToday
+}`) as unknown as TypedDocumentString<StationDetailQuery, StationDetailQueryVariables>;
+export const CreateStationDocument = new TypedDocumentString(`
+    mutation CreateStation($input: StationInput!) {
+  createStation(input: $input) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<CreateStationMutation, CreateStationMutationVariables>;
+export const RecordStationVisitDocument = new TypedDocumentString(`
+    mutation RecordStationVisit($input: StationVisitInput!) {
+  recordStationVisit(input: $input) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<RecordStationVisitMutation, RecordStationVisitMutationVariables>;
+export const SendSpotCheckDocument = new TypedDocumentString(`
+    mutation SendSpotCheck($input: SendSpotCheckInput!) {
+  sendSpotCheck(input: $input) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<SendSpotCheckMutation, SendSpotCheckMutationVariables>;
+export const AnswerSpotCheckDocument = new TypedDocumentString(`
+    mutation AnswerSpotCheck($input: AnswerSpotCheckInput!) {
+  answerSpotCheck(input: $input) {
+    ...SpotCheckItem
+  }
+}
+    fragment SpotCheckItem on SpotCheck {
+  id
+  status
+  sentAt
+  dueAt
+  answeredAt
+  answerSeconds
+  late
+  atStation
+  distanceMetres
+  positionErased
+  position {
+    latitude
+    longitude
+    accuracyMetres
+  }
+  member {
+    id
+    displayName
+  }
+  station {
+    id
+    name
+  }
+}`) as unknown as TypedDocumentString<AnswerSpotCheckMutation, AnswerSpotCheckMutationVariables>;
+export const SpotChecksDocument = new TypedDocumentString(`
+    query SpotChecks {
+  mySpotChecks(first: 20) {
+    ...SpotCheckItem
+  }
+  sentSpotChecks(first: 50) {
+    ...SpotCheckItem
+  }
+}
+    fragment SpotCheckItem on SpotCheck {
+  id
+  status
+  sentAt
+  dueAt
+  answeredAt
+  answerSeconds
+  late
+  atStation
+  distanceMetres
+  positionErased
+  position {
+    latitude
+    longitude
+    accuracyMetres
+  }
+  member {
+    id
+    displayName
+  }
+  station {
+    id
+    name
+  }
+}`) as unknown as TypedDocumentString<SpotChecksQuery, SpotChecksQueryVariables>;
+export const SpotCheckChangedDocument = new TypedDocumentString(`
+    subscription SpotCheckChanged {
+  spotCheckChanged {
+    ...SpotCheckItem
+  }
+}
+    fragment SpotCheckItem on SpotCheck {
+  id
+  status
+  sentAt
+  dueAt
+  answeredAt
+  answerSeconds
+  late
+  atStation
+  distanceMetres
+  positionErased
+  position {
+    latitude
+    longitude
+    accuracyMetres
+  }
+  member {
+    id
+    displayName
+  }
+  station {
+    id
+    name
+  }
+}`) as unknown as TypedDocumentString<SpotCheckChangedSubscription, SpotCheckChangedSubscriptionVariables>;
+export const StationBoardDocument = new TypedDocumentString(`
+    query StationBoard {
+  stationBoard {
+    stations {
+      id
+      name
+      township
+      openNow
+      peopleOnSite
+      peopleStationed
+      visitsToday
+      latestService
+      latestServiceAt
+    }
+    spotChecks {
+      maskedName
+      stationName
+      status
+      sentAt
+      answerSeconds
+      atStation
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<StationBoardQuery, StationBoardQueryVariables>;
 export const TeamPageDocument = new TypedDocumentString(`
     query TeamPage($colour: TeamColour!, $first: Int!, $after: String) {
   organization {

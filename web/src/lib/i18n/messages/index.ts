@@ -11,6 +11,7 @@ import { organizations } from './organizations';
 import { people } from './people';
 import { requests } from './requests';
 import { sponsorship } from './sponsorship';
+import { stations } from './stations';
 import { teams } from './teams';
 
 export const zh = {
@@ -27,6 +28,7 @@ export const zh = {
   ...certificates.zh,
   ...requests.zh,
   ...dashboard.zh,
+  ...stations.zh,
 };
 export const en: Record<MessageKey, string> = {
   ...common.en,
@@ -42,6 +44,7 @@ export const en: Record<MessageKey, string> = {
   ...certificates.en,
   ...requests.en,
   ...dashboard.en,
+  ...stations.en,
 };
 
 export type MessageKey = keyof typeof zh;
