@@ -38,6 +38,7 @@ export const notifications = defineMessages(
     'notificationSettings.kind.SPONSORSHIP_PROPOSED': '一对一帮扶：结对提议',
     'notificationSettings.kind.SPONSORSHIP_CONFIRMED': '一对一帮扶：结对确认',
     'notificationSettings.kind.SPONSORSHIP_ENDED': '一对一帮扶：结对结束',
+    'notificationSettings.kind.SPOT_CHECK_REQUESTED': '随机打卡',
     'quietHours.title': '免打扰时段（协会）',
     'quietHours.intro':
       '这段时间内不发短信（按协会所在时区），到时段结束时再发；站内通知和邮件不受影响。开始晚于结束表示跨过午夜。',
@@ -102,6 +103,7 @@ export const notifications = defineMessages(
     'notificationSettings.kind.SPONSORSHIP_PROPOSED': 'Sponsorship: proposed',
     'notificationSettings.kind.SPONSORSHIP_CONFIRMED': 'Sponsorship: confirmed',
     'notificationSettings.kind.SPONSORSHIP_ENDED': 'Sponsorship: ended',
+    'notificationSettings.kind.SPOT_CHECK_REQUESTED': 'Spot check (a request to check in)',
     'quietHours.title': 'Quiet hours (association)',
     'quietHours.intro':
       "No SMS is sent in these hours (in the association's time zone); it goes when they end. In-app notifications and email are not held back. A start after the end spans midnight.",
