@@ -1,13 +1,18 @@
 /**
  * Email through a real SMTP server in the test process (smtp-server): an
- * invitation and a password reset arrive in the recipient's language, as text
- * and HTML, with the right link; the reset link works once and ends every
- * other session.
+ * invitation, a password reset and an activity's reminder arrive in the
+ * recipient's language, as text and HTML, with the right link; the reset link
+ * works once and ends every other session.
  */
+import { accounts } from '@qicai/db';
+import { eq } from 'drizzle-orm';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sendDueReminders } from '../src/modules/activities/reminders.ts';
+import { deliverDueNotifications } from '../src/modules/notifications/outbox.ts';
+import { activityOrganization, createActivity, localIn, SIGN_UP } from './activities-seed.ts';
 import { movableClock } from './clock.ts';
 import { errorCode, expectNoErrors, TestApp, type Client } from './helper.ts';
 
@@ -199,6 +204,37 @@ describe('email through SMTP', () => {
     const mail = await arriving;
     expect(mail.subject).toBe('重置您的七彩密码');
     expect(mail.text).toContain('30 分钟内有效');
+    expect(mail.headers.get('content-language')).toBe('zh-CN');
+  });
+
+  it('sends the day-before reminder of an activity by email, in the member’s language', async () => {
+    const org = await activityOrganization(testApp, 1);
+    const member = org.members[0];
+    if (!member) throw new Error('no member');
+    // The member gave an email as well as the phone the roster has.
+    await testApp.database.db
+      .update(accounts)
+      .set({ email: 'wang.xiaohong@qicai.example.cn', locale: 'zh' })
+      .where(eq(accounts.id, member.client.accountId ?? ''));
+    const activity = await createActivity(org.lead, {
+      teamId: org.teams['RED'] ?? '',
+      title: '敬老院重阳探访',
+      startsAt: localIn(20 * 60),
+      endsAt: localIn(22 * 60),
+    });
+    expectNoErrors(await member.client.gql(SIGN_UP, { id: activity.id }));
+
+    const arriving = inbox.next('wang.xiaohong@qicai.example.cn');
+    expect(await sendDueReminders(testApp.database.db, { now: clock.now() })).toBeGreaterThanOrEqual(1);
+    const run = await deliverDueNotifications(testApp.database.db, testApp.app.delivery, {
+      log: testApp.app.log,
+      now: clock.now(),
+    });
+    expect(run.retrying + run.gaveUp).toBe(0);
+    const mail = await arriving;
+    expect(mail.subject).toContain('明日活动提醒：敬老院重阳探访');
+    expect(mail.text).toContain('提醒：活动“敬老院重阳探访”将于');
+    expect(mail.html).toContain('敬老院重阳探访');
     expect(mail.headers.get('content-language')).toBe('zh-CN');
   });
 });
