@@ -42,13 +42,18 @@ export async function findActivitiesByIds(db: Db, orgId: string, ids: string[]):
     .where(and(eq(activities.orgId, orgId), isAnyOf(activities.id, ids)));
 }
 
-/** Locks the activity's row until the transaction ends: sign-ups of one activity take their places one at a time. */
+/**
+ * Locks the activity's row until the transaction ends: sign-ups of one activity take their places one at a time.
+ * FOR NO KEY UPDATE, not FOR UPDATE: it still queues every other locker of the activity, but not a row
+ * whose foreign key names it (a notification written while approving hours). With FOR UPDATE, an undone
+ * check-out (activity, then its record) and that approval (record, then the notification) deadlocked.
+ */
 export async function lockActivity(db: Db, orgId: string, id: string): Promise<Activity | undefined> {
   const [activity] = await db
     .select()
     .from(activities)
     .where(and(eq(activities.orgId, orgId), eq(activities.id, id)))
-    .for('update');
+    .for('no key update');
   return activity;
 }
 
