@@ -51,10 +51,10 @@ describe('account recovery in a browser', () => {
     const fresh = await newPage(browser);
     await signIn(fresh, demo.member.phone, '岳阳楼下 洞庭湖水 新密码');
     await fresh.goto('/account');
-    await expect.poll(() => fresh.getByRole('heading', { name: 'Signed-in devices' }).isVisible()).toBe(true);
+    await expect.poll(() => fresh.getByRole('heading', { name: '登录设备' }).isVisible()).toBe(true);
     expect(await fresh.locator('.sessions li').count()).toBe(2);
-    await fresh.getByRole('button', { name: 'Sign out every other device' }).click();
-    await expect.poll(() => fresh.getByText('Signed out 1 other devices.').isVisible()).toBe(true);
+    await fresh.getByRole('button', { name: '退出其他所有设备' }).click();
+    await expect.poll(() => fresh.getByText('已退出 1 个其他设备。').isVisible()).toBe(true);
     await page.reload();
     await page.waitForURL(/\/signin|\/$/);
     expect(await page.locator('header .who').count()).toBe(0);

@@ -5,7 +5,7 @@ import { demoAssociation, launchBrowser, newPage, signIn } from './browser';
 const COLOURS = ['RED', 'GREEN', 'WHITE', 'ORANGE', 'PURPLE', 'GOLD', 'BLUE'];
 const SWATCHES = [
   'rgb(200, 16, 46)',
-  'rgb(30, 142, 62)',
+  'rgb(19, 115, 51)',
   'rgb(244, 241, 234)',
   'rgb(238, 125, 26)',
   'rgb(123, 63, 160)',
@@ -55,11 +55,11 @@ describe('the foundation in a browser', () => {
     expect((await teamCards(page)).map((card) => card.band)).toEqual(SWATCHES);
     await expect.poll(() => page.locator('#teams-heading').textContent()).toBe('七支队伍');
 
-    await page.getByRole('button', { name: '切换到英文' }).click();
+    await page.getByRole('button', { name: 'English', exact: true }).click();
     await expect.poll(() => page.locator('#teams-heading').textContent()).toBe('The seven teams');
     expect(await page.locator('html').getAttribute('lang')).toBe('en');
     expect((await teamCards(page))[2]?.name).toBe('White Angels');
-    await page.getByRole('button', { name: 'Switch to Chinese' }).click();
+    await page.getByRole('button', { name: '中文', exact: true }).click();
     await expect.poll(() => page.locator('#teams-heading').textContent()).toBe('七支队伍');
 
     await page.getByRole('link', { name: '橙色救援' }).click();
@@ -110,7 +110,7 @@ describe('the foundation in a browser', () => {
     const page = await newPage(browser, { javaScriptEnabled: false });
     await signIn(page, admin.email);
     expect(new URL(page.url()).pathname).toBe(`/o/${demo.slug}/home`);
-    await page.getByRole('button', { name: '切换到英文' }).click();
+    await page.getByRole('button', { name: 'English', exact: true }).click();
     await page.waitForLoadState();
     expect(await page.locator('#teams-heading').textContent()).toBe('The seven teams');
     await page.context().close();

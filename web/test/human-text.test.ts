@@ -29,7 +29,7 @@ describe('text people read', () => {
     const recurrence = page.locator('[data-testid=recurrence]');
     expect(await recurrence.textContent()).toBe('每周三，共 4 次');
     expect(await page.getByText('FREQ=').count()).toBe(0);
-    await page.getByRole('button', { name: '切换到英文' }).click();
+    await page.getByRole('button', { name: 'English', exact: true }).click();
     await expect.poll(() => recurrence.textContent()).toBe('Every Wednesday, 4 times');
     await page.context().close();
   });

@@ -53,7 +53,7 @@ describe('onboarding in a browser', () => {
     expect(await checklist.locator('[data-step=display]').textContent()).toContain('已完成');
     expect(await checklist.textContent()).toContain('已完成 1/4');
 
-    await page.getByRole('button', { name: '切换到英文' }).click();
+    await page.getByRole('button', { name: 'English', exact: true }).click();
     await expect.poll(() => checklist.getByRole('heading', { level: 2 }).textContent()).toBe('Getting started');
     expect(await checklist.locator('[data-step=leads]').textContent()).toContain(
       'Appoint a lead for each team (0 of 7)',
