@@ -20,6 +20,7 @@ import { dirname, join } from 'node:path';
 import { create as createFont, type Font } from 'fontkit';
 import PDFDocument from 'pdfkit';
 import { encode } from 'uqr';
+import { minutesToHours } from './rules.ts';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace -- @types/pdfkit declares its types in this global namespace
@@ -74,7 +75,7 @@ function loadFonts(): { regular: Font; bold: Font } {
 
 /** Hours as the certificate prints them: at most two decimals, no trailing zeros (750 minutes → "12.5"). */
 export function formatHours(minutes: number): string {
-  return String(Math.round((minutes / 60) * 100) / 100);
+  return String(minutesToHours(minutes));
 }
 
 function parts(day: string): [number, number, number] {

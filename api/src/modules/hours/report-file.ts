@@ -5,6 +5,7 @@
  */
 import * as XLSX from '@e965/xlsx';
 import { csvField } from '../members/roster-file.ts';
+import { minutesToHours } from './rules.ts';
 
 export type ReportFileFormat = 'XLSX' | 'CSV';
 export type ReportGrouping = 'MEMBER' | 'TEAM' | 'MONTH' | 'POLITICAL_STATUS';
@@ -56,11 +57,6 @@ export const REPORT_CONTENT_TYPES: Record<ReportFileFormat, string> = {
   CSV: 'text/csv; charset=utf-8',
 };
 
-/** Hours with two decimals, as a number (a spreadsheet sums it) — minutes are what is stored. */
-function hours(minutes: number): number {
-  return Math.round((minutes / 60) * 100) / 100;
-}
-
 /** The file name a report downloads as: `hours-by-team-2026-01-01-2026-06-30.xlsx`. */
 export function reportFileName(input: Omit<ReportFileInput, 'rows'>, format: ReportFileFormat): string {
   return `hours-by-${input.grouping.toLowerCase()}-${input.period.from}-${input.period.to}.${format.toLowerCase()}`;
@@ -75,8 +71,8 @@ export function writeHoursReport(format: ReportFileFormat, locale: Locale, input
     { minutes: 0, records: 0 },
   );
   const lines: [string, number, number][] = [
-    ...input.rows.map((row): [string, number, number] => [row.label, hours(row.minutes), row.records]),
-    [labels.total, hours(total.minutes), total.records],
+    ...input.rows.map((row): [string, number, number] => [row.label, minutesToHours(row.minutes), row.records]),
+    [labels.total, minutesToHours(total.minutes), total.records],
   ];
   if (format === 'CSV') {
     const text = [header.map(csvField).join(','), ...lines.map(([label, h, r]) => `${csvField(label)},${h},${r}`)].join(

@@ -15,6 +15,11 @@ export const DEFAULT_STAR_THRESHOLDS_HOURS = [100, 300, 600, 1000, 1500];
 /** One service record is at most a day's service. */
 export const MAX_RECORD_MINUTES = 1440;
 
+/** Stored minutes as the hours every page, file and message shows: at most two decimals (750 → 12.5). */
+export function minutesToHours(minutes: number): number {
+  return Math.round((minutes / 60) * 100) / 100;
+}
+
 /** Rule 2: travel time is not service time unless the organization says otherwise. */
 export function excludesTravelTime(settings: OrganizationSettings): boolean {
   return settings.excludeTravelTime ?? true;

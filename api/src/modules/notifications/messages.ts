@@ -6,6 +6,7 @@
  * the member's language (else the association's) and its time zone.
  */
 import type { NotificationDetail, NotificationKind } from '@qicai/db';
+import { minutesToHours } from '../hours/rules.ts';
 
 export type MessageLocale = 'zh' | 'en';
 
@@ -37,7 +38,7 @@ function formatTime(iso: string | undefined, locale: MessageLocale, timeZone: st
 }
 
 function formatHours(minutes: number | undefined, locale: MessageLocale): string {
-  const hours = (minutes ?? 0) / 60;
+  const hours = minutesToHours(minutes ?? 0);
   const value = new Intl.NumberFormat(locale === 'zh' ? 'zh-CN' : 'en-GB', { maximumFractionDigits: 2 }).format(hours);
   return locale === 'zh' ? `${value} 小时` : `${value} h`;
 }
