@@ -60,7 +60,7 @@ export const actions = {
   },
   signOutOthers: async ({ locals }) => {
     const { signOutEverywhere } = await locals.api.request(SignOutEverywhereDocument, { includingThisSession: false });
-    return { signedOut: String(signOutEverywhere) };
+    return { signedOut: signOutEverywhere };
   },
   signOutEverywhere: async ({ locals }) => {
     await locals.api.request(SignOutEverywhereDocument, { includingThisSession: true });
