@@ -5,7 +5,7 @@
  */
 import { members, withTenant } from '@qicai/db';
 import { and, eq } from 'drizzle-orm';
-import { formatWallTime, wallTimeAt } from '../src/modules/activities/time.ts';
+import { formatWallTime, wallTimeAt } from '../src/kernel/time.ts';
 import { minutesFromNow } from './clock.ts';
 import { expectNoErrors, type Client, type GraphQLResponse, type TestApp } from './helper.ts';
 

@@ -17,7 +17,7 @@ import {
   type ActivityOrganization,
 } from './activities-seed.ts';
 import { errorCode, expectNoErrors, TestApp } from './helper.ts';
-import { formatWallTime, instantOf, parseWallTime, wallTimeAt, addDays } from '../src/modules/activities/time.ts';
+import { formatWallTime, instantOf, parseWallTime, wallTimeAt, addDays } from '../src/kernel/time.ts';
 import { testClock } from './clock.ts';
 
 const UPDATE = `mutation ($id: ID!, $input: ActivityInput!, $scope: EditScope) {

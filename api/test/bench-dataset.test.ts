@@ -15,7 +15,7 @@ import {
   type BenchDatasetSummary,
 } from '../../scripts/bench/dataset.ts';
 import { expectNoErrors, TestApp, type Client } from './helper.ts';
-import { wallTimeAt } from '../src/modules/activities/time.ts';
+import { wallTimeAt } from '../src/kernel/time.ts';
 import { minutesFromNow, testClock } from './clock.ts';
 import { ActivityListDocument, RosterDocument } from '../../web/src/lib/graphql/__generated__/operations.ts';
 

@@ -8,7 +8,7 @@
 import { activities, queryRows, withTenant } from '@qicai/db';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, daysInMonth, formatWallTime, wallTimeAt, type WallTime } from '../src/modules/activities/time.ts';
+import { addDays, daysInMonth, formatWallTime, wallTimeAt, type WallTime } from '../src/kernel/time.ts';
 import { activityOrganization, SITE, TIME_ZONE, type ActivityOrganization } from './activities-seed.ts';
 import { testClock } from './clock.ts';
 import { errorCode, expectNoErrors, TestApp } from './helper.ts';

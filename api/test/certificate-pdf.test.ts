@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  formatHours,
-  renderCertificatePdf,
-  serviceRows,
-  type CertificateContent,
-} from '../src/modules/hours/certificate-pdf.ts';
+import { formatHours } from '../src/kernel/hours.ts';
+import { renderCertificatePdf, serviceRows, type CertificateContent } from '../src/modules/hours/certificate-pdf.ts';
 import { newCertificateNumber, normalizeCertificateNumber } from '../src/modules/hours/certificate-number.ts';
 import { pdfText } from './pdf-text.ts';
 
@@ -74,10 +70,10 @@ describe('the certificate PDF', () => {
 
 describe('hours on a certificate', () => {
   it('are minutes over 60 with at most two decimals', () => {
-    expect(formatHours(750)).toBe('12.5');
-    expect(formatHours(60)).toBe('1');
-    expect(formatHours(745)).toBe('12.42');
-    expect(formatHours(0)).toBe('0');
+    expect(formatHours(750, 'zh')).toBe('12.5');
+    expect(formatHours(60, 'zh')).toBe('1');
+    expect(formatHours(745, 'zh')).toBe('12.42');
+    expect(formatHours(0, 'zh')).toBe('0');
   });
 });
 

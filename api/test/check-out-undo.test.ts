@@ -8,7 +8,7 @@
 import { queryRows, withTenant } from '@qicai/db';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatWallTime, wallTimeAt } from '../src/modules/activities/time.ts';
+import { formatWallTime, wallTimeAt } from '../src/kernel/time.ts';
 import {
   activityOrganization,
   CHECK_IN,

@@ -1,8 +1,9 @@
 import { auditLog, withTenant } from '@qicai/db';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, formatLocalDate, formatWallTime, instantOf, wallTimeAt } from '../src/modules/activities/time.ts';
-import { isWorkingDay, workingDaysBetween } from '../src/modules/hours/rules.ts';
+import { addDays, formatLocalDate, formatWallTime, instantOf, wallTimeAt } from '../src/kernel/time.ts';
+import { workingDaysBetween } from '../src/modules/hours/rules.ts';
+import { isWorkingDay } from '../src/kernel/working-days.ts';
 import {
   activityOrganization,
   CHECK_IN,

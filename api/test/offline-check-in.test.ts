@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkInCodeFor, codeStep } from '../src/modules/activities/check-in-codes.ts';
 import { QUEUED_CHECK_IN_MAX_AGE_HOURS } from '../src/modules/activities/check-in.ts';
-import { formatWallTime, wallTimeAt } from '../src/modules/activities/time.ts';
+import { formatWallTime, wallTimeAt } from '../src/kernel/time.ts';
 import {
   activityOrganization,
   createActivity,

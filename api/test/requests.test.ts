@@ -9,7 +9,7 @@ import type { Message } from 'mqemitter';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isOverdue } from '../src/modules/requests/service.ts';
 import { boardTopic } from '../src/shared/board-events.ts';
-import { todayIn } from '../src/modules/sponsorship/dates.ts';
+
 import { activityInput, TIME_ZONE } from './activities-seed.ts';
 import { testClock } from './clock.ts';
 import { errorCode, expectNoErrors, TestApp, type GraphQLResponse, withoutRowLevelSecurity } from './helper.ts';
@@ -34,6 +34,7 @@ import {
   type RequestData,
   type RequestsOrganization,
 } from './requests-seed.ts';
+import { localDateAt } from '../src/kernel/time.ts';
 
 interface StatusData {
   requestStatus: {
@@ -49,7 +50,7 @@ interface StatusData {
 }
 
 function dayOffset(days: number): string {
-  const today = todayIn(TIME_ZONE, testClock.now());
+  const today = localDateAt(testClock.now(), TIME_ZONE);
   const date = new Date(`${today}T00:00:00Z`);
   date.setUTCDate(date.getUTCDate() + days);
   return date.toISOString().slice(0, 10);
@@ -370,7 +371,7 @@ describe('requests from the public', () => {
     const other = await requestsOrganization(testApp);
     const { id } = await submitRequest(testApp, other);
     const assigned = await other.admin.gql<{ assignRequest: RequestData }>(ASSIGN, {
-      input: { id, teamId: other.teams['RED'], dueOn: todayIn(TIME_ZONE, testClock.now()) },
+      input: { id, teamId: other.teams['RED'], dueOn: localDateAt(testClock.now(), TIME_ZONE) },
     });
     expectNoErrors(assigned);
     expect(assigned.data?.assignRequest.overdue).toBe(false);

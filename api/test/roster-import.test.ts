@@ -7,7 +7,7 @@ import { and, count, eq, isNull, max } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatedPhone, generateRoster, ROSTER_HEADER } from '../../scripts/bench/roster-data.ts';
-import { todayIn } from '../src/modules/sponsorship/dates.ts';
+
 import { testClock } from './clock.ts';
 import { errorCode, expectNoErrors, TestApp, type Client } from './helper.ts';
 import {
@@ -21,6 +21,7 @@ import {
   uploadRoster,
   workbook,
 } from './members-seed.ts';
+import { localDateAt } from '../src/kernel/time.ts';
 
 /**
  * A CSV as Excel in China saves it: GBK. The bytes of
@@ -162,7 +163,7 @@ describe('roster import', () => {
       partyStage: null,
       workUnit: '荣家湾镇人民政府',
       skills: ['急救', '驾驶'],
-      joinedOn: todayIn('Asia/Shanghai', testClock.now()),
+      joinedOn: localDateAt(testClock.now(), 'Asia/Shanghai'),
       email: null,
       teams: [{ colour: 'RED' }, { colour: 'GREEN' }],
     });

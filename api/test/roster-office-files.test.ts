@@ -20,7 +20,7 @@ import {
   uploadRoster,
   type ImportRowView,
 } from './members-seed.ts';
-import { todayIn } from '../src/modules/sponsorship/dates.ts';
+import { localDateAt } from '../src/kernel/time.ts';
 
 const TITLE = '岳阳县七彩之光志愿者协会会员花名册（2018年）';
 
@@ -523,7 +523,7 @@ describe('roster files as county offices keep them', () => {
   });
 
   it('uses the organization’s date for a row without a join date, and refuses one after it', async () => {
-    const today = todayIn('Asia/Shanghai', testClock.now());
+    const today = localDateAt(testClock.now(), 'Asia/Shanghai');
     const nextYear = String(Number(today.slice(0, 4)) + 1);
     const preview = await previewRoster(
       admin,

@@ -5,67 +5,9 @@
  */
 import { databaseFailure } from '@qicai/db';
 import mercurius from 'mercurius';
+import type { ErrorCode } from '../kernel/error-codes.ts';
 
-export type ErrorCode =
-  | 'UNAUTHENTICATED'
-  | 'INVALID_CREDENTIALS'
-  | 'FORBIDDEN'
-  | 'NOT_FOUND'
-  | 'VALIDATION'
-  | 'RATE_LIMITED'
-  | 'WRONG_ORGANIZATION'
-  | 'INTERNAL'
-  // The request as a whole: the database (or the request's deadline) failed it, its body is too large,
-  // or it is not a request this server understands.
-  | 'UNAVAILABLE'
-  | 'PAYLOAD_TOO_LARGE'
-  | 'BAD_REQUEST'
-  // Accounts: a one-time code or reset link that is wrong or no longer works; a code or link that could not be sent.
-  | 'INVALID_CODE'
-  | 'DELIVERY_FAILED'
-  | 'INVITATION_NOT_FOR_YOU'
-  // Members and roster.
-  | 'LAST_ADMIN'
-  | 'ALREADY_MEMBER'
-  | 'INVITATION_EXPIRED'
-  | 'INVITATION_USED'
-  | 'ALREADY_DECIDED'
-  | 'IMPORT_NOT_READY'
-  | 'IMPORT_STALE'
-  // Activities: an activity's state forbids the change, sign-ups, check-in.
-  | 'INVALID_STATE'
-  | 'SIGN_UP_CLOSED'
-  | 'ALREADY_SIGNED_UP'
-  | 'OVERLAPPING_SIGN_UP'
-  | 'MISSING_SKILLS'
-  | 'NOT_SIGNED_UP'
-  | 'NOT_CONFIRMED'
-  | 'OUTSIDE_RADIUS'
-  | 'OUTSIDE_WINDOW'
-  | 'INVALID_CHECK_IN_CODE'
-  | 'CHECK_IN_CODE_EXPIRED'
-  | 'CHECK_IN_CODE_USED'
-  | 'ALREADY_CHECKED_IN'
-  | 'NOT_CHECKED_IN'
-  | 'ALREADY_CHECKED_OUT'
-  | 'CHECK_OUT_WITHOUT_HOURS'
-  | 'NOT_CHECKED_OUT'
-  | 'UNDO_WINDOW_CLOSED'
-  | 'QUEUED_CHECK_IN_STALE'
-  // Sponsorship
-  | 'ALREADY_SPONSORED'
-  | 'ALREADY_PROPOSED'
-  | 'SPONSOR_FULL'
-  | 'PREFERENCE_MISMATCH'
-  | 'WRONG_STATUS'
-  | 'INVITATION_INVALID'
-  // Service hours
-  | 'OVERLAPPING_RECORD'
-  | 'NOT_ATTENDED'
-  | 'RECORD_LOCKED'
-  | 'CORRECTION_PENDING'
-  // Stations: a spot check (随机打卡) is answered once.
-  | 'ALREADY_ANSWERED';
+export type { ErrorCode };
 
 /** A field name → the code of what is wrong with it (e.g. `{ slug: 'TAKEN' }`). */
 export type FieldErrors = Record<string, string>;
@@ -113,7 +55,7 @@ export interface ClientError {
   /** The HTTP status for a response that is only this error (routes beside GraphQL, failed requests). */
   statusCode: number;
   message: string;
-  extensions: Record<string, unknown> & { code: ErrorCode | 'GRAPHQL_VALIDATION' | 'QUERY_TOO_COSTLY' };
+  extensions: Record<string, unknown> & { code: ErrorCode };
   /** True for a fault of the server (log it as an error); false for the client's (log it quietly). */
   serverFault: boolean;
 }

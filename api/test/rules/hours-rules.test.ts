@@ -8,16 +8,14 @@ import {
   DEFAULT_STAR_THRESHOLDS_HOURS,
   excludesTravelTime,
   isLateEntry,
-  isLocalDate,
-  isWorkingDay,
   LATE_AFTER_WORKING_DAYS,
   MAX_RECORD_MINUTES,
   starLevelOf,
-  officialCalendarYears,
-  officialHolidaysOf,
   starThresholdsHours,
   workingDaysBetween,
 } from '../../src/modules/hours/rules.ts';
+import { isWorkingDay, officialCalendarYears, officialHolidaysOf } from '../../src/kernel/working-days.ts';
+import { isLocalDate } from '../../src/kernel/time.ts';
 
 const SHANGHAI = 'Asia/Shanghai';
 /** An instant written as the wall clock in Shanghai shows it (UTC+8, no daylight saving). */

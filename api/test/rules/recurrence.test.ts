@@ -10,7 +10,7 @@ import {
   WEEKDAYS,
   type Recurrence,
 } from '../../src/modules/activities/recurrence.ts';
-import { formatWallTime, parseWallTime, type WallTime } from '../../src/modules/activities/time.ts';
+import { formatWallTime, parseWallTime, type WallTime } from '../../src/kernel/time.ts';
 
 const rule = (fields: Partial<Recurrence>): Recurrence => ({
   frequency: 'WEEKLY',

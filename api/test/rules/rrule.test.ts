@@ -6,7 +6,7 @@ import {
   recurrenceProblem,
   type Recurrence,
 } from '../../src/modules/activities/recurrence.ts';
-import { formatWallTime, instantOf, parseWallTime, wallTimeAt } from '../../src/modules/activities/time.ts';
+import { formatWallTime, instantOf, parseWallTime, wallTimeAt } from '../../src/kernel/time.ts';
 
 const weekly = (fields: Partial<Recurrence>): Recurrence => ({
   frequency: 'WEEKLY',

@@ -1,25 +1,11 @@
+import { TEAM_PALETTE } from '@qicai/api/kernel/team-colours';
 import type { TeamColour } from '$lib/graphql/__generated__/operations';
 
-/** The seven colours as shown: a swatch and a text colour readable on it. */
-export const TEAM_COLOURS: Record<TeamColour, { swatch: string; onSwatch: string }> = {
-  RED: { swatch: '#c8102e', onSwatch: '#ffffff' },
-  GREEN: { swatch: '#137333', onSwatch: '#ffffff' },
-  WHITE: { swatch: '#f4f1ea', onSwatch: '#1f2328' },
-  ORANGE: { swatch: '#ee7d1a', onSwatch: '#1f2328' },
-  PURPLE: { swatch: '#7b3fa0', onSwatch: '#ffffff' },
-  GOLD: { swatch: '#c99a06', onSwatch: '#1f2328' },
-  BLUE: { swatch: '#1f5fbf', onSwatch: '#ffffff' },
-};
-
-export const TEAM_COLOUR_ORDER = Object.keys(TEAM_COLOURS) as TeamColour[];
-
-export function isTeamColour(value: string): value is TeamColour {
-  return value in TEAM_COLOURS;
-}
+export { isTeamColour, TEAM_COLOUR_ORDER, TEAM_PALETTE } from '@qicai/api/kernel/team-colours';
 
 /** The CSS custom properties a team-coloured element uses. */
 export function teamStyle(colour: TeamColour): string {
-  const { swatch, onSwatch } = TEAM_COLOURS[colour];
+  const { swatch, onSwatch } = TEAM_PALETTE[colour];
   return `--team: ${swatch}; --on-team: ${onSwatch};`;
 }
 

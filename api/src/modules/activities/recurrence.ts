@@ -10,14 +10,13 @@
 import {
   addDays,
   daysInMonth,
-  formatLocalDate,
   instantOf,
+  localDateAt,
   parseLocalDate,
-  wallTimeAt,
   wallTimeValue,
   weekdayIndex,
   type WallTime,
-} from './time.ts';
+} from '../../kernel/time.ts';
 
 export const WEEKDAYS = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
@@ -195,7 +194,7 @@ export function parseRrule(text: string, timeZone: string): Recurrence {
     if (!match) throw new Error(`unsupported UNTIL: ${untilText}`);
     const [, year, month, day, hour, minute, second] = match.map(Number);
     const instant = new Date(Date.UTC(year ?? 0, (month ?? 1) - 1, day ?? 1, hour ?? 0, minute ?? 0, second ?? 0));
-    until = formatLocalDate(wallTimeAt(instant, timeZone));
+    until = localDateAt(instant, timeZone);
   }
   const count = fields.get('COUNT');
   return {

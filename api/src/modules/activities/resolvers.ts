@@ -8,7 +8,7 @@ import { parseRrule } from './recurrence.ts';
 import * as activities from './service.ts';
 import * as signUps from './sign-ups.ts';
 import { attendanceSignUp, subscribeToAttendance } from './subscriptions.ts';
-import { parseWallTime } from './time.ts';
+import { parseWallTime } from '../../kernel/time.ts';
 
 function readLocalDateTime(value: unknown): string {
   if (typeof value !== 'string' || !parseWallTime(value)) {

@@ -46,7 +46,7 @@ import {
   wallTimeAt,
   wallTimeValue,
   type WallTime,
-} from './time.ts';
+} from '../../kernel/time.ts';
 
 export const DEFAULT_CHECK_IN_RADIUS_METRES = 500;
 export const DEFAULT_CHECK_IN_OPENS_MINUTES_BEFORE = 30;

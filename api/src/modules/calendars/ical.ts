@@ -8,7 +8,7 @@
 import { getVtimezoneComponent } from '@touch4it/ical-timezones';
 import type { Activity, Organization } from '@qicai/db';
 import ical, { ICalEventStatus } from 'ical-generator';
-import { wallTimeAt } from '../activities/time.ts';
+import { wallTimeAt } from '../../kernel/time.ts';
 
 /**
  * ical-generator writes a native Date's UTC fields under the event's TZID (it

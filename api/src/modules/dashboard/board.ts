@@ -9,7 +9,7 @@ import type { TeamColour } from '@qicai/db';
 import type { Board, BoardFeedItem, BoardTeam } from '../../__generated__/resolvers.ts';
 import { requireOrganization } from '../../shared/access.ts';
 import type { RequestContext } from '../../shared/context.ts';
-import { formatWallTime, instantOf, wallTimeAt, type WallTime } from '../activities/time.ts';
+import { formatWallTime, instantOf, wallTimeAt, type WallTime } from '../../kernel/time.ts';
 import { requireBoardViewer } from './display-tokens.ts';
 import { checkInRules } from '../activities/service.ts';
 import { hoursFigures, requestFigures, type Period } from './figures.ts';

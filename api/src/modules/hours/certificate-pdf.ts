@@ -20,7 +20,7 @@ import { dirname, join } from 'node:path';
 import { create as createFont, type Font } from 'fontkit';
 import PDFDocument from 'pdfkit';
 import { encode } from 'uqr';
-import { minutesToHours } from './rules.ts';
+import { formatHours } from '../../kernel/hours.ts';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace -- @types/pdfkit declares its types in this global namespace
@@ -73,11 +73,6 @@ function loadFonts(): { regular: Font; bold: Font } {
   return fonts;
 }
 
-/** Hours as the certificate prints them: at most two decimals, no trailing zeros (750 minutes → "12.5"). */
-export function formatHours(minutes: number): string {
-  return String(minutesToHours(minutes));
-}
-
 function parts(day: string): [number, number, number] {
   const [year = 0, month = 0, date = 0] = day.split('-').map(Number);
   return [year, month, date];
@@ -110,7 +105,7 @@ export function serviceRows(
   if (sorted.length <= maxRows) {
     return {
       kind: 'ACTIVITIES',
-      rows: sorted.map((activity) => ({ cells: [activity.date, activity.name, formatHours(activity.minutes)] })),
+      rows: sorted.map((activity) => ({ cells: [activity.date, activity.name, formatHours(activity.minutes, 'zh')] })),
     };
   }
   const summarise = (keyLength: number) => {
@@ -123,7 +118,7 @@ export function serviceRows(
       groups.set(key, group);
     }
     return [...groups].map(([key, group]): TableRow => ({
-      cells: [key, String(group.count), formatHours(group.minutes)],
+      cells: [key, String(group.count), formatHours(group.minutes, 'zh')],
     }));
   };
   const months = summarise(7);
@@ -164,7 +159,7 @@ const MUTED = '#5f5f5f';
 /** Renders the certificate: one A4 page. */
 export async function renderCertificatePdf(content: CertificateContent): Promise<Buffer> {
   const { regular, bold } = loadFonts();
-  const hours = formatHours(content.minutes);
+  const hours = formatHours(content.minutes, 'zh');
   const doc = new PDFDocument({
     size: 'A4',
     margin: 0,

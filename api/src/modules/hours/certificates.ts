@@ -9,9 +9,10 @@ import { isAdmin, requireMember, requireOrganization } from '../../shared/access
 import { recordAudit } from '../../shared/audit.ts';
 import type { RequestContext } from '../../shared/context.ts';
 import { FieldChecker, notFound, ValidationError } from '../../shared/errors.ts';
-import { isCalendarDate, todayIn } from '../sponsorship/dates.ts';
+
 import { newCertificateNumber, normalizeCertificateNumber } from './certificate-number.ts';
 import * as repository from './certificates-repository.ts';
+import { isLocalDate, localDateAt } from '../../kernel/time.ts';
 
 /** A number collides with an existing one about once in 10^12 issues; a few tries are plenty. */
 const NUMBER_ATTEMPTS = 3;
@@ -23,10 +24,10 @@ export function verificationUrl(ctx: RequestContext, number: string): string {
 export async function issueCertificate(ctx: RequestContext, input: { from: string; to: string }): Promise<Certificate> {
   const member = await requireMember(ctx);
   const organization = requireOrganization(ctx);
-  const today = todayIn(organization.timeZone, ctx.clock.now());
+  const today = localDateAt(ctx.clock.now(), organization.timeZone);
   const fields = new FieldChecker()
-    .check(isCalendarDate(input.from), 'from', 'INVALID')
-    .check(isCalendarDate(input.to), 'to', 'INVALID');
+    .check(isLocalDate(input.from), 'from', 'INVALID')
+    .check(isLocalDate(input.to), 'to', 'INVALID');
   fields.throwIfAny();
   new FieldChecker()
     .check(input.from <= input.to, 'to', 'ENDS_BEFORE_START')

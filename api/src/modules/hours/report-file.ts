@@ -5,7 +5,7 @@
  */
 import * as XLSX from '@e965/xlsx';
 import { csvField } from '../members/roster-file.ts';
-import { minutesToHours } from './rules.ts';
+import { minutesToHours } from '../../kernel/hours.ts';
 
 export type ReportFileFormat = 'XLSX' | 'CSV';
 export type ReportGrouping = 'MEMBER' | 'TEAM' | 'MONTH' | 'POLITICAL_STATUS';

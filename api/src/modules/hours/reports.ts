@@ -15,8 +15,8 @@ import type { RequestContext } from '../../shared/context.ts';
 import { FieldChecker, forbidden } from '../../shared/errors.ts';
 import { activityAccess } from '../activities/access.ts';
 import { findTeamsByIds } from '../activities/repository.ts';
-import { addDays, instantOf, parseLocalDate } from '../activities/time.ts';
-import { isCalendarDate } from '../sponsorship/dates.ts';
+import { addDays, instantOf, isLocalDate, parseLocalDate } from '../../kernel/time.ts';
+
 import { REPORT_CONTENT_TYPES, reportFileName, type ReportFileFormat, type ReportGrouping } from './report-file.ts';
 import * as repository from './reports-repository.ts';
 
@@ -50,8 +50,8 @@ const MAX_DAYS = 3660;
 
 function checkPeriod(input: { from: string; to: string }): void {
   new FieldChecker()
-    .check(isCalendarDate(input.from), 'from', 'INVALID')
-    .check(isCalendarDate(input.to), 'to', 'INVALID')
+    .check(isLocalDate(input.from), 'from', 'INVALID')
+    .check(isLocalDate(input.to), 'to', 'INVALID')
     .throwIfAny();
   const days = (Date.parse(input.to) - Date.parse(input.from)) / 86_400_000;
   new FieldChecker()

@@ -26,20 +26,11 @@ import { activityAccess, type ActivityAccess } from '../activities/access.ts';
 import * as activityRepository from '../activities/repository.ts';
 import { findMembersByIds } from '../people/repository.ts';
 import { notifyMembers } from '../notifications/service.ts';
-import { formatLocalDate, instantOf, parseWallTime, wallTimeAt } from '../activities/time.ts';
+import { formatLocalDate, instantOf, isLocalDate, localDateAt, parseWallTime, wallTimeAt } from '../../kernel/time.ts';
 import type { LeaderboardEntryParent } from './mappers.ts';
 import * as repository from './repository.ts';
-import {
-  excludesTravelTime,
-  isLateEntry,
-  isLocalDate,
-  MAX_RECORD_MINUTES,
-  officialCalendarYears,
-  officialHolidaysOf,
-  starLevelOf,
-  type OfficialHoliday,
-  type StarLevel,
-} from './rules.ts';
+import { excludesTravelTime, isLateEntry, MAX_RECORD_MINUTES, starLevelOf, type StarLevel } from './rules.ts';
+import { officialCalendarYears, officialHolidaysOf, type OfficialHoliday } from '../../kernel/working-days.ts';
 
 const MINUTE = 60_000;
 export const QUEUE_LIMIT = 200;
@@ -80,10 +71,6 @@ type RecordValues = Pick<
   | 'startsAt'
   | 'endsAt'
 >;
-
-function localDateOf(instant: Date, organization: Organization): string {
-  return formatLocalDate(wallTimeAt(instant, organization.timeZone));
-}
 
 function spanMinutes(startsAt: Date, endsAt: Date): number {
   return Math.floor((endsAt.getTime() - startsAt.getTime()) / MINUTE);
@@ -154,7 +141,7 @@ export async function recordCheckOutHours(
     activityId: activity.id,
     teamId: activity.teamId,
     ...(await activityFields(tx, organization, activity)),
-    serviceDate: localDateOf(computed.startsAt, organization),
+    serviceDate: localDateAt(computed.startsAt, organization.timeZone),
     minutes: computed.minutes,
     startsAt: computed.startsAt,
     endsAt: computed.endsAt,
@@ -280,7 +267,7 @@ async function buildValues(
       ...values,
       activityId: activity?.id ?? null,
       teamId,
-      serviceDate: localDateOf(startsAt, organization),
+      serviceDate: localDateAt(startsAt, organization.timeZone),
       minutes: spanMinutes(startsAt, endsAt),
       startsAt,
       endsAt,

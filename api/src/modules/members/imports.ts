@@ -42,9 +42,10 @@ import {
   isRowProblem,
   type EvaluatedRow,
 } from './roster-rows.ts';
-import { todayIn } from '../sponsorship/dates.ts';
+
 import { requireAdmin, requireOrganization } from '../../shared/access.ts';
 import { rosterQueryFor, type RosterArgs } from './service.ts';
+import { localDateAt } from '../../kernel/time.ts';
 
 /** A county roster is about 31,000 people; this leaves room. */
 export const MAX_IMPORT_ROWS = 60_000;
@@ -78,7 +79,7 @@ export async function previewRosterImport(
     throw error;
   }
   const parsed = table;
-  const today = todayIn(requireOrganization(ctx).timeZone, ctx.clock.now());
+  const today = localDateAt(ctx.clock.now(), requireOrganization(ctx).timeZone);
   return ctx.tenant(async (tx) => {
     await imports.deleteImportsBefore(
       tx,
@@ -295,7 +296,7 @@ export async function applyRosterImport(ctx: MercuriusContext, id: string): Prom
   const admin = await requireAdmin(ctx);
   requireId(id, 'Roster import');
   const orgId = admin.orgId;
-  const today = todayIn(requireOrganization(ctx).timeZone, ctx.clock.now());
+  const today = localDateAt(ctx.clock.now(), requireOrganization(ctx).timeZone);
   const { applying } = activityOf(ctx.app);
   if (applying.has(id)) throw notReady('APPLYING');
   const existing = await ctx.tenant((tx) => imports.findImport(tx, orgId, id));

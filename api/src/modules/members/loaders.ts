@@ -2,11 +2,12 @@ import type { Invitation, Member } from '@qicai/db';
 import { requireOrganization } from '../../shared/access.ts';
 import { groupInOrder, type Loader } from '../../shared/loaders.ts';
 import { findMembersByIds } from '../people/repository.ts';
-import { todayIn } from '../sponsorship/dates.ts';
+
 import type { JoinRequestParent } from './mappers.ts';
 import { canSeePersonal } from './privacy.ts';
 import { findLastServiceDates } from './repository.ts';
 import { findMemberTotals } from '../hours/repository.ts';
+import { localDateAt } from '../../kernel/time.ts';
 
 /** Members by id, for any parent that names one; one statement per batch, results in input order. */
 function memberById<Parent>(idOf: (parent: Parent) => string | null): Loader<Parent, Member | null> {
@@ -45,7 +46,7 @@ export const loaders = {
   Member: {
     // The calendar year of the organization's time zone, as the rollup keeps it.
     minutesThisYear: personalFigure<number>(async (ctx, orgId, ids) => {
-      const year = Number(todayIn(requireOrganization(ctx).timeZone, ctx.clock.now()).slice(0, 4));
+      const year = Number(localDateAt(ctx.clock.now(), requireOrganization(ctx).timeZone).slice(0, 4));
       const rows = await ctx.tenant((tx) => findMemberTotals(tx, orgId, ids, year));
       return new Map(rows.map((row) => [row.memberId, row.yearMinutes]));
     }, 0),

@@ -17,7 +17,7 @@ import { recordAudit, recordAudits, type AuditEvent } from '../../shared/audit.t
 import type { RequestContext } from '../../shared/context.ts';
 import { clampPageSize, decodeCursor, encodeCursor } from '../../shared/cursor.ts';
 import { AppError, FieldChecker, forbidden, notFound, ValidationError } from '../../shared/errors.ts';
-import { todayIn } from '../sponsorship/dates.ts';
+
 import { findMembersByIds } from '../people/repository.ts';
 import { syncLeadRoles } from '../teams/repository.ts';
 import type { MemberConnectionParent } from './mappers.ts';
@@ -36,6 +36,7 @@ import {
 import { isUuid, requireId } from './ids.ts';
 import * as repository from './repository.ts';
 import type { RosterQuery, RosterSort, RosterStatus } from './repository.ts';
+import { localDateAt } from '../../kernel/time.ts';
 
 export interface RosterFilter {
   teamId?: string | null | undefined;
@@ -216,7 +217,7 @@ export async function createMember(
   input: ProfileInput & { displayName: string },
 ): Promise<Member> {
   const admin = await requireAdmin(ctx);
-  const profile = readProfile(input, { phone: true }, todayIn(requireOrganization(ctx).timeZone, ctx.clock.now()));
+  const profile = readProfile(input, { phone: true }, localDateAt(ctx.clock.now(), requireOrganization(ctx).timeZone));
   const teamIds = input.teamIds ? await checkTeams(ctx, admin.orgId, input.teamIds) : [];
   try {
     return await ctx.tenant(async (tx) => {
@@ -256,7 +257,11 @@ export async function updateMember(ctx: RequestContext, input: ProfileInput & { 
     );
     if (others.length > 0 || wantedTeams) throw forbidden('Only an admin may change this.');
   }
-  const changes = readProfile(fields, { phone: false }, todayIn(requireOrganization(ctx).timeZone, ctx.clock.now()));
+  const changes = readProfile(
+    fields,
+    { phone: false },
+    localDateAt(ctx.clock.now(), requireOrganization(ctx).timeZone),
+  );
   const teamIds = wantedTeams ? await checkTeams(ctx, viewer.orgId, wantedTeams) : undefined;
   try {
     return await ctx.tenant(async (tx) => {

@@ -6,7 +6,7 @@
  * the member's language (else the association's) and its time zone.
  */
 import type { NotificationDetail, NotificationKind } from '@qicai/db';
-import { minutesToHours } from '../hours/rules.ts';
+import { formatHours } from '../../kernel/hours.ts';
 
 export type MessageLocale = 'zh' | 'en';
 
@@ -37,9 +37,8 @@ function formatTime(iso: string | undefined, locale: MessageLocale, timeZone: st
   }).format(new Date(iso));
 }
 
-function formatHours(minutes: number | undefined, locale: MessageLocale): string {
-  const hours = minutesToHours(minutes ?? 0);
-  const value = new Intl.NumberFormat(locale === 'zh' ? 'zh-CN' : 'en-GB', { maximumFractionDigits: 2 }).format(hours);
+function hoursText(minutes: number, locale: MessageLocale): string {
+  const value = formatHours(minutes, locale);
   return locale === 'zh' ? `${value} 小时` : `${value} h`;
 }
 
@@ -182,7 +181,7 @@ export function messageParams(detail: NotificationDetail, context: MessageContex
   if (detail.startsAt) params['time'] = formatTime(detail.startsAt, context.locale, context.timeZone);
   if (detail.placeName) params['place'] = detail.placeName;
   if (detail.reason) params['reason'] = detail.reason;
-  if (detail.minutes !== undefined) params['hours'] = formatHours(detail.minutes, context.locale);
+  if (detail.minutes !== undefined) params['hours'] = hoursText(detail.minutes, context.locale);
   if (detail.accepted !== undefined) params['accepted'] = detail.accepted ? '1' : '0';
   return params;
 }

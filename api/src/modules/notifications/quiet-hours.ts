@@ -4,7 +4,7 @@
  * span ends. In-app notifications and email are not held back.
  */
 import type { OrganizationSettings } from '@qicai/db';
-import { addDays, instantOf, wallTimeAt } from '../activities/time.ts';
+import { addDays, instantOf, wallTimeAt } from '../../kernel/time.ts';
 
 export type QuietHours = NonNullable<OrganizationSettings['quietHours']>;
 

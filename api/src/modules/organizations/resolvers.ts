@@ -1,4 +1,4 @@
-import { wallTimeAt } from '../activities/time.ts';
+import { wallTimeAt } from '../../kernel/time.ts';
 import type { Resolvers } from '../../__generated__/resolvers.ts';
 import { isAdmin } from '../../shared/access.ts';
 import { getTeamByColour } from '../teams/service.ts';

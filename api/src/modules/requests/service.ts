@@ -32,9 +32,10 @@ import { findLedTeamIds, findTeamsByIds } from '../activities/repository.ts';
 import { notifyMembers } from '../notifications/service.ts';
 import { findLeadsOfTeams } from '../teams/repository.ts';
 import { MAINLAND_MOBILE, normalizePhone } from '../people/validation.ts';
-import { isCalendarDate, todayIn } from '../sponsorship/dates.ts';
+
 import * as repository from './repository.ts';
 import { formatTrackingCode, newTrackingCode, normalizeTrackingCode } from './tracking-codes.ts';
+import { isLocalDate, localDateAt } from '../../kernel/time.ts';
 
 export const PLACE_MAX = 200;
 export const DESCRIPTION_MAX = 2000;
@@ -50,7 +51,7 @@ export const isOpen = (status: RequestStatus) => repository.OPEN_STATUSES.includ
 
 /** Past its due date and not closed, by the calendar of the organization's time zone. */
 export function isOverdue(request: Pick<HelpRequest, 'dueOn' | 'status'>, timeZone: string, now: Date): boolean {
-  return request.dueOn !== null && isOpen(request.status) && request.dueOn < todayIn(timeZone, now);
+  return request.dueOn !== null && isOpen(request.status) && request.dueOn < localDateAt(now, timeZone);
 }
 
 /* The public side: no sign-in */
@@ -213,7 +214,7 @@ export async function listRequests(
     return repository.listRequests(tx, organization.id, {
       statuses: filter?.statuses ?? undefined,
       teamIds,
-      overdueBefore: filter?.overdueOnly ? todayIn(organization.timeZone, ctx.clock.now()) : undefined,
+      overdueBefore: filter?.overdueOnly ? localDateAt(ctx.clock.now(), organization.timeZone) : undefined,
       limit: LIST_LIMIT,
     });
   });
@@ -234,7 +235,7 @@ export async function requestCounts(
 
 /** Numbers only, for any caller scoped to the organization (the big screen's display token too). */
 export function countRequestsOf(tx: Tx, organization: Organization, now: Date): Promise<repository.RequestCountsRow> {
-  return repository.countRequests(tx, todayIn(organization.timeZone, now));
+  return repository.countRequests(tx, localDateAt(now, organization.timeZone));
 }
 
 /* State changes */
@@ -309,8 +310,8 @@ function optionalNote(note: string | null | undefined): string | null {
 function checkDueOn(dueOn: string | null | undefined, today: string): string | null {
   if (dueOn === null || dueOn === undefined || dueOn === '') return null;
   new FieldChecker()
-    .check(isCalendarDate(dueOn), 'dueOn', 'INVALID_DATE')
-    .check(!isCalendarDate(dueOn) || dueOn >= today, 'dueOn', 'IN_PAST')
+    .check(isLocalDate(dueOn), 'dueOn', 'INVALID_DATE')
+    .check(!isLocalDate(dueOn) || dueOn >= today, 'dueOn', 'IN_PAST')
     .throwIfAny();
   return dueOn;
 }
@@ -321,7 +322,7 @@ export async function assignRequest(
 ): Promise<HelpRequest> {
   await requireAdmin(ctx);
   const organization = requireOrganization(ctx);
-  const dueOn = checkDueOn(input.dueOn, todayIn(organization.timeZone, ctx.clock.now()));
+  const dueOn = checkDueOn(input.dueOn, localDateAt(ctx.clock.now(), organization.timeZone));
   const note = optionalNote(input.note);
   return changeRequest(ctx, input.id, async (request, _access, tx) => {
     if (request.status !== 'RECEIVED' && request.status !== 'ASSIGNED') {
@@ -357,7 +358,7 @@ export async function setRequestDueDate(
 ): Promise<HelpRequest> {
   await requireAdmin(ctx);
   const organization = requireOrganization(ctx);
-  const checked = checkDueOn(dueOn, todayIn(organization.timeZone, ctx.clock.now()));
+  const checked = checkDueOn(dueOn, localDateAt(ctx.clock.now(), organization.timeZone));
   return changeRequest(ctx, id, (request) => {
     if (!isOpen(request.status)) throw invalidState(request, 'A closed request has no due date.');
     // Not a change of state: audited, but not in the history the requester sees.

@@ -1,17 +1,4 @@
-/** Calendar dates (YYYY-MM-DD) in an organization's time zone: ages, "today", days waited. */
-
-/** Today's date in a time zone. */
-export function todayIn(timeZone: string, now: Date): string {
-  // en-CA writes dates as YYYY-MM-DD.
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-}
-
-/** Whether a YYYY-MM-DD string is a date of the calendar (not 2024-02-30). */
-export function isCalendarDate(value: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  const date = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
-}
+/** A child's age and how long a sponsorship has waited (dates as `YYYY-MM-DD`; today is the kernel's localDateAt). */
 
 /** Age in whole years on a day. */
 export function ageOn(dateOfBirth: string, day: string): number {

@@ -32,12 +32,13 @@ import type { RequestContext } from '../../shared/context.ts';
 import { AppError, FieldChecker, notFound } from '../../shared/errors.ts';
 import { notifyMembers } from '../notifications/service.ts';
 import { findMemberOfAccount, findMembersByIds } from '../people/repository.ts';
-import { ageOn, daysSince, isCalendarDate } from './dates.ts';
+import { ageOn, daysSince } from './dates.ts';
 import { hasPersonalFields, type PersonalChild, type VisitRecord } from './mappers.ts';
 import { preferenceConflicts, type MatchChild, type MatchSponsor } from './matching.ts';
 import * as repository from './repository.ts';
 import { organizationToday } from './service.ts';
 import { LIMITS, optionalText } from './validation.ts';
+import { isLocalDate } from '../../kernel/time.ts';
 
 export const alreadySponsored = () =>
   new AppError('ALREADY_SPONSORED', 'The child already has an active sponsorship (one-to-one).');
@@ -335,7 +336,7 @@ async function activeSponsorship(tx: Tx, orgId: string, id: string): Promise<Spo
 }
 
 function checkDay(checker: FieldChecker, field: string, day: string, today: string): void {
-  const valid = isCalendarDate(day);
+  const valid = isLocalDate(day);
   checker
     .check(day !== '', field, 'REQUIRED')
     .check(valid, field, 'INVALID_DATE')

@@ -1,9 +1,10 @@
 import type { Resolvers } from '../../__generated__/resolvers.ts';
 import { requireOrganization } from '../../shared/access.ts';
-import { ageOn, todayIn } from './dates.ts';
+import { ageOn } from './dates.ts';
 import * as lifecycle from './lifecycle.ts';
 import * as sponsorship from './service.ts';
 import * as suggestions from './suggestions.ts';
+import { localDateAt } from '../../kernel/time.ts';
 
 export const resolvers: Resolvers = {
   Query: {
@@ -49,7 +50,8 @@ export const resolvers: Resolvers = {
   },
   ChildPersonal: {
     fullName: (child) => `${child.familyName}${child.givenName}`,
-    age: (child, _args, ctx) => ageOn(child.dateOfBirth, todayIn(requireOrganization(ctx).timeZone, ctx.clock.now())),
+    age: (child, _args, ctx) =>
+      ageOn(child.dateOfBirth, localDateAt(ctx.clock.now(), requireOrganization(ctx).timeZone)),
   },
   GuardianConsent: {
     givenOn: (child) => child.consentGivenOn,
@@ -87,7 +89,8 @@ export const resolvers: Resolvers = {
   },
   SponsoredChild: {
     id: (child) => child.sponsorshipId,
-    age: (child, _args, ctx) => ageOn(child.dateOfBirth, todayIn(requireOrganization(ctx).timeZone, ctx.clock.now())),
-    since: (child, _args, ctx) => todayIn(requireOrganization(ctx).timeZone, child.confirmedAt),
+    age: (child, _args, ctx) =>
+      ageOn(child.dateOfBirth, localDateAt(ctx.clock.now(), requireOrganization(ctx).timeZone)),
+    since: (child, _args, ctx) => localDateAt(child.confirmedAt, requireOrganization(ctx).timeZone),
   },
 };

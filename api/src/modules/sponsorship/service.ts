@@ -34,7 +34,7 @@ import { clampPageSize, decodeCursor, encodeCursor } from '../../shared/cursor.t
 import { AppError, FieldChecker, notFound, ValidationError } from '../../shared/errors.ts';
 import { findOrganizationsByIds } from '../organizations/repository.ts';
 import { findMembersByIds } from '../people/repository.ts';
-import { todayIn } from './dates.ts';
+
 import { hasPersonalFields, type PersonalChild, type SponsoredChildRecord, type SponsorViewParent } from './mappers.ts';
 import {
   ALL_PERSONAL_FIELDS,
@@ -53,10 +53,11 @@ import {
   type GuardianConsentInput,
   type SponsorInput,
 } from './validation.ts';
+import { localDateAt } from '../../kernel/time.ts';
 
 /** Today in the organization's time zone. */
 export function organizationToday(ctx: RequestContext): string {
-  return todayIn(requireOrganization(ctx).timeZone, ctx.clock.now());
+  return localDateAt(ctx.clock.now(), requireOrganization(ctx).timeZone);
 }
 
 /** The names of the personal fields that hold a value. */

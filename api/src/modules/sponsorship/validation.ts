@@ -5,8 +5,9 @@
 import type { ChildCircumstance, Gender, SponsorKind } from '@qicai/db';
 import { FieldChecker } from '../../shared/errors.ts';
 import { isEmail, MAINLAND_MOBILE, normalizeEmail, normalizePhone } from '../people/validation.ts';
-import { ageOn, isCalendarDate } from './dates.ts';
+import { ageOn } from './dates.ts';
 import type { ChildValues, SponsorValues } from './repository.ts';
+import { isLocalDate } from '../../kernel/time.ts';
 
 /** A mainland mobile number, or a landline with its area code (0730-1234567). */
 const LANDLINE = /^0\d{2,3}-?\d{7,8}$/;
@@ -125,7 +126,7 @@ export function checkChildPersonal(
   required('needs', values.needs, LIMITS.needs);
   required('guardianName', values.guardianName, LIMITS.guardianName);
   required('guardianRelation', values.guardianRelation, LIMITS.guardianRelation);
-  const born = isCalendarDate(values.dateOfBirth);
+  const born = isLocalDate(values.dateOfBirth);
   checker
     .check(input.gender !== null && input.gender !== undefined, 'personal.gender', 'REQUIRED')
     .check(values.dateOfBirth !== '', 'personal.dateOfBirth', 'REQUIRED')
@@ -161,7 +162,7 @@ export function checkConsent(
   today: string,
 ): { consentGivenOn: string; consentTextVersion: string } {
   const textVersion = input.textVersion.trim();
-  const valid = isCalendarDate(input.givenOn);
+  const valid = isLocalDate(input.givenOn);
   checker
     .check(input.givenOn !== '', 'consent.givenOn', 'REQUIRED')
     .check(valid, 'consent.givenOn', 'INVALID_DATE')

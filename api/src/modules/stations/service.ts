@@ -23,7 +23,7 @@ import { AppError, FieldChecker, notFound, ValidationError } from '../../shared/
 import { activityAccess, requireTeamManager } from '../activities/access.ts';
 import { findActivityById } from '../activities/repository.ts';
 import { isPosition } from '../activities/geo.ts';
-import { addDays, formatLocalDate, instantOf, wallTimeAt } from '../activities/time.ts';
+import { addDays, formatLocalDate, instantOf, wallTimeAt } from '../../kernel/time.ts';
 import { findMembersByIds } from '../people/repository.ts';
 import * as repository from './repository.ts';
 

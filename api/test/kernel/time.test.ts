@@ -13,7 +13,7 @@ import {
   wallTimeValue,
   weekdayIndex,
   type WallTime,
-} from '../../src/modules/activities/time.ts';
+} from '../../src/kernel/time.ts';
 
 const wall = (year: number, month: number, day: number, hour = 0, minute = 0): WallTime => ({
   year,

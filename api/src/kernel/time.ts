@@ -1,8 +1,13 @@
 /**
- * Wall times in an organization's time zone. Activities are stored as UTC
- * instants; people enter and read them as the organization's local time
- * (`organizations.time_zone`), and recurrence is counted in local days.
+ * Time in an association's zone, as the API and the web app both read it.
+ * Instants are stored in UTC; people enter and read them as the association's
+ * local time (`organizations.time_zone`): wall times, local dates
+ * (`YYYY-MM-DD`) and "today" there. Pure: no clock is read here, callers pass
+ * the instant (the API's Clock, the browser's now).
  */
+
+/** The zone of an association that has not chosen one (岳阳县 is on China Standard Time). */
+export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
 
 /** A local date and time, without a zone: what a clock on the wall in the organization shows. */
 export interface WallTime {
@@ -171,4 +176,14 @@ export function instantOf(wall: WallTime, timeZone: string): Date {
   return new Date(
     earlier < instant && wallTimeValue(wallTimeAt(new Date(earlier), timeZone)) === asUtc ? earlier : instant,
   );
+}
+
+/** A `YYYY-MM-DD` that is a real date of the calendar (not 2024-02-30). */
+export function isLocalDate(text: string): boolean {
+  return LOCAL_DATE.test(text) && parseLocalDate(text) !== undefined;
+}
+
+/** The date (`YYYY-MM-DD`) the wall clock in `timeZone` shows at `instant`; "today" in the association at the Clock's now. */
+export function localDateAt(instant: Date, timeZone: string): string {
+  return formatLocalDate(wallTimeAt(instant, timeZone));
 }
