@@ -5,14 +5,14 @@
 import type { Database } from '@qicai/db';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
-import type { DeliveryAdapter } from './modules/notifications/outbox.ts';
+
 import { systemClock, type Clock } from './shared/clock.ts';
 import benchPlugin from './plugins/bench.ts';
 import clientAddressPlugin from './plugins/client-address.ts';
 import databasePlugin from './plugins/database.ts';
 import deliveryPlugin from './plugins/delivery.ts';
 import errorBoundaryPlugin from './plugins/errors.ts';
-import rosterImportRoutes from './modules/members/routes.ts';
+import rosterImportRoutes from './plugins/roster-upload.ts';
 import graphqlPlugin from './plugins/graphql.ts';
 import healthPlugin from './plugins/health.ts';
 import jobsPlugin from './plugins/jobs.ts';
@@ -22,6 +22,7 @@ import securityPlugin from './plugins/security.ts';
 import sessionPlugin from './plugins/session.ts';
 import webPlugin from './plugins/web.ts';
 import workersPlugin from './plugins/workers.ts';
+import type { DeliveryAdapter } from './shared/delivery.ts';
 
 export interface AppOptions {
   config: Config;

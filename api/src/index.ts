@@ -9,4 +9,4 @@ export { systemClock, type Clock } from './shared/clock.ts';
 export { lanAddresses, listensEverywhere } from './shared/own-addresses.ts';
 export { selfSignedCertificate } from './tls.ts';
 export { deliveryChannels } from './plugins/delivery.ts';
-export type { DeliveryAdapter, OutgoingMessage } from './modules/notifications/outbox.ts';
+export type { DeliveryAdapter, OutgoingMessage } from './shared/delivery.ts';

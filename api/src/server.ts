@@ -7,10 +7,11 @@ import type { Database } from '@qicai/db';
 import type { FastifyInstance } from 'fastify';
 import { pathToFileURL } from 'node:url';
 import { buildApp } from './build.ts';
-import type { DeliveryAdapter } from './modules/notifications/outbox.ts';
+
 import { loadConfig, type Config } from './config.ts';
 import { askLiveClientsToReconnect } from './plugins/graphql.ts';
 import type { Clock } from './shared/clock.ts';
+import type { DeliveryAdapter } from './shared/delivery.ts';
 
 export interface StartOptions {
   config?: Config;

@@ -13,9 +13,10 @@ import { EventEmitter } from 'node:events';
 import { buildApp } from '../src/build.ts';
 import { loadConfig, type Environment } from '../src/config.ts';
 import type { Clock } from '../src/shared/clock.ts';
-import type { DeliveryAdapter, OutgoingMessage } from '../src/modules/notifications/outbox.ts';
+
 import { normalizeEmail, normalizePhone } from '../src/modules/people/validation.ts';
 import { testClock } from './clock.ts';
+import type { DeliveryAdapter, OutgoingMessage } from '../src/shared/delivery.ts';
 
 /**
  * What the app under test sent (codes, reset links, invitations), in order:

@@ -9,11 +9,7 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendDueReminders } from '../src/modules/activities/reminders.ts';
 import { smsDueAt } from '../src/modules/notifications/quiet-hours.ts';
-import {
-  deliverDueNotifications,
-  type DeliveryAdapter,
-  type OutgoingMessage,
-} from '../src/modules/notifications/outbox.ts';
+import { deliverDueNotifications } from '../src/modules/notifications/outbox.ts';
 import { renderMessage } from '../src/modules/notifications/messages.ts';
 import {
   activityOrganization,
@@ -27,6 +23,7 @@ import { APPROVE, DECLINE, outsideService, REFUSE_CORRECTION, report, REQUEST_CO
 import { ASSIGN, requestsOrganization, submitRequest } from './requests-seed.ts';
 import { confirm, createSponsor, linkSponsorAccount, propose, registerChild } from './sponsorship-seed.ts';
 import { expectNoErrors, type Client, TestApp } from './helper.ts';
+import type { DeliveryAdapter, OutgoingMessage } from '../src/shared/delivery.ts';
 
 const NOTIFICATIONS = `{ notifications(first: 50) { unreadCount nodes { kind title placeName previousPlaceName minutes reason accepted } } }`;
 const PREFERENCES = `{ notificationPreferences { kind inApp sms email } }`;

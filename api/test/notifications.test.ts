@@ -16,8 +16,6 @@ import {
   deliverDueNotifications,
   deliveryIdempotencyKey,
   MAX_DELIVERY_ATTEMPTS,
-  type DeliveryAdapter,
-  type OutgoingMessage,
 } from '../src/modules/notifications/outbox.ts';
 import {
   activityOrganization,
@@ -27,6 +25,7 @@ import {
   type ActivityOrganization,
 } from './activities-seed.ts';
 import { expectNoErrors, TestApp } from './helper.ts';
+import type { DeliveryAdapter, OutgoingMessage } from '../src/shared/delivery.ts';
 
 function recordingAdapter(fail: (message: OutgoingMessage) => boolean = () => false) {
   const sent: OutgoingMessage[] = [];

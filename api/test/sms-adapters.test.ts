@@ -10,16 +10,13 @@ import { createHash, createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aliyunSmsAdapter } from '../src/delivery/aliyun-sms.ts';
 import { tencentSmsAdapter } from '../src/delivery/tencent-sms.ts';
-import {
-  deliverDueNotifications,
-  PermanentDeliveryError,
-  type OutgoingMessage,
-} from '../src/modules/notifications/outbox.ts';
+import { deliverDueNotifications } from '../src/modules/notifications/outbox.ts';
 import { activityOrganization, createActivity, SIGN_UP, type ActivityOrganization } from './activities-seed.ts';
 import { testClock } from './clock.ts';
 import { ALIYUN_OK, FakeSmsProvider, TENCENT_OK } from './fake-sms.ts';
 import { errorCode, expectNoErrors, TestApp } from './helper.ts';
 import { loadConfig } from '../src/config.ts';
+import { type OutgoingMessage, PermanentDeliveryError } from '../src/shared/delivery.ts';
 
 const CODE_MESSAGE: OutgoingMessage = {
   channel: 'SMS',

@@ -1213,8 +1213,6 @@ export type Notification = {
   __typename?: 'Notification';
   id: Scalars['ID']['output'];
   kind: NotificationKind;
-  /** The activity it is about, if it still exists for the viewer. */
-  activity?: Maybe<Activity>;
   /** What it is about when it was made: the activity's (or service record's) title, the organization, the request's place, the sponsor. */
   title: Scalars['String']['output'];
   /** An activity's or a service record's times and place; null for the kinds without one. */
@@ -1232,6 +1230,8 @@ export type Notification = {
   accepted?: Maybe<Scalars['Boolean']['output']>;
   createdAt: Scalars['DateTime']['output'];
   read: Scalars['Boolean']['output'];
+  /** The activity it is about, if it still exists for the viewer. */
+  activity?: Maybe<Activity>;
 };
 
 export type NotificationConnection = {
@@ -4542,7 +4542,6 @@ export type NotificationPreferenceResolvers<ContextType = MercuriusContext, Pare
 export type NotificationResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['Notification'] = ResolversParentTypes['Notification']> = {
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['NotificationKind'], ParentType, ContextType>;
-  activity?: Resolver<Maybe<ResolversTypes['Activity']>, ParentType, ContextType>;
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   startsAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   endsAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -4554,6 +4553,7 @@ export type NotificationResolvers<ContextType = MercuriusContext, ParentType ext
   accepted?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   read?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  activity?: Resolver<Maybe<ResolversTypes['Activity']>, ParentType, ContextType>;
 };
 
 export type NotificationConnectionResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['NotificationConnection'] = ResolversParentTypes['NotificationConnection']> = {

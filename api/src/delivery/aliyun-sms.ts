@@ -14,9 +14,10 @@
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import type { Clock } from '../shared/clock.ts';
-import { PermanentDeliveryError, type DeliveryAdapter, type MessageKind } from '../modules/notifications/outbox.ts';
+
 import { parseJsonObject, postWithTimeout } from './http.ts';
 import { fitTemplateParams } from './sms-rules.ts';
+import { type DeliveryAdapter, type MessageKind, PermanentDeliveryError } from '../shared/delivery.ts';
 
 export const ALIYUN_SMS_ENDPOINT = 'https://dysmsapi.aliyuncs.com/';
 

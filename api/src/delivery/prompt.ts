@@ -7,7 +7,7 @@
  * the request answers DELIVERY_FAILED when every attempt failed.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { PermanentDeliveryError, type DeliveryAdapter, type OutgoingMessage } from '../modules/notifications/outbox.ts';
+import { type DeliveryAdapter, type OutgoingMessage, PermanentDeliveryError } from '../shared/delivery.ts';
 
 /** Waits before the 2nd and 3rd attempts. With DELIVERY_TIMEOUT_SECONDS=10, at most ~32 s in all. */
 export const PROMPT_RETRY_DELAYS_MS = [500, 2000] as const;

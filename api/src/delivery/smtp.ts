@@ -6,7 +6,7 @@
  * reading the logs).
  */
 import nodemailer from 'nodemailer';
-import type { DeliveryAdapter } from '../modules/notifications/outbox.ts';
+import type { DeliveryAdapter } from '../shared/delivery.ts';
 
 export interface SmtpSettings {
   /** smtp://user:pass@host:587 or smtps://…:465 (nodemailer's connection URL). */

@@ -17,9 +17,10 @@
  */
 import { createHash, createHmac } from 'node:crypto';
 import type { Clock } from '../shared/clock.ts';
-import { PermanentDeliveryError, type DeliveryAdapter, type MessageKind } from '../modules/notifications/outbox.ts';
+
 import { parseJsonObject, postWithTimeout } from './http.ts';
 import { e164Mainland, fitTemplateParams } from './sms-rules.ts';
+import { type DeliveryAdapter, type MessageKind, PermanentDeliveryError } from '../shared/delivery.ts';
 
 export const TENCENT_SMS_ENDPOINT = 'https://sms.tencentcloudapi.com/';
 const SERVICE = 'sms';

@@ -11,7 +11,8 @@ import type { Config } from '../config.ts';
 import { ALIYUN_SMS_ENDPOINT, aliyunSmsAdapter } from '../delivery/aliyun-sms.ts';
 import { smtpDeliveryAdapter } from '../delivery/smtp.ts';
 import { TENCENT_SMS_ENDPOINT, tencentSmsAdapter } from '../delivery/tencent-sms.ts';
-import { loggingDeliveryAdapter, type DeliveryAdapter } from '../modules/notifications/outbox.ts';
+import { loggingDeliveryAdapter } from '../modules/notifications/outbox.ts';
+import type { DeliveryAdapter } from '../shared/delivery.ts';
 
 export interface Delivery extends DeliveryAdapter {
   /** Per channel, where its messages go: 'aliyun', 'tencent', 'smtp', or 'log' (only logged). */

@@ -5,6 +5,7 @@ import { EventEmitter } from 'node:events';
 import mqemitter, { type MQEmitter } from 'mqemitter';
 import mqemitterRedis from 'mqemitter-redis';
 import type { Config } from '../config.ts';
+import type { LiveEvent } from '../shared/live.ts';
 
 /**
  * Live events (GraphQL subscriptions) go through one emitter. Without
@@ -14,11 +15,6 @@ import type { Config } from '../config.ts';
  * it, so a check-in made through one instance reaches a big screen connected
  * to another.
  */
-export interface LiveEvent {
-  /** Always begins with the organization (`org:<id>:…`), so no event reaches another organization's subscribers. */
-  topic: string;
-  payload: unknown;
-}
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -36,11 +32,6 @@ declare module 'fastify' {
       onResumed(listener: () => void): void;
     };
   }
-}
-
-/** The topic of an organization's events of one kind about one subject. */
-export function liveTopic(orgId: string, kind: string, subjectId: string): string {
-  return `org:${orgId}:${kind}:${subjectId}`;
 }
 
 /** How long closing waits for Redis to say goodbye before the connections are cut. */

@@ -20,7 +20,8 @@ import { Piscina } from 'piscina';
 import type { Config } from '../config.ts';
 import { AppError, unavailable } from '../shared/errors.ts';
 import { RosterFileError } from '../modules/members/roster-file.ts';
-import type { TaskAnswer, TaskInput, TaskName, TaskOutput, TaskRequest } from '../workers/tasks.ts';
+import type { TaskInput, TaskOutput } from '../shared/context.ts';
+import type { TaskAnswer, TaskName, TaskRequest } from '../workers/tasks.ts';
 
 export interface WorkerPool {
   /**

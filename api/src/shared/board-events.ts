@@ -4,7 +4,7 @@
  * the screen then reads its figures afresh, so an event carries only what
  * the screen's feed needs, never personal data beyond a member id.
  */
-import { liveTopic } from '../plugins/pubsub.ts';
+import { liveTopic } from './live.ts';
 import type { RequestContext } from './context.ts';
 
 export type BoardEventKind =

@@ -5,10 +5,24 @@
 import type { Account, Db, Member, Organization, Tx } from '@qicai/db';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config.ts';
-import type { DeliveryAdapter } from '../modules/notifications/outbox.ts';
+
 import type { Clock } from './clock.ts';
-import type { LiveEvent } from '../plugins/pubsub.ts';
-import type { TaskInput, TaskName, TaskOutput } from '../workers/tasks.ts';
+import type { LiveEvent } from './live.ts';
+import type { DeliveryAdapter } from './delivery.ts';
+
+/**
+ * The worker threads' tasks by name. api/src/workers/tasks.ts fills this in
+ * (declaration merging), so the context names the tasks without importing the
+ * modules they run.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- merged with workers/tasks.ts's declaration
+export interface WorkerTasks {}
+
+type TaskOf<Name extends keyof WorkerTasks> = WorkerTasks[Name] extends (input: infer Input) => infer Output
+  ? { input: Input; output: Awaited<Output> }
+  : never;
+export type TaskInput<Name extends keyof WorkerTasks> = TaskOf<Name>['input'];
+export type TaskOutput<Name extends keyof WorkerTasks> = TaskOf<Name>['output'];
 
 export interface RequestContext {
   config: Config;
@@ -47,7 +61,7 @@ export interface RequestContext {
    * Runs CPU-heavy work (a file to read or write, a PDF) in a worker thread
    * (plugins/workers.ts); cancelled if the client goes away before the answer.
    */
-  work<Name extends TaskName>(name: Name, input: TaskInput<Name>): Promise<TaskOutput<Name>>;
+  work<Name extends keyof WorkerTasks>(name: Name, input: TaskInput<Name>): Promise<TaskOutput<Name>>;
   /** Sends a live event to subscribers (after the transaction that caused it has committed). */
   publish(message: LiveEvent): void;
   /** Sends an SMS or email now (plugins/delivery.ts); account messages go this way, with delivery/prompt.ts. */

@@ -41,10 +41,13 @@ export const tasks = {
   },
 };
 
-export type Tasks = typeof tasks;
+type Tasks = typeof tasks;
 export type TaskName = keyof Tasks;
-export type TaskInput<Name extends TaskName> = Parameters<Tasks[Name]>[0];
-export type TaskOutput<Name extends TaskName> = Awaited<ReturnType<Tasks[Name]>>;
+
+declare module '../shared/context.ts' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- the tasks above, by name
+  interface WorkerTasks extends Tasks {}
+}
 
 export interface TaskRequest {
   name: TaskName;

@@ -1,5 +1,5 @@
 import type { SignUp } from '@qicai/db';
-import { liveTopic } from '../../plugins/pubsub.ts';
+import { liveTopic } from '../../shared/live.ts';
 import type { RequestContext } from '../../shared/context.ts';
 
 /** What subscribers of an activity's attendance are sent: which sign-up changed (they read it fresh). */

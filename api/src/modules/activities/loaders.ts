@@ -1,4 +1,4 @@
-import type { Activity, ActivitySeries, Member, SignUp, Team } from '@qicai/db';
+import type { Activity, ActivitySeries, Member, Notification, SignUp, Team } from '@qicai/db';
 import { requireOrganization } from '../../shared/access.ts';
 import { forbidden } from '../../shared/errors.ts';
 import { groupInOrder, oncePerRequest, type Loader } from '../../shared/loaders.ts';
@@ -167,6 +167,15 @@ const occurrences: Loader<ActivitySeries, Activity[]> = async (queries, ctx) => 
   );
 };
 
+const notificationActivity: Loader<Notification, Activity | null> = async (queries, ctx) => {
+  const orgId = requireOrganization(ctx).id;
+  const ids = [...new Set(queries.flatMap(({ obj }) => (obj.activityId ? [obj.activityId] : [])))];
+  const rows = ids.length > 0 ? await ctx.tenant((tx) => repository.findActivitiesByIds(tx, orgId, ids)) : [];
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  // A notification is the viewer's own, about an activity they signed up for: they may see it.
+  return queries.map(({ obj }) => (obj.activityId ? (byId.get(obj.activityId) ?? null) : null));
+};
+
 export const loaders = {
   Activity: { team, series, confirmedCount, waitlistCount, viewerSignUp, viewerCanManage, signUps },
   // Read fresh for every event a subscription sends.
@@ -178,4 +187,5 @@ export const loaders = {
     viewerCanUndoCheckOut: { loader: viewerCanUndoCheckOut, opts: { cache: false } },
   },
   ActivitySeries: { occurrences },
+  Notification: { activity: notificationActivity },
 };

@@ -1,4 +1,4 @@
-import type { DomainModule } from '../index.ts';
+import type { DomainModule } from '../../shared/domain-module.ts';
 import { certificateLoaders } from './certificates-loaders.ts';
 import { certificateResolvers } from './certificates-resolvers.ts';
 import { loaders } from './loaders.ts';

@@ -16,9 +16,10 @@ import { createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto
 import { DeliveryFailedError, sendPromptly } from '../../delivery/prompt.ts';
 import type { RequestContext } from '../../shared/context.ts';
 import { AppError, rateLimited } from '../../shared/errors.ts';
-import type { AccountMessageKind } from '../notifications/outbox.ts';
+
 import { accountMessage, type Locale } from './account-messages.ts';
 import * as repository from './repository.ts';
+import type { AccountMessageKind } from '../../shared/delivery.ts';
 
 export const CODE_TTL_MINUTES = 10;
 export const RESET_TTL_MINUTES = 30;

@@ -6,7 +6,7 @@
  * here are the email's and the log's, and say the same.
  */
 import { escapeHtml } from '../notifications/messages.ts';
-import type { AccountMessageKind, OutgoingMessage } from '../notifications/outbox.ts';
+import type { AccountMessageKind, OutgoingMessage } from '../../shared/delivery.ts';
 
 export type Locale = 'zh' | 'en';
 

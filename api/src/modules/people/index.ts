@@ -1,4 +1,4 @@
-import type { DomainModule } from '../index.ts';
+import type { DomainModule } from '../../shared/domain-module.ts';
 import { resolvers } from './resolvers.ts';
 
 export const domain: DomainModule = { name: 'people', resolvers };

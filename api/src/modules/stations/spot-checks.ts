@@ -10,7 +10,7 @@
  */
 import { withTenant, type Db, type Member, type SpotCheck, type Station } from '@qicai/db';
 import type { MercuriusContext } from 'mercurius';
-import { liveTopic, type LiveEvent } from '../../plugins/pubsub.ts';
+import { liveTopic, type LiveEvent } from '../../shared/live.ts';
 import { isAdmin, requireMember } from '../../shared/access.ts';
 import { recordAudit } from '../../shared/audit.ts';
 import { boardTopic, type BoardEvent } from '../../shared/board-events.ts';

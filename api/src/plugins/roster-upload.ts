@@ -5,11 +5,16 @@
  */
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import type { Config } from '../../config.ts';
-import { buildContext } from '../../plugins/graphql.ts';
-import { isCrossSite } from '../../plugins/security.ts';
-import { AppError } from '../../shared/errors.ts';
-import { MAX_IMPORT_BYTES, previewRosterImport, stopImportWork, undoInterruptedApplies } from './imports.ts';
+import type { Config } from '../config.ts';
+import { buildContext } from './graphql.ts';
+import { isCrossSite } from './security.ts';
+import { AppError } from '../shared/errors.ts';
+import {
+  MAX_IMPORT_BYTES,
+  previewRosterImport,
+  stopImportWork,
+  undoInterruptedApplies,
+} from '../modules/members/imports.ts';
 
 export const ROSTER_UPLOAD_PATH = '/imports/roster';
 
