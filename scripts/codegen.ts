@@ -94,7 +94,7 @@ const outputs: { path: string; text: Promise<string> }[] = [
           MemberHours: '../modules/hours/mappers.ts#MemberHoursParent',
           LeaderboardEntry: '../modules/hours/mappers.ts#LeaderboardEntryParent',
           TeamHours: '../modules/hours/mappers.ts#TeamHoursParent',
-          HoursSettings: '../modules/hours/service.ts#HoursSettings as HoursSettingsParent',
+          HoursSettings: '../modules/hours/settings.ts#HoursSettings as HoursSettingsParent',
           MissingCheckOut: '@qicai/db#SignUp as MissingCheckOutRow',
           // hours: certificates and reports
           Certificate: '@qicai/db#Certificate as CertificateRow',

@@ -7,7 +7,7 @@ import type { PersonalChild, TimelineItem, VisitRecord, SponsorViewParent, Spons
 import type { BoardEvent as BoardEventPayload } from '../shared/board-events.ts';
 import type { MemberConnectionParent, CreatedInvitationParent, InvitationPreviewParent, JoinRequestParent, RosterImportRowParent } from '../modules/members/mappers.ts';
 import type { MemberHoursParent, LeaderboardEntryParent, TeamHoursParent } from '../modules/hours/mappers.ts';
-import type { HoursSettings as HoursSettingsParent } from '../modules/hours/service.ts';
+import type { HoursSettings as HoursSettingsParent } from '../modules/hours/settings.ts';
 import type { HoursReportParent, HoursReportRowParent, BeneficiariesReportParent, BeneficiariesRowParent } from '../modules/hours/reports.ts';
 import type { MercuriusContext } from 'mercurius';
 export type Maybe<T> = T | null;

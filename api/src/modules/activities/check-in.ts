@@ -11,7 +11,7 @@ import { recordAudit } from '../../shared/audit.ts';
 import { publishBoardEvent } from '../../shared/board-events.ts';
 import type { RequestContext } from '../../shared/context.ts';
 import { AppError, forbidden, notFound, ValidationError } from '../../shared/errors.ts';
-import { minutesFromCheckInOut, recordCheckOutHours, withdrawCheckOutRecord } from '../hours/service.ts';
+import { minutesFromCheckInOut, recordCheckOutHours, withdrawCheckOutRecord } from '../hours/records.ts';
 import { activityAccess, canManageTeam, canSeeActivity, type ActivityAccess } from './access.ts';
 import { currentCheckInCode, verifyCheckInCode } from './check-in-codes.ts';
 import { publishAttendance } from './events.ts';

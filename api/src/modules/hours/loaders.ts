@@ -8,7 +8,8 @@ import * as activityRepository from '../activities/repository.ts';
 import { findMembersByIds } from '../people/repository.ts';
 import type { MemberHoursParent, TeamHoursParent } from './mappers.ts';
 import * as repository from './repository.ts';
-import { canDecide, canSeeRecord } from './service.ts';
+import { canDecide } from './approvals.ts';
+import { canSeeRecord } from './records.ts';
 
 async function membersById(ctx: RequestContext, ids: string[]): Promise<Map<string, Member>> {
   const orgId = requireOrganization(ctx).id;

@@ -1,7 +1,7 @@
 import type { Member } from '@qicai/db';
 
 /** What the resolvers of service hours' GraphQL types receive (codegen mappers). */
-export type { MemberHoursView as MemberHoursParent } from './service.ts';
+export type { MemberHoursView as MemberHoursParent } from './totals.ts';
 
 export interface LeaderboardEntryParent {
   rank: number;
