@@ -19,7 +19,6 @@ import postgres from 'postgres';
 import { mkdirSync } from 'node:fs';
 import { migratePglite, migratePostgres, migrationsCurrent } from './migrate.ts';
 import * as schema from './schema/index.ts';
-import { DEFAULT_STATEMENT_TIMEOUT_MS, setStatementTimeout } from './tenant.ts';
 import { APP_ROLE } from './schema/index.ts';
 
 export type Schema = typeof schema;
@@ -97,6 +96,20 @@ function reconnectBackoff(failures: number): number {
  * `SET LOCAL`): the application role, and a plan for each execution's values
  * (an organization of 30,000 members wants another plan than one of 30).
  */
+/** How long one statement of a tenant transaction may run unless the database was opened with another limit. */
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
+
+const statementTimeouts = new WeakMap<Db, number>();
+
+/** The statement timeout `withTenant` sets in every transaction on `db` (openDatabase sets it). */
+function setStatementTimeout(db: Db, milliseconds: number): void {
+  statementTimeouts.set(db, milliseconds);
+}
+
+export function statementTimeoutOf(db: Db): number {
+  return statementTimeouts.get(db) ?? DEFAULT_STATEMENT_TIMEOUT_MS;
+}
+
 /** The same as a select list, for a transaction's first statement to set more beside them (see `withTenant`). */
 export const APPLICATION_SETTINGS = `set_config('role', '${APP_ROLE}', true), set_config('plan_cache_mode', 'force_custom_plan', true)`;
 /** The settings alone, as a statement. */

@@ -1,5 +1,5 @@
 import { and, eq, gt, sql, type SQL } from 'drizzle-orm';
-import { APPLICATION_SETTINGS, type Db, type Tx } from './client.ts';
+import { APPLICATION_SETTINGS, statementTimeoutOf, type Db, type Tx } from './client.ts';
 import { organizations } from './schema/tenancy.ts';
 import { sessions } from './schema/people.ts';
 
@@ -9,16 +9,6 @@ export interface TenantScope {
   orgId: string | null;
   /** The signed-in account, whose own memberships are visible in every organization; null: none. */
   accountId: string | null;
-}
-
-/** How long one statement of a tenant transaction may run unless the database was opened with another limit. */
-export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
-
-const statementTimeouts = new WeakMap<Db, number>();
-
-/** The statement timeout `withTenant` sets in every transaction on `db` (openDatabase calls this). */
-export function setStatementTimeout(db: Db, milliseconds: number): void {
-  statementTimeouts.set(db, milliseconds);
 }
 
 /**
@@ -62,7 +52,7 @@ function scopeSettings(scope: TenantScope | TenantLookup): { orgId: SQL; account
  * parameters (PgBouncer refuses those).
  */
 export function withTenant<T>(db: Db, scope: TenantScope | TenantLookup, work: (tx: Tx) => Promise<T>): Promise<T> {
-  const statementTimeout = String(statementTimeouts.get(db) ?? DEFAULT_STATEMENT_TIMEOUT_MS);
+  const statementTimeout = String(statementTimeoutOf(db));
   const { orgId, accountId } = scopeSettings(scope);
   return db.transaction(async (tx) => {
     await tx.execute(

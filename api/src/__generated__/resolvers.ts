@@ -998,12 +998,13 @@ export type CreatedInvitation = {
 
 export type InvitationPreview = {
   __typename?: 'InvitationPreview';
-  organizationName: Scalars['String']['output'];
-  organizationSlug: Scalars['String']['output'];
   /** How the admin named the invitee. */
   displayName?: Maybe<Scalars['String']['output']>;
   status: InvitationStatus;
   expiresAt: Scalars['DateTime']['output'];
+  /** The organization the invitation is to. */
+  organizationName: Scalars['String']['output'];
+  organizationSlug: Scalars['String']['output'];
 };
 
 export type JoinRequestStatus =
@@ -1495,6 +1496,10 @@ export type Member = {
   role?: Maybe<MemberRole>;
   active?: Maybe<Scalars['Boolean']['output']>;
   joinedOn?: Maybe<Scalars['Date']['output']>;
+  /** Approved service minutes this year (the organization's calendar year). As personal fields. */
+  minutesThisYear?: Maybe<Scalars['Int']['output']>;
+  /** The date of the member's latest approved service, if any. As personal fields. */
+  lastServedOn?: Maybe<Scalars['Date']['output']>;
   /** Mainland mobile number. */
   phone?: Maybe<Scalars['String']['output']>;
   email?: Maybe<Scalars['String']['output']>;
@@ -1506,10 +1511,6 @@ export type Member = {
   viewerCanEdit: Scalars['Boolean']['output'];
   /** The viewer sees this member's personal fields. */
   viewerCanSeePersonal: Scalars['Boolean']['output'];
-  /** Approved service minutes this year (the organization's calendar year). As personal fields. */
-  minutesThisYear?: Maybe<Scalars['Int']['output']>;
-  /** The date of the member's latest approved service, if any. As personal fields. */
-  lastServedOn?: Maybe<Scalars['Date']['output']>;
   /** The stations the member is stationed at. */
   stations: Array<Station>;
 };
@@ -4448,11 +4449,11 @@ export type CreatedInvitationResolvers<ContextType = MercuriusContext, ParentTyp
 };
 
 export type InvitationPreviewResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['InvitationPreview'] = ResolversParentTypes['InvitationPreview']> = {
-  organizationName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  organizationSlug?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   displayName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['InvitationStatus'], ParentType, ContextType>;
   expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  organizationName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  organizationSlug?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type JoinRequestResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['JoinRequest'] = ResolversParentTypes['JoinRequest']> = {
@@ -4653,6 +4654,8 @@ export type MemberResolvers<ContextType = MercuriusContext, ParentType extends R
   role?: Resolver<Maybe<ResolversTypes['MemberRole']>, ParentType, ContextType>;
   active?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   joinedOn?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  minutesThisYear?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  lastServedOn?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   gender?: Resolver<Maybe<ResolversTypes['Gender']>, ParentType, ContextType>;
@@ -4660,8 +4663,6 @@ export type MemberResolvers<ContextType = MercuriusContext, ParentType extends R
   hasAccount?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   viewerCanEdit?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   viewerCanSeePersonal?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  minutesThisYear?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
-  lastServedOn?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   stations?: Resolver<Array<ResolversTypes['Station']>, ParentType, ContextType>;
 };
 

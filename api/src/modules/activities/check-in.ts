@@ -5,13 +5,13 @@
  * (from before the start to the end). Times, positions and distances are
  * kept on the sign-up: service hours are computed from them.
  */
-import type { Activity, SignUp } from '@qicai/db';
+import type { Activity, Organization, SignUp } from '@qicai/db';
 import { requireMember, requireOrganization } from '../../shared/access.ts';
 import { recordAudit } from '../../shared/audit.ts';
 import { publishBoardEvent } from '../../shared/board-events.ts';
 import type { RequestContext } from '../../shared/context.ts';
 import { AppError, forbidden, notFound, ValidationError } from '../../shared/errors.ts';
-import { minutesFromCheckInOut, recordCheckOutHours, withdrawCheckOutRecord } from '../hours/records.ts';
+import { checkOutHours } from './check-out-hours.ts';
 import { activityAccess, canManageTeam, canSeeActivity, type ActivityAccess } from './access.ts';
 import { currentCheckInCode, verifyCheckInCode } from './check-in-codes.ts';
 import { publishAttendance } from './events.ts';
@@ -194,7 +194,7 @@ async function record(ctx: RequestContext, input: CheckInInput, direction: Direc
       checkOutReceivedAt: queued ? receivedAt : null,
     });
     // Rule 3: the service record's hours are computed from check-in and check-out, in this transaction.
-    await recordCheckOutHours(ctx, tx, organization, activity, checkedOut);
+    await checkOutHours().record(ctx, tx, organization, activity, checkedOut);
     return { updated: checkedOut, teamId: activity.teamId };
   });
   publishAttendance(ctx, updated);
@@ -218,12 +218,12 @@ export function checkOut(ctx: RequestContext, input: CheckInInput): Promise<Sign
 
 /** The minutes a check-out at `checkedOutAt` counts: the service record's (0 when it makes none). */
 export function checkOutMinutes(
-  organization: Parameters<typeof minutesFromCheckInOut>[0],
+  organization: Organization,
   activity: Activity,
   checkedInAt: Date,
   checkedOutAt: Date,
 ): number {
-  return Math.max(0, minutesFromCheckInOut(organization, activity, checkedInAt, checkedOutAt).minutes);
+  return Math.max(0, checkOutHours().minutesOf(organization, activity, checkedInAt, checkedOutAt));
 }
 
 /** Until when the member may undo the check-out; null before one. */
@@ -274,7 +274,7 @@ export async function undoCheckOut(ctx: RequestContext, signUpId: string): Promi
         undoableUntil: checkOutUndoableUntil(signUp)?.toISOString(),
       });
     }
-    const withdrawn = await withdrawCheckOutRecord(ctx, tx, organization, signUp, viewer);
+    const withdrawn = await checkOutHours().withdraw(ctx, tx, organization, signUp, viewer);
     const restored = await repository.updateSignUp(tx, access.orgId, signUp.id, {
       checkedOutAt: null,
       checkOutMethod: null,

@@ -10,6 +10,8 @@ import type { MemberHoursParent, TeamHoursParent } from './mappers.ts';
 import * as repository from './repository.ts';
 import { canDecide } from './approvals.ts';
 import { canSeeRecord } from './records.ts';
+import { personalFigure } from '../members/loaders.ts';
+import { localDateAt } from '../../kernel/time.ts';
 
 async function membersById(ctx: RequestContext, ids: string[]): Promise<Map<string, Member>> {
   const orgId = requireOrganization(ctx).id;
@@ -134,6 +136,18 @@ export const loaders = {
   ServiceRecordCorrection: {
     record: correctionRecord,
     requestedBy: memberLoader<ServiceRecordCorrection>((correction) => correction.requestedByMemberId),
+  },
+  Member: {
+    // The calendar year of the organization's time zone, as the rollup keeps it.
+    minutesThisYear: personalFigure<number>(async (ctx, orgId, ids) => {
+      const year = Number(localDateAt(ctx.clock.now(), requireOrganization(ctx).timeZone).slice(0, 4));
+      const rows = await ctx.tenant((tx) => repository.findMemberTotals(tx, orgId, ids, year));
+      return new Map(rows.map((row) => [row.memberId, row.yearMinutes]));
+    }, 0),
+    lastServedOn: personalFigure<string | null>(async (ctx, orgId, ids) => {
+      const rows = await ctx.tenant((tx) => repository.findLastServiceDates(tx, orgId, ids));
+      return new Map(rows.map((row) => [row.memberId, row.servedOn]));
+    }, null),
   },
   MemberHours: { member: memberLoader<MemberHoursParent>((hours) => hours.memberId) },
   TeamHours: { team: teamOfHours },

@@ -1,7 +1,13 @@
 import type { Member } from '@qicai/db';
+import type { StarLevel } from './rules.ts';
 
 /** What the resolvers of service hours' GraphQL types receive (codegen mappers). */
-export type { MemberHoursView as MemberHoursParent } from './totals.ts';
+export interface MemberHoursParent {
+  memberId: string;
+  thisYearMinutes: number;
+  allTimeMinutes: number;
+  star: StarLevel;
+}
 
 export interface LeaderboardEntryParent {
   rank: number;

@@ -24,7 +24,7 @@ import {
   type ServiceRecordCorrection,
   type SignUp,
 } from '@qicai/db';
-import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lt, ne, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lt, max, ne, or, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 
 export type NewServiceRecord = typeof serviceRecords.$inferInsert;
@@ -682,4 +682,23 @@ export async function updateHoursSettings(
     .returning();
   if (!organization) throw new Error('update found no organization');
   return organization;
+}
+
+/** The date of each member's latest approved service. */ export async function findLastServiceDates(
+  db: Db,
+  orgId: string,
+  memberIds: string[],
+): Promise<{ memberId: string; servedOn: string | null }[]> {
+  if (memberIds.length === 0) return [];
+  return db
+    .select({ memberId: serviceRecords.memberId, servedOn: max(serviceRecords.serviceDate) })
+    .from(serviceRecords)
+    .where(
+      and(
+        eq(serviceRecords.orgId, orgId),
+        inArray(serviceRecords.memberId, memberIds),
+        eq(serviceRecords.status, 'APPROVED'),
+      ),
+    )
+    .groupBy(serviceRecords.memberId);
 }

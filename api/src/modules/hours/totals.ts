@@ -8,17 +8,10 @@ import { requireMember, requireOrganization } from '../../shared/access.ts';
 import type { RequestContext } from '../../shared/context.ts';
 import { FieldChecker } from '../../shared/errors.ts';
 import { wallTimeAt } from '../../kernel/time.ts';
-import type { LeaderboardEntryParent } from './mappers.ts';
+import type { LeaderboardEntryParent, MemberHoursParent } from './mappers.ts';
 import * as repository from './repository.ts';
-import { starLevelOf, type StarLevel } from './rules.ts';
+import { starLevelOf } from './rules.ts';
 import { clampLimit, requireLeadOrAdmin } from './shared.ts';
-
-export interface MemberHoursView {
-  memberId: string;
-  thisYearMinutes: number;
-  allTimeMinutes: number;
-  star: StarLevel;
-}
 
 function currentPeriod(ctx: RequestContext, organization: Organization): { year: number; month: number } {
   const wall = wallTimeAt(ctx.clock.now(), organization.timeZone);
@@ -26,7 +19,10 @@ function currentPeriod(ctx: RequestContext, organization: Organization): { year:
 }
 
 /** A member's totals (this year, all time) and star level; a member sees their own, leads and admins anyone's. */
-export async function memberHours(ctx: RequestContext, memberId: string | null | undefined): Promise<MemberHoursView> {
+export async function memberHours(
+  ctx: RequestContext,
+  memberId: string | null | undefined,
+): Promise<MemberHoursParent> {
   const viewer = await requireMember(ctx);
   const organization = requireOrganization(ctx);
   const id = memberId ?? viewer.id;

@@ -10,7 +10,6 @@ import { requireAccount, requireAdmin, requireOrganization } from '../../shared/
 import { recordAudit } from '../../shared/audit.ts';
 import type { RequestContext } from '../../shared/context.ts';
 import { AppError, FieldChecker, notFound } from '../../shared/errors.ts';
-import { findOrganizationsByIds } from '../organizations/repository.ts';
 import { notifyMembers } from '../notifications/service.ts';
 import type { CreatedInvitationParent, InvitationPreviewParent, JoinRequestParent } from './mappers.ts';
 import { lengthOf, nameProblem, normalizeName, parseEmail, parseMobile } from './profile.ts';
@@ -149,20 +148,13 @@ async function findByToken(ctx: RequestContext, token: string) {
   const invitation = await withTenant(ctx.db, { orgId: null, accountId: null }, (tx) =>
     repository.findInvitationByTokenHash(tx, tokenHash),
   );
-  if (!invitation) return undefined;
-  const [organization] = await findOrganizationsByIds(ctx.db, [invitation.orgId]);
-  return organization ? { invitation, organization } : undefined;
+  return invitation;
 }
 
-/** What the link shows before it is accepted: the organization and whether the link still works. */
+/** What the link shows before it is accepted: whether it still works (the organizations module adds whose it is). */
 export async function previewInvitation(ctx: RequestContext, token: string): Promise<InvitationPreviewParent | null> {
-  const found = await findByToken(ctx, token);
-  if (!found) return null;
-  return {
-    invitation: found.invitation,
-    organizationName: found.organization.name,
-    organizationSlug: found.organization.slug,
-  };
+  const invitation = await findByToken(ctx, token);
+  return invitation ? { invitation } : null;
 }
 
 /** The phone and email an account has proven it receives (a code or link sent there came back). */
@@ -234,9 +226,8 @@ async function admitAccount(
 /** The signed-in person accepts an invitation: once, before it expires, unless it was revoked. */
 export async function acceptInvitation(ctx: RequestContext, token: string): Promise<Member> {
   const account = requireAccount(ctx);
-  const found = await findByToken(ctx, token);
-  if (!found) throw notFound('Invitation');
-  const { invitation } = found;
+  const invitation = await findByToken(ctx, token);
+  if (!invitation) throw notFound('Invitation');
   if (invitationStatus(invitation, ctx.clock.now()) === 'PENDING' && !invitationIsFor(invitation, account)) {
     throw new AppError(
       'INVITATION_NOT_FOR_YOU',

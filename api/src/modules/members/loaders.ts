@@ -5,9 +5,6 @@ import { findMembersByIds } from '../people/repository.ts';
 
 import type { JoinRequestParent } from './mappers.ts';
 import { canSeePersonal } from './privacy.ts';
-import { findLastServiceDates } from './repository.ts';
-import { findMemberTotals } from '../hours/repository.ts';
-import { localDateAt } from '../../kernel/time.ts';
 
 /** Members by id, for any parent that names one; one statement per batch, results in input order. */
 function memberById<Parent>(idOf: (parent: Parent) => string | null): Loader<Parent, Member | null> {
@@ -29,7 +26,7 @@ function memberById<Parent>(idOf: (parent: Parent) => string | null): Loader<Par
  * A personal figure of each member (privacy.ts: null for viewers who may not
  * see personal fields), read in one statement for those who may.
  */
-function personalFigure<Value>(
+export function personalFigure<Value>(
   read: (ctx: Parameters<Loader<Member, Value>>[1], orgId: string, ids: string[]) => Promise<Map<string, Value>>,
   none: Value,
 ): Loader<Member, Value | null> {
@@ -43,18 +40,7 @@ function personalFigure<Value>(
 }
 
 export const loaders = {
-  Member: {
-    // The calendar year of the organization's time zone, as the rollup keeps it.
-    minutesThisYear: personalFigure<number>(async (ctx, orgId, ids) => {
-      const year = Number(localDateAt(ctx.clock.now(), requireOrganization(ctx).timeZone).slice(0, 4));
-      const rows = await ctx.tenant((tx) => findMemberTotals(tx, orgId, ids, year));
-      return new Map(rows.map((row) => [row.memberId, row.yearMinutes]));
-    }, 0),
-    lastServedOn: personalFigure<string | null>(async (ctx, orgId, ids) => {
-      const rows = await ctx.tenant((tx) => findLastServiceDates(tx, orgId, ids));
-      return new Map(rows.map((row) => [row.memberId, row.servedOn]));
-    }, null),
-  },
+  Member: {},
   Invitation: { member: memberById<Invitation>((invitation) => invitation.memberId) },
   JoinRequest: { member: memberById<JoinRequestParent>((request) => request.memberId) },
 };

@@ -17,8 +17,6 @@ export interface CreatedInvitationParent {
 /** What the holder of an invitation link sees before accepting. */
 export interface InvitationPreviewParent {
   invitation: Invitation;
-  organizationName: string;
-  organizationSlug: string;
 }
 
 export interface JoinRequestParent extends JoinRequest {

@@ -6,7 +6,6 @@ import {
   memberSearchBacklog,
   memberSearchGrams,
   organizations,
-  serviceRecords,
   teamMemberships,
   teams,
   type Account,
@@ -30,7 +29,6 @@ import {
   gt,
   inArray,
   isNull,
-  max,
   ne,
   sql,
   type AnyColumn,
@@ -703,21 +701,3 @@ export function setActiveOfMembers(db: Db, orgId: string, memberIds: string[], a
 }
 
 /** The date of each member's latest approved service. */
-export async function findLastServiceDates(
-  db: Db,
-  orgId: string,
-  memberIds: string[],
-): Promise<{ memberId: string; servedOn: string | null }[]> {
-  if (memberIds.length === 0) return [];
-  return db
-    .select({ memberId: serviceRecords.memberId, servedOn: max(serviceRecords.serviceDate) })
-    .from(serviceRecords)
-    .where(
-      and(
-        eq(serviceRecords.orgId, orgId),
-        inArray(serviceRecords.memberId, memberIds),
-        eq(serviceRecords.status, 'APPROVED'),
-      ),
-    )
-    .groupBy(serviceRecords.memberId);
-}
