@@ -5,6 +5,7 @@
  */
 import type { ActivityCategory, ActivityStatus, TeamColour } from '$lib/graphql/__generated__/operations';
 import { page } from '$app/state';
+import { localDateAt } from '@qicai/api/kernel/time';
 import { currentLocale, t } from '$lib/i18n';
 import { TEAM_COLOUR_ORDER } from '$lib/teams';
 import { dateTimeFormat } from '$lib/intl';
@@ -62,7 +63,7 @@ function yearIfOther(date: string): { year?: 'numeric' } {
 export function formatDateTime(iso: string, timeZone: string): string {
   return dateTimeFormat(intlLocale(), {
     timeZone,
-    ...yearIfOther(localDateOf(iso, timeZone)),
+    ...yearIfOther(localDateAt(new Date(iso), timeZone)),
     month: 'short',
     day: 'numeric',
     weekday: 'short',
@@ -83,7 +84,7 @@ export function formatTime(iso: string, timeZone: string): string {
 
 /** A start and end: the end's date only when it is another day. */
 export function formatRange(startIso: string, endIso: string, timeZone: string): string {
-  const sameDay = localDateOf(startIso, timeZone) === localDateOf(endIso, timeZone);
+  const sameDay = localDateAt(new Date(startIso), timeZone) === localDateAt(new Date(endIso), timeZone);
   return `${formatDateTime(startIso, timeZone)} – ${sameDay ? formatTime(endIso, timeZone) : formatDateTime(endIso, timeZone)}`;
 }
 
@@ -109,17 +110,6 @@ export function formatDistance(metres: number | null | undefined): string {
   return metres < 1000
     ? t('distance.metres', { metres: Math.round(metres) })
     : t('distance.kilometres', { kilometres: (metres / 1000).toFixed(1) });
-}
-
-/** The date an instant falls on in a time zone, YYYY-MM-DD. */
-export function localDateOf(iso: string | Date, timeZone: string): string {
-  return dateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(iso));
-}
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-export function isDate(value: string | null): value is string {
-  return value !== null && DATE.test(value) && !Number.isNaN(new Date(`${value}T00:00:00Z`).getTime());
 }
 
 export function addDays(date: string, days: number): string {

@@ -1,19 +1,15 @@
 /**
- * The big screen's helpers: hours from minutes, the twelve-month chart's
- * geometry (drawn as SVG, no chart library), and a throttle so a burst of
- * check-ins makes one refetch, not fifty.
+ * The big screen's helpers: the twelve-month chart's geometry (drawn as SVG,
+ * no chart library) and a throttle so a burst of check-ins makes one refetch,
+ * not fifty. Its hours are shown by formatHours ($lib/hours), as every page's.
  */
-
-/** Whole hours (service is kept in minutes), or null. */
-export function hoursOf(minutes: number | null | undefined): number | null {
-  return minutes === null || minutes === undefined ? null : Math.round(minutes / 60);
-}
 
 export interface TrendBar {
   month: string;
   /** Month number, 1–12, for the label. */
   monthNumber: number;
-  hours: number | null;
+  /** The month's service, shown as hours over the bar; null when not known. */
+  minutes: number | null;
   x: number;
   y: number;
   width: number;
@@ -22,25 +18,24 @@ export interface TrendBar {
 
 export const TREND_VIEW = { width: 1200, height: 200, top: 28, bottom: 30 } as const;
 
-export function trendBars(months: { month: string; minutes: number | null }[]): { bars: TrendBar[]; max: number } {
-  const hours = months.map((month) => hoursOf(month.minutes));
-  const max = Math.max(1, ...hours.map((value) => value ?? 0));
+export function trendBars(months: { month: string; minutes: number | null }[]): TrendBar[] {
+  // Heights in proportion to the minutes themselves: the rounded hours are only the labels.
+  const max = Math.max(1, ...months.map((month) => month.minutes ?? 0));
   const slot = TREND_VIEW.width / Math.max(1, months.length);
   const plotHeight = TREND_VIEW.height - TREND_VIEW.top - TREND_VIEW.bottom;
-  const bars = months.map((month, index) => {
-    const value = hours[index] ?? null;
+  return months.map((month, index) => {
+    const value = month.minutes;
     const height = value === null ? 0 : Math.max(value > 0 ? 2 : 0, (value / max) * plotHeight);
     return {
       month: month.month,
       monthNumber: Number(month.month.slice(5, 7)),
-      hours: value,
+      minutes: value,
       x: index * slot + slot * 0.18,
       y: TREND_VIEW.top + plotHeight - height,
       width: slot * 0.64,
       height,
     };
   });
-  return { bars, max };
 }
 
 /**

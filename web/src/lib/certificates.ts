@@ -24,8 +24,3 @@ export function formatYearMonth(month: string): string {
 export function formatPeriod(from: string, to: string): string {
   return t('certificates.periodValue', { from: formatDate(from), to: formatDate(to) });
 }
-
-/** Today in a time zone, YYYY-MM-DD. */
-export function todayIn(timeZone: string, now: Date = new Date()): string {
-  return dateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-}

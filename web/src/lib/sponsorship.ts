@@ -24,11 +24,6 @@ export function yuanFromFen(fen: number | null | undefined): string {
   return fen === null || fen === undefined ? '' : String(fen / 100);
 }
 
-/** Today in a time zone, as YYYY-MM-DD (for a date field's default). */
-export function todayIn(timeZone: string): string {
-  return dateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
-}
-
 /** A calendar date (YYYY-MM-DD), as written in the page's language. */
 export function formatDay(day: string): string {
   return dateTimeFormat(intlLocale(), { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${day}T00:00:00Z`));

@@ -75,6 +75,11 @@ export const common = defineMessages(
     'error.VALIDATION': '请检查填写的内容。',
     'error.WRONG_ORGANIZATION': '请求指向了错误的协会。',
     'error.INTERNAL': '服务器出错了，请稍后再试。',
+    'error.UNAVAILABLE': '服务暂时不可用，请稍后再试。',
+    'error.PAYLOAD_TOO_LARGE': '提交的内容太大，请缩小后再试。',
+    'error.BAD_REQUEST': '服务器无法识别这个请求，请刷新页面后再试。',
+    'error.GRAPHQL_VALIDATION': '页面版本与服务器不一致，请刷新页面后再试。',
+    'error.QUERY_TOO_COSTLY': '一次查询的内容太多，请缩小范围后再试。',
   },
   {
     'app.name': 'Qicai',
@@ -151,5 +156,10 @@ export const common = defineMessages(
     'error.VALIDATION': 'Please check what you entered.',
     'error.WRONG_ORGANIZATION': 'The request named the wrong association.',
     'error.INTERNAL': 'Something went wrong on our side. Please try again later.',
+    'error.UNAVAILABLE': 'The service is briefly unavailable. Please try again shortly.',
+    'error.PAYLOAD_TOO_LARGE': 'What you sent is too large. Make it smaller and try again.',
+    'error.BAD_REQUEST': 'The server could not read that request. Reload the page and try again.',
+    'error.GRAPHQL_VALIDATION': 'This page is out of date with the server. Reload it and try again.',
+    'error.QUERY_TOO_COSTLY': 'That asks for too much at once. Narrow it down and try again.',
   },
 );

@@ -4,7 +4,8 @@ import {
   RequestToJoinDocument,
   ViewerJoinRequestDocument,
 } from '$lib/graphql/__generated__/operations';
-import { addDays, localDateOf } from '$lib/activities';
+import { localDateAt } from '@qicai/api/kernel/time';
+import { addDays } from '$lib/activities';
 import { failForm, readForm } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -12,7 +13,7 @@ const PUBLIC_ACTIVITIES_SHOWN = 12;
 
 export const load = (async ({ locals, params, parent }) => {
   const { viewer, organization: layout } = await parent();
-  const today = localDateOf(new Date(), layout.timeZone);
+  const today = localDateAt(new Date(), layout.timeZone);
   const [{ organization }, { activities }, joinRequest] = await Promise.all([
     locals.api.request(OrganizationTeamsDocument, {}, params.slug),
     // The next published public activities of the coming two months: anyone sees them here.

@@ -1,3 +1,4 @@
+import { DEFAULT_TIME_ZONE } from '@qicai/api/kernel/time';
 import { redirect } from '@sveltejs/kit';
 import { SponsorViewDocument } from '$lib/graphql/__generated__/operations';
 import { failLoad } from '$lib/server/api';
@@ -12,7 +13,7 @@ export const load = (async ({ locals, params, url, parent }) => {
   if (!viewer) redirect(303, `/signin?next=${encodeURIComponent(url.pathname)}`);
   try {
     const { sponsorView, organization } = await locals.api.request(SponsorViewDocument, {}, params.slug);
-    return { sponsorView, timeZone: organization?.timeZone ?? 'Asia/Shanghai' };
+    return { sponsorView, timeZone: organization?.timeZone ?? DEFAULT_TIME_ZONE };
   } catch (cause) {
     failLoad(cause, url);
   }

@@ -1,14 +1,6 @@
 import { ActivityListDocument } from '$lib/graphql/__generated__/operations';
-import {
-  addDays,
-  addMonths,
-  isCategory,
-  isDate,
-  localDateOf,
-  monthWeeks,
-  startOfWeek,
-  teamColours,
-} from '$lib/activities';
+import { isLocalDate, localDateAt } from '@qicai/api/kernel/time';
+import { addDays, addMonths, isCategory, monthWeeks, startOfWeek, teamColours } from '$lib/activities';
 import { failLoad } from '$lib/server/api';
 import type { PageServerLoad } from './$types';
 
@@ -20,8 +12,8 @@ export const load = (async ({ locals, params, url, parent }) => {
   const viewParam = url.searchParams.get('view');
   const view: CalendarView = viewParam === 'week' || viewParam === 'month' ? viewParam : 'list';
   const dateParam = url.searchParams.get('date');
-  const today = localDateOf(new Date(), organization.timeZone);
-  const date = isDate(dateParam) ? dateParam : today;
+  const today = localDateAt(new Date(), organization.timeZone);
+  const date = dateParam !== null && isLocalDate(dateParam) ? dateParam : today;
   const teams = teamColours(url.searchParams.getAll('team'));
   const categoryParam = url.searchParams.get('category') ?? '';
   const category = isCategory(categoryParam) ? categoryParam : null;

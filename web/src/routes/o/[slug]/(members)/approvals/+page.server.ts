@@ -1,3 +1,4 @@
+import { DEFAULT_TIME_ZONE } from '@qicai/api/kernel/time';
 import { fail, redirect } from '@sveltejs/kit';
 import {
   AcceptServiceCorrectionDocument,
@@ -18,7 +19,7 @@ export const load = (async ({ locals, params, url }) => {
       queue: result.serviceRecordQueue,
       corrections: result.pendingServiceCorrections,
       missing: result.missingCheckOuts,
-      timeZone: result.organization?.timeZone ?? 'Asia/Shanghai',
+      timeZone: result.organization?.timeZone ?? DEFAULT_TIME_ZONE,
       notice: url.searchParams.get('done'),
       count: url.searchParams.get('count'),
     };

@@ -1,3 +1,4 @@
+import { DEFAULT_TIME_ZONE } from '@qicai/api/kernel/time';
 import { redirect } from '@sveltejs/kit';
 import {
   MyHoursDocument,
@@ -16,7 +17,7 @@ export const load = (async ({ locals, params, url }) => {
       records: result.myServiceRecords,
       reportable: result.reportableActivities,
       teams: result.organization?.teams ?? [],
-      timeZone: result.organization?.timeZone ?? 'Asia/Shanghai',
+      timeZone: result.organization?.timeZone ?? DEFAULT_TIME_ZONE,
       notice: url.searchParams.get('done'),
       correcting: url.searchParams.get('correct'),
     };

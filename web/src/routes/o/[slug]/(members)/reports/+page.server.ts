@@ -1,5 +1,5 @@
 import { HoursReportsDocument } from '$lib/graphql/__generated__/operations';
-import { todayIn } from '$lib/certificates';
+import { localDateAt } from '@qicai/api/kernel/time';
 import { ApiError, failLoad } from '$lib/server/api';
 import type { PageServerLoad } from './$types';
 
@@ -9,7 +9,7 @@ const NO_FIELD_ERRORS: Record<string, string> = {};
 /** Reports for the period in the address (the year so far by default): by team, month and member in one request. */
 export const load = (async ({ locals, params, parent, url }) => {
   const { organization } = await parent();
-  const today = todayIn(organization.timeZone);
+  const today = localDateAt(new Date(), organization.timeZone);
   const asked = { from: url.searchParams.get('from') ?? '', to: url.searchParams.get('to') ?? '' };
   const period = {
     from: ISO_DATE.test(asked.from) ? asked.from : `${today.slice(0, 4)}-01-01`,

@@ -1,3 +1,4 @@
+import { DEFAULT_TIME_ZONE } from '@qicai/api/kernel/time';
 import { error } from '@sveltejs/kit';
 import { SponsorshipLayoutDocument } from '$lib/graphql/__generated__/operations';
 import { failLoad } from '$lib/server/api';
@@ -9,7 +10,7 @@ export const load = (async ({ parent, locals, params, url }) => {
   if (!organization.viewerIsAdmin) error(403, { message: 'Admins only', code: 'FORBIDDEN' });
   try {
     const { organization: layout } = await locals.api.request(SponsorshipLayoutDocument, {}, params.slug);
-    return { timeZone: layout?.timeZone ?? 'Asia/Shanghai' };
+    return { timeZone: layout?.timeZone ?? DEFAULT_TIME_ZONE };
   } catch (cause) {
     failLoad(cause, url);
   }

@@ -1,6 +1,7 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { SchedulableTeamsDocument, CreateActivityDocument } from '$lib/graphql/__generated__/operations';
-import { addDays, localDateOf } from '$lib/activities';
+import { localDateAt } from '@qicai/api/kernel/time';
+import { addDays } from '$lib/activities';
 import { failLoad } from '$lib/server/api';
 import { readActivityForm } from '$lib/server/activity-form';
 import { failForm } from '$lib/server/forms';
@@ -16,7 +17,7 @@ export const load = (async ({ locals, params, url, parent }) => {
       (team) => result.organization?.viewerIsAdmin === true || team.leads.some((lead) => lead.id === viewerId),
     );
     if (teams.length === 0) error(403, { message: 'Leads and admins only', code: 'FORBIDDEN' });
-    const tomorrow = addDays(localDateOf(new Date(), organization.timeZone), 1);
+    const tomorrow = addDays(localDateAt(new Date(), organization.timeZone), 1);
     return {
       teams,
       defaults: {

@@ -1,6 +1,6 @@
 import { redirect } from '@sveltejs/kit';
 import { IssueCertificateDocument, MyCertificatesDocument } from '$lib/graphql/__generated__/operations';
-import { todayIn } from '$lib/certificates';
+import { localDateAt } from '@qicai/api/kernel/time';
 import { failLoad } from '$lib/server/api';
 import { failForm, readForm } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
@@ -9,7 +9,7 @@ export const load = (async ({ locals, params, parent, url }) => {
   const { organization } = await parent();
   try {
     const { myCertificates } = await locals.api.request(MyCertificatesDocument, {}, params.slug);
-    const today = todayIn(organization.timeZone);
+    const today = localDateAt(new Date(), organization.timeZone);
     return {
       certificates: myCertificates,
       issued: url.searchParams.get('issued'),

@@ -1,6 +1,7 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { HelpRequestPageDocument, TurnRequestIntoActivityDocument } from '$lib/graphql/__generated__/operations';
-import { addDays, localDateOf } from '$lib/activities';
+import { localDateAt } from '@qicai/api/kernel/time';
+import { addDays } from '$lib/activities';
 import { ACTIVITY_CATEGORY_FOR } from '$lib/requests';
 import { failLoad } from '$lib/server/api';
 import { readActivityForm } from '$lib/server/activity-form';
@@ -14,7 +15,7 @@ export const load = (async ({ locals, params, url, parent }) => {
     if (!request.viewerCanWork || !request.team) error(403, { message: 'The team’s leads only', code: 'FORBIDDEN' });
     // Only an assigned request becomes an activity; otherwise back to the request.
     if (request.status !== 'ASSIGNED') redirect(303, `/o/${params.slug}/requests/${params.id}`);
-    const tomorrow = addDays(localDateOf(new Date(), organization.timeZone), 1);
+    const tomorrow = addDays(localDateAt(new Date(), organization.timeZone), 1);
     return {
       request,
       team: request.team,
