@@ -861,6 +861,87 @@ export type BeneficiariesReportInput = {
   to: Scalars['Date']['input'];
 };
 
+export type Membership = {
+  __typename?: 'Membership';
+  organization: Organization;
+  member: Member;
+};
+
+/** 政治面貌 by the national standard GB/T 4762 (codes 01–13, in this order). */
+export type PoliticalStatus =
+  /** 01 中共党员 */
+  | 'CPC_MEMBER'
+  /** 02 中共预备党员 */
+  | 'CPC_PROBATIONARY_MEMBER'
+  /** 03 共青团员 */
+  | 'CYL_MEMBER'
+  /** 04 民革党员 */
+  | 'RCCK_MEMBER'
+  /** 05 民盟盟员 */
+  | 'CDL_MEMBER'
+  /** 06 民建会员 */
+  | 'CNDCA_MEMBER'
+  /** 07 民进会员 */
+  | 'CAPD_MEMBER'
+  /** 08 农工党党员 */
+  | 'CPWDP_MEMBER'
+  /** 09 致公党党员 */
+  | 'CZGP_MEMBER'
+  /** 10 九三学社社员 */
+  | 'JIUSAN_MEMBER'
+  /** 11 台盟盟员 */
+  | 'TDSGL_MEMBER'
+  /** 12 无党派人士 */
+  | 'NON_PARTY'
+  /** 13 群众 */
+  | 'MASSES';
+
+/** A stage of party development a party organization tracks beside the 政治面貌 (not for party members). */
+export type PartyStage =
+  /** 入党积极分子 */
+  | 'ACTIVIST'
+  /** 发展对象 */
+  | 'CANDIDATE';
+
+export type MemberRole =
+  | 'ADMIN'
+  | 'LEAD'
+  | 'MEMBER';
+
+/** A person's membership of one organization. Other members see the name, teams and role; the personal fields only the member, admins and the leads of the member's teams. */
+export type Member = {
+  __typename?: 'Member';
+  id: Scalars['ID']['output'];
+  displayName: Scalars['String']['output'];
+  teams: Array<Team>;
+  /** 政治面貌 */
+  politicalStatus?: Maybe<PoliticalStatus>;
+  /** 入党积极分子 / 发展对象, if any. */
+  partyStage?: Maybe<PartyStage>;
+  /** 工作单位 */
+  workUnit?: Maybe<Scalars['String']['output']>;
+  role?: Maybe<MemberRole>;
+  active?: Maybe<Scalars['Boolean']['output']>;
+  joinedOn?: Maybe<Scalars['Date']['output']>;
+  /** Approved service minutes this year (the organization's calendar year). As personal fields. */
+  minutesThisYear?: Maybe<Scalars['Int']['output']>;
+  /** The date of the member's latest approved service, if any. As personal fields. */
+  lastServedOn?: Maybe<Scalars['Date']['output']>;
+  /** Mainland mobile number. */
+  phone?: Maybe<Scalars['String']['output']>;
+  email?: Maybe<Scalars['String']['output']>;
+  gender?: Maybe<Gender>;
+  skills?: Maybe<Array<Scalars['String']['output']>>;
+  /** Whether the person signs in (has an account). Admins only. */
+  hasAccount?: Maybe<Scalars['Boolean']['output']>;
+  /** The viewer may edit this profile (their own, or as an admin). */
+  viewerCanEdit: Scalars['Boolean']['output'];
+  /** The viewer sees this member's personal fields. */
+  viewerCanSeePersonal: Scalars['Boolean']['output'];
+  /** The stations the member is stationed at. */
+  stations: Array<Station>;
+};
+
 /** 性别 */
 export type Gender =
   | 'FEMALE'
@@ -1170,6 +1251,20 @@ export type RosterFile = {
   rowCount: Scalars['Int']['output'];
 };
 
+export type MemberConnection = {
+  __typename?: 'MemberConnection';
+  nodes: Array<Member>;
+  pageInfo: PageInfo;
+  /** How many members match, all pages together (the roster only; null elsewhere). */
+  totalCount?: Maybe<Scalars['Int']['output']>;
+};
+
+export type SetTeamLeadsInput = {
+  teamId: Scalars['ID']['input'];
+  /** At most 5. */
+  memberIds: Array<Scalars['ID']['input']>;
+};
+
 /** Where a member is told of one kind: in the app's list, by SMS, by email. A channel they have no address for is never used. */
 export type NotificationPreference = {
   __typename?: 'NotificationPreference';
@@ -1432,87 +1527,6 @@ export type Account = {
   phoneVerified: Scalars['Boolean']['output'];
   emailVerified: Scalars['Boolean']['output'];
   locale?: Maybe<Locale>;
-};
-
-export type Membership = {
-  __typename?: 'Membership';
-  organization: Organization;
-  member: Member;
-};
-
-/** 政治面貌 by the national standard GB/T 4762 (codes 01–13, in this order). */
-export type PoliticalStatus =
-  /** 01 中共党员 */
-  | 'CPC_MEMBER'
-  /** 02 中共预备党员 */
-  | 'CPC_PROBATIONARY_MEMBER'
-  /** 03 共青团员 */
-  | 'CYL_MEMBER'
-  /** 04 民革党员 */
-  | 'RCCK_MEMBER'
-  /** 05 民盟盟员 */
-  | 'CDL_MEMBER'
-  /** 06 民建会员 */
-  | 'CNDCA_MEMBER'
-  /** 07 民进会员 */
-  | 'CAPD_MEMBER'
-  /** 08 农工党党员 */
-  | 'CPWDP_MEMBER'
-  /** 09 致公党党员 */
-  | 'CZGP_MEMBER'
-  /** 10 九三学社社员 */
-  | 'JIUSAN_MEMBER'
-  /** 11 台盟盟员 */
-  | 'TDSGL_MEMBER'
-  /** 12 无党派人士 */
-  | 'NON_PARTY'
-  /** 13 群众 */
-  | 'MASSES';
-
-/** A stage of party development a party organization tracks beside the 政治面貌 (not for party members). */
-export type PartyStage =
-  /** 入党积极分子 */
-  | 'ACTIVIST'
-  /** 发展对象 */
-  | 'CANDIDATE';
-
-export type MemberRole =
-  | 'ADMIN'
-  | 'LEAD'
-  | 'MEMBER';
-
-/** A person's membership of one organization. Other members see the name, teams and role; the personal fields only the member, admins and the leads of the member's teams. */
-export type Member = {
-  __typename?: 'Member';
-  id: Scalars['ID']['output'];
-  displayName: Scalars['String']['output'];
-  teams: Array<Team>;
-  /** 政治面貌 */
-  politicalStatus?: Maybe<PoliticalStatus>;
-  /** 入党积极分子 / 发展对象, if any. */
-  partyStage?: Maybe<PartyStage>;
-  /** 工作单位 */
-  workUnit?: Maybe<Scalars['String']['output']>;
-  role?: Maybe<MemberRole>;
-  active?: Maybe<Scalars['Boolean']['output']>;
-  joinedOn?: Maybe<Scalars['Date']['output']>;
-  /** Approved service minutes this year (the organization's calendar year). As personal fields. */
-  minutesThisYear?: Maybe<Scalars['Int']['output']>;
-  /** The date of the member's latest approved service, if any. As personal fields. */
-  lastServedOn?: Maybe<Scalars['Date']['output']>;
-  /** Mainland mobile number. */
-  phone?: Maybe<Scalars['String']['output']>;
-  email?: Maybe<Scalars['String']['output']>;
-  gender?: Maybe<Gender>;
-  skills?: Maybe<Array<Scalars['String']['output']>>;
-  /** Whether the person signs in (has an account). Admins only. */
-  hasAccount?: Maybe<Scalars['Boolean']['output']>;
-  /** The viewer may edit this profile (their own, or as an admin). */
-  viewerCanEdit: Scalars['Boolean']['output'];
-  /** The viewer sees this member's personal fields. */
-  viewerCanSeePersonal: Scalars['Boolean']['output'];
-  /** The stations the member is stationed at. */
-  stations: Array<Station>;
 };
 
 export type RegisterInput = {
@@ -2149,6 +2163,12 @@ export type Mutation = {
    * active admin (LAST_ADMIN otherwise). Up to 1,000 members. Admins only.
    */
   bulkUpdateMembers: BulkUpdateMembersResult;
+  /** Makes exactly these members the team's leads (队长). Admins only. */
+  setTeamLeads: Team;
+  /** The viewer joins a team of their organization. */
+  joinTeam: Team;
+  /** The viewer leaves a team. */
+  leaveTeam: Team;
   /** Marks the viewer's notifications read: these, or all of them. Returns how many were unread. */
   markNotificationsRead: Scalars['Int']['output'];
   /** Sets where the viewer is told of the kinds given (kinds left out stay as they are); returns every kind. */
@@ -2263,12 +2283,6 @@ export type Mutation = {
   importStations: StationImportResult;
   /** Renames a team or changes its mission. Admins only. */
   updateTeam: Team;
-  /** Makes exactly these members the team's leads (队长). Admins only. */
-  setTeamLeads: Team;
-  /** The viewer joins a team of their organization. */
-  joinTeam: Team;
-  /** The viewer leaves a team. */
-  leaveTeam: Team;
 };
 
 
@@ -2476,6 +2490,21 @@ export type MutationExportRosterArgs = {
 
 export type MutationBulkUpdateMembersArgs = {
   input: BulkUpdateMembersInput;
+};
+
+
+export type MutationSetTeamLeadsArgs = {
+  input: SetTeamLeadsInput;
+};
+
+
+export type MutationJoinTeamArgs = {
+  teamId: Scalars['ID']['input'];
+};
+
+
+export type MutationLeaveTeamArgs = {
+  teamId: Scalars['ID']['input'];
 };
 
 
@@ -2716,21 +2745,6 @@ export type MutationImportStationsArgs = {
 
 export type MutationUpdateTeamArgs = {
   input: UpdateTeamInput;
-};
-
-
-export type MutationSetTeamLeadsArgs = {
-  input: SetTeamLeadsInput;
-};
-
-
-export type MutationJoinTeamArgs = {
-  teamId: Scalars['ID']['input'];
-};
-
-
-export type MutationLeaveTeamArgs = {
-  teamId: Scalars['ID']['input'];
 };
 
 /** waiting for a sponsor, proposed to one or more, sponsored, or ended (left the programme). */
@@ -3502,13 +3516,13 @@ export type Team = {
   colour: TeamColour;
   name: LocalizedText;
   mission: LocalizedText;
+  viewerCanEdit: Scalars['Boolean']['output'];
   leads: Array<Member>;
   /** Active members of the team. */
   memberCount: Scalars['Int']['output'];
   /** Members of the team, leads first. Members of the organization only. */
   members: MemberConnection;
   viewerIsMember: Scalars['Boolean']['output'];
-  viewerCanEdit: Scalars['Boolean']['output'];
 };
 
 
@@ -3517,24 +3531,10 @@ export type TeamMembersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
 };
 
-export type MemberConnection = {
-  __typename?: 'MemberConnection';
-  nodes: Array<Member>;
-  pageInfo: PageInfo;
-  /** How many members match, all pages together (the roster only; null elsewhere). */
-  totalCount?: Maybe<Scalars['Int']['output']>;
-};
-
 export type UpdateTeamInput = {
   teamId: Scalars['ID']['input'];
   name?: InputMaybe<LocalizedTextInput>;
   mission?: InputMaybe<LocalizedTextInput>;
-};
-
-export type SetTeamLeadsInput = {
-  teamId: Scalars['ID']['input'];
-  /** At most 5. */
-  memberIds: Array<Scalars['ID']['input']>;
 };
 
 
@@ -3689,6 +3689,11 @@ export type ResolversTypes = {
   BeneficiariesRow: ResolverTypeWrapper<BeneficiariesRowParent>;
   BeneficiariesReport: ResolverTypeWrapper<BeneficiariesReportParent>;
   BeneficiariesReportInput: BeneficiariesReportInput;
+  Membership: ResolverTypeWrapper<MembershipRow>;
+  PoliticalStatus: PoliticalStatus;
+  PartyStage: PartyStage;
+  MemberRole: MemberRole;
+  Member: ResolverTypeWrapper<MemberRow>;
   Gender: Gender;
   MemberSort: MemberSort;
   MemberStatus: MemberStatus;
@@ -3719,6 +3724,8 @@ export type ResolversTypes = {
   RosterImportProblem: ResolverTypeWrapper<RosterImportProblem>;
   ExportRosterInput: ExportRosterInput;
   RosterFile: ResolverTypeWrapper<RosterFile>;
+  MemberConnection: ResolverTypeWrapper<MemberConnectionParent>;
+  SetTeamLeadsInput: SetTeamLeadsInput;
   NotificationPreference: ResolverTypeWrapper<NotificationPreference>;
   NotificationPreferenceInput: NotificationPreferenceInput;
   NotificationKind: NotificationKind;
@@ -3733,11 +3740,6 @@ export type ResolversTypes = {
   AccountSession: ResolverTypeWrapper<AccountSessionParent>;
   Viewer: ResolverTypeWrapper<ViewerParent>;
   Account: ResolverTypeWrapper<AccountRow>;
-  Membership: ResolverTypeWrapper<MembershipRow>;
-  PoliticalStatus: PoliticalStatus;
-  PartyStage: PartyStage;
-  MemberRole: MemberRole;
-  Member: ResolverTypeWrapper<MemberRow>;
   RegisterInput: RegisterInput;
   SignInInput: SignInInput;
   ConfirmRegistrationInput: ConfirmRegistrationInput;
@@ -3831,9 +3833,7 @@ export type ResolversTypes = {
   StationBoard: ResolverTypeWrapper<StationBoard>;
   TeamColour: TeamColour;
   Team: ResolverTypeWrapper<TeamRow>;
-  MemberConnection: ResolverTypeWrapper<MemberConnectionParent>;
   UpdateTeamInput: UpdateTeamInput;
-  SetTeamLeadsInput: SetTeamLeadsInput;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -3901,6 +3901,8 @@ export type ResolversParentTypes = {
   BeneficiariesRow: BeneficiariesRowParent;
   BeneficiariesReport: BeneficiariesReportParent;
   BeneficiariesReportInput: BeneficiariesReportInput;
+  Membership: MembershipRow;
+  Member: MemberRow;
   MemberFilter: MemberFilter;
   BulkUpdateMembersInput: BulkUpdateMembersInput;
   BulkUpdateMembersResult: Omit<BulkUpdateMembersResult, 'members'> & { members: Array<ResolversParentTypes['Member']> };
@@ -3922,6 +3924,8 @@ export type ResolversParentTypes = {
   RosterImportProblem: RosterImportProblem;
   ExportRosterInput: ExportRosterInput;
   RosterFile: RosterFile;
+  MemberConnection: MemberConnectionParent;
+  SetTeamLeadsInput: SetTeamLeadsInput;
   NotificationPreference: NotificationPreference;
   NotificationPreferenceInput: NotificationPreferenceInput;
   Notification: NotificationRow;
@@ -3935,8 +3939,6 @@ export type ResolversParentTypes = {
   AccountSession: AccountSessionParent;
   Viewer: ViewerParent;
   Account: AccountRow;
-  Membership: MembershipRow;
-  Member: MemberRow;
   RegisterInput: RegisterInput;
   SignInInput: SignInInput;
   ConfirmRegistrationInput: ConfirmRegistrationInput;
@@ -4014,9 +4016,7 @@ export type ResolversParentTypes = {
   BoardSpotCheck: BoardSpotCheck;
   StationBoard: StationBoard;
   Team: TeamRow;
-  MemberConnection: MemberConnectionParent;
   UpdateTeamInput: UpdateTeamInput;
-  SetTeamLeadsInput: SetTeamLeadsInput;
 };
 
 export type SubscriptionResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
@@ -4426,6 +4426,33 @@ export type BeneficiariesReportResolvers<ContextType = MercuriusContext, ParentT
   totalBeneficiaries?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
+export type MembershipResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['Membership'] = ResolversParentTypes['Membership']> = {
+  organization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
+  member?: Resolver<ResolversTypes['Member'], ParentType, ContextType>;
+};
+
+export type MemberResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['Member'] = ResolversParentTypes['Member']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  displayName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  teams?: Resolver<Array<ResolversTypes['Team']>, ParentType, ContextType>;
+  politicalStatus?: Resolver<Maybe<ResolversTypes['PoliticalStatus']>, ParentType, ContextType>;
+  partyStage?: Resolver<Maybe<ResolversTypes['PartyStage']>, ParentType, ContextType>;
+  workUnit?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  role?: Resolver<Maybe<ResolversTypes['MemberRole']>, ParentType, ContextType>;
+  active?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  joinedOn?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  minutesThisYear?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  lastServedOn?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  gender?: Resolver<Maybe<ResolversTypes['Gender']>, ParentType, ContextType>;
+  skills?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  hasAccount?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  viewerCanEdit?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  viewerCanSeePersonal?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  stations?: Resolver<Array<ResolversTypes['Station']>, ParentType, ContextType>;
+};
+
 export type BulkUpdateMembersResultResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['BulkUpdateMembersResult'] = ResolversParentTypes['BulkUpdateMembersResult']> = {
   changedCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   members?: Resolver<Array<ResolversTypes['Member']>, ParentType, ContextType>;
@@ -4533,6 +4560,12 @@ export type RosterFileResolvers<ContextType = MercuriusContext, ParentType exten
   rowCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
+export type MemberConnectionResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['MemberConnection'] = ResolversParentTypes['MemberConnection']> = {
+  nodes?: Resolver<Array<ResolversTypes['Member']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+};
+
 export type NotificationPreferenceResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['NotificationPreference'] = ResolversParentTypes['NotificationPreference']> = {
   kind?: Resolver<ResolversTypes['NotificationKind'], ParentType, ContextType>;
   inApp?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -4637,33 +4670,6 @@ export type AccountResolvers<ContextType = MercuriusContext, ParentType extends 
   phoneVerified?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   emailVerified?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   locale?: Resolver<Maybe<ResolversTypes['Locale']>, ParentType, ContextType>;
-};
-
-export type MembershipResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['Membership'] = ResolversParentTypes['Membership']> = {
-  organization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
-  member?: Resolver<ResolversTypes['Member'], ParentType, ContextType>;
-};
-
-export type MemberResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['Member'] = ResolversParentTypes['Member']> = {
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  displayName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  teams?: Resolver<Array<ResolversTypes['Team']>, ParentType, ContextType>;
-  politicalStatus?: Resolver<Maybe<ResolversTypes['PoliticalStatus']>, ParentType, ContextType>;
-  partyStage?: Resolver<Maybe<ResolversTypes['PartyStage']>, ParentType, ContextType>;
-  workUnit?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  role?: Resolver<Maybe<ResolversTypes['MemberRole']>, ParentType, ContextType>;
-  active?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
-  joinedOn?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
-  minutesThisYear?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
-  lastServedOn?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
-  phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  gender?: Resolver<Maybe<ResolversTypes['Gender']>, ParentType, ContextType>;
-  skills?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
-  hasAccount?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
-  viewerCanEdit?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  viewerCanSeePersonal?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  stations?: Resolver<Array<ResolversTypes['Station']>, ParentType, ContextType>;
 };
 
 export type HelpRequestResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['HelpRequest'] = ResolversParentTypes['HelpRequest']> = {
@@ -4844,6 +4850,9 @@ export type MutationResolvers<ContextType = MercuriusContext, ParentType extends
   applyRosterImport?: Resolver<ResolversTypes['RosterImport'], ParentType, ContextType, RequireFields<MutationApplyRosterImportArgs, 'id'>>;
   exportRoster?: Resolver<ResolversTypes['RosterFile'], ParentType, ContextType, RequireFields<MutationExportRosterArgs, 'input'>>;
   bulkUpdateMembers?: Resolver<ResolversTypes['BulkUpdateMembersResult'], ParentType, ContextType, RequireFields<MutationBulkUpdateMembersArgs, 'input'>>;
+  setTeamLeads?: Resolver<ResolversTypes['Team'], ParentType, ContextType, RequireFields<MutationSetTeamLeadsArgs, 'input'>>;
+  joinTeam?: Resolver<ResolversTypes['Team'], ParentType, ContextType, RequireFields<MutationJoinTeamArgs, 'teamId'>>;
+  leaveTeam?: Resolver<ResolversTypes['Team'], ParentType, ContextType, RequireFields<MutationLeaveTeamArgs, 'teamId'>>;
   markNotificationsRead?: Resolver<ResolversTypes['Int'], ParentType, ContextType, Partial<MutationMarkNotificationsReadArgs>>;
   setNotificationPreferences?: Resolver<Array<ResolversTypes['NotificationPreference']>, ParentType, ContextType, RequireFields<MutationSetNotificationPreferencesArgs, 'preferences'>>;
   setQuietHours?: Resolver<ResolversTypes['Organization'], ParentType, ContextType, Partial<MutationSetQuietHoursArgs>>;
@@ -4891,9 +4900,6 @@ export type MutationResolvers<ContextType = MercuriusContext, ParentType extends
   answerSpotCheck?: Resolver<ResolversTypes['SpotCheck'], ParentType, ContextType, RequireFields<MutationAnswerSpotCheckArgs, 'input'>>;
   importStations?: Resolver<ResolversTypes['StationImportResult'], ParentType, ContextType, RequireFields<MutationImportStationsArgs, 'fileName' | 'contentBase64'>>;
   updateTeam?: Resolver<ResolversTypes['Team'], ParentType, ContextType, RequireFields<MutationUpdateTeamArgs, 'input'>>;
-  setTeamLeads?: Resolver<ResolversTypes['Team'], ParentType, ContextType, RequireFields<MutationSetTeamLeadsArgs, 'input'>>;
-  joinTeam?: Resolver<ResolversTypes['Team'], ParentType, ContextType, RequireFields<MutationJoinTeamArgs, 'teamId'>>;
-  leaveTeam?: Resolver<ResolversTypes['Team'], ParentType, ContextType, RequireFields<MutationLeaveTeamArgs, 'teamId'>>;
 };
 
 export type ChildResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['Child'] = ResolversParentTypes['Child']> = {
@@ -5244,17 +5250,11 @@ export type TeamResolvers<ContextType = MercuriusContext, ParentType extends Res
   colour?: Resolver<ResolversTypes['TeamColour'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['LocalizedText'], ParentType, ContextType>;
   mission?: Resolver<ResolversTypes['LocalizedText'], ParentType, ContextType>;
+  viewerCanEdit?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   leads?: Resolver<Array<ResolversTypes['Member']>, ParentType, ContextType>;
   memberCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   members?: Resolver<ResolversTypes['MemberConnection'], ParentType, ContextType, RequireFields<TeamMembersArgs, 'first'>>;
   viewerIsMember?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  viewerCanEdit?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-};
-
-export type MemberConnectionResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['MemberConnection'] = ResolversParentTypes['MemberConnection']> = {
-  nodes?: Resolver<Array<ResolversTypes['Member']>, ParentType, ContextType>;
-  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
-  totalCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 };
 
 export type Resolvers<ContextType = MercuriusContext> = {
@@ -5303,6 +5303,8 @@ export type Resolvers<ContextType = MercuriusContext> = {
   HoursReport?: HoursReportResolvers<ContextType>;
   BeneficiariesRow?: BeneficiariesRowResolvers<ContextType>;
   BeneficiariesReport?: BeneficiariesReportResolvers<ContextType>;
+  Membership?: MembershipResolvers<ContextType>;
+  Member?: MemberResolvers<ContextType>;
   BulkUpdateMembersResult?: BulkUpdateMembersResultResolvers<ContextType>;
   Invitation?: InvitationResolvers<ContextType>;
   CreatedInvitation?: CreatedInvitationResolvers<ContextType>;
@@ -5314,6 +5316,7 @@ export type Resolvers<ContextType = MercuriusContext> = {
   RosterImportCells?: RosterImportCellsResolvers<ContextType>;
   RosterImportProblem?: RosterImportProblemResolvers<ContextType>;
   RosterFile?: RosterFileResolvers<ContextType>;
+  MemberConnection?: MemberConnectionResolvers<ContextType>;
   NotificationPreference?: NotificationPreferenceResolvers<ContextType>;
   Notification?: NotificationResolvers<ContextType>;
   NotificationConnection?: NotificationConnectionResolvers<ContextType>;
@@ -5324,8 +5327,6 @@ export type Resolvers<ContextType = MercuriusContext> = {
   AccountSession?: AccountSessionResolvers<ContextType>;
   Viewer?: ViewerResolvers<ContextType>;
   Account?: AccountResolvers<ContextType>;
-  Membership?: MembershipResolvers<ContextType>;
-  Member?: MemberResolvers<ContextType>;
   HelpRequest?: HelpRequestResolvers<ContextType>;
   RequestChange?: RequestChangeResolvers<ContextType>;
   RequestPublicStatus?: RequestPublicStatusResolvers<ContextType>;
@@ -5376,6 +5377,5 @@ export type Resolvers<ContextType = MercuriusContext> = {
   BoardSpotCheck?: BoardSpotCheckResolvers<ContextType>;
   StationBoard?: StationBoardResolvers<ContextType>;
   Team?: TeamResolvers<ContextType>;
-  MemberConnection?: MemberConnectionResolvers<ContextType>;
 };
 

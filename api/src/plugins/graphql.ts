@@ -20,11 +20,12 @@ import { DISPLAY_COOKIE, DISPLAY_HEADER, resolveDisplayToken } from '../modules/
 import { findOrganizationBySlug } from '../modules/organizations/repository.ts';
 import { SLUG_PATTERN } from '../modules/organizations/service.ts';
 import { KNOWN_DEVICE_DAYS, knownDeviceCookieName } from '../modules/people/known-devices.ts';
-import { findMemberOfAccount, findViewerInScope } from '../modules/people/repository.ts';
+
 import { accountForSessionToken, hashSessionToken } from '../modules/people/service.ts';
 import type { RequestContext } from '../shared/context.ts';
 import { AppError, toClientError } from '../shared/errors.ts';
 import { assertAffordable, assertShortEnough, assertWithinShape, requestedOperationName } from './query-limits.ts';
+import { findMemberOfAccount, findViewerInScope } from '../modules/members/repository.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -8,6 +8,7 @@ import { isActiveMember, isAdmin, requireOrganization } from '../../shared/acces
 import type { RequestContext } from '../../shared/context.ts';
 import { forbidden } from '../../shared/errors.ts';
 import * as repository from './repository.ts';
+import * as memberships from '../members/team-memberships-repository.ts';
 
 export interface ActivityAccess {
   orgId: string;
@@ -27,7 +28,7 @@ export async function activityAccess(ctx: RequestContext, tx?: Tx): Promise<Acti
     member && !admin
       ? new Set(
           // Within a transaction, read in it (a change checks what it sees there).
-          tx ? await repository.findLedTeamIds(tx, orgId, member.id) : await ctx.viewerLedTeamIds(),
+          tx ? await memberships.findLedTeamIds(tx, orgId, member.id) : await ctx.viewerLedTeamIds(),
         )
       : new Set<string>();
   return { orgId, member, isAdmin: admin, ledTeamIds };

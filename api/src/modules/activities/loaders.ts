@@ -2,11 +2,12 @@ import type { Activity, ActivitySeries, Member, Notification, SignUp, Team } fro
 import { requireOrganization } from '../../shared/access.ts';
 import { forbidden } from '../../shared/errors.ts';
 import { groupInOrder, oncePerRequest, type Loader } from '../../shared/loaders.ts';
-import { findMembersByIds } from '../people/repository.ts';
+
 import { activityAccess, canManageTeam, canSeeActivity } from './access.ts';
 import { checkOutMinutes, mayUndoCheckOut } from './check-in.ts';
 import { teamsOfOrganization } from '../teams/service.ts';
 import * as repository from './repository.ts';
+import { findMembersByIds } from '../members/repository.ts';
 
 const team: Loader<Activity, Team> = async (queries, ctx) => {
   const byId = new Map((await teamsOfOrganization(ctx)).map((row) => [row.id, row]));

@@ -7,7 +7,6 @@ import {
   organizations,
   queryRows,
   signUps,
-  teamMemberships,
   teams,
   type Activity,
   type ActivityCategory,
@@ -19,7 +18,6 @@ import {
   type OrganizationSettings,
   type SignUp,
   type SignUpStatus,
-  type Team,
   type TeamColour,
 } from '@qicai/db';
 import { and, asc, count, eq, gt, inArray, isNull, lt, lte, ne, or, sql } from 'drizzle-orm';
@@ -153,24 +151,6 @@ export async function updateSeries(
     .returning();
   if (!series) throw new Error('update found no series');
   return series;
-}
-
-export async function findTeamsByIds(db: Db, orgId: string, ids: string[]): Promise<Team[]> {
-  return db
-    .select()
-    .from(teams)
-    .where(and(eq(teams.orgId, orgId), isAnyOf(teams.id, ids)));
-}
-
-/** The teams a member leads. */
-export async function findLedTeamIds(db: Db, orgId: string, memberId: string): Promise<string[]> {
-  const rows = await db
-    .select({ teamId: teamMemberships.teamId })
-    .from(teamMemberships)
-    .where(
-      and(eq(teamMemberships.orgId, orgId), eq(teamMemberships.memberId, memberId), eq(teamMemberships.isLead, true)),
-    );
-  return rows.map((row) => row.teamId);
 }
 
 /** Who may see what: the public sees published public activities; members all but other teams' drafts. */

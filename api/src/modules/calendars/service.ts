@@ -12,10 +12,11 @@ import { recordAudit } from '../../shared/audit.ts';
 import type { RequestContext } from '../../shared/context.ts';
 import { notFound } from '../../shared/errors.ts';
 import { activityAccess, canSeeActivity } from '../activities/access.ts';
-import { findActivitiesByIds, findTeamsByIds } from '../activities/repository.ts';
+import { findActivitiesByIds } from '../activities/repository.ts';
 import { requireId } from '../members/ids.ts';
 import { buildCalendar } from './ical.ts';
 import * as repository from './repository.ts';
+import { findTeamsByIds } from '../teams/repository.ts';
 
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 const CONTENT_TYPE = 'text/calendar; charset=utf-8';

@@ -1,9 +1,10 @@
 import type { Certificate, Member, Team } from '@qicai/db';
 import { requireOrganization } from '../../shared/access.ts';
 import type { Loader } from '../../shared/loaders.ts';
-import { findTeamsByIds } from '../activities/repository.ts';
-import { findMembersByIds } from '../people/repository.ts';
+
 import type { BeneficiariesRowParent, HoursReportRowParent } from './reports.ts';
+import { findTeamsByIds } from '../teams/repository.ts';
+import { findMembersByIds } from '../members/repository.ts';
 
 async function membersById(ids: string[], ctx: Parameters<Loader<unknown, unknown>>[1]): Promise<Map<string, Member>> {
   const orgId = requireOrganization(ctx).id;

@@ -5,13 +5,15 @@ import { forbidden } from '../../shared/errors.ts';
 import { groupInOrder, type Loader } from '../../shared/loaders.ts';
 import { activityAccess } from '../activities/access.ts';
 import * as activityRepository from '../activities/repository.ts';
-import { findMembersByIds } from '../people/repository.ts';
+
 import type { MemberHoursParent, TeamHoursParent } from './mappers.ts';
 import * as repository from './repository.ts';
 import { canDecide } from './approvals.ts';
 import { canSeeRecord } from './records.ts';
 import { personalFigure } from '../members/loaders.ts';
 import { localDateAt } from '../../kernel/time.ts';
+import * as teamRepository from '../teams/repository.ts';
+import { findMembersByIds } from '../members/repository.ts';
 
 async function membersById(ctx: RequestContext, ids: string[]): Promise<Map<string, Member>> {
   const orgId = requireOrganization(ctx).id;
@@ -45,7 +47,7 @@ async function activitiesById(ctx: RequestContext, ids: string[]): Promise<Map<s
 async function teamsById(ctx: RequestContext, ids: string[]): Promise<Map<string, Team>> {
   const orgId = requireOrganization(ctx).id;
   const unique = [...new Set(ids)];
-  const rows = unique.length > 0 ? await ctx.tenant((tx) => activityRepository.findTeamsByIds(tx, orgId, unique)) : [];
+  const rows = unique.length > 0 ? await ctx.tenant((tx) => teamRepository.findTeamsByIds(tx, orgId, unique)) : [];
   return new Map(rows.map((row) => [row.id, row]));
 }
 

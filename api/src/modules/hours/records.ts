@@ -20,11 +20,13 @@ import type { RequestContext } from '../../shared/context.ts';
 import { AppError, FieldChecker, forbidden, notFound, ValidationError } from '../../shared/errors.ts';
 import { activityAccess, type ActivityAccess } from '../activities/access.ts';
 import * as activityRepository from '../activities/repository.ts';
-import { findMembersByIds } from '../people/repository.ts';
+
 import { instantOf, localDateAt, parseWallTime } from '../../kernel/time.ts';
 import * as repository from './repository.ts';
 import { excludesTravelTime, isLateEntry, MAX_RECORD_MINUTES } from './rules.ts';
 import { clampLimit, QUEUE_LIMIT, requireLeadOrAdmin } from './shared.ts';
+import * as teamRepository from '../teams/repository.ts';
+import { findMembersByIds } from '../members/repository.ts';
 
 const MINUTE = 60_000;
 
@@ -79,7 +81,7 @@ function clip(text: string, limit: number): string {
 
 /** What the record says of an activity: its name, place, content, organizing unit and lead (rule 1). */
 async function activityFields(tx: Tx, organization: Organization, activity: Activity) {
-  const team = (await activityRepository.findTeamsByIds(tx, organization.id, [activity.teamId]))[0];
+  const team = (await teamRepository.findTeamsByIds(tx, organization.id, [activity.teamId]))[0];
   const lead = await repository.findTeamLeadName(tx, organization.id, activity.teamId);
   return {
     activityName: clip(activity.title, TEXT_LIMITS.activityName),
@@ -248,7 +250,7 @@ export async function buildValues(
 
   let teamId = activity?.teamId ?? null;
   if (!activity && input.teamId) {
-    const team = (await activityRepository.findTeamsByIds(tx, organization.id, [input.teamId]))[0];
+    const team = (await teamRepository.findTeamsByIds(tx, organization.id, [input.teamId]))[0];
     fields.check(team !== undefined, 'teamId', 'NOT_FOUND');
     teamId = team?.id ?? null;
   }

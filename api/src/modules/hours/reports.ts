@@ -14,11 +14,12 @@ import { recordAudit } from '../../shared/audit.ts';
 import type { RequestContext } from '../../shared/context.ts';
 import { FieldChecker, forbidden } from '../../shared/errors.ts';
 import { activityAccess } from '../activities/access.ts';
-import { findTeamsByIds } from '../activities/repository.ts';
+
 import { addDays, instantOf, isLocalDate, parseLocalDate } from '../../kernel/time.ts';
 
 import { REPORT_CONTENT_TYPES, reportFileName, type ReportFileFormat, type ReportGrouping } from './report-file.ts';
 import * as repository from './reports-repository.ts';
+import { findTeamsByIds } from '../teams/repository.ts';
 
 export interface HoursReportInput {
   from: string;

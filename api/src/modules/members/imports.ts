@@ -46,6 +46,7 @@ import {
 import { requireAdmin, requireOrganization } from '../../shared/access.ts';
 import { rosterQueryFor, type RosterArgs } from './service.ts';
 import { localDateAt } from '../../kernel/time.ts';
+import * as teamRepository from '../teams/repository.ts';
 
 /** A county roster is about 31,000 people; this leaves room. */
 export const MAX_IMPORT_ROWS = 60_000;
@@ -86,7 +87,7 @@ export async function previewRosterImport(
       admin.orgId,
       new Date(ctx.clock.now().getTime() - KEEP_IMPORTS_DAYS * 24 * 60 * 60 * 1000),
     );
-    const teams = await repository.findTeams(tx, admin.orgId);
+    const teams = await teamRepository.findTeamsOfOrganizations(tx, [admin.orgId]);
     const matches = await repository.findMembersByPhones(tx, admin.orgId, phonesOf(parsed));
     const rows = evaluateRows(parsed, teams, matches, today);
     const counts = countOutcomes(rows);
@@ -263,7 +264,7 @@ const staleError = (staleRows: number, firstStaleRow: number | undefined) =>
 async function decideAgain(tx: Tx, orgId: string, id: string, today: string): Promise<EvaluatedRow[]> {
   const stored = await imports.findAllImportRows(tx, orgId, id);
   const table = { rows: stored.map((row) => ({ rowNumber: row.rowNumber, cells: row.cells })) };
-  const teams = await repository.findTeams(tx, orgId);
+  const teams = await teamRepository.findTeamsOfOrganizations(tx, [orgId]);
   const matches = await repository.findMembersByPhones(tx, orgId, phonesOf(table));
   const rows = evaluateRows(table, teams, matches, today);
   const changed = await imports.membersChangedSincePreview(
@@ -619,7 +620,7 @@ export async function exportRoster(
       subjectId: admin.orgId,
       detail: { format: input.format, members: found.length, search: query.search ?? null },
     });
-    return { rows: found, teams: await repository.findTeams(tx, admin.orgId) };
+    return { rows: found, teams: await teamRepository.findTeamsOfOrganizations(tx, [admin.orgId]) };
   });
   const labels = new Map(teams.map((team) => [team.id, teamLabel(team, locale)]));
   const separator = locale === 'zh' ? '、' : ', ';

@@ -16,6 +16,7 @@ import { lengthOf, nameProblem, normalizeName, parseEmail, parseMobile } from '.
 import { sendInBackground } from '../people/account-codes.ts';
 import { requireId } from './ids.ts';
 import * as repository from './repository.ts';
+import { findAccountsByIds, findAccountById } from '../people/repository.ts';
 
 /** How long an invitation link works. */
 export const INVITATION_TTL_DAYS = 7;
@@ -293,7 +294,7 @@ export async function listJoinRequests(ctx: RequestContext, status: JoinRequestS
   const admin = await requireAdmin(ctx);
   return ctx.tenant(async (tx) => {
     const requests = await repository.findJoinRequests(tx, admin.orgId, status, 200);
-    const accounts = await repository.findAccountsByIds(tx, [...new Set(requests.map((request) => request.accountId))]);
+    const accounts = await findAccountsByIds(tx, [...new Set(requests.map((request) => request.accountId))]);
     const byId = new Map(accounts.map((account) => [account.id, account]));
     return requests.flatMap((request) => {
       const account = byId.get(request.accountId);
@@ -323,7 +324,7 @@ export async function decideJoinRequest(
       if (!(await repository.findJoinRequest(tx, admin.orgId, input.id))) throw notFound('Join request');
       throw new AppError('ALREADY_DECIDED', 'This request has already been decided.');
     }
-    const account = await repository.findAccount(tx, decided.accountId);
+    const account = await findAccountById(tx, decided.accountId);
     if (!account) throw notFound('Account');
     let request = decided;
     if (input.approve) {

@@ -1,10 +1,10 @@
 import type { Invitation, Member } from '@qicai/db';
 import { requireOrganization } from '../../shared/access.ts';
 import { groupInOrder, type Loader } from '../../shared/loaders.ts';
-import { findMembersByIds } from '../people/repository.ts';
 
 import type { JoinRequestParent } from './mappers.ts';
 import { canSeePersonal } from './privacy.ts';
+import { findMembersByIds } from './repository.ts';
 
 /** Members by id, for any parent that names one; one statement per batch, results in input order. */
 function memberById<Parent>(idOf: (parent: Parent) => string | null): Loader<Parent, Member | null> {

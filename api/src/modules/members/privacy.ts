@@ -7,7 +7,7 @@
  */
 import type { Member } from '@qicai/db';
 import type { RequestContext } from '../../shared/context.ts';
-import { membersInTeamsLedBy } from './repository.ts';
+import { membersInTeamsLedBy } from './team-memberships-repository.ts';
 
 interface LeadBatch {
   /** Member ids asked about since the last flush. */
@@ -53,7 +53,7 @@ export async function canSeePersonal(ctx: RequestContext, member: Member): Promi
   const viewer = await ctx.viewerMember();
   if (!viewer?.active) return false;
   if (viewer.role === 'ADMIN') return true;
-  // members.role is LEAD exactly when the member leads some team (teams/repository.ts syncLeadRoles).
+  // members.role is LEAD exactly when the member leads some team (team-memberships-repository.ts syncLeadRoles).
   if (viewer.role !== 'LEAD') return false;
   return viewerLeadsTeamOf(ctx, viewer, member.id);
 }

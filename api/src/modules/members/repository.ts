@@ -7,17 +7,16 @@ import {
   memberSearchGrams,
   organizations,
   teamMemberships,
-  teams,
   type Account,
   type Db,
   type Invitation,
   type JoinRequest,
   type JoinRequestStatus,
   type Member,
+  type Organization,
   type PartyStage,
   type PoliticalStatus,
   type MemberRole,
-  type Team,
 } from '@qicai/db';
 import {
   and,
@@ -34,6 +33,7 @@ import {
   type AnyColumn,
   type SQL,
 } from 'drizzle-orm';
+import { isAnyOf } from '../../shared/sql.ts';
 
 export async function findMember(db: Db, orgId: string, id: string): Promise<Member | undefined> {
   const [member] = await db
@@ -117,77 +117,6 @@ export async function countActiveAdmins(db: Db, orgId: string, exceptMemberId: s
       ),
     );
   return row?.admins ?? 0;
-}
-
-/** The ids of the teams a member is in, and of those they lead. */
-export async function findTeamIdsOfMember(
-  db: Db,
-  orgId: string,
-  memberId: string,
-): Promise<{ teamId: string; isLead: boolean }[]> {
-  return db
-    .select({ teamId: teamMemberships.teamId, isLead: teamMemberships.isLead })
-    .from(teamMemberships)
-    .where(and(eq(teamMemberships.orgId, orgId), eq(teamMemberships.memberId, memberId)));
-}
-
-/**
- * Puts members in exactly these teams, except that a team they lead is kept
- * (leadership changes on the team's page, not through a profile or an import).
- */
-export async function setTeamsOfMembers(
-  db: Db,
-  orgId: string,
-  wanted: { memberId: string; teamIds: string[] }[],
-): Promise<void> {
-  if (wanted.length === 0) return;
-  const memberIds = wanted.map((entry) => entry.memberId);
-  const pairs = wanted.flatMap((entry) => entry.teamIds.map((teamId) => ({ orgId, teamId, memberId: entry.memberId })));
-  const keep = pairs.map((pair) => sql`(${pair.teamId}::uuid, ${pair.memberId}::uuid)`);
-  await db
-    .delete(teamMemberships)
-    .where(
-      and(
-        eq(teamMemberships.orgId, orgId),
-        inArray(teamMemberships.memberId, memberIds),
-        eq(teamMemberships.isLead, false),
-        keep.length > 0
-          ? sql`(${teamMemberships.teamId}, ${teamMemberships.memberId}) not in (${sql.join(keep, sql`, `)})`
-          : undefined,
-      ),
-    );
-  if (pairs.length > 0) await db.insert(teamMemberships).values(pairs).onConflictDoNothing();
-}
-
-/** Who may see a member's personal fields besides admins: leads of a team the member is in. */
-export async function membersInTeamsLedBy(
-  db: Db,
-  orgId: string,
-  leadMemberId: string,
-  memberIds: string[],
-): Promise<Set<string>> {
-  if (memberIds.length === 0) return new Set();
-  const led = db
-    .select({ teamId: teamMemberships.teamId })
-    .from(teamMemberships)
-    .where(
-      and(
-        eq(teamMemberships.orgId, orgId),
-        eq(teamMemberships.memberId, leadMemberId),
-        eq(teamMemberships.isLead, true),
-      ),
-    );
-  const rows = await db
-    .selectDistinct({ memberId: teamMemberships.memberId })
-    .from(teamMemberships)
-    .where(
-      and(
-        eq(teamMemberships.orgId, orgId),
-        inArray(teamMemberships.memberId, memberIds),
-        inArray(teamMemberships.teamId, led),
-      ),
-    );
-  return new Set(rows.map((row) => row.memberId));
 }
 
 export type RosterSort = 'NAME' | 'NAME_DESC' | 'JOINED_NEWEST' | 'JOINED_OLDEST' | 'WORK_UNIT' | 'WORK_UNIT_DESC';
@@ -432,20 +361,6 @@ export async function findSkillsInUse(db: Db, orgId: string, limit: number): Pro
   return rows.map((row) => row.skill);
 }
 
-export async function findTeams(db: Db, orgId: string): Promise<Team[]> {
-  return db.select().from(teams).where(eq(teams.orgId, orgId)).orderBy(asc(teams.colour));
-}
-
-/** Which of these ids are teams of the organization. */
-export async function countTeams(db: Db, orgId: string, teamIds: string[]): Promise<number> {
-  if (teamIds.length === 0) return 0;
-  const [row] = await db
-    .select({ teams: count() })
-    .from(teams)
-    .where(and(eq(teams.orgId, orgId), inArray(teams.id, teamIds)));
-  return row?.teams ?? 0;
-}
-
 // Joining: invitations and requests to join.
 
 export async function insertInvitation(db: Db, values: typeof invitations.$inferInsert): Promise<Invitation> {
@@ -516,16 +431,6 @@ export async function findInvitation(db: Db, orgId: string, id: string): Promise
     .from(invitations)
     .where(and(eq(invitations.orgId, orgId), eq(invitations.id, id)));
   return invitation;
-}
-
-export async function findAccount(db: Db, id: string): Promise<Account | undefined> {
-  const [account] = await db.select().from(accounts).where(eq(accounts.id, id));
-  return account;
-}
-
-export async function findAccountsByIds(db: Db, ids: string[]): Promise<Account[]> {
-  if (ids.length === 0) return [];
-  return db.select().from(accounts).where(inArray(accounts.id, ids));
 }
 
 export async function findMemberOfAccount(db: Db, orgId: string, accountId: string): Promise<Member | undefined> {
@@ -621,40 +526,6 @@ export async function findJoinRequest(db: Db, orgId: string, id: string): Promis
   return request;
 }
 
-// The roster table's bulk changes: each returns the ids of the members it changed.
-
-export async function addMembersToTeam(db: Db, orgId: string, teamId: string, memberIds: string[]): Promise<string[]> {
-  if (memberIds.length === 0) return [];
-  const rows = await db
-    .insert(teamMemberships)
-    .values(memberIds.map((memberId) => ({ orgId, teamId, memberId })))
-    .onConflictDoNothing()
-    .returning({ memberId: teamMemberships.memberId });
-  return rows.map((row) => row.memberId);
-}
-
-/** Takes members out of a team, except its leads (leadership changes on the team's page). */
-export async function removeMembersFromTeam(
-  db: Db,
-  orgId: string,
-  teamId: string,
-  memberIds: string[],
-): Promise<string[]> {
-  if (memberIds.length === 0) return [];
-  const rows = await db
-    .delete(teamMemberships)
-    .where(
-      and(
-        eq(teamMemberships.orgId, orgId),
-        eq(teamMemberships.teamId, teamId),
-        inArray(teamMemberships.memberId, memberIds),
-        eq(teamMemberships.isLead, false),
-      ),
-    )
-    .returning({ memberId: teamMemberships.memberId });
-  return rows.map((row) => row.memberId);
-}
-
 /** Sets a role or the active flag on those of the members it changes; returns them as they were. */
 async function updateMembersWhere(
   db: Db,
@@ -700,4 +571,45 @@ export function setActiveOfMembers(db: Db, orgId: string, memberIds: string[], a
   return updateMembersWhere(db, orgId, memberIds, { active }, ne(members.active, active));
 }
 
-/** The date of each member's latest approved service. */
+/** An account's memberships in every organization (visible through the own_memberships policy). */
+export async function findMembershipsOfAccount(db: Db, accountId: string): Promise<Member[]> {
+  return db
+    .select()
+    .from(members)
+    .where(and(eq(members.accountId, accountId), eq(members.active, true)))
+    .orderBy(asc(members.createdAt));
+}
+
+/**
+ * Whom the transaction acts for, as its settings name them (a `TenantLookup`
+ * found them): the account, the organization, the account's membership of it
+ * and the teams it leads, in one statement under row-level security.
+ */
+export async function findViewerInScope(db: Db): Promise<{
+  account: Account | null;
+  organization: Organization | null;
+  member: Member | null;
+  ledTeamIds: string[];
+}> {
+  const [row] = await db
+    .select({
+      account: accounts,
+      organization: organizations,
+      member: members,
+      ledTeamIds: sql<string[]>`array(select tm.team_id::text from team_memberships tm
+        where tm.org_id = ${members.orgId} and tm.member_id = ${members.id} and tm.is_lead)`,
+    })
+    .from(sql`(select 1) as scope`)
+    .leftJoin(accounts, sql`${accounts.id} = app_current_account()`)
+    .leftJoin(organizations, sql`${organizations.id} = app_current_org()`)
+    .leftJoin(members, and(eq(members.orgId, organizations.id), eq(members.accountId, accounts.id)));
+  return row ?? { account: null, organization: null, member: null, ledTeamIds: [] };
+}
+
+export async function findMembersByIds(db: Db, orgId: string, ids: string[]): Promise<Member[]> {
+  if (ids.length === 0) return [];
+  return db
+    .select()
+    .from(members)
+    .where(and(eq(members.orgId, orgId), isAnyOf(members.id, ids)));
+}

@@ -6,6 +6,7 @@ import * as imports from './imports.ts';
 import * as joining from './joining.ts';
 import { canSeeMember, canSeePersonal, viewerIsAdminOf } from './privacy.ts';
 import * as members from './service.ts';
+import * as teamMemberships from './team-memberships.ts';
 
 /** A field only some viewers may see (privacy.ts); null for the others. */
 function gated<Value>(
@@ -37,11 +38,20 @@ const Member: MemberResolvers = {
 };
 
 export const resolvers: Resolvers = {
+  Viewer: {
+    memberships: (viewer, _args, ctx) => members.viewerMemberships(ctx, viewer.account),
+  },
+  Membership: {
+    member: (membership) => membership,
+  },
   Query: {
     invitation: (_root, { token }, ctx) => joining.previewInvitation(ctx, token),
   },
   Mutation: {
     createMember: (_root, { input }, ctx) => members.createMember(ctx, input),
+    setTeamLeads: (_root, { input }, ctx) => teamMemberships.setTeamLeads(ctx, input),
+    joinTeam: (_root, { teamId }, ctx) => teamMemberships.joinTeam(ctx, teamId),
+    leaveTeam: (_root, { teamId }, ctx) => teamMemberships.leaveTeam(ctx, teamId),
     updateMember: (_root, { input }, ctx) => members.updateMember(ctx, input),
     setMemberRole: (_root, { input }, ctx) => members.setMemberRole(ctx, input),
     setMemberActive: (_root, { input }, ctx) => members.setMemberActive(ctx, input),

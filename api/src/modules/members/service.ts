@@ -5,6 +5,8 @@
 import {
   pgError,
   PG_UNIQUE_VIOLATION,
+  withTenant,
+  type Account,
   type Gender,
   type Member,
   type MemberRole,
@@ -18,8 +20,6 @@ import type { RequestContext } from '../../shared/context.ts';
 import { clampPageSize, decodeCursor, encodeCursor } from '../../shared/cursor.ts';
 import { AppError, FieldChecker, forbidden, notFound, ValidationError } from '../../shared/errors.ts';
 
-import { findMembersByIds } from '../people/repository.ts';
-import { syncLeadRoles } from '../teams/repository.ts';
 import type { MemberConnectionParent } from './mappers.ts';
 import {
   lengthOf,
@@ -35,8 +35,11 @@ import {
 } from './profile.ts';
 import { isUuid, requireId } from './ids.ts';
 import * as repository from './repository.ts';
-import type { RosterQuery, RosterSort, RosterStatus } from './repository.ts';
+import { findMembersByIds, type RosterQuery, type RosterSort, type RosterStatus } from './repository.ts';
 import { localDateAt } from '../../kernel/time.ts';
+import * as memberships from './team-memberships-repository.ts';
+import * as teamRepository from '../teams/repository.ts';
+import { syncLeadRoles } from './team-memberships-repository.ts';
 
 export interface RosterFilter {
   teamId?: string | null | undefined;
@@ -206,7 +209,7 @@ function phoneTaken(error: unknown): boolean {
 async function checkTeams(ctx: RequestContext, orgId: string, teamIds: readonly string[]): Promise<string[]> {
   const unique = [...new Set(teamIds)];
   if (!unique.every(isUuid)) throw new ValidationError({ teamIds: 'UNKNOWN_TEAM' });
-  const found = await ctx.tenant((tx) => repository.countTeams(tx, orgId, unique));
+  const found = await ctx.tenant((tx) => teamRepository.countTeams(tx, orgId, unique));
   if (found !== unique.length) throw new ValidationError({ teamIds: 'UNKNOWN_TEAM' });
   return unique;
 }
@@ -227,7 +230,7 @@ export async function createMember(
         ...profile,
         role: 'MEMBER',
       });
-      await repository.setTeamsOfMembers(tx, admin.orgId, [{ memberId: member.id, teamIds }]);
+      await memberships.setTeamsOfMembers(tx, admin.orgId, [{ memberId: member.id, teamIds }]);
       await recordAudit(tx, ctx, admin.orgId, {
         action: 'member.created',
         subjectType: 'member',
@@ -274,7 +277,7 @@ export async function updateMember(ctx: RequestContext, input: ProfileInput & { 
         (field) => JSON.stringify(changes[field]) !== JSON.stringify(before[field]),
       );
       const member = changed.length > 0 ? await repository.updateMember(tx, viewer.orgId, memberId, changes) : before;
-      if (teamIds) await repository.setTeamsOfMembers(tx, viewer.orgId, [{ memberId, teamIds }]);
+      if (teamIds) await memberships.setTeamsOfMembers(tx, viewer.orgId, [{ memberId, teamIds }]);
       if (changed.length > 0 || teamIds) {
         await recordAudit(tx, ctx, viewer.orgId, {
           action: 'member.updated',
@@ -417,12 +420,12 @@ export async function bulkUpdateMembers(
     };
     switch (input.action) {
       case 'ADD_TO_TEAM':
-        audit(await repository.addMembersToTeam(tx, admin.orgId, teamId, memberIds), 'member.updated', {
+        audit(await memberships.addMembersToTeam(tx, admin.orgId, teamId, memberIds), 'member.updated', {
           fields: ['teams'],
         });
         break;
       case 'REMOVE_FROM_TEAM':
-        audit(await repository.removeMembersFromTeam(tx, admin.orgId, teamId, memberIds), 'member.updated', {
+        audit(await memberships.removeMembersFromTeam(tx, admin.orgId, teamId, memberIds), 'member.updated', {
           fields: ['teams'],
         });
         break;
@@ -467,4 +470,15 @@ export async function bulkUpdateMembers(
     await recordAudits(tx, ctx, admin.orgId, events);
     return { changedCount: events.length, members: await findMembersByIds(tx, admin.orgId, memberIds) };
   });
+}
+
+/**
+ * The viewer's active memberships across organizations. Scoped to the account
+ * itself rather than the request's: right after signing in, the request began
+ * without one.
+ */
+export async function viewerMemberships(ctx: RequestContext, account: Account): Promise<Member[]> {
+  return withTenant(ctx.db, { orgId: null, accountId: account.id }, (tx) =>
+    repository.findMembershipsOfAccount(tx, account.id),
+  );
 }

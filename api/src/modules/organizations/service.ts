@@ -7,9 +7,10 @@ import { requireAccount } from '../../shared/access.ts';
 import { recordAudit } from '../../shared/audit.ts';
 import type { RequestContext } from '../../shared/context.ts';
 import { FieldChecker, ValidationError } from '../../shared/errors.ts';
-import { insertMember } from '../people/repository.ts';
+
 import { createDefaultTeams } from '../teams/service.ts';
 import * as repository from './repository.ts';
+import { insertMember } from '../members/repository.ts';
 
 export const SLUG_PATTERN = /^[a-z0-9][a-z0-9-]{1,46}[a-z0-9]$/;
 export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';

@@ -1,19 +1,14 @@
 import {
   accountCodes,
   accounts,
-  members,
-  organizations,
   sessions,
   signInFailures,
   type Account,
   type AccountCode,
   type AccountCodePurpose,
   type Db,
-  type Member,
-  type Organization,
 } from '@qicai/db';
-import { and, asc, count, desc, eq, gt, inArray, isNull, lt, max, ne, or, sql } from 'drizzle-orm';
-import { isAnyOf } from '../../shared/sql.ts';
+import { and, count, desc, eq, gt, inArray, isNull, lt, max, ne, or, sql } from 'drizzle-orm';
 import type { Login } from './validation.ts';
 
 export async function findAccountByLogin(db: Db, login: Login): Promise<Account | undefined> {
@@ -78,67 +73,6 @@ export async function clearSignInFailures(db: Db, keys: string[], before: Date):
   await db.delete(signInFailures).where(or(inArray(signInFailures.key, keys), lt(signInFailures.at, before)));
 }
 
-/** An account's memberships in every organization (visible through the own_memberships policy). */
-export async function findMembershipsOfAccount(db: Db, accountId: string): Promise<Member[]> {
-  return db
-    .select()
-    .from(members)
-    .where(and(eq(members.accountId, accountId), eq(members.active, true)))
-    .orderBy(asc(members.createdAt));
-}
-
-export async function findMemberOfAccount(db: Db, orgId: string, accountId: string): Promise<Member | undefined> {
-  const [member] = await db
-    .select()
-    .from(members)
-    .where(and(eq(members.orgId, orgId), eq(members.accountId, accountId)));
-  return member;
-}
-
-/**
- * Whom the transaction acts for, as its settings name them (a `TenantLookup`
- * found them): the account, the organization, the account's membership of it
- * and the teams it leads, in one statement under row-level security.
- */
-export async function findViewerInScope(db: Db): Promise<{
-  account: Account | null;
-  organization: Organization | null;
-  member: Member | null;
-  ledTeamIds: string[];
-}> {
-  const [row] = await db
-    .select({
-      account: accounts,
-      organization: organizations,
-      member: members,
-      ledTeamIds: sql<string[]>`array(select tm.team_id::text from team_memberships tm
-        where tm.org_id = ${members.orgId} and tm.member_id = ${members.id} and tm.is_lead)`,
-    })
-    .from(sql`(select 1) as scope`)
-    .leftJoin(accounts, sql`${accounts.id} = app_current_account()`)
-    .leftJoin(organizations, sql`${organizations.id} = app_current_org()`)
-    .leftJoin(members, and(eq(members.orgId, organizations.id), eq(members.accountId, accounts.id)));
-  return row ?? { account: null, organization: null, member: null, ledTeamIds: [] };
-}
-
-export async function findMembersByIds(db: Db, orgId: string, ids: string[]): Promise<Member[]> {
-  if (ids.length === 0) return [];
-  return db
-    .select()
-    .from(members)
-    .where(and(eq(members.orgId, orgId), isAnyOf(members.id, ids)));
-}
-
-export async function insertMember(
-  db: Db,
-  values: Pick<Member, 'orgId' | 'accountId' | 'displayName' | 'role'> &
-    Partial<Pick<Member, 'politicalStatus' | 'partyStage' | 'workUnit' | 'phone' | 'email'>>,
-): Promise<Member> {
-  const [member] = await db.insert(members).values(values).returning();
-  if (!member) throw new Error('insert returned no member');
-  return member;
-}
-
 export async function insertAccountCode(
   db: Db,
   values: Pick<
@@ -194,6 +128,11 @@ export async function useAccountCode(db: Db, id: string, now: Date): Promise<boo
 export async function findAccountById(db: Db, id: string): Promise<Account | undefined> {
   const [account] = await db.select().from(accounts).where(eq(accounts.id, id));
   return account;
+}
+
+export async function findAccountsByIds(db: Db, ids: string[]): Promise<Account[]> {
+  if (ids.length === 0) return [];
+  return db.select().from(accounts).where(inArray(accounts.id, ids));
 }
 
 export async function updateAccount(

@@ -21,14 +21,10 @@ export const resolvers: Resolvers = {
     signOut: (_root, _args, ctx) => people.signOut(ctx),
   },
   Viewer: {
-    memberships: (viewer, _args, ctx) => people.viewerMemberships(ctx, viewer.account),
     sessions: (viewer, _args, ctx) => recovery.listSessions(ctx, viewer.account),
   },
   Account: {
     phoneVerified: (account) => account.phone !== null && account.phoneVerifiedAt !== null,
     emailVerified: (account) => account.email !== null && account.emailVerifiedAt !== null,
-  },
-  Membership: {
-    member: (membership) => membership,
   },
 };

@@ -2,7 +2,7 @@
  * Accounts and sessions: registering, signing in and out, and whom a request
  * acts for.
  */
-import { pgError, PG_UNIQUE_VIOLATION, withTenant, type Account, type Db, type Member } from '@qicai/db';
+import { pgError, PG_UNIQUE_VIOLATION, type Account, type Db } from '@qicai/db';
 import { createHash, randomBytes } from 'node:crypto';
 import type { RequestContext } from '../../shared/context.ts';
 import { AppError, FieldChecker, rateLimited, ValidationError } from '../../shared/errors.ts';
@@ -248,15 +248,4 @@ export function hashSessionToken(token: string): string {
 
 export async function accountForSessionToken(db: Db, token: string, now: Date): Promise<Account | undefined> {
   return repository.findSessionAccount(db, hashSessionToken(token), now);
-}
-
-/**
- * The viewer's active memberships across organizations. Scoped to the account
- * itself rather than the request's: right after signing in, the request began
- * without one.
- */
-export async function viewerMemberships(ctx: RequestContext, account: Account): Promise<Member[]> {
-  return withTenant(ctx.db, { orgId: null, accountId: account.id }, (tx) =>
-    repository.findMembershipsOfAccount(tx, account.id),
-  );
 }

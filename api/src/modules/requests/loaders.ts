@@ -1,12 +1,14 @@
 import type { Activity, HelpRequest, RequestHistoryEntry, Team } from '@qicai/db';
 import { requireOrganization } from '../../shared/access.ts';
 import { groupInOrder, type Loader } from '../../shared/loaders.ts';
-import { findActivitiesByIds, findTeamsByIds } from '../activities/repository.ts';
-import { findTeams } from '../members/repository.ts';
-import { findMembersByIds } from '../people/repository.ts';
+import { findActivitiesByIds } from '../activities/repository.ts';
+import { findTeamsOfOrganizations } from '../teams/repository.ts';
+
 import * as repository from './repository.ts';
 import { SUGGESTED_TEAM } from './routing.ts';
 import { viewerCanWorkOn } from './service.ts';
+import { findTeamsByIds } from '../teams/repository.ts';
+import { findMembersByIds } from '../members/repository.ts';
 
 const team: Loader<HelpRequest, Team | null> = async (queries, ctx) => {
   const orgId = requireOrganization(ctx).id;
@@ -18,7 +20,7 @@ const team: Loader<HelpRequest, Team | null> = async (queries, ctx) => {
 
 const suggestedTeam: Loader<HelpRequest, Team> = async (queries, ctx) => {
   const orgId = requireOrganization(ctx).id;
-  const rows = await ctx.tenant((tx) => findTeams(tx, orgId));
+  const rows = await ctx.tenant((tx) => findTeamsOfOrganizations(tx, [orgId]));
   const byColour = new Map(rows.map((row) => [row.colour, row]));
   return queries.map(({ obj }) => {
     const found = byColour.get(SUGGESTED_TEAM[obj.category]);

@@ -28,14 +28,16 @@ import { publishBoardEvent } from '../../shared/board-events.ts';
 import type { RequestContext } from '../../shared/context.ts';
 import { AppError, FieldChecker, forbidden, notFound, rateLimited } from '../../shared/errors.ts';
 import { createActivity, type ActivityInput } from '../activities/service.ts';
-import { findLedTeamIds, findTeamsByIds } from '../activities/repository.ts';
+
 import { notifyMembers } from '../notifications/service.ts';
-import { findLeadsOfTeams } from '../teams/repository.ts';
+
 import { MAINLAND_MOBILE, normalizePhone } from '../people/validation.ts';
 
 import * as repository from './repository.ts';
 import { formatTrackingCode, newTrackingCode, normalizeTrackingCode } from './tracking-codes.ts';
 import { isLocalDate, localDateAt } from '../../kernel/time.ts';
+import { findLeadsOfTeams, findLedTeamIds } from '../members/team-memberships-repository.ts';
+import { findTeamsByIds } from '../teams/repository.ts';
 
 export const PLACE_MAX = 200;
 export const DESCRIPTION_MAX = 2000;

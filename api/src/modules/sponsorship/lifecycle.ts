@@ -31,7 +31,7 @@ import { publishBoardEvent } from '../../shared/board-events.ts';
 import type { RequestContext } from '../../shared/context.ts';
 import { AppError, FieldChecker, notFound } from '../../shared/errors.ts';
 import { notifyMembers } from '../notifications/service.ts';
-import { findMemberOfAccount, findMembersByIds } from '../people/repository.ts';
+
 import { ageOn, daysSince } from './dates.ts';
 import { hasPersonalFields, type PersonalChild, type VisitRecord } from './mappers.ts';
 import { preferenceConflicts, type MatchChild, type MatchSponsor } from './matching.ts';
@@ -39,6 +39,7 @@ import * as repository from './repository.ts';
 import { organizationToday } from './service.ts';
 import { LIMITS, optionalText } from './validation.ts';
 import { isLocalDate } from '../../kernel/time.ts';
+import { findMemberOfAccount, findMembersByIds } from '../members/repository.ts';
 
 export const alreadySponsored = () =>
   new AppError('ALREADY_SPONSORED', 'The child already has an active sponsorship (one-to-one).');

@@ -18,9 +18,11 @@ import type { SupportTotals } from '../../__generated__/resolvers.ts';
 import { requireAdmin, requireOrganization } from '../../shared/access.ts';
 import type { RequestContext } from '../../shared/context.ts';
 import { groupInOrder, type Loader } from '../../shared/loaders.ts';
-import { findMembersByIds } from '../people/repository.ts';
+
 import type { SponsoredChildRecord, TimelineItem, VisitRecord } from './mappers.ts';
 import * as repository from './repository.ts';
+import { findMembersByIds } from '../members/repository.ts';
+import { findAccountsByIds } from '../people/repository.ts';
 
 const NO_SUPPORT: SupportTotals = { moneyFen: 0, goodsCount: 0, goodsValueFen: 0, visitCount: 0, lastSupportOn: null };
 
@@ -97,7 +99,7 @@ const auditActorName: Loader<AuditEntry, string | null> = async (queries, ctx) =
   await adminOrgId(ctx);
   const ids = queries.map(({ obj }) => obj.actorAccountId);
   const wanted = [...new Set(ids.filter((id): id is string => id !== null))];
-  const accounts = await repository.findAccountsByIds(ctx.db, wanted);
+  const accounts = await findAccountsByIds(ctx.db, wanted);
   const names = new Map(accounts.map((account) => [account.id, account.displayName]));
   return ids.map((id) => (id === null ? null : (names.get(id) ?? null)));
 };
@@ -106,7 +108,7 @@ const sponsorAccount: Loader<Sponsor, Account | null> = async (queries, ctx) => 
   await adminOrgId(ctx);
   const ids = queries.map(({ obj }) => obj.accountId);
   const wanted = [...new Set(ids.filter((id): id is string => id !== null))];
-  const accounts = await repository.findAccountsByIds(ctx.db, wanted);
+  const accounts = await findAccountsByIds(ctx.db, wanted);
   const byId = new Map(accounts.map((account) => [account.id, account]));
   return ids.map((id) => (id === null ? null : (byId.get(id) ?? null)));
 };

@@ -3,7 +3,6 @@
  * by it; row-level security is the second wall.
  */
 import {
-  accounts,
   auditLog,
   children,
   members,
@@ -14,7 +13,6 @@ import {
   sponsorshipUpdates,
   sponsorshipVisits,
   sponsorshipVisitVolunteers,
-  type Account,
   type AuditEntry,
   type Child,
   type ChildCircumstance,
@@ -696,11 +694,6 @@ export async function findAuditTrails(db: Db, orgId: string, childIds: string[],
     .where(sql`${ranked.position} <= ${limit}`)
     .orderBy(asc(ranked.subjectId), asc(ranked.position));
   return rows.map(({ position: _position, ...entry }) => entry);
-}
-
-export async function findAccountsByIds(db: Db, ids: string[]): Promise<Account[]> {
-  if (ids.length === 0) return [];
-  return db.select().from(accounts).where(inArray(accounts.id, ids));
 }
 
 export async function sponsorshipCounts(

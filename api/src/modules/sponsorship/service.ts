@@ -33,7 +33,6 @@ import type { RequestContext } from '../../shared/context.ts';
 import { clampPageSize, decodeCursor, encodeCursor } from '../../shared/cursor.ts';
 import { AppError, FieldChecker, notFound, ValidationError } from '../../shared/errors.ts';
 import { findOrganizationsByIds } from '../organizations/repository.ts';
-import { findMembersByIds } from '../people/repository.ts';
 
 import { hasPersonalFields, type PersonalChild, type SponsoredChildRecord, type SponsorViewParent } from './mappers.ts';
 import {
@@ -54,6 +53,8 @@ import {
   type SponsorInput,
 } from './validation.ts';
 import { localDateAt } from '../../kernel/time.ts';
+import { findMembersByIds } from '../members/repository.ts';
+import { findAccountsByIds } from '../people/repository.ts';
 
 /** Today in the organization's time zone. */
 export function organizationToday(ctx: RequestContext): string {
@@ -274,7 +275,7 @@ export async function exportChild(ctx: RequestContext, id: string): Promise<Reso
       admin.orgId,
       visits.map((visit) => visit.id),
     );
-    const actors = await repository.findAccountsByIds(tx, [
+    const actors = await findAccountsByIds(tx, [
       ...new Set(trail.flatMap((entry) => (entry.actorAccountId ? [entry.actorAccountId] : []))),
     ]);
     const actorName = (accountId: string | null) => actors.find((account) => account.id === accountId)?.displayName;

@@ -2,9 +2,10 @@
 import type { Activity, HelpRequest, Member, SpotCheck, Station, StationVisit } from '@qicai/db';
 import { isAdmin, requireMember, requireOrganization } from '../../shared/access.ts';
 import { groupInOrder, type Loader } from '../../shared/loaders.ts';
-import { findMembersByIds } from '../people/repository.ts';
+
 import * as repository from './repository.ts';
 import { todayPeriod, visitsPerDay as countVisitsPerDay } from './service.ts';
+import { findMembersByIds } from '../members/repository.ts';
 
 /** The most activities, requests and visits a station page lists. */
 const STATION_LIST_MAX = 50;

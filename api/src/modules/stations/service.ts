@@ -24,8 +24,9 @@ import { activityAccess, requireTeamManager } from '../activities/access.ts';
 import { findActivityById } from '../activities/repository.ts';
 import { isPosition } from '../activities/geo.ts';
 import { addDays, formatLocalDate, instantOf, wallTimeAt } from '../../kernel/time.ts';
-import { findMembersByIds } from '../people/repository.ts';
+
 import * as repository from './repository.ts';
+import { findMembersByIds } from '../members/repository.ts';
 
 export const NAME_MAX = 80;
 export const TOWNSHIP_MAX = 40;

@@ -18,8 +18,9 @@ import type { RequestContext } from '../../shared/context.ts';
 import { AppError, FieldChecker, forbidden, notFound } from '../../shared/errors.ts';
 import { distanceMetres, isPosition, isWithinRadius } from '../activities/geo.ts';
 import { notifyMembers } from '../notifications/service.ts';
-import { findMembersByIds } from '../people/repository.ts';
+
 import * as repository from './repository.ts';
+import { findMembersByIds } from '../members/repository.ts';
 
 /** The most spot checks one list shows. */
 export const SPOT_CHECK_LIST_MAX = 200;

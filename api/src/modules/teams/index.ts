@@ -1,5 +1,4 @@
 import type { DomainModule } from '../../shared/domain-module.ts';
-import { loaders } from './loaders.ts';
 import { resolvers } from './resolvers.ts';
 
-export const domain: DomainModule = { name: 'teams', resolvers, loaders };
+export const domain: DomainModule = { name: 'teams', resolvers };

@@ -8,9 +8,6 @@ export const resolvers: Resolvers = {
   },
   Mutation: {
     updateTeam: (_root, { input }, ctx) => teams.updateTeam(ctx, input),
-    setTeamLeads: (_root, { input }, ctx) => teams.setTeamLeads(ctx, input),
-    joinTeam: (_root, { teamId }, ctx) => teams.joinTeam(ctx, teamId),
-    leaveTeam: (_root, { teamId }, ctx) => teams.leaveTeam(ctx, teamId),
   },
   Team: {
     name: (team) => ({ zh: team.nameZh, en: team.nameEn }),

@@ -2,20 +2,18 @@
  * The seven teams: reading them, editing them (admins), choosing their leads
  * (admins) and joining or leaving them (members).
  */
-import { TEAM_COLOURS, type Member, type Team, type TeamColour, type Tx } from '@qicai/db';
+import { TEAM_COLOURS, type Team, type TeamColour, type Tx } from '@qicai/db';
 import type { MercuriusContext } from 'mercurius';
-import { requireAdmin, requireMember, requireOrganization } from '../../shared/access.ts';
+import { requireAdmin, requireOrganization } from '../../shared/access.ts';
 import { recordAudit } from '../../shared/audit.ts';
 import type { RequestContext } from '../../shared/context.ts';
-import { FieldChecker, notFound, ValidationError } from '../../shared/errors.ts';
+import { FieldChecker, notFound } from '../../shared/errors.ts';
 import { oncePerRequest } from '../../shared/loaders.ts';
-import { findMembersByIds } from '../people/repository.ts';
 import { DEFAULT_TEAMS } from './defaults.ts';
 import * as repository from './repository.ts';
 
 export const TEAM_NAME_MAX = { zh: 40, en: 60 } as const;
 export const TEAM_MISSION_MAX = { zh: 500, en: 1000 } as const;
-export const MAX_LEADS_PER_TEAM = 5;
 
 /** Creates the seven teams of a new organization, with the default names and missions. */
 export async function createDefaultTeams(tx: Tx, orgId: string): Promise<Team[]> {
@@ -95,54 +93,6 @@ export async function updateTeam(ctx: RequestContext, input: UpdateTeamInput): P
         after: changes,
       },
     });
-    return team;
-  });
-}
-
-/** Makes exactly `memberIds` the team's leads: they join the team if they had not, former leads stay as members. */
-export async function setTeamLeads(ctx: RequestContext, input: { teamId: string; memberIds: string[] }): Promise<Team> {
-  const admin = await requireAdmin(ctx);
-  const memberIds = [...new Set(input.memberIds)];
-  if (memberIds.length > MAX_LEADS_PER_TEAM) throw new ValidationError({ memberIds: 'TOO_MANY' });
-
-  return ctx.tenant(async (tx) => {
-    const team = await repository.findTeamById(tx, admin.orgId, input.teamId);
-    if (!team) throw notFound('Team');
-    const found: Member[] = await findMembersByIds(tx, admin.orgId, memberIds);
-    if (found.length !== memberIds.length) throw notFound('Member');
-    if (found.some((member) => !member.active)) throw new ValidationError({ memberIds: 'INACTIVE_MEMBER' });
-
-    await repository.addTeamMembers(tx, admin.orgId, team.id, memberIds, true);
-    const demoted = await repository.demoteLeadsExcept(tx, admin.orgId, team.id, memberIds);
-    await repository.syncLeadRoles(tx, admin.orgId, [...memberIds, ...demoted]);
-    await recordAudit(tx, ctx, admin.orgId, {
-      action: 'team.leads_set',
-      subjectType: 'team',
-      subjectId: team.id,
-      detail: { leads: memberIds, removed: demoted },
-    });
-    return team;
-  });
-}
-
-export async function joinTeam(ctx: RequestContext, teamId: string): Promise<Team> {
-  const member = await requireMember(ctx);
-  return ctx.tenant(async (tx) => {
-    const team = await repository.findTeamById(tx, member.orgId, teamId);
-    if (!team) throw notFound('Team');
-    await repository.addTeamMembers(tx, member.orgId, team.id, [member.id], false);
-    return team;
-  });
-}
-
-export async function leaveTeam(ctx: RequestContext, teamId: string): Promise<Team> {
-  const member = await requireMember(ctx);
-  return ctx.tenant(async (tx) => {
-    const team = await repository.findTeamById(tx, member.orgId, teamId);
-    if (!team) throw notFound('Team');
-    await repository.removeTeamMember(tx, member.orgId, team.id, member.id);
-    // A lead who leaves is no longer that team's lead.
-    await repository.syncLeadRoles(tx, member.orgId, [member.id]);
     return team;
   });
 }

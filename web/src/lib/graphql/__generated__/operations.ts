@@ -225,6 +225,47 @@ export type HoursReportInput = {
   groupBy: HoursReportGrouping;
 };
 
+/** 政治面貌 by the national standard GB/T 4762 (codes 01–13, in this order). */
+export type PoliticalStatus =
+  /** 01 中共党员 */
+  | 'CPC_MEMBER'
+  /** 02 中共预备党员 */
+  | 'CPC_PROBATIONARY_MEMBER'
+  /** 03 共青团员 */
+  | 'CYL_MEMBER'
+  /** 04 民革党员 */
+  | 'RCCK_MEMBER'
+  /** 05 民盟盟员 */
+  | 'CDL_MEMBER'
+  /** 06 民建会员 */
+  | 'CNDCA_MEMBER'
+  /** 07 民进会员 */
+  | 'CAPD_MEMBER'
+  /** 08 农工党党员 */
+  | 'CPWDP_MEMBER'
+  /** 09 致公党党员 */
+  | 'CZGP_MEMBER'
+  /** 10 九三学社社员 */
+  | 'JIUSAN_MEMBER'
+  /** 11 台盟盟员 */
+  | 'TDSGL_MEMBER'
+  /** 12 无党派人士 */
+  | 'NON_PARTY'
+  /** 13 群众 */
+  | 'MASSES';
+
+/** A stage of party development a party organization tracks beside the 政治面貌 (not for party members). */
+export type PartyStage =
+  /** 入党积极分子 */
+  | 'ACTIVIST'
+  /** 发展对象 */
+  | 'CANDIDATE';
+
+export type MemberRole =
+  | 'ADMIN'
+  | 'LEAD'
+  | 'MEMBER';
+
 /** 性别 */
 export type Gender =
   | 'FEMALE'
@@ -373,6 +414,12 @@ export type ExportRosterInput = {
   sort?: MemberSort | null | undefined;
 };
 
+export type SetTeamLeadsInput = {
+  teamId: string;
+  /** At most 5. */
+  memberIds: Array<string>;
+};
+
 export type NotificationPreferenceInput = {
   kind: NotificationKind;
   inApp: boolean;
@@ -417,47 +464,6 @@ export type CreateOrganizationInput = {
   /** Defaults to zh. */
   defaultLocale?: Locale | null | undefined;
 };
-
-/** 政治面貌 by the national standard GB/T 4762 (codes 01–13, in this order). */
-export type PoliticalStatus =
-  /** 01 中共党员 */
-  | 'CPC_MEMBER'
-  /** 02 中共预备党员 */
-  | 'CPC_PROBATIONARY_MEMBER'
-  /** 03 共青团员 */
-  | 'CYL_MEMBER'
-  /** 04 民革党员 */
-  | 'RCCK_MEMBER'
-  /** 05 民盟盟员 */
-  | 'CDL_MEMBER'
-  /** 06 民建会员 */
-  | 'CNDCA_MEMBER'
-  /** 07 民进会员 */
-  | 'CAPD_MEMBER'
-  /** 08 农工党党员 */
-  | 'CPWDP_MEMBER'
-  /** 09 致公党党员 */
-  | 'CZGP_MEMBER'
-  /** 10 九三学社社员 */
-  | 'JIUSAN_MEMBER'
-  /** 11 台盟盟员 */
-  | 'TDSGL_MEMBER'
-  /** 12 无党派人士 */
-  | 'NON_PARTY'
-  /** 13 群众 */
-  | 'MASSES';
-
-/** A stage of party development a party organization tracks beside the 政治面貌 (not for party members). */
-export type PartyStage =
-  /** 入党积极分子 */
-  | 'ACTIVIST'
-  /** 发展对象 */
-  | 'CANDIDATE';
-
-export type MemberRole =
-  | 'ADMIN'
-  | 'LEAD'
-  | 'MEMBER';
 
 export type RegisterInput = {
   displayName: string;
@@ -820,12 +826,6 @@ export type UpdateTeamInput = {
   teamId: string;
   name?: LocalizedTextInput | null | undefined;
   mission?: LocalizedTextInput | null | undefined;
-};
-
-export type SetTeamLeadsInput = {
-  teamId: string;
-  /** At most 5. */
-  memberIds: Array<string>;
 };
 
 export type ActivitySummaryFragment = { id: string, title: string, category: ActivityCategory, status: ActivityStatus, placeName: string, startsAt: string, endsAt: string, startsAtLocal: string, endsAtLocal: string, capacity: number, isPublic: boolean, confirmedCount: number, waitlistCount: number, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } };

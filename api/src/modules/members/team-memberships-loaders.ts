@@ -3,14 +3,14 @@ import type { ResolversTypes } from '../../__generated__/resolvers.ts';
 import { isActiveMember, requireMember, requireOrganization } from '../../shared/access.ts';
 import { clampPageSize, decodeCursor, encodeCursor } from '../../shared/cursor.ts';
 import { groupInOrder, type Loader } from '../../shared/loaders.ts';
-import * as repository from './repository.ts';
+import * as memberships from './team-memberships-repository.ts';
 
 type MemberConnection = ResolversTypes['MemberConnection'];
 
 const leads: Loader<Team, Member[]> = async (queries, ctx) => {
   const orgId = requireOrganization(ctx).id;
   const teamIds = queries.map(({ obj }) => obj.id);
-  const rows = await ctx.tenant((tx) => repository.findLeadsOfTeams(tx, orgId, teamIds));
+  const rows = await ctx.tenant((tx) => memberships.findLeadsOfTeams(tx, orgId, teamIds));
   return groupInOrder(teamIds, rows, (row) => row.teamId).map((group) =>
     group.map(({ teamId: _teamId, ...member }) => member),
   );
@@ -19,7 +19,7 @@ const leads: Loader<Team, Member[]> = async (queries, ctx) => {
 const memberCount: Loader<Team, number> = async (queries, ctx) => {
   const orgId = requireOrganization(ctx).id;
   const teamIds = queries.map(({ obj }) => obj.id);
-  const counts = await ctx.tenant((tx) => repository.countActiveMembersOfTeams(tx, orgId, teamIds));
+  const counts = await ctx.tenant((tx) => memberships.countActiveMembersOfTeams(tx, orgId, teamIds));
   return teamIds.map((id) => counts.get(id) ?? 0);
 };
 
@@ -27,7 +27,7 @@ const viewerIsMember: Loader<Team, boolean> = async (queries, ctx) => {
   const teamIds = queries.map(({ obj }) => obj.id);
   if (!(await isActiveMember(ctx))) return teamIds.map(() => false);
   const member = await requireMember(ctx);
-  const mine = await ctx.tenant((tx) => repository.findTeamIdsOfMember(tx, member.orgId, member.id, teamIds));
+  const mine = await ctx.tenant((tx) => memberships.findTeamIdsOfMemberAmong(tx, member.orgId, member.id, teamIds));
   return teamIds.map((id) => mine.has(id));
 };
 
@@ -65,7 +65,7 @@ const members: Loader<Team, MemberConnection, { first: number; after?: string | 
   await ctx.tenant(async (tx) => {
     for (const { first, after, teams } of pages.values()) {
       const teamIds = teams.map((team) => team.teamId);
-      const rows = await repository.pageMembersOfTeams(
+      const rows = await memberships.pageMembersOfTeams(
         tx,
         viewer.orgId,
         teamIds,
@@ -84,13 +84,13 @@ const members: Loader<Team, MemberConnection, { first: number; after?: string | 
 const memberTeams: Loader<Member, Team[]> = async (queries, ctx) => {
   const orgId = requireOrganization(ctx).id;
   const memberIds = queries.map(({ obj }) => obj.id);
-  const rows = await ctx.tenant((tx) => repository.findTeamsOfMembers(tx, orgId, memberIds));
+  const rows = await ctx.tenant((tx) => memberships.findTeamsOfMembers(tx, orgId, memberIds));
   return groupInOrder(memberIds, rows, (row) => row.memberId).map((group) =>
     group.map(({ memberId: _memberId, ...team }) => team),
   );
 };
 
-export const loaders = {
+export const teamMembershipLoaders = {
   Team: { leads, memberCount, viewerIsMember, members },
   Member: { teams: memberTeams },
 };
