@@ -1,4 +1,4 @@
-import type { Activity, ActivitySeries, Member, Notification, SignUp, Team } from '@qicai/db';
+import type { Activity, ActivitySeries, Notification, SignUp, Team } from '@qicai/db';
 import { requireOrganization } from '../../shared/access.ts';
 import { forbidden } from '../../shared/errors.ts';
 import { groupInOrder, oncePerRequest, type Loader } from '../../shared/loaders.ts';
@@ -7,7 +7,7 @@ import { activityAccess, canManageTeam, canSeeActivity } from './access.ts';
 import { checkOutMinutes, mayUndoCheckOut } from './check-in.ts';
 import { teamsOfOrganization } from '../teams/service.ts';
 import * as repository from './repository.ts';
-import { findMembersByIds } from '../members/repository.ts';
+import { requiredMemberById } from '../members/loaders.ts';
 
 const team: Loader<Activity, Team> = async (queries, ctx) => {
   const byId = new Map((await teamsOfOrganization(ctx)).map((row) => [row.id, row]));
@@ -104,18 +104,6 @@ const signUpActivity: Loader<SignUp, Activity> = async (queries, ctx) => {
   });
 };
 
-const signUpMember: Loader<SignUp, Member> = async (queries, ctx) => {
-  const orgId = requireOrganization(ctx).id;
-  const ids = [...new Set(queries.map(({ obj }) => obj.memberId))];
-  const rows = await ctx.tenant((tx) => findMembersByIds(tx, orgId, ids));
-  const byId = new Map(rows.map((row) => [row.id, row]));
-  return queries.map(({ obj }) => {
-    const found = byId.get(obj.memberId);
-    if (!found) throw new Error('sign-up without member');
-    return found;
-  });
-};
-
 /** The activities of sign-ups, by id (one statement for a page of sign-ups). */
 async function activitiesOfSignUps(signUps: SignUp[], ctx: Parameters<Loader<SignUp, unknown>>[1]) {
   const orgId = requireOrganization(ctx).id;
@@ -182,7 +170,7 @@ export const loaders = {
   // Read fresh for every event a subscription sends.
   SignUp: {
     activity: signUpActivity,
-    member: signUpMember,
+    member: requiredMemberById<SignUp>((signUp) => signUp.memberId),
     waitlistPosition: { loader: waitlistPosition, opts: { cache: false } },
     checkOutMinutes: { loader: signUpCheckOutMinutes, opts: { cache: false } },
     viewerCanUndoCheckOut: { loader: viewerCanUndoCheckOut, opts: { cache: false } },

@@ -1,37 +1,10 @@
-import type { Certificate, Member, Team } from '@qicai/db';
+import type { Certificate, Team } from '@qicai/db';
 import { requireOrganization } from '../../shared/access.ts';
 import type { Loader } from '../../shared/loaders.ts';
 
 import type { BeneficiariesRowParent, HoursReportRowParent } from './reports.ts';
 import { findTeamsByIds } from '../teams/repository.ts';
-import { findMembersByIds } from '../members/repository.ts';
-
-async function membersById(ids: string[], ctx: Parameters<Loader<unknown, unknown>>[1]): Promise<Map<string, Member>> {
-  const orgId = requireOrganization(ctx).id;
-  const unique = [...new Set(ids)];
-  const rows = unique.length > 0 ? await ctx.tenant((tx) => findMembersByIds(tx, orgId, unique)) : [];
-  return new Map(rows.map((row) => [row.id, row]));
-}
-
-const certificateMember: Loader<Certificate, Member> = async (queries, ctx) => {
-  const byId = await membersById(
-    queries.map(({ obj }) => obj.memberId),
-    ctx,
-  );
-  return queries.map(({ obj }) => {
-    const found = byId.get(obj.memberId);
-    if (!found) throw new Error('certificate without member');
-    return found;
-  });
-};
-
-const reportRowMember: Loader<HoursReportRowParent, Member | null> = async (queries, ctx) => {
-  const byId = await membersById(
-    queries.flatMap(({ obj }) => (obj.memberId ? [obj.memberId] : [])),
-    ctx,
-  );
-  return queries.map(({ obj }) => (obj.memberId ? (byId.get(obj.memberId) ?? null) : null));
-};
+import { memberById, requiredMemberById } from '../members/loaders.ts';
 
 const reportRowTeam: Loader<HoursReportRowParent | BeneficiariesRowParent, Team | null> = async (queries, ctx) => {
   const orgId = requireOrganization(ctx).id;
@@ -42,7 +15,7 @@ const reportRowTeam: Loader<HoursReportRowParent | BeneficiariesRowParent, Team 
 };
 
 export const certificateLoaders = {
-  Certificate: { member: certificateMember },
-  HoursReportRow: { member: reportRowMember, team: reportRowTeam },
+  Certificate: { member: requiredMemberById<Certificate>((certificate) => certificate.memberId) },
+  HoursReportRow: { member: memberById<HoursReportRowParent>((row) => row.memberId), team: reportRowTeam },
   BeneficiariesRow: { team: reportRowTeam },
 };

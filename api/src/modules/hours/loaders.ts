@@ -1,4 +1,4 @@
-import type { Activity, Member, ServiceRecord, ServiceRecordCorrection, SignUp, Team } from '@qicai/db';
+import type { Activity, ServiceRecord, ServiceRecordCorrection, SignUp, Team } from '@qicai/db';
 import { requireOrganization } from '../../shared/access.ts';
 import type { RequestContext } from '../../shared/context.ts';
 import { forbidden } from '../../shared/errors.ts';
@@ -10,31 +10,9 @@ import type { MemberHoursParent, TeamHoursParent } from './mappers.ts';
 import * as repository from './repository.ts';
 import { canDecide } from './approvals.ts';
 import { canSeeRecord } from './records.ts';
-import { personalFigure } from '../members/loaders.ts';
+import { personalFigure, requiredMemberById } from '../members/loaders.ts';
 import { localDateAt } from '../../kernel/time.ts';
 import * as teamRepository from '../teams/repository.ts';
-import { findMembersByIds } from '../members/repository.ts';
-
-async function membersById(ctx: RequestContext, ids: string[]): Promise<Map<string, Member>> {
-  const orgId = requireOrganization(ctx).id;
-  const unique = [...new Set(ids)];
-  const rows = unique.length > 0 ? await ctx.tenant((tx) => findMembersByIds(tx, orgId, unique)) : [];
-  return new Map(rows.map((row) => [row.id, row]));
-}
-
-function memberLoader<Parent>(memberIdOf: (parent: Parent) => string): Loader<Parent, Member> {
-  return async (queries, ctx) => {
-    const byId = await membersById(
-      ctx,
-      queries.map(({ obj }) => memberIdOf(obj)),
-    );
-    return queries.map(({ obj }) => {
-      const found = byId.get(memberIdOf(obj));
-      if (!found) throw new Error('hours without member');
-      return found;
-    });
-  };
-}
 
 async function activitiesById(ctx: RequestContext, ids: string[]): Promise<Map<string, Activity>> {
   const orgId = requireOrganization(ctx).id;
@@ -128,7 +106,7 @@ const teamOfHours: Loader<TeamHoursParent, Team> = async (queries, ctx) => {
 
 export const loaders = {
   ServiceRecord: {
-    member: memberLoader<ServiceRecord>((record) => record.memberId),
+    member: requiredMemberById<ServiceRecord>((record) => record.memberId),
     activity: recordActivity,
     team: recordTeam,
     corrections: recordCorrections,
@@ -137,7 +115,7 @@ export const loaders = {
   },
   ServiceRecordCorrection: {
     record: correctionRecord,
-    requestedBy: memberLoader<ServiceRecordCorrection>((correction) => correction.requestedByMemberId),
+    requestedBy: requiredMemberById<ServiceRecordCorrection>((correction) => correction.requestedByMemberId),
   },
   Member: {
     // The calendar year of the organization's time zone, as the rollup keeps it.
@@ -151,10 +129,10 @@ export const loaders = {
       return new Map(rows.map((row) => [row.memberId, row.servedOn]));
     }, null),
   },
-  MemberHours: { member: memberLoader<MemberHoursParent>((hours) => hours.memberId) },
+  MemberHours: { member: requiredMemberById<MemberHoursParent>((hours) => hours.memberId) },
   TeamHours: { team: teamOfHours },
   MissingCheckOut: {
-    member: memberLoader<SignUp>((signUp) => signUp.memberId),
+    member: requiredMemberById<SignUp>((signUp) => signUp.memberId),
     activity: missingActivity,
   },
 };

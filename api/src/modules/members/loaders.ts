@@ -6,8 +6,11 @@ import type { JoinRequestParent } from './mappers.ts';
 import { canSeePersonal } from './privacy.ts';
 import { findMembersByIds } from './repository.ts';
 
-/** Members by id, for any parent that names one; one statement per batch, results in input order. */
-function memberById<Parent>(idOf: (parent: Parent) => string | null): Loader<Parent, Member | null> {
+/**
+ * The member a parent names (null where it names none), for the loaders of
+ * every module: one statement per batch, results in input order.
+ */
+export function memberById<Parent>(idOf: (parent: Parent) => string | null): Loader<Parent, Member | null> {
   return async (queries, ctx) => {
     const orgId = requireOrganization(ctx).id;
     const ids = queries.map(({ obj }) => idOf(obj));
@@ -20,6 +23,16 @@ function memberById<Parent>(idOf: (parent: Parent) => string | null): Loader<Par
     );
     return found.map(([member]) => member ?? null);
   };
+}
+
+/** The same for a parent that always names a member (a record's, a sign-up's). */
+export function requiredMemberById<Parent>(idOf: (parent: Parent) => string): Loader<Parent, Member> {
+  const load = memberById(idOf);
+  return async (queries, ctx) =>
+    (await load(queries, ctx)).map((member) => {
+      if (!member) throw new Error('a parent without its member');
+      return member;
+    });
 }
 
 /**
