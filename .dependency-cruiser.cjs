@@ -3,7 +3,7 @@
  * domain modules are stacked: each imports only the kernel, the API's shared
  * infrastructure and the modules below it. Where a lower module must cause work
  * in a higher one (a check-out recording service hours), the higher module
- * registers a port with the lower one (api/src/shared/ports.ts); it is never an
+ * registers a port the lower one declares (activities/check-out-hours.ts); it is never an
  * import. No file takes part in an import cycle.
  */
 
