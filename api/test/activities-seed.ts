@@ -5,11 +5,12 @@
  */
 import { members, withTenant } from '@qicai/db';
 import { and, eq } from 'drizzle-orm';
-import { formatWallTime, wallTimeAt } from '../src/kernel/time.ts';
-import { minutesFromNow } from './clock.ts';
+import { DEFAULT_TIME_ZONE } from '../src/kernel/time.ts';
+import { localTimeIn } from './clock.ts';
 import { expectNoErrors, type Client, type GraphQLResponse, type TestApp } from './helper.ts';
 
-export const TIME_ZONE = 'Asia/Shanghai';
+/** The test organizations' zone, the default one (localIn reads the wall clock there). */
+export const TIME_ZONE = DEFAULT_TIME_ZONE;
 /** 岳阳县 town centre, where the test activities take place. */
 export const SITE = { latitude: 29.1446, longitude: 113.1287 };
 
@@ -18,10 +19,8 @@ export function northOfSite(metres: number) {
   return { latitude: SITE.latitude + metres / 111_195, longitude: SITE.longitude };
 }
 
-/** Wall time in the organization's zone, `minutes` from the test clock's now (negative: ago; to the minute). */
-export function localIn(minutes: number): string {
-  return formatWallTime(wallTimeAt(minutesFromNow(minutes), TIME_ZONE));
-}
+/** Wall time in the organization's zone, `minutes` from the test clock's now (the activities tests' short name). */
+export const localIn = localTimeIn;
 
 export const ACTIVITY_FIELDS = `id title status capacity startsAt endsAt startsAtLocal endsAtLocal isPublic requiredSkills
   confirmedCount waitlistCount detached team { colour } series { id } viewerCanManage

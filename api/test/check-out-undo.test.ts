@@ -8,7 +8,6 @@
 import { queryRows, withTenant } from '@qicai/db';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatWallTime, wallTimeAt } from '../src/kernel/time.ts';
 import {
   activityOrganization,
   CHECK_IN,
@@ -19,7 +18,7 @@ import {
   TIME_ZONE,
   type ActivityOrganization,
 } from './activities-seed.ts';
-import { movableClock } from './clock.ts';
+import { localTimesOn, movableClock } from './clock.ts';
 import { APPROVE, memberHours, MY_RECORDS, type RecordData } from './hours-seed.ts';
 import { errorCode, expectNoErrors, TestApp, type Client, type GraphQLResponse } from './helper.ts';
 
@@ -44,8 +43,7 @@ describe('check-out that cannot lose hours', () => {
   let org: ActivityOrganization;
 
   /** Wall time in the organization's zone, `minutes` from the app's clock. */
-  const localIn = (minutes: number) =>
-    formatWallTime(wallTimeAt(new Date(clock.now().getTime() + minutes * 60_000), TIME_ZONE));
+  const { localTimeIn } = localTimesOn(clock, TIME_ZONE);
 
   beforeAll(async () => {
     testApp = await TestApp.start({}, { clock });
@@ -60,8 +58,8 @@ describe('check-out that cannot lose hours', () => {
     const activity = await createActivity(org.lead, {
       teamId: org.teams['RED'] ?? '',
       title: '敬老院义诊',
-      startsAt: localIn(10),
-      endsAt: localIn(130),
+      startsAt: localTimeIn(10),
+      endsAt: localTimeIn(130),
     });
     for (const client of who) {
       expectNoErrors(await client.gql(SIGN_UP, { id: activity.id }));

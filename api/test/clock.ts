@@ -8,6 +8,7 @@
  * setup's (web/test/browser.ts). `pnpm test:dates` runs the suite at the dates
  * that used to break it.
  */
+import { addDays, DEFAULT_TIME_ZONE, formatLocalDate, formatWallTime, wallTimeAt } from '../src/kernel/time.ts';
 import { systemClock, type Clock } from '../src/shared/clock.ts';
 
 /** The tests' clock: TEST_NOW at the real instant `startedAt` (ms), running on from there. */
@@ -30,6 +31,32 @@ export const testClockIsSet = process.env['TEST_NOW'] !== undefined && process.e
 export function minutesFromNow(minutes: number): Date {
   return new Date(testClock.now().getTime() + minutes * 60_000);
 }
+
+/** Local times and dates on one clock in one zone: what the tests type into forms and expect on pages. */
+export interface LocalTimes {
+  /** The wall time (`YYYY-MM-DDTHH:mm`) `minutes` from now (negative: ago): what a datetime-local input takes. */
+  localTimeIn: (minutes: number) => string;
+  /** The date (`YYYY-MM-DD`) `days` from today (negative: ago). */
+  localDateIn: (days: number) => string;
+  /** What the wall clock shows at `instant`, as `HH:mm` (as the pages show a time). */
+  timeOfDayAt: (instant: Date) => string;
+}
+
+/**
+ * Local times on `clock` (an app's own clock, or the browser tests' shared one)
+ * in `timeZone`, the test organizations' and the demo association's by default.
+ */
+export function localTimesOn(clock: Clock, timeZone: string = DEFAULT_TIME_ZONE): LocalTimes {
+  const wallTimeIn = (minutes: number) => wallTimeAt(new Date(clock.now().getTime() + minutes * 60_000), timeZone);
+  return {
+    localTimeIn: (minutes) => formatWallTime(wallTimeIn(minutes)),
+    localDateIn: (days) => formatLocalDate(addDays(wallTimeIn(0), days)),
+    timeOfDayAt: (instant) => formatWallTime(wallTimeAt(instant, timeZone)).slice('YYYY-MM-DDT'.length),
+  };
+}
+
+/** Local times on this file's test clock (the browser tests take theirs from web/test/browser.ts). */
+export const { localTimeIn, localDateIn, timeOfDayAt } = localTimesOn(testClock);
 
 /** The test clock, put forward by `forward(minutes)` as a test goes on: time passing for one app. */
 export function movableClock(): Clock & { forward(minutes: number): void } {

@@ -9,7 +9,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkInCodeFor, codeStep } from '../src/modules/activities/check-in-codes.ts';
 import { QUEUED_CHECK_IN_MAX_AGE_HOURS } from '../src/modules/activities/check-in.ts';
-import { formatWallTime, wallTimeAt } from '../src/kernel/time.ts';
 import {
   activityOrganization,
   createActivity,
@@ -19,7 +18,7 @@ import {
   TIME_ZONE,
   type ActivityOrganization,
 } from './activities-seed.ts';
-import { movableClock } from './clock.ts';
+import { localTimesOn, movableClock } from './clock.ts';
 import { errorCode, expectNoErrors, TestApp, type Client } from './helper.ts';
 
 const TEST_SECRET = 'qicai-test-secret-not-for-any-real-deployment';
@@ -49,8 +48,7 @@ describe('check-in queued offline and sent later', () => {
   let org: ActivityOrganization;
   let nextMember = 0;
 
-  const localIn = (minutes: number) =>
-    formatWallTime(wallTimeAt(new Date(clock.now().getTime() + minutes * 60_000), TIME_ZONE));
+  const { localTimeIn } = localTimesOn(clock, TIME_ZONE);
   const minutesFromNow = (minutes: number) => new Date(clock.now().getTime() + minutes * 60_000);
 
   beforeAll(async () => {
@@ -66,8 +64,8 @@ describe('check-in queued offline and sent later', () => {
     const activity = await createActivity(org.lead, {
       teamId: org.teams['RED'] ?? '',
       title: '河道清理（离线打卡）',
-      startsAt: localIn(startsIn),
-      endsAt: localIn(startsIn + 120),
+      startsAt: localTimeIn(startsIn),
+      endsAt: localTimeIn(startsIn + 120),
     });
     const members = org.members.slice(nextMember, nextMember + count).map((person) => person.client);
     nextMember += count;

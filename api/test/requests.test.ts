@@ -10,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isOverdue } from '../src/modules/requests/service.ts';
 import { boardTopic } from '../src/shared/board-events.ts';
 
-import { activityInput, TIME_ZONE } from './activities-seed.ts';
-import { testClock } from './clock.ts';
+import { activityInput } from './activities-seed.ts';
+import { localDateIn } from './clock.ts';
 import { errorCode, expectNoErrors, TestApp, type GraphQLResponse, withoutRowLevelSecurity } from './helper.ts';
 import {
   asAdmin,
@@ -34,7 +34,6 @@ import {
   type RequestData,
   type RequestsOrganization,
 } from './requests-seed.ts';
-import { localDateAt } from '../src/kernel/time.ts';
 
 interface StatusData {
   requestStatus: {
@@ -47,13 +46,6 @@ interface StatusData {
     feedback: string | null;
     history: { fromStatus: string | null; toStatus: string; at: string }[];
   } | null;
-}
-
-function dayOffset(days: number): string {
-  const today = localDateAt(testClock.now(), TIME_ZONE);
-  const date = new Date(`${today}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + days);
-  return date.toISOString().slice(0, 10);
 }
 
 const fieldsOf = (result: GraphQLResponse<unknown>) => result.errors?.[0]?.extensions?.fields;
@@ -101,12 +93,12 @@ describe('requests from the public', () => {
     });
     const id = inQueue?.id ?? '';
 
-    const assigned = await assign(id, 'RED', dayOffset(3));
+    const assigned = await assign(id, 'RED', localDateIn(3));
     expectNoErrors(assigned);
     expect(assigned.data?.assignRequest).toMatchObject({
       status: 'ASSIGNED',
       team: { colour: 'RED' },
-      dueOn: dayOffset(3),
+      dueOn: localDateIn(3),
     });
 
     // The red lead sees it among the team's requests and resolves it.
@@ -139,7 +131,7 @@ describe('requests from the public', () => {
       trackingCode: code,
       status: 'RESOLVED',
       feedback: '白色天使队医生已上门测量血压，一切正常，每月回访一次。',
-      dueOn: dayOffset(3),
+      dueOn: localDateIn(3),
     });
     expect(status.data?.requestStatus?.closedAt).not.toBeNull();
     expect(status.data?.requestStatus?.history.map((entry) => entry.toStatus)).toEqual([
@@ -371,11 +363,11 @@ describe('requests from the public', () => {
     const other = await requestsOrganization(testApp);
     const { id } = await submitRequest(testApp, other);
     const assigned = await other.admin.gql<{ assignRequest: RequestData }>(ASSIGN, {
-      input: { id, teamId: other.teams['RED'], dueOn: localDateAt(testClock.now(), TIME_ZONE) },
+      input: { id, teamId: other.teams['RED'], dueOn: localDateIn(0) },
     });
     expectNoErrors(assigned);
     expect(assigned.data?.assignRequest.overdue).toBe(false);
-    const past = await other.admin.gql(DUE, { id, dueOn: dayOffset(-1) });
+    const past = await other.admin.gql(DUE, { id, dueOn: localDateIn(-1) });
     expect(errorCode(past)).toBe('VALIDATION');
     expect(fieldsOf(past)).toEqual({ dueOn: 'IN_PAST' });
 
@@ -383,7 +375,7 @@ describe('requests from the public', () => {
     await asAdmin(testApp, other, (tx) =>
       tx
         .update(helpRequests)
-        .set({ dueOn: dayOffset(-1) })
+        .set({ dueOn: localDateIn(-1) })
         .where(and(eq(helpRequests.orgId, other.orgId), eq(helpRequests.id, id))),
     );
     const overdue = await other.admin.gql<{ helpRequest: RequestData }>(GET, { id });

@@ -48,10 +48,6 @@ export function bornYearsAgo(years: number, daysEarlier = 40): string {
   return date.toISOString().slice(0, 10);
 }
 
-export function today(): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(testClock.now());
-}
-
 let counter = 0;
 
 export function childInput(fields: ChildFields = {}) {

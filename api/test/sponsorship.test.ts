@@ -6,6 +6,7 @@
 import { auditLog, children, pgError, queryRows, withTenant } from '@qicai/db';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localDateIn } from './clock.ts';
 import { errorCode, expectNoErrors, TestApp } from './helper.ts';
 import {
   bornYearsAgo,
@@ -18,7 +19,6 @@ import {
   sponsor,
   sponsorshipOrganization,
   stringsIn,
-  today,
   type SponsorshipOrg,
 } from './sponsorship-seed.ts';
 
@@ -157,7 +157,7 @@ describe('sponsorship', () => {
           input: {
             childId: id,
             personal: childInput({ needs: '书包、冬衣', grade: 4 }),
-            consent: { givenOn: today(), textVersion: 'v2' },
+            consent: { givenOn: localDateIn(0), textVersion: 'v2' },
           },
         },
       );
@@ -487,7 +487,7 @@ describe('sponsorship', () => {
           age: 9,
           grade: 3,
           needs: '学习用品和冬衣',
-          since: today(),
+          since: localDateIn(0),
           updates: [{ body: '小明当上了班长。' }],
           totals: { moneyFen: 0 },
         },
@@ -558,7 +558,7 @@ describe('sponsorship', () => {
         { id: childId },
       );
       expectNoErrors(result);
-      expect(result.data?.childExport.fileName).toBe(`child-${childId}-${today()}.json`);
+      expect(result.data?.childExport.fileName).toBe(`child-${childId}-${localDateIn(0)}.json`);
       const document = JSON.parse(result.data?.childExport.json ?? '{}') as {
         child: { personal: Record<string, unknown>; consent: { textVersion: string } };
         sponsorships: { sponsor: { name: string }; visits: { notes: string; volunteers: string[] }[] }[];

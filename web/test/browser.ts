@@ -1,6 +1,6 @@
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 import { inject } from 'vitest';
-import { testClockIsSet, testClockStartedAt } from '@qicai/api/testing';
+import { localTimesOn, testClockIsSet, testClockStartedAt } from '@qicai/api/testing';
 import { DEMO_PASSWORD } from '@qicai/scripts/demo';
 import { latestSmsCode } from './fake-sms';
 
@@ -28,6 +28,9 @@ export const smsCode = (phone: string) => latestSmsCode(inject('smsInboxUrl'), p
 /** The server's test clock (see api/test/clock.ts): what the browser tests build their data from. */
 export const testClock = testClockStartedAt(inject('clockStartedAt'));
 
+/** Local times and dates in the demo association's zone (Asia/Shanghai) on the server's test clock. */
+export const { localTimeIn, localDateIn, timeOfDayAt } = localTimesOn(testClock);
+
 /** The test file's own copy of the demo association (see global-setup.ts): its slug and who signs in. */
 export function demoAssociation(file: string) {
   const demo = inject('demos')[file];
@@ -52,24 +55,6 @@ export async function signIn(page: Page, login: string, password = DEMO_PASSWORD
   await page.waitForURL((url) => url.pathname !== '/signin');
 }
 
-/** Wall time in the demo association's zone (Asia/Shanghai), `minutes` from now: what a datetime-local input takes. */
-export function shanghaiIn(minutes: number): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', {
-      timeZone: 'Asia/Shanghai',
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-    })
-      .formatToParts(new Date(testClock.now().getTime() + minutes * 60_000))
-      .map((part) => [part.type, part.value]),
-  );
-  return `${parts['year']}-${parts['month']}-${parts['day']}T${parts['hour']}:${parts['minute']}`;
-}
-
 /**
  * Fills the activity form open on `page` — at 荣家湾镇党群服务中心 (`site`), 5 places, starting and
  * ending so many minutes from now — and saves it; returns the new activity's path.
@@ -89,8 +74,8 @@ export async function saveActivity(
   await page.getByRole('textbox', { name: '地点名称' }).fill('荣家湾镇党群服务中心');
   await page.getByLabel('纬度').fill(String(activity.site.latitude));
   await page.getByLabel('经度').fill(String(activity.site.longitude));
-  await page.getByLabel('开始时间').fill(shanghaiIn(activity.startsIn));
-  await page.getByLabel('结束时间').fill(shanghaiIn(activity.endsIn));
+  await page.getByLabel('开始时间').fill(localTimeIn(activity.startsIn));
+  await page.getByLabel('结束时间').fill(localTimeIn(activity.endsIn));
   await page.getByLabel('名额').fill('5');
   await page.getByRole('button', { name: '保存' }).click();
   await page.waitForURL(/\/activities\/[0-9a-f-]{36}$/);

@@ -2,19 +2,13 @@ import { readFile } from 'node:fs/promises';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pdfText } from '../../api/test/pdf-text';
-import { demoAssociation, launchBrowser, newPage, signIn, testClock } from './browser';
+import { demoAssociation, launchBrowser, localDateIn, newPage, signIn } from './browser';
 
 const demo = demoAssociation('certificates');
 const { lead, member } = demo;
 
 /** Pages answer slower while other test files run beside these. */
 const POLL = { timeout: 15_000 };
-
-function daysAgo(days: number): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(
-    new Date(testClock.now().getTime() - days * 86_400_000),
-  );
-}
 
 describe('certificates and reports in a browser', () => {
   let browser: Browser;
@@ -31,8 +25,8 @@ describe('certificates and reports in a browser', () => {
     await page.goto(`/o/${demo.slug}/hours`);
     const slot = page.locator('[data-slot=certificate]');
     // The demo member's year of approved service.
-    await slot.getByLabel('开始日期').fill(daysAgo(400));
-    await slot.getByLabel('结束日期').fill(daysAgo(0));
+    await slot.getByLabel('开始日期').fill(localDateIn(-400));
+    await slot.getByLabel('结束日期').fill(localDateIn(0));
     await slot.getByRole('button', { name: '生成证明' }).click();
 
     await page.waitForURL(/\/hours\/certificates\?issued=/, POLL);
@@ -78,8 +72,8 @@ describe('certificates and reports in a browser', () => {
     await page.goto(`/o/${demo.slug}/home`);
     await page.getByRole('link', { name: '时长报表' }).first().click();
     await page.waitForURL(/\/reports/, POLL);
-    await page.getByLabel('开始日期').fill(daysAgo(400));
-    await page.getByLabel('结束日期').fill(daysAgo(0));
+    await page.getByLabel('开始日期').fill(localDateIn(-400));
+    await page.getByLabel('结束日期').fill(localDateIn(0));
     await page.getByRole('button', { name: '查看' }).click();
     await page.waitForURL(/from=/, POLL);
 

@@ -5,15 +5,10 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoAssociation, launchBrowser, newPage, signIn, testClock } from './browser';
+import { demoAssociation, launchBrowser, localDateIn, newPage, signIn, testClock } from './browser';
 
 const demo = demoAssociation('hours');
 const { lead, member } = demo;
-
-/** Yesterday's date in the demo association's zone (Asia/Shanghai). */
-function shanghaiYesterday(): string {
-  return new Date(testClock.now().getTime() + 8 * 3600_000 - 24 * 3600_000).toISOString().slice(0, 10);
-}
 
 /** "123.5 小时" → 123.5 */
 function hoursIn(text: string | null): number {
@@ -51,7 +46,7 @@ describe('service hours in a browser', () => {
     await form.getByLabel('活动名称').fill(activityName);
     await form.getByLabel('所属队伍').selectOption({ label: '红色旗帜' });
     // Evening, yesterday: 90 minutes that overlap none of the demo's daytime service.
-    const date = shanghaiYesterday();
+    const date = localDateIn(-1);
     await form.getByLabel('开始时间').fill(`${date}T21:00`);
     await form.getByLabel('结束时间').fill(`${date}T22:30`);
     await form.getByLabel('服务地点').fill('荣家湾镇新华社区');
@@ -94,7 +89,7 @@ describe('service hours in a browser', () => {
     const title = (chosen ?? '').split(' · ')[0] ?? '';
     expect(title.length).toBeGreaterThan(0);
     // Twenty hours: longer than any demo activity.
-    const date = shanghaiYesterday();
+    const date = localDateIn(-1);
     await form.getByLabel('开始时间').fill(`${date}T01:00`);
     await form.getByLabel('结束时间').fill(`${date}T21:00`);
     await form.getByRole('button', { name: '提交' }).click();
@@ -203,7 +198,7 @@ describe('service hours in a browser', () => {
     // Every approved record the demo member has: a certificate from long before the first.
     const slot = page.locator('[data-slot=certificate]');
     await slot.getByLabel('开始日期').fill('2000-01-01');
-    await slot.getByLabel('结束日期').fill(shanghaiYesterday());
+    await slot.getByLabel('结束日期').fill(localDateIn(-1));
     await slot.getByRole('button', { name: '生成证明' }).click();
     await page.waitForURL(/\/hours\/certificates\?issued=/, { timeout: 15_000 });
     const number = new URL(page.url()).searchParams.get('issued') ?? '';

@@ -9,7 +9,16 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { baseUrl, demoAssociation, launchBrowser, newPage, saveActivity, signIn, testClock } from './browser';
+import {
+  baseUrl,
+  demoAssociation,
+  launchBrowser,
+  newPage,
+  saveActivity,
+  signIn,
+  testClock,
+  timeOfDayAt,
+} from './browser';
 
 const demo = demoAssociation('offline-check-in');
 const { lead, member } = demo;
@@ -17,16 +26,6 @@ const { lead, member } = demo;
 const SITE = { latitude: 29.1446, longitude: 113.1287 };
 const NEAR = { latitude: SITE.latitude + 80 / 111_195, longitude: SITE.longitude, accuracy: 20 };
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
-
-/** HH:mm in the demo association's zone, as the page shows a time. */
-function shanghaiTime(at: Date): string {
-  return new Intl.DateTimeFormat('zh-CN', {
-    timeZone: 'Asia/Shanghai',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).format(at);
-}
 
 describe('check-in with no signal', () => {
   let browser: Browser;
@@ -84,7 +83,7 @@ describe('check-in with no signal', () => {
     await expect
       .poll(() => page.locator('.notice.queued').textContent())
       .toContain(`没有网络：签到已保存在这部手机上（`);
-    expect(await page.locator('.notice.queued').textContent()).toContain(shanghaiTime(takenAt));
+    expect(await page.locator('.notice.queued').textContent()).toContain(timeOfDayAt(takenAt));
   }
 
   it('opens the check-in page with no signal, keeps a check-in tapped there and records it at that time when the network returns', async () => {
@@ -149,12 +148,12 @@ describe('check-in with no signal', () => {
     await context.setOffline(false);
     const sent = page.locator('.offline-outcomes .sent');
     await expect.poll(() => sent.textContent()).toMatch(/离线时的签到（.+）已送达，按当时的时间记录。/);
-    expect(await sent.textContent()).toContain(shanghaiTime(takenAt));
+    expect(await sent.textContent()).toContain(timeOfDayAt(takenAt));
     expect(await page.locator('.notice.queued').count()).toBe(0);
     // The check-in stands at the time taken, eight minutes before it arrived.
     const card = page.locator('.card', { hasText: '已于' }).first();
     await expect.poll(() => card.textContent()).toContain('（离线打卡，');
-    expect(await card.textContent()).toMatch(new RegExp(`已于 .*${shanghaiTime(takenAt)} 打卡`));
+    expect(await card.textContent()).toMatch(new RegExp(`已于 .*${timeOfDayAt(takenAt)} 打卡`));
     expect(await page.getByRole('button', { name: '用定位签退' }).count()).toBe(1);
     await context.close();
   });

@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoAssociation, launchBrowser, newPage, signIn, testClock } from './browser';
+import { demoAssociation, launchBrowser, localDateIn, newPage, signIn, testClock } from './browser';
 
 const demo = demoAssociation('sponsorship');
 const { admin, member, sponsor } = demo;
@@ -15,8 +15,6 @@ function yearsAgo(years: number): string {
 
 /** Pages answer slower while other test files run beside these. */
 const POLL = { timeout: 15_000 };
-
-const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(testClock.now());
 
 describe('one-to-one sponsorship in a browser', () => {
   let browser: Browser;
@@ -57,7 +55,7 @@ describe('one-to-one sponsorship in a browser', () => {
     await page.getByLabel('监护人姓名').fill(child.guardianName);
     await page.getByLabel('与儿童关系').fill('祖母');
     await page.getByLabel('监护人电话').fill(child.guardianPhone);
-    await page.getByLabel('签署日期').fill(today());
+    await page.getByLabel('签署日期').fill(localDateIn(0));
     await page.getByRole('button', { name: '登记', exact: true }).click();
 
     await page.waitForURL(/\/sponsorship\/children\/[0-9a-f-]{36}\?registered=1$/);
