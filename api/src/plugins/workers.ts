@@ -87,7 +87,7 @@ export function createWorkerPool(options: { threads: number; idleMs: number }): 
         pending--;
       }
       if (!answer.ok) throw new RosterFileError(answer.rosterFileError.code, answer.rosterFileError.missing);
-      return received(answer.value) as TaskOutput<typeof name>;
+      return received(answer.value);
     },
     get threads() {
       return warm.threads.length + shortLived.threads.length;
