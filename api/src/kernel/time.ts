@@ -9,6 +9,16 @@
 /** The zone of an association that has not chosen one (岳阳县 is on China Standard Time). */
 export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
 
+/** An IANA zone name this runtime knows (`Asia/Shanghai`, `Asia/Urumqi`). */
+export function isTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** A local date and time, without a zone: what a clock on the wall in the organization shows. */
 export interface WallTime {
   year: number;

@@ -17,6 +17,7 @@ import {
   type Tx,
 } from '@qicai/db';
 import type { ResolversTypes } from '../../__generated__/resolvers.ts';
+import { DEFAULT_TIME_ZONE } from '../../kernel/time.ts';
 import { requireAdmin, requireMember } from '../../shared/access.ts';
 import { recordAudit } from '../../shared/audit.ts';
 import type { RequestContext } from '../../shared/context.ts';
@@ -75,7 +76,7 @@ export async function notifyMembers(tx: Tx, orgId: string, notice: MembersNotice
   );
   if (deliveries.length === 0) return created;
   const organization = await repository.findOrganization(tx, orgId);
-  const smsAt = smsDueAt(notice.at, organization?.settings.quietHours, organization?.timeZone ?? 'Asia/Shanghai');
+  const smsAt = smsDueAt(notice.at, organization?.settings.quietHours, organization?.timeZone ?? DEFAULT_TIME_ZONE);
   await repository.insertDeliveries(
     tx,
     deliveries.map(({ notification, channel }): repository.NewDelivery => {

@@ -3,6 +3,7 @@
  */
 import { pgError, PG_UNIQUE_VIOLATION, withTenant, type Organization } from '@qicai/db';
 import { randomUUID } from 'node:crypto';
+import { DEFAULT_TIME_ZONE, isTimeZone } from '../../kernel/time.ts';
 import { requireAccount } from '../../shared/access.ts';
 import { recordAudit } from '../../shared/audit.ts';
 import type { RequestContext } from '../../shared/context.ts';
@@ -13,16 +14,6 @@ import * as repository from './repository.ts';
 import { insertMember } from '../members/repository.ts';
 
 export const SLUG_PATTERN = /^[a-z0-9][a-z0-9-]{1,46}[a-z0-9]$/;
-export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
-
-export function isTimeZone(timeZone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export interface CreateOrganizationInput {
   name: string;
