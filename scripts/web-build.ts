@@ -11,13 +11,25 @@ function newestChange(path: string): number {
   return Math.max(stats.mtimeMs, ...readdirSync(path).map((entry) => newestChange(join(path, entry))));
 }
 
+/**
+ * What the web build is built from: its own sources, the API's kernel it imports (@qicai/api/kernel),
+ * and the packages (the lockfile, and the patches applied to them: a patched compiler builds another app).
+ */
+const WEB_BUILD_SOURCES = [
+  'web/src',
+  'web/static',
+  'web/svelte.config.js',
+  'web/vite.config.ts',
+  'api/src/kernel',
+  'pnpm-lock.yaml',
+  'patches',
+];
+
 /** The web build is current if it is newer than every source it is built from. */
 export function webBuildIsCurrent(buildDir: string): boolean {
   const handler = join(buildDir, 'handler.js');
   if (!existsSync(handler)) return false;
-  const sources = ['web/src', 'web/static', 'web/svelte.config.js', 'web/vite.config.ts']
-    .map((path) => join(root, path))
-    .filter((path) => existsSync(path));
+  const sources = WEB_BUILD_SOURCES.map((path) => join(root, path)).filter((path) => existsSync(path));
   return statSync(handler).mtimeMs >= Math.max(...sources.map(newestChange));
 }
 

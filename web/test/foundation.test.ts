@@ -116,6 +116,20 @@ describe('the foundation in a browser', () => {
     await page.context().close();
   });
 
+  it('sends every field filled in, so a form saved before its scripts run keeps what it held (a team’s missions)', async () => {
+    // Without JavaScript the page stays as the server sent it, as a slow phone's does until it hydrates.
+    const page = await newPage(browser, { javaScriptEnabled: false });
+    await signIn(page, admin.email);
+    const redMission = '送党课下乡，把党的理论和政策讲到村组和社区。';
+    await page.goto(`/o/${demo.slug}/teams/red/edit`);
+    expect(await page.getByLabel('中文使命').inputValue()).toBe(redMission);
+    await page.getByRole('button', { name: '保存', exact: true }).click();
+    await page.waitForLoadState();
+    await page.goto(`/o/${demo.slug}/teams/red/edit`);
+    expect(await page.getByLabel('中文使命').inputValue()).toBe(redMission);
+    await page.context().close();
+  });
+
   it('does not let a member edit a team', async () => {
     const member = demo.member;
     const page = await newPage(browser);
