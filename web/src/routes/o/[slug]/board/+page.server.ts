@@ -1,8 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import { BoardDocument } from '$lib/graphql/__generated__/operations';
-import { isLocale } from '$lib/i18n';
 import { failLoad } from '$lib/server/api';
-import { DISPLAY_COOKIE } from '$lib/server/display';
+import { DISPLAY_COOKIE, screenLocale } from '$lib/server/display';
 import type { PageServerLoad } from './$types';
 
 /**
@@ -25,12 +24,10 @@ export const load = (async ({ locals, params, url, cookies, parent }) => {
     clean.searchParams.delete('display');
     redirect(303, clean.pathname + clean.search);
   }
-  const { locale } = await parent();
-  const lang = url.searchParams.get('lang');
-  locals.locale = isLocale(lang) ? lang : locale;
+  const locale = screenLocale(locals, url, (await parent()).locale);
   try {
     const { board } = await locals.api.request(BoardDocument, {}, params.slug);
-    return { board, locale: locals.locale };
+    return { board, locale };
   } catch (cause) {
     failLoad(cause, url);
   }

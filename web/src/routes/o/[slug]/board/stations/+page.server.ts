@@ -1,6 +1,6 @@
 import { StationBoardDocument } from '$lib/graphql/__generated__/operations';
-import { isLocale } from '$lib/i18n';
 import { failLoad } from '$lib/server/api';
+import { screenLocale } from '$lib/server/display';
 import type { PageServerLoad } from './$types';
 
 /**
@@ -9,12 +9,10 @@ import type { PageServerLoad } from './$types';
  * board page keeps in its cookie (open /board?display=… once on the screen).
  */
 export const load = (async ({ locals, params, url, parent }) => {
-  const { locale } = await parent();
-  const lang = url.searchParams.get('lang');
-  locals.locale = isLocale(lang) ? lang : locale;
+  const locale = screenLocale(locals, url, (await parent()).locale);
   try {
     const { stationBoard } = await locals.api.request(StationBoardDocument, {}, params.slug);
-    return { stationBoard, locale: locals.locale };
+    return { stationBoard, locale };
   } catch (cause) {
     failLoad(cause, url);
   }
