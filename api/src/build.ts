@@ -5,6 +5,7 @@ import app, { type AppOptions } from './app.ts';
 import { ownHostNames } from './shared/own-addresses.ts';
 import { systemClock } from './shared/clock.ts';
 import { selfSignedCertificate } from './tls.ts';
+import { trackUnusedConnections } from './unused-connections.ts';
 
 /** A Fastify instance with the app registered and ready; not listening. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -37,6 +38,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // Fastify's 10 s default on a busy small machine; a stuck start still fails.
     pluginTimeout: 120_000,
   });
+  trackUnusedConnections(fastify.server);
   // Started before its database (or while it restarts): wait for it, saying so, rather than exit.
   // Before the plugins are registered, so the wait is not bound by pluginTimeout.
   const databaseUrl = config.database.url;

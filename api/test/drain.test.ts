@@ -2,9 +2,13 @@
  * Draining an instance (SIGTERM) with big screens connected: their
  * WebSockets are closed with 1012 (service restart), the screen reconnects
  * to another instance and hears the next check-in, made through a third.
+ * And with a connection a browser opened and never used: it is closed, not
+ * waited for.
  */
 import { activities, withTenant } from '@qicai/db';
 import { and, eq } from 'drizzle-orm';
+import { once } from 'node:events';
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drain } from '../src/server.ts';
 import {
@@ -76,4 +80,23 @@ describe.skipIf(!redisUp && !process.env['CI'])('draining an instance with live 
     await expect.poll(reconnected.events, { timeout: 10_000 }).toEqual(['CHECK_IN']);
     reconnected.socket.close();
   }, 60_000);
+});
+
+describe('draining an instance a browser has opened a spare connection to', () => {
+  it('closes the connection that never sent a request instead of waiting out its minute', async () => {
+    const app = await TestApp.start();
+    try {
+      const port = Number(new URL(await listen(app)).port);
+      // As Chromium's speculative preconnect: connected, silent.
+      const spare = net.connect(port, '127.0.0.1');
+      await once(spare, 'connect');
+      const closedByServer = once(spare, 'close');
+      // Before the fix this waited for the connection's timeout (connectionTimeout, 60 s): past this test's limit.
+      await drain(app.app);
+      await closedByServer;
+      expect(spare.destroyed).toBe(true);
+    } finally {
+      await app.close();
+    }
+  }, 20_000);
 });
