@@ -10,7 +10,7 @@ import { buildApp } from './build.ts';
 
 import { loadConfig, type Config } from './config.ts';
 import { askLiveClientsToReconnect } from './plugins/graphql.ts';
-import { closeUnusedConnections } from './unused-connections.ts';
+import { closeQuietConnections } from './unused-connections.ts';
 import type { Clock } from './shared/clock.ts';
 import type { DeliveryAdapter } from './shared/delivery.ts';
 
@@ -36,18 +36,17 @@ export interface StartOptions {
  * WebSockets are closed with 1012 (service restart), which tells their
  * clients to reconnect — to another instance — and read their figures
  * afresh; then Fastify stops accepting, lets in-flight requests finish and
- * closes idle keep-alive sockets, and connections that never sent a request
- * are closed too (unused-connections.ts).
+ * closes keep-alive connections as they fall idle, and those a browser
+ * opened and never used (unused-connections.ts).
  */
 export async function drain(app: FastifyInstance): Promise<void> {
   app.draining.value = true;
   const closed = askLiveClientsToReconnect(app, 'service restart');
   if (closed > 0) app.log.info({ sockets: closed }, 'draining: live clients asked to reconnect');
   const closing = app.close();
-  // Until the server has closed: the connections browsers opened and never used hold it open otherwise.
-  closeUnusedConnections(app.server);
+  // Until the server has closed: connections with no request on them would hold it open (unused-connections.ts).
   const sweep = setInterval(() => {
-    closeUnusedConnections(app.server);
+    closeQuietConnections(app.server);
   }, 250);
   try {
     await closing;

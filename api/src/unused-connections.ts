@@ -1,9 +1,11 @@
 /**
- * Connections a client opened and has not used: a browser's speculative preconnect opens one
- * before it knows it needs it, and may leave it silent. Node 20's `server.close()` and
- * `closeIdleConnections()` do not count a connection that has sent nothing as idle, so a drain
- * waited for each such one until its timeout (`connectionTimeout`, a minute) — nodejs/node#63452,
- * fixed by nodejs/node#63470 in later Node releases. The drain closes them itself.
+ * The connections that keep a closing server open though no request is on them. Node's
+ * `server.close()` closes the idle keep-alive connections once, when it is called: one whose
+ * request was in flight then, answered without `Connection: close`, stays open afterwards. And
+ * Node 20 does not count a connection that has sent nothing as idle at all — a browser's
+ * speculative preconnect opens one and may leave it silent — so a drain waited for it until its
+ * timeout (`connectionTimeout`, a minute): nodejs/node#63452, fixed by nodejs/node#63470 in later
+ * Node releases. A drain closes both kinds, again and again until the server has closed.
  */
 import type { IncomingMessage, Server } from 'node:http';
 import type { Socket } from 'node:net';
@@ -30,8 +32,9 @@ export function trackUnusedConnections(server: Server): void {
   server.on('upgrade', used);
 }
 
-/** Closes the connections that have been silent since they were accepted (none of a request's bytes read). */
-export function closeUnusedConnections(server: Server): void {
+/** Closes the idle connections, and those silent since they were accepted (none of a request's bytes read). */
+export function closeQuietConnections(server: Server): void {
+  server.closeIdleConnections();
   const now = performance.now();
   for (const [socket, acceptedAt] of unusedConnections.get(server) ?? []) {
     const silent = socket instanceof TLSSocket || socket.bytesRead === 0;

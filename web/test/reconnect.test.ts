@@ -176,7 +176,8 @@ describe.skipIf(!redisUp && !process.env['CI'])('the big screen when its instanc
     // The first instance is restarted: new connections go to the second, and the first drains.
     balancer.target = portOf(second);
     await drain(first);
-    expect(await screen.evaluate(() => Reflect.get(window, 'closeCodes') as unknown)).toEqual([1012]);
+    // The close reaches the page's script a moment after the server has let the socket go.
+    await expect.poll(() => screen.evaluate(() => Reflect.get(window, 'closeCodes') as unknown)).toEqual([1012]);
     await expect.poll(() => second.liveSockets.size, { timeout: 10_000 }).toBe(1);
     await expect
       .poll(() => screen.locator('[data-testid=board-status]').textContent(), { timeout: 10_000 })

@@ -157,6 +157,8 @@ async function webPlugin(app: FastifyInstance, options: { config: Config }) {
         for (const [name, value] of Object.entries(reply.getHeaders())) {
           if (value !== undefined) reply.raw.setHeader(name, value);
         }
+        // The onSend hook that says so while draining (health.ts) does not run for a hijacked reply.
+        if (app.draining.value) reply.raw.setHeader('connection', 'close');
         request.raw.headers[PAGE_ADDRESS_HEADER] = request.clientAddress;
         // Only the pages' own calls to the API carry a signed address (CLIENT_ADDRESS_HEADER); never one a browser sent.
         delete request.raw.headers['x-qicai-client-address'];
