@@ -24,6 +24,15 @@ export class LiveFigures<Figures> {
   /** The figures on screen may be out of date: shown dimmed, with the reconnecting notice, until read afresh. */
   stale = $state(false);
 
+  /**
+   * What the screen says of its connection: reconnecting while it is down or a read has failed
+   * since it came up, live while it is up and the figures current, nothing before it first answers.
+   */
+  get status(): 'live' | 'reconnecting' | null {
+    if (this.connected === false || (this.stale && this.connected !== null)) return 'reconnecting';
+    return this.connected ? 'live' : null;
+  }
+
   #subscription: LiveSubscription | undefined;
   #reread: ReturnType<typeof setTimeout> | undefined;
   readonly #refresh = throttle(() => this.#read(), READ_AT_MOST_EVERY_MS);
