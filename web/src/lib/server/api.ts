@@ -7,19 +7,9 @@ import { env } from '$env/dynamic/private';
 import { createHmac } from 'node:crypto';
 import { error, redirect, type Cookies, type RequestEvent } from '@sveltejs/kit';
 import type { TypedDocumentString } from '$lib/graphql/__generated__/operations';
+import { ApiError } from './api-error';
 
-export class ApiError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    /** For VALIDATION: field → code. */
-    readonly fields: Record<string, string> = {},
-    /** The error's numbers, as the API gives them (e.g. OUTSIDE_RADIUS: distanceMetres, radiusMetres). */
-    readonly numbers: Record<string, number> = {},
-  ) {
-    super(message);
-  }
-}
+export { ApiError };
 
 interface GraphQLResponseBody<Data> {
   data?: Data | null;

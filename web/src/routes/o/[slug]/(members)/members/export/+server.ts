@@ -1,7 +1,7 @@
-import { error, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import { ExportRosterDocument, type ExportRosterInput } from '$lib/graphql/__generated__/operations';
 import { rosterArguments, rosterViewFrom } from '$lib/roster';
-import { ApiError } from '$lib/server/api';
+import { downloadResponse, failFile } from '$lib/server/files';
 import type { RequestHandler } from './$types';
 
 type ExportInput = ExportRosterInput;
@@ -31,19 +31,8 @@ export const POST: RequestHandler = async ({ locals, params, request, url }) => 
 async function download(locals: App.Locals, slug: string, input: ExportInput): Promise<Response> {
   try {
     const { exportRoster } = await locals.api.request(ExportRosterDocument, { input }, slug);
-    return new Response(Buffer.from(exportRoster.base64, 'base64'), {
-      headers: {
-        'content-type': exportRoster.contentType,
-        'content-disposition': `attachment; filename="${exportRoster.fileName}"`,
-        'cache-control': 'no-store',
-      },
-    });
+    return downloadResponse(exportRoster);
   } catch (cause) {
-    if (cause instanceof ApiError && cause.code === 'UNAUTHENTICATED') {
-      redirect(303, `/signin?next=${encodeURIComponent(`/o/${slug}/members`)}`);
-    }
-    if (cause instanceof ApiError)
-      error(cause.code === 'NOT_FOUND' ? 404 : 403, { message: cause.message, code: cause.code });
-    throw cause;
+    failFile(cause, `/o/${slug}/members`);
   }
 }

@@ -1,6 +1,5 @@
-import { error, redirect } from '@sveltejs/kit';
 import { HoursReportFileDocument, type HoursReportGrouping } from '$lib/graphql/__generated__/operations';
-import { ApiError } from '$lib/server/api';
+import { downloadResponse, failFile } from '$lib/server/files';
 import type { RequestHandler } from './$types';
 
 const GROUPINGS: readonly HoursReportGrouping[] = ['TEAM', 'MONTH', 'MEMBER', 'POLITICAL_STATUS'];
@@ -23,22 +22,8 @@ export const GET: RequestHandler = async ({ locals, params, url }) => {
       { input, format, locale: locals.locale },
       params.slug,
     );
-    return new Response(Buffer.from(hoursReportFile.base64, 'base64'), {
-      headers: {
-        'content-type': hoursReportFile.contentType,
-        'content-disposition': `attachment; filename="${hoursReportFile.fileName}"`,
-        'cache-control': 'no-store',
-      },
-    });
+    return downloadResponse(hoursReportFile);
   } catch (cause) {
-    if (cause instanceof ApiError && cause.code === 'UNAUTHENTICATED') {
-      redirect(303, `/signin?next=${encodeURIComponent(`/o/${params.slug}/reports`)}`);
-    }
-    if (cause instanceof ApiError)
-      error(cause.code === 'NOT_FOUND' ? 404 : cause.code === 'VALIDATION' ? 400 : 403, {
-        message: cause.message,
-        code: cause.code,
-      });
-    throw cause;
+    failFile(cause, `/o/${params.slug}/reports`);
   }
 };

@@ -1,6 +1,5 @@
-import { error, redirect } from '@sveltejs/kit';
 import { CertificateFileDocument } from '$lib/graphql/__generated__/operations';
-import { ApiError } from '$lib/server/api';
+import { downloadResponse, failFile } from '$lib/server/files';
 import type { RequestHandler } from './$types';
 
 /** A certificate's PDF, for its member (or an admin): the API checks who asks. */
@@ -11,19 +10,8 @@ export const GET: RequestHandler = async ({ locals, params, url }) => {
       { number: params.number },
       params.slug,
     );
-    return new Response(Buffer.from(certificateFile.base64, 'base64'), {
-      headers: {
-        'content-type': certificateFile.contentType,
-        'content-disposition': `attachment; filename="${certificateFile.fileName}"`,
-        'cache-control': 'private, no-store',
-      },
-    });
+    return downloadResponse(certificateFile);
   } catch (cause) {
-    if (cause instanceof ApiError && cause.code === 'UNAUTHENTICATED') {
-      redirect(303, `/signin?next=${encodeURIComponent(url.pathname)}`);
-    }
-    if (cause instanceof ApiError)
-      error(cause.code === 'NOT_FOUND' ? 404 : 403, { message: cause.message, code: cause.code });
-    throw cause;
+    failFile(cause, url.pathname);
   }
 };

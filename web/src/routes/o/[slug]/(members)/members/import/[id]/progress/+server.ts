@@ -1,6 +1,6 @@
 import { error, json } from '@sveltejs/kit';
 import { RosterImportProgressDocument } from '$lib/graphql/__generated__/operations';
-import { ApiError } from '$lib/server/api';
+import { failFile } from '$lib/server/files';
 import type { RequestHandler } from './$types';
 
 /** How far an import's apply has got, for the preview page to show while it runs. */
@@ -18,8 +18,6 @@ export const GET: RequestHandler = async ({ locals, params }) => {
       { headers: { 'cache-control': 'no-store' } },
     );
   } catch (cause) {
-    if (cause instanceof ApiError)
-      error(cause.code === 'NOT_FOUND' ? 404 : 403, { message: cause.message, code: cause.code });
-    throw cause;
+    failFile(cause);
   }
 };

@@ -1,7 +1,7 @@
-import { error, redirect } from '@sveltejs/kit';
+import { error } from '@sveltejs/kit';
 import { RosterImportRejectedRowsDocument } from '$lib/graphql/__generated__/operations';
 import { isLocale } from '$lib/i18n';
-import { ApiError } from '$lib/server/api';
+import { downloadResponse, failFile } from '$lib/server/files';
 import type { RequestHandler } from './$types';
 
 /**
@@ -21,20 +21,8 @@ export const GET: RequestHandler = async ({ locals, params, url }) => {
     );
     const file = organization?.rosterImport.rejectedRowsFile;
     if (!file) error(404, { message: 'Import not found', code: 'NOT_FOUND' });
-    return new Response(Buffer.from(file.base64, 'base64'), {
-      headers: {
-        'content-type': file.contentType,
-        // RFC 6266: the name is Chinese more often than not.
-        'content-disposition': `attachment; filename="rejected.xlsx"; filename*=UTF-8''${encodeURIComponent(file.fileName)}`,
-        'cache-control': 'no-store',
-      },
-    });
+    return downloadResponse(file);
   } catch (cause) {
-    if (cause instanceof ApiError && cause.code === 'UNAUTHENTICATED') {
-      redirect(303, `/signin?next=${encodeURIComponent(`/o/${params.slug}/members/import/${params.id}`)}`);
-    }
-    if (cause instanceof ApiError)
-      error(cause.code === 'NOT_FOUND' ? 404 : 403, { message: cause.message, code: cause.code });
-    throw cause;
+    failFile(cause, `/o/${params.slug}/members/import/${params.id}`);
   }
 };
