@@ -171,3 +171,17 @@ describe('Europe/Berlin (daylight saving)', () => {
     expect(wallTimeAt(new Date('2026-10-25T01:14:59.999Z'), BERLIN)).toEqual(wall(2026, 10, 25, 2, 14));
   });
 });
+
+describe('the wall clock read near a change', () => {
+  // wallTimeAt reads Intl once per zone and quarter hour: each side of a change must still be read as its own.
+  it('reads the clock right on either side of a change, in zones off the hour', () => {
+    const shown = (iso: string, zone: string) => formatWallTime(wallTimeAt(new Date(iso), zone));
+    // Berlin springs forward at 01:00 UTC: a minute before and at the change.
+    expect(shown('2027-03-28T00:59:00Z', 'Europe/Berlin')).toBe('2027-03-28T01:59');
+    expect(shown('2027-03-28T01:00:00Z', 'Europe/Berlin')).toBe('2027-03-28T03:00');
+    // Kathmandu is UTC+05:45; Lord Howe moves by half an hour (10:30 to 11:00) at 02:00 local.
+    expect(shown('2027-01-05T01:14:00Z', 'Asia/Kathmandu')).toBe('2027-01-05T06:59');
+    expect(shown('2026-10-03T15:29:00Z', 'Australia/Lord_Howe')).toBe('2026-10-04T01:59');
+    expect(shown('2026-10-03T15:30:00Z', 'Australia/Lord_Howe')).toBe('2026-10-04T02:30');
+  });
+});

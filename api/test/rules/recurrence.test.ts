@@ -10,7 +10,7 @@ import {
   WEEKDAYS,
   type Recurrence,
 } from '../../src/modules/activities/recurrence.ts';
-import { formatWallTime, parseWallTime, type WallTime } from '../../src/kernel/time.ts';
+import { formatWallTime, instantOf, parseWallTime, type WallTime } from '../../src/kernel/time.ts';
 
 const rule = (fields: Partial<Recurrence>): Recurrence => ({
   frequency: 'WEEKLY',
@@ -104,6 +104,16 @@ describe('expandRecurrence, weekly', () => {
     const sparse = expand({ ...everyDay, interval: 12 }, '2026-01-05T09:00', 1000);
     expect(sparse).toHaveLength(63);
     expect(sparse.at(-1)).toBe('2027-11-14T09:00');
+  });
+});
+
+describe('expandRecurrence across a daylight-saving change', () => {
+  it('keeps the wall time, so the instant moves by the change (Berlin: 09:00 is 08:00 UTC, then 07:00)', () => {
+    const march = expandRecurrence(rule({ count: 2 }), at('2027-03-22T09:00'));
+    expect(march.map((wall) => instantOf(wall, 'Europe/Berlin').toISOString())).toEqual([
+      '2027-03-22T08:00:00.000Z',
+      '2027-03-29T07:00:00.000Z',
+    ]);
   });
 });
 
