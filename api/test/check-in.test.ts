@@ -6,7 +6,6 @@
 import { auditLog, queryRows, withTenant } from '@qicai/db';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { checkInCodeFor, codeStep } from '../src/modules/activities/check-in-codes.ts';
 import { distanceMetres } from '../src/modules/activities/geo.ts';
 import {
@@ -25,6 +24,7 @@ import {
 } from './activities-seed.ts';
 import { errorCode, expectNoErrors, TestApp, type Client } from './helper.ts';
 import { testClock } from './clock.ts';
+import { subscribe as subscribeTo } from './live.ts';
 
 const TEST_SECRET = 'qicai-test-secret-not-for-any-real-deployment';
 const CODE = `query ($id: ID!) { activity(id: $id) { checkInCode { code url refreshAt expiresAt } } }`;
@@ -284,42 +284,18 @@ describe('the lead’s live view', () => {
     await testApp.close();
   });
 
-  /** Opens the GraphQL WebSocket as a client (graphql-transport-ws) and subscribes. */
-  function subscribe(client: Client, activityId: string, headers: Record<string, string> = {}) {
-    const socket = new WebSocket(`${baseUrl}/graphql?org=${client.org ?? ''}`, 'graphql-transport-ws', {
-      headers: { cookie: client.cookieHeader(), ...headers },
-    });
-    const messages: { type: string; payload?: { data?: unknown; errors?: { extensions?: { code?: string } }[] } }[] =
-      [];
-    const opened = new Promise<void>((resolve, reject) => {
-      socket.on('open', () => {
-        socket.send(JSON.stringify({ type: 'connection_init' }));
-      });
-      socket.on('message', (data: Buffer) => {
-        const message = JSON.parse(data.toString()) as (typeof messages)[number];
-        messages.push(message);
-        if (message.type === 'connection_ack') {
-          socket.send(
-            JSON.stringify({
-              id: '1',
-              type: 'subscribe',
-              payload: {
-                query: `subscription ($id: ID!) { attendanceChanged(activityId: $id) {
-                  checkedInAt checkInDistanceMetres checkInMethod member { displayName } } }`,
-                variables: { id: activityId },
-              },
-            }),
-          );
-          resolve();
-        }
-      });
-      socket.on('error', reject);
-      socket.on('unexpected-response', (_request, response) => {
-        reject(new Error(`refused: ${response.statusCode}`));
-      });
-    });
-    return { socket, messages, opened };
-  }
+  /** The lead's live view of an activity's check-ins, as `client`. */
+  const subscribe = (client: Client, activityId: string, headers: Record<string, string> = {}) =>
+    subscribeTo(
+      baseUrl,
+      client.org ?? '',
+      {
+        query: `subscription ($id: ID!) { attendanceChanged(activityId: $id) {
+          checkedInAt checkInDistanceMetres checkInMethod member { displayName } } }`,
+        variables: { id: activityId },
+      },
+      { cookie: client.cookieHeader(), ...headers },
+    );
 
   it('pushes a check-in to the lead as it happens, and to nobody else', async () => {
     const activity = await createActivity(org.lead, {

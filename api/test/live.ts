@@ -9,8 +9,16 @@ import { TestApp } from './helper.ts';
 
 type Message = { type: string; payload?: { data?: unknown; errors?: { extensions?: { code?: string } }[] } };
 
-/** Opens the GraphQL WebSocket to `baseUrl` (graphql-transport-ws) and subscribes to the board. */
-export function subscribeToBoard(baseUrl: string, org: string | null, headers: Record<string, string> = {}) {
+/**
+ * Opens the GraphQL WebSocket to `baseUrl` (graphql-transport-ws) and sends one
+ * subscription once the server has acknowledged the connection.
+ */
+export function subscribe(
+  baseUrl: string,
+  org: string | null,
+  subscription: { query: string; variables?: Record<string, unknown> },
+  headers: Record<string, string> = {},
+) {
   const socket = new WebSocket(`${baseUrl}/graphql${org ? `?org=${org}` : ''}`, 'graphql-transport-ws', { headers });
   const messages: Message[] = [];
   const opened = new Promise<void>((resolve, reject) => {
@@ -21,13 +29,7 @@ export function subscribeToBoard(baseUrl: string, org: string | null, headers: R
       const message = JSON.parse(data.toString()) as Message;
       messages.push(message);
       if (message.type === 'connection_ack') {
-        socket.send(
-          JSON.stringify({
-            id: '1',
-            type: 'subscribe',
-            payload: { query: `subscription { boardChanged { kind occurredAt } }` },
-          }),
-        );
+        socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: subscription }));
         // Acknowledged: the server registers the subscription on its next turns (wait for that with
         // TestApp.subscribed, or publish until it is heard).
         resolve();
@@ -44,11 +46,17 @@ export function subscribeToBoard(baseUrl: string, org: string | null, headers: R
       resolve(code);
     });
   });
+  return { socket, messages, opened, closed };
+}
+
+/** Subscribes to the big screen's changes; `events()` are the kinds heard so far. */
+export function subscribeToBoard(baseUrl: string, org: string | null, headers: Record<string, string> = {}) {
+  const subscription = subscribe(baseUrl, org, { query: `subscription { boardChanged { kind occurredAt } }` }, headers);
   const events = () =>
-    messages
+    subscription.messages
       .filter((message) => message.type === 'next')
       .map((message) => (message.payload?.data as { boardChanged: { kind: string } } | undefined)?.boardChanged.kind);
-  return { socket, messages, opened, closed, events };
+  return { ...subscription, events };
 }
 
 /** Listens on a free port of 127.0.0.1; the WebSocket base URL (`ws://…`). */
