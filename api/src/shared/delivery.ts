@@ -56,3 +56,20 @@ export interface DeliveryAdapter {
 export class PermanentDeliveryError extends Error {
   override readonly name = 'PermanentDeliveryError';
 }
+
+/**
+ * The provider's flow control (限流) refused a message to this number: it
+ * would refuse again until its window ends (`retryAfterSeconds`). Not a
+ * broken gateway: the outbox waits for the window instead of its backoff,
+ * and holds every other message to the number until then; a person waiting
+ * for a code is told when to ask again (RATE_LIMITED) at once.
+ */
+export class DeliveryRateLimitedError extends Error {
+  override readonly name = 'DeliveryRateLimitedError';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}
