@@ -7,12 +7,19 @@ import type { DeliveryChannel, NotificationKind } from '@qicai/db';
 
 /**
  * Messages to an account rather than to a member of an organization: the
- * person may have no account yet (a registration code, an invitation), or
- * be locked out of it (a password reset). Their texts are the people and
+ * person may have no account yet (a registration code, an invitation), be
+ * locked out of it (a password reset), or not be a member (a declined request
+ * to join). Their texts are the people and
  * members modules' own (people/account-messages.ts).
  */
 export type AccountMessageKind =
-  'VERIFICATION_CODE' | 'ACCOUNT_EXISTS' | 'PASSWORD_RESET_CODE' | 'PASSWORD_RESET_LINK' | 'INVITATION';
+  | 'VERIFICATION_CODE'
+  | 'ACCOUNT_EXISTS'
+  | 'PASSWORD_RESET_CODE'
+  | 'PASSWORD_RESET_LINK'
+  | 'INVITATION'
+  /** A request to join declined: the person is no member to notify (an approval is JOIN_REQUEST_DECIDED). */
+  | 'JOIN_REQUEST_DECLINED';
 
 /** Every kind a delivery adapter may be asked to send; an SMS template id is configured per kind. */
 export type MessageKind = NotificationKind | AccountMessageKind;
