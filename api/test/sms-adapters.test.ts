@@ -22,6 +22,7 @@ import { testClock } from './clock.ts';
 import { ALIYUN_OK, FakeSmsProvider, TENCENT_OK } from './fake-sms.ts';
 import { errorCode, expectNoErrors, TestApp } from './helper.ts';
 import { loadConfig } from '../src/config.ts';
+import { logOnlyNotice } from '../src/plugins/delivery.ts';
 import { DeliveryRateLimitedError, type OutgoingMessage, PermanentDeliveryError } from '../src/shared/delivery.ts';
 
 const CODE_MESSAGE: OutgoingMessage = {
@@ -597,6 +598,25 @@ describe('the configured SMS provider, chosen by the settings', () => {
       });
     expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfterSeconds: 3600 });
     expect(fake.requests).toHaveLength(1);
+  });
+
+  it('says, as pnpm start prints it, which channels only write to the log without their settings', () => {
+    expect(logOnlyNotice(loadConfig({ NODE_ENV: 'test' }))).toBe(
+      'Messages: SMS (set SMS_PROVIDER) and email (set SMTP_URL and MAIL_FROM) are only written to the log, not sent (see README, Settings).',
+    );
+    const sms = {
+      NODE_ENV: 'test',
+      SMS_PROVIDER: 'tencent',
+      SMS_ACCESS_KEY_ID: 'AKIDqicaiTestSecretId',
+      SMS_ACCESS_KEY_SECRET: 'qicai-test-secret-key',
+      SMS_SDK_APP_ID: '1400787878',
+      SMS_SIGN_NAME: '七彩志愿',
+    };
+    expect(logOnlyNotice(loadConfig(sms))).toBe(
+      'Messages: email (set SMTP_URL and MAIL_FROM) are only written to the log, not sent (see README, Settings).',
+    );
+    const both = { ...sms, SMTP_URL: 'smtp://127.0.0.1:2525', MAIL_FROM: '七彩志愿 <no-reply@qicai.example.cn>' };
+    expect(logOnlyNotice(loadConfig(both))).toBe('');
   });
 
   it('refuses to start without the keys a provider needs', () => {
