@@ -6,10 +6,10 @@
  * can use, and with HTTPS=self-signed how to trust its certificate.
  */
 import {
-  deliveryChannels,
   lanAddresses,
   listensEverywhere,
   loadConfig,
+  logOnlyNotice,
   selfSignedCertificate,
   startServer,
   systemClock,
@@ -60,15 +60,8 @@ const trust = tls
     Or accept the browser's warning once per device (check-in and the camera still need HTTPS).
 `
   : '';
-const channels = deliveryChannels(config);
-const unsent = [
-  channels.SMS === 'log' ? 'SMS (set SMS_PROVIDER)' : null,
-  channels.EMAIL === 'log' ? 'email (set SMTP_URL and MAIL_FROM)' : null,
-].filter((channel) => channel !== null);
-const messages =
-  unsent.length > 0
-    ? `  Messages: ${unsent.join(' and ')} are only written to the log, not sent (see README, Settings).\n`
-    : '';
+const logOnly = logOnlyNotice(config);
+const messages = logOnly ? `  ${logOnly}\n` : '';
 const database = config.database.url
   ? `PostgreSQL (${new URL(config.database.url).host})`
   : `PGlite, embedded (${config.database.pgliteDir})`;

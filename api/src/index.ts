@@ -8,5 +8,5 @@ export { suggestBatch, type MatchChild, type MatchSponsor } from './modules/spon
 export { systemClock, type Clock } from './shared/clock.ts';
 export { lanAddresses, listensEverywhere } from './shared/own-addresses.ts';
 export { selfSignedCertificate } from './tls.ts';
-export { deliveryChannels } from './plugins/delivery.ts';
+export { deliveryChannels, logOnlyNotice } from './plugins/delivery.ts';
 export type { DeliveryAdapter, OutgoingMessage } from './shared/delivery.ts';

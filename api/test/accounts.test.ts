@@ -104,6 +104,39 @@ describe('registration by code', () => {
     );
   });
 
+  it('throttles codes per number (5 an hour, 10 a day) and per client address (20 an hour), saying how long to wait', async () => {
+    const client = testApp.anonymous();
+    const start = (phone: string, address: string) =>
+      client.gql(START, { input: { displayName: '黄晓燕', phone, password: PASSWORD } }, {}, address);
+    const waitOf = (result: Awaited<ReturnType<typeof start>>) => {
+      expect(errorCode(result)).toBe('RATE_LIMITED');
+      const extensions: Record<string, unknown> = { ...result.errors?.[0]?.extensions };
+      return Number(extensions['retryAfterSeconds']);
+    };
+    // One number, a code every 90 seconds: five in the hour, the sixth refused until the hour is over.
+    for (let i = 0; i < 5; i++) {
+      expectNoErrors(await start('１３６０７３０１１１１', '10.9.0.1'));
+      clock.forward(1.5);
+    }
+    const hourly = waitOf(await start('13607301111', '10.9.0.1'));
+    expect(hourly).toBeGreaterThan(50 * 60);
+    expect(hourly).toBeLessThanOrEqual(60 * 60);
+    clock.forward(61);
+    for (let i = 0; i < 5; i++) {
+      expectNoErrors(await start('13607301111', '10.9.0.1'));
+      clock.forward(1.5);
+    }
+    clock.forward(61);
+    // Ten in the day: the eleventh waits for the day's end, whatever the hour says.
+    expect(waitOf(await start('13607301111', '10.9.0.1'))).toBeGreaterThan(20 * 3600);
+
+    // One address, twenty numbers in the hour; the twenty-first refused, whatever the number; another address goes on.
+    clock.forward(1);
+    for (let i = 0; i < 20; i++) expectNoErrors(await start(`1360731${String(i).padStart(4, '0')}`, '10.9.0.2'));
+    expect(waitOf(await start('13607319999', '10.9.0.2'))).toBe(3600);
+    expectNoErrors(await start('13607319999', '10.9.0.3'));
+  });
+
   it('answers a registered number exactly as a free one, and tells its owner instead of sending a code', async () => {
     await testApp.signUp({ phone: '13707309999' });
     clock.forward(2);

@@ -50,14 +50,36 @@ describe('email through SMTP', () => {
   let testApp: TestApp;
   const clock = movableClock();
 
+  /** Addresses the server says do not exist (550 to RCPT TO). */
+  const unknownMailboxes = new Set<string>();
+  /** Addresses whose next mail the server defers (451 to DATA), as a greylisting server does. */
+  const deferOnce = new Set<string>();
+  /** The Message-ID of every mail the server was given, deferred or not. */
+  const offered: string[] = [];
+
   beforeAll(async () => {
     smtp = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS', 'AUTH'],
       logger: false,
-      onData(stream, _session, callback) {
+      onRcptTo(address, _session, callback) {
+        if (unknownMailboxes.has(address.address)) {
+          callback(Object.assign(new Error('5.1.1 No such mailbox'), { responseCode: 550 }));
+          return;
+        }
+        callback();
+      },
+      onData(stream, session, callback) {
         simpleParser(stream)
           .then((mail) => {
+            offered.push(mail.messageId ?? '');
+            const to = session.envelope.rcptTo.map((address) => address.address);
+            const deferred = to.find((address) => deferOnce.has(address));
+            if (deferred) {
+              deferOnce.delete(deferred);
+              callback(Object.assign(new Error('4.7.1 Greylisted, try again later'), { responseCode: 451 }));
+              return;
+            }
             inbox.receive(mail);
             callback();
           })
@@ -236,5 +258,42 @@ describe('email through SMTP', () => {
     expect(mail.text).toContain('提醒：活动“敬老院重阳探访”将于');
     expect(mail.html).toContain('敬老院重阳探访');
     expect(mail.headers.get('content-language')).toBe('zh-CN');
+  });
+
+  it('retries a mail the server defers, with the same Message-ID; gives up at once on a mailbox that does not exist', async () => {
+    const org = await activityOrganization(testApp, 2);
+    const [greylisted, unknown] = org.members;
+    if (!greylisted || !unknown) throw new Error('two members expected');
+    for (const [member, email] of [
+      [greylisted, 'li.xiaomei@qicai.example.cn'],
+      [unknown, 'no.such.person@qicai.example.cn'],
+    ] as const) {
+      await testApp.database.db
+        .update(accounts)
+        .set({ email, locale: 'zh' })
+        .where(eq(accounts.id, member.client.accountId ?? ''));
+    }
+    deferOnce.add('li.xiaomei@qicai.example.cn');
+    unknownMailboxes.add('no.such.person@qicai.example.cn');
+    const activity = await createActivity(org.lead, { teamId: org.teams['RED'] ?? '', title: '南湖环湖捡拾' });
+    for (const member of [greylisted, unknown]) expectNoErrors(await member.client.gql(SIGN_UP, { id: activity.id }));
+    expectNoErrors(
+      await org.lead.gql(`mutation ($id: ID!) { cancelActivity(id: $id, reason: "湖区封闭") { id } }`, {
+        id: activity.id,
+      }),
+    );
+    const run = (now: Date) =>
+      deliverDueNotifications(testApp.database.db, testApp.app.delivery, { log: testApp.app.log, now });
+    offered.length = 0;
+    // The SMS go to the log (no provider set); of the emails one is deferred, one refused for good.
+    expect(await run(clock.now())).toEqual({ sent: 2, retrying: 1, gaveUp: 1 });
+    expect(offered).toHaveLength(1);
+    const arriving = inbox.next('li.xiaomei@qicai.example.cn');
+    expect(await run(new Date(clock.now().getTime() + 31_000))).toEqual({ sent: 1, retrying: 0, gaveUp: 0 });
+    const mail = await arriving;
+    expect(mail.subject).toContain('活动已取消：南湖环湖捡拾');
+    expect(mail.messageId).toMatch(/^<qicai-delivery-\d+@qicai\.example\.cn>$/);
+    expect(offered).toEqual([mail.messageId, mail.messageId]);
+    expect(inbox.mails.filter((received) => received.subject?.includes('南湖环湖捡拾'))).toHaveLength(1);
   });
 });

@@ -232,8 +232,8 @@ describe('requests to join', () => {
     expect(errorCode(await person.gql(REQUEST, { input: {} }))).toBe('ALREADY_MEMBER');
   });
 
-  it('lets the admin decline; the person sees it and may ask again', async () => {
-    const person = (await testApp.signUp()).in(slug);
+  it('lets the admin decline; the person sees it, is told at their proven login, and may ask again', async () => {
+    const person = (await testApp.signUp({ displayName: '钟婉清', phone: '13822224444' })).in(slug);
     const asked = await person.gql<{ requestToJoin: { id: string } }>(REQUEST, { input: { message: '' } });
     const declined = await admin.gql<{ decideJoinRequest: { status: string; member: null } }>(DECIDE, {
       input: { id: asked.data?.requestToJoin.id, approve: false },
@@ -243,6 +243,13 @@ describe('requests to join', () => {
       `{ organization { viewerJoinRequest { status } viewerMember { id } } }`,
     );
     expect(own.data?.organization).toEqual({ viewerJoinRequest: { status: 'DECLINED' }, viewerMember: null });
+    // No member to notify: an account message to the phone they proved, after the answer.
+    await expect.poll(() => testApp.sent.latest('13822224444', 'JOIN_REQUEST_DECLINED')).toBeDefined();
+    const told = testApp.sent.latest('13822224444', 'JOIN_REQUEST_DECLINED');
+    expect(told).toMatchObject({ channel: 'SMS', locale: 'zh', params: { organization: '申请测试协会' } });
+    expect(told?.text).toContain(`申请测试协会未通过您在七彩提交的入会申请`);
+    expect(told?.text).toContain(`/o/${slug}`);
+    expect(testApp.sent.all.filter((message) => message.kind === 'JOIN_REQUEST_DECLINED')).toHaveLength(1);
     const again = await person.gql<{ requestToJoin: { id: string; status: string } }>(REQUEST, { input: {} });
     expect(again.data?.requestToJoin.status).toBe('PENDING');
     expect(again.data?.requestToJoin.id).not.toBe(asked.data?.requestToJoin.id);

@@ -336,12 +336,16 @@ describe('quiet hours', () => {
     );
   });
 
-  it('holds an SMS written at night in the outbox until the morning; the in-app notification is there at once', async () => {
+  it('holds an SMS written at night in the outbox until the morning, unless the activity starts before; the in-app notification is there at once', async () => {
     // The app's explicit clock: 23:30 on New Year's Eve in Yueyang.
     const lateAtNight = new Date('2026-12-31T23:30:00+08:00');
     const testApp = await TestApp.start({}, { clock: { now: () => lateAtNight } });
     try {
       const org = await activityOrganization(testApp, 1);
+      const deliveriesNow = () =>
+        withTenant(testApp.database.db, { orgId: org.orgId, accountId: null }, (tx) =>
+          tx.select().from(notificationDeliveries).orderBy(notificationDeliveries.id),
+        );
       const set = await org.admin.gql<{ setQuietHours: { quietHours: { start: string; end: string } | null } }>(
         `mutation ($input: QuietHoursInput) { setQuietHours(input: $input) { quietHours { start end } } }`,
         { input: night },
@@ -389,10 +393,29 @@ describe('quiet hours', () => {
       const failing: DeliveryAdapter = { send: () => Promise.reject(new Error('gateway unavailable')) };
       // Failed at 21:59:45: the backoff's 30 s end at 22:00:15, in quiet hours.
       await deliverDueNotifications(testApp.database.db, failing, { log, now: new Date('2027-01-01T21:59:45+08:00') });
-      const retried = await withTenant(testApp.database.db, { orgId: org.orgId, accountId: null }, (tx) =>
-        tx.select().from(notificationDeliveries).orderBy(notificationDeliveries.id),
-      );
+      const retried = await deliveriesNow();
       expect(retried.at(-1)).toMatchObject({ attempts: 1, nextAttemptAt: new Date('2027-01-02T07:00:00+08:00') });
+
+      // An activity starting before quiet hours end: an SMS held until then would come after its start.
+      // Not queued at all; the in-app notification is there, and email would not be held.
+      const early = await createActivity(org.lead, {
+        teamId: org.teams['RED'] ?? '',
+        title: '清晨巡河',
+        startsAt: '2027-01-01T06:30',
+        endsAt: '2027-01-01T08:00',
+      });
+      expectNoErrors(await one.client.gql(SIGN_UP, { id: early.id }));
+      const before = (await deliveriesNow()).length;
+      expectNoErrors(
+        await org.lead.gql(`mutation ($id: ID!) { cancelActivity(id: $id, reason: "大雾") { id } }`, {
+          id: early.id,
+        }),
+      );
+      expect((await deliveriesNow()).length).toBe(before);
+      expect((await notificationsOf(one.client)).find((row) => row.title === '清晨巡河')).toMatchObject({
+        kind: 'ACTIVITY_CANCELLED',
+        reason: '大雾',
+      });
 
       const invalid = await org.admin.gql(
         `mutation ($input: QuietHoursInput) { setQuietHours(input: $input) { id } }`,

@@ -11,12 +11,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aliyunSmsAdapter } from '../src/delivery/aliyun-sms.ts';
 import { tencentSmsAdapter } from '../src/delivery/tencent-sms.ts';
 import { deliverDueNotifications } from '../src/modules/notifications/outbox.ts';
-import { activityOrganization, createActivity, SIGN_UP, type ActivityOrganization } from './activities-seed.ts';
+import {
+  activityOrganization,
+  createActivity,
+  localIn,
+  SIGN_UP,
+  type ActivityOrganization,
+} from './activities-seed.ts';
 import { testClock } from './clock.ts';
 import { ALIYUN_OK, FakeSmsProvider, TENCENT_OK } from './fake-sms.ts';
 import { errorCode, expectNoErrors, TestApp } from './helper.ts';
 import { loadConfig } from '../src/config.ts';
-import { type OutgoingMessage, PermanentDeliveryError } from '../src/shared/delivery.ts';
+import { logOnlyNotice } from '../src/plugins/delivery.ts';
+import { DeliveryRateLimitedError, type OutgoingMessage, PermanentDeliveryError } from '../src/shared/delivery.ts';
 
 const CODE_MESSAGE: OutgoingMessage = {
   channel: 'SMS',
@@ -167,6 +174,24 @@ describe('Alibaba Cloud SMS (dysmsapi SendSms)', () => {
     await expect(limited).rejects.toThrow(/isv\.BUSINESS_LIMIT_CONTROL/);
     await expect(limited).rejects.not.toBeInstanceOf(PermanentDeliveryError);
   });
+
+  it('reads the flow-control window from the answer: a minute, an hour, the last 24 hours', async () => {
+    for (const [message, seconds] of [
+      ['触发分钟级流控Permits:1', 60],
+      ['触发小时级流控Permits:5', 3600],
+      ['触发天级流控Permits:10', 24 * 3600],
+    ] as const) {
+      fake.answer({
+        status: 200,
+        body: JSON.stringify({ Code: 'isv.BUSINESS_LIMIT_CONTROL', Message: message, RequestId: '8E7A2B1C' }),
+      });
+      const refused: unknown = await adapter()
+        .send(CODE_MESSAGE)
+        .catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(DeliveryRateLimitedError);
+      expect((refused as DeliveryRateLimitedError).retryAfterSeconds).toBe(seconds);
+    }
+  });
 });
 
 /** TC3-HMAC-SHA256 as Tencent Cloud documents it, from the request as it arrived. */
@@ -271,6 +296,30 @@ describe('Tencent Cloud SMS (SendSms 2021-01-11)', () => {
     });
     await expect(adapter().send(CODE_MESSAGE)).rejects.toBeInstanceOf(PermanentDeliveryError);
   });
+
+  it("reads the number's flow-control window: 30 seconds, an hour, the rest of Beijing's day", async () => {
+    const windowOf = async (code: string) => {
+      fake.answer({
+        status: 200,
+        body: JSON.stringify({ Response: { SendStatusSet: [{ Code: code, Message: '频率限制' }], RequestId: 'r4' } }),
+      });
+      const refused: unknown = await adapter()
+        .send(CODE_MESSAGE)
+        .catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(DeliveryRateLimitedError);
+      return (refused as DeliveryRateLimitedError).retryAfterSeconds;
+    };
+    expect(await windowOf('LimitExceeded.PhoneNumberThirtySecondLimit')).toBe(30);
+    expect(await windowOf('LimitExceeded.PhoneNumberOneHourLimit')).toBe(3600);
+    // A natural day in Beijing time (UTC+8, no daylight saving): until the next 00:00 there.
+    const now = testClock.now().getTime();
+    const day = 24 * 3600_000;
+    const beijing = 8 * 3600_000;
+    const nextMidnight = Math.floor((now + beijing) / day) * day + day - beijing;
+    for (const code of ['LimitExceeded.PhoneNumberDailyLimit', 'LimitExceeded.PhoneNumberSameContentDailyLimit']) {
+      expect(Math.abs((await windowOf(code)) - (nextMidnight - now) / 1000)).toBeLessThan(3);
+    }
+  });
 });
 
 describe('the outbox through a real SMS adapter', () => {
@@ -327,11 +376,12 @@ describe('the outbox through a real SMS adapter', () => {
     });
     expect((await deliveries()).map((row) => row.attempts)).toEqual([1, 1]);
 
-    // Due again after the backoff: the provider now refuses the first flow-control style, accepts the second.
+    // Due again after the backoff: the provider now refuses the first with its minute's flow control
+    // (due again in a minute, as the next backoff says too), accepts the second.
     now = new Date(now.getTime() + 31_000);
     fake.answer({
       status: 200,
-      body: JSON.stringify({ Code: 'isv.BUSINESS_LIMIT_CONTROL', Message: '触发小时级流控' }),
+      body: JSON.stringify({ Code: 'isv.BUSINESS_LIMIT_CONTROL', Message: '触发分钟级流控Permits:1' }),
     });
     expect(await deliverDueNotifications(testApp.database.db, adapter, { log, now })).toEqual({
       sent: 1,
@@ -373,6 +423,102 @@ describe('the outbox through a real SMS adapter', () => {
       retrying: 0,
       gaveUp: 1,
     });
+  });
+
+  it("waits out the provider's flow control for a number, holding its other messages, and drops what would come too late", async () => {
+    const adapter = aliyunSmsAdapter(
+      {
+        accessKeyId: 'LTAI5tQicaiTestKeyId',
+        accessKeySecret: 'qicai-test-access-key-secret',
+        signName: '七彩志愿',
+        region: 'cn-hangzhou',
+        templates: { ACTIVITY_CANCELLED: 'SMS_465391023' },
+        endpoint: fake.url,
+        timeoutMs: 2000,
+      },
+      testClock,
+    );
+    const log = testApp.app.log;
+    const member = org.members[0];
+    if (!member) throw new Error('a member expected');
+    const cancel = async (fields: { startsAt?: string; endsAt?: string } = {}) => {
+      const activity = await createActivity(org.lead, { teamId: org.teams['RED'] ?? '', ...fields });
+      expectNoErrors(await member.client.gql(SIGN_UP, { id: activity.id }));
+      expectNoErrors(
+        await org.lead.gql(`mutation ($id: ID!) { cancelActivity(id: $id, reason: "河水上涨") { status } }`, {
+          id: activity.id,
+        }),
+      );
+      return activity;
+    };
+    const pending = async () => (await deliveries()).filter((row) => row.sentAt === null && row.failedAt === null);
+
+    // Two cancellations for one number; the provider's hourly flow control refuses the first.
+    await cancel();
+    await cancel();
+    const queued = await pending();
+    expect(queued.map((row) => row.recipient)).toEqual([queued[0]?.recipient, queued[0]?.recipient]);
+    fake.requests.length = 0;
+    fake.answer({
+      status: 200,
+      body: JSON.stringify({ Code: 'isv.BUSINESS_LIMIT_CONTROL', Message: '触发小时级流控Permits:5' }),
+    });
+    const now = testClock.now();
+    expect(await deliverDueNotifications(testApp.database.db, adapter, { log, now })).toEqual({
+      sent: 0,
+      retrying: 2,
+      gaveUp: 0,
+    });
+    // One call: the second message to the number was held without asking the provider again.
+    expect(fake.requests).toHaveLength(1);
+    const anHourOn = new Date(now.getTime() + 3600_000);
+    expect((await pending()).map(({ attempts, nextAttemptAt }) => ({ attempts, nextAttemptAt }))).toEqual([
+      { attempts: 1, nextAttemptAt: anHourOn },
+      { attempts: 0, nextAttemptAt: anHourOn },
+    ]);
+    // The backoff alone would try again after 30 s: not before the provider's hour.
+    const later = new Date(now.getTime() + 31_000);
+    expect(await deliverDueNotifications(testApp.database.db, adapter, { log, now: later })).toEqual({
+      sent: 0,
+      retrying: 0,
+      gaveUp: 0,
+    });
+    expect(fake.requests).toHaveLength(1);
+    expect(await deliverDueNotifications(testApp.database.db, adapter, { log, now: anHourOn })).toEqual({
+      sent: 2,
+      retrying: 0,
+      gaveUp: 0,
+    });
+    expect(fake.requests).toHaveLength(3);
+
+    // An activity three hours away: a retry after the provider's day would come after its start.
+    await cancel({ startsAt: localIn(180), endsAt: localIn(240) });
+    fake.answer({
+      status: 200,
+      body: JSON.stringify({ Code: 'isv.BUSINESS_LIMIT_CONTROL', Message: '触发天级流控Permits:10' }),
+    });
+    expect(await deliverDueNotifications(testApp.database.db, adapter, { log, now: testClock.now() })).toEqual({
+      sent: 0,
+      retrying: 0,
+      gaveUp: 1,
+    });
+    expect((await deliveries()).at(-1)).toMatchObject({
+      attempts: 1,
+      nextAttemptAt: expect.any(Date) as unknown,
+      failedAt: expect.any(Date) as unknown,
+      lastError: expect.stringContaining('too late') as unknown,
+    });
+    // Due once the activity has started (an outbox that was down): given up, the provider not called.
+    const started = await cancel({ startsAt: localIn(120), endsAt: localIn(180) });
+    const requests = fake.requests.length;
+    const afterStart = new Date(new Date(started.startsAt).getTime() + 60_000);
+    expect(await deliverDueNotifications(testApp.database.db, adapter, { log, now: afterStart })).toEqual({
+      sent: 0,
+      retrying: 0,
+      gaveUp: 1,
+    });
+    expect(fake.requests).toHaveLength(requests);
+    expect((await deliveries()).at(-1)).toMatchObject({ attempts: 0, sentAt: null });
   });
 });
 
@@ -432,6 +578,45 @@ describe('the configured SMS provider, chosen by the settings', () => {
       });
     expect(errorCode(failed)).toBe('DELIVERY_FAILED');
     expect(fake.requests).toHaveLength(3);
+  });
+
+  it("answers RATE_LIMITED with the provider's window when its flow control refuses the number, asking once", async () => {
+    fake.requests.length = 0;
+    fake.answer({
+      status: 200,
+      body: JSON.stringify({
+        Response: {
+          SendStatusSet: [{ Code: 'LimitExceeded.PhoneNumberOneHourLimit', Message: '1小时' }],
+          RequestId: 'r5',
+        },
+      }),
+    });
+    const refused = await testApp
+      .anonymous()
+      .gql(`mutation ($input: RegisterInput!) { startRegistration(input: $input) { sentTo } }`, {
+        input: { displayName: '易晓婷', phone: '13973009876', password: '岳阳楼上看洞庭 2026' },
+      });
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfterSeconds: 3600 });
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  it('says, as pnpm start prints it, which channels only write to the log without their settings', () => {
+    expect(logOnlyNotice(loadConfig({ NODE_ENV: 'test' }))).toBe(
+      'Messages: SMS (set SMS_PROVIDER) and email (set SMTP_URL and MAIL_FROM) are only written to the log, not sent (see README, Settings).',
+    );
+    const sms = {
+      NODE_ENV: 'test',
+      SMS_PROVIDER: 'tencent',
+      SMS_ACCESS_KEY_ID: 'AKIDqicaiTestSecretId',
+      SMS_ACCESS_KEY_SECRET: 'qicai-test-secret-key',
+      SMS_SDK_APP_ID: '1400787878',
+      SMS_SIGN_NAME: '七彩志愿',
+    };
+    expect(logOnlyNotice(loadConfig(sms))).toBe(
+      'Messages: email (set SMTP_URL and MAIL_FROM) are only written to the log, not sent (see README, Settings).',
+    );
+    const both = { ...sms, SMTP_URL: 'smtp://127.0.0.1:2525', MAIL_FROM: '七彩志愿 <no-reply@qicai.example.cn>' };
+    expect(logOnlyNotice(loadConfig(both))).toBe('');
   });
 
   it('refuses to start without the keys a provider needs', () => {

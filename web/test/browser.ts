@@ -2,6 +2,7 @@ import { chromium, type Browser, type BrowserContextOptions, type Page } from 'p
 import { inject } from 'vitest';
 import { localTimesOn, testClockIsSet, testClockStartedAt } from '@qicai/api/testing';
 import { DEMO_PASSWORD } from '@qicai/scripts/demo';
+import { latestMailCode } from './fake-mail';
 import { latestSmsCode } from './fake-sms';
 
 /** Debian's Chromium: browsers cannot be downloaded on this machine. */
@@ -24,6 +25,9 @@ export const baseUrl = () => inject('baseUrl');
 
 /** The code last texted to a phone by the server under test (through the fake SMS provider). */
 export const smsCode = (phone: string) => latestSmsCode(inject('smsInboxUrl'), phone);
+
+/** The code last mailed to an address by the server under test (through the SMTP server in the tests). */
+export const mailCode = (address: string) => latestMailCode(inject('mailInboxUrl'), address);
 
 /** The server's test clock (see api/test/clock.ts): what the browser tests build their data from. */
 export const testClock = testClockStartedAt(inject('clockStartedAt'));

@@ -10,6 +10,7 @@ import { ensureWebBuild } from '@qicai/scripts/web-build';
 import { readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { TestProject } from 'vitest/node';
+import { startFakeMail } from './fake-mail';
 import { startFakeSms } from './fake-sms';
 
 declare module 'vitest' {
@@ -17,6 +18,8 @@ declare module 'vitest' {
     baseUrl: string;
     /** The fake SMS provider the server texts through (fake-sms.ts): where a test reads the codes sent. */
     smsInboxUrl: string;
+    /** The SMTP server the server mails through (fake-mail.ts): where a test reads the mail sent. */
+    mailInboxUrl: string;
     /** When the server's test clock started (ms): the test files' clocks start with it (browser.ts). */
     clockStartedAt: number;
     /** Each test file's own copy of the demo association, by the file's name (activities, board, …). */
@@ -45,6 +48,8 @@ export default async function setup(project: TestProject) {
   const port = await freePort();
   // Codes go by SMS through the real Alibaba Cloud adapter, to a fake provider on this machine.
   const sms = await startFakeSms();
+  // Email through the real SMTP adapter, to an SMTP server in this process.
+  const mail = await startFakeMail();
   const config = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'warn',
@@ -59,6 +64,8 @@ export default async function setup(project: TestProject) {
     SMS_TEMPLATE_PASSWORD_RESET_CODE: 'SMS_465391024',
     SMS_TEMPLATE_ACCOUNT_EXISTS: 'SMS_465391025',
     SMS_TEMPLATE_INVITATION: 'SMS_465391026',
+    SMTP_URL: mail.smtpUrl,
+    MAIL_FROM: '七彩志愿 <no-reply@qicai.example.cn>',
   });
   ensureWebBuild(config.webBuildDir);
   const testDatabase = await createTestDatabase();
@@ -88,11 +95,13 @@ export default async function setup(project: TestProject) {
   });
   project.provide('baseUrl', config.publicUrl.origin);
   project.provide('smsInboxUrl', sms.url);
+  project.provide('mailInboxUrl', mail.inboxUrl);
   project.provide('demos', demos);
   project.provide('clockStartedAt', clockStartedAt);
   return async () => {
     await app.close();
     await sms.close();
+    await mail.close();
     await testDatabase.drop();
   };
 }

@@ -1,7 +1,8 @@
 /**
  * Notification settings in a browser: a member turns one kind off on every
  * channel and is told nothing of it, while a member who left it on is told;
- * a member makes a calendar feed and the address serves their sign-ups.
+ * a member makes a calendar feed and the address serves their sign-ups, and
+ * an activity's page gives it as one .ics file.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +15,8 @@ const SITE = { latitude: 29.1446, longitude: 113.1287 };
 describe('notification settings in a browser', () => {
   let browser: Browser;
   const title = `浏览器测试：敬老院慰问 ${testClock.now().getTime() % 100_000}`;
+  /** The page of the activity the first test makes (and cancels). */
+  let activityPath = '';
 
   beforeAll(async () => {
     browser = await launchBrowser();
@@ -52,6 +55,7 @@ describe('notification settings in a browser', () => {
       startsIn: 3 * 24 * 60,
       endsIn: 3 * 24 * 60 + 90,
     });
+    activityPath = path;
 
     const adminPage = await signedIn(admin.phone);
     for (const page of [memberPage, adminPage]) {
@@ -76,7 +80,7 @@ describe('notification settings in a browser', () => {
   });
 
   // After the first test: the activity it cancelled is among the member's sign-ups.
-  it('a member makes a calendar feed; its address serves their sign-ups as iCalendar, until turned off', async () => {
+  it('a member makes a calendar feed; its address serves their sign-ups as iCalendar, until turned off; an activity is one .ics', async () => {
     const page = await signedIn(member.phone);
     await page.goto(`/o/${demo.slug}/calendars`);
     await page.getByLabel('订阅内容').selectOption({ label: '我报名的活动' });
@@ -91,6 +95,24 @@ describe('notification settings in a browser', () => {
     expect(text).toContain('BEGIN:VCALENDAR');
     expect(text).toContain(`SUMMARY:${title}`);
     expect(text).toContain('STATUS:CANCELLED');
+
+    // The activity's own page offers it as one .ics file, to a signed-in member, not to anyone with the address.
+    await page.goto(activityPath);
+    const link = page.getByRole('link', { name: '添加到日历（.ics）' });
+    const href = await link.getAttribute('href');
+    expect(href).toBe(`${activityPath}/calendar.ics`);
+    const download = await page.request.get(href ?? '');
+    expect(download.status()).toBe(200);
+    expect(download.headers()['content-type']).toBe('text/calendar; charset=utf-8');
+    expect(download.headers()['content-disposition']).toMatch(/^attachment; filename="activity-[0-9a-f-]{36}\.ics"$/);
+    const single = await download.text();
+    expect(single.match(/BEGIN:VEVENT/g)).toHaveLength(1);
+    expect(single).toContain(`SUMMARY:${title}`);
+    expect(single).toMatch(/DTSTART;TZID=Asia\/Shanghai:\d{8}T\d{6}/);
+    expect(single).toContain('STATUS:CANCELLED');
+    const stranger = await fetch(new URL(href ?? '', page.url()));
+    expect(stranger.status).not.toBe(200);
+    expect(await stranger.text()).not.toContain('BEGIN:VCALENDAR');
 
     await page.goto(`/o/${demo.slug}/calendars`);
     await page.getByRole('button', { name: '停用' }).first().click();

@@ -16,8 +16,13 @@ import { createHmac, randomUUID } from 'node:crypto';
 import type { Clock } from '../shared/clock.ts';
 
 import { parseJsonObject, postWithTimeout } from './http.ts';
-import { fitTemplateParams } from './sms-rules.ts';
-import { type DeliveryAdapter, type MessageKind, PermanentDeliveryError } from '../shared/delivery.ts';
+import { fitTemplateParams, flowControlWindowSeconds } from './sms-rules.ts';
+import {
+  type DeliveryAdapter,
+  DeliveryRateLimitedError,
+  type MessageKind,
+  PermanentDeliveryError,
+} from '../shared/delivery.ts';
 
 export const ALIYUN_SMS_ENDPOINT = 'https://dysmsapi.aliyuncs.com/';
 
@@ -114,10 +119,13 @@ export function aliyunSmsAdapter(settings: AliyunSmsSettings, clock: Clock): Del
       const parsed = parseJsonObject(answer.body);
       const code = typeof parsed?.['Code'] === 'string' ? parsed['Code'] : null;
       if (answer.status === 200 && code === 'OK') return;
+      const providerMessage = typeof parsed?.['Message'] === 'string' ? parsed['Message'] : '';
       const detail = `Alibaba Cloud SMS answered ${String(answer.status)} ${code ?? 'without a code'}${
-        typeof parsed?.['Message'] === 'string' ? `: ${parsed['Message']}` : ''
+        providerMessage ? `: ${providerMessage}` : ''
       }`;
       if (code !== null && PERMANENT_CODES.has(code)) throw new PermanentDeliveryError(detail);
+      const window = code === null ? null : flowControlWindowSeconds(code, providerMessage, clock.now());
+      if (window !== null) throw new DeliveryRateLimitedError(detail, window);
       throw new Error(detail);
     },
   };

@@ -19,8 +19,13 @@ import { createHash, createHmac } from 'node:crypto';
 import type { Clock } from '../shared/clock.ts';
 
 import { parseJsonObject, postWithTimeout } from './http.ts';
-import { e164Mainland, fitTemplateParams } from './sms-rules.ts';
-import { type DeliveryAdapter, type MessageKind, PermanentDeliveryError } from '../shared/delivery.ts';
+import { e164Mainland, fitTemplateParams, flowControlWindowSeconds } from './sms-rules.ts';
+import {
+  type DeliveryAdapter,
+  DeliveryRateLimitedError,
+  type MessageKind,
+  PermanentDeliveryError,
+} from '../shared/delivery.ts';
 
 export const TENCENT_SMS_ENDPOINT = 'https://sms.tencentcloudapi.com/';
 const SERVICE = 'sms';
@@ -138,6 +143,8 @@ export function tencentSmsAdapter(settings: TencentSmsSettings, clock: Clock): D
       if (answer.status === 200 && code === 'Ok') return;
       const detail = `Tencent Cloud SMS answered ${String(answer.status)} ${code ?? 'without a code'}`;
       if (code !== null && isPermanent(code)) throw new PermanentDeliveryError(detail);
+      const window = code === null ? null : flowControlWindowSeconds(code, '', clock.now());
+      if (window !== null) throw new DeliveryRateLimitedError(detail, window);
       throw new Error(detail);
     },
   };

@@ -30,6 +30,21 @@ export function deliveryChannels(config: Config): Delivery['channels'] {
   return { SMS: config.delivery.sms.provider, EMAIL: config.delivery.email ? 'smtp' : 'log' };
 }
 
+/**
+ * What `pnpm start` says of the channels that only write to the log (the default without settings),
+ * naming the settings that make each one send; '' when both send.
+ */
+export function logOnlyNotice(config: Config): string {
+  const channels = deliveryChannels(config);
+  const unsent = [
+    channels.SMS === 'log' ? 'SMS (set SMS_PROVIDER)' : null,
+    channels.EMAIL === 'log' ? 'email (set SMTP_URL and MAIL_FROM)' : null,
+  ].filter((channel) => channel !== null);
+  return unsent.length > 0
+    ? `Messages: ${unsent.join(' and ')} are only written to the log, not sent (see README, Settings).`
+    : '';
+}
+
 function deliveryPlugin(
   app: FastifyInstance,
   options: { config: Config; adapter?: DeliveryAdapter | undefined; observer?: DeliveryAdapter | undefined },

@@ -7,12 +7,19 @@ import type { DeliveryChannel, NotificationKind } from '@qicai/db';
 
 /**
  * Messages to an account rather than to a member of an organization: the
- * person may have no account yet (a registration code, an invitation), or
- * be locked out of it (a password reset). Their texts are the people and
+ * person may have no account yet (a registration code, an invitation), be
+ * locked out of it (a password reset), or not be a member (a declined request
+ * to join). Their texts are the people and
  * members modules' own (people/account-messages.ts).
  */
 export type AccountMessageKind =
-  'VERIFICATION_CODE' | 'ACCOUNT_EXISTS' | 'PASSWORD_RESET_CODE' | 'PASSWORD_RESET_LINK' | 'INVITATION';
+  | 'VERIFICATION_CODE'
+  | 'ACCOUNT_EXISTS'
+  | 'PASSWORD_RESET_CODE'
+  | 'PASSWORD_RESET_LINK'
+  | 'INVITATION'
+  /** A request to join declined: the person is no member to notify (an approval is JOIN_REQUEST_DECIDED). */
+  | 'JOIN_REQUEST_DECLINED';
 
 /** Every kind a delivery adapter may be asked to send; an SMS template id is configured per kind. */
 export type MessageKind = NotificationKind | AccountMessageKind;
@@ -55,4 +62,21 @@ export interface DeliveryAdapter {
  */
 export class PermanentDeliveryError extends Error {
   override readonly name = 'PermanentDeliveryError';
+}
+
+/**
+ * The provider's flow control (限流) refused a message to this number: it
+ * would refuse again until its window ends (`retryAfterSeconds`). Not a
+ * broken gateway: the outbox waits for the window instead of its backoff,
+ * and holds every other message to the number until then; a person waiting
+ * for a code is told when to ask again (RATE_LIMITED) at once.
+ */
+export class DeliveryRateLimitedError extends Error {
+  override readonly name = 'DeliveryRateLimitedError';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
 }

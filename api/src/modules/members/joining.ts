@@ -314,8 +314,9 @@ export async function decideJoinRequest(
   input: { id: string; approve: boolean },
 ): Promise<JoinRequestParent> {
   const admin = await requireAdmin(ctx);
+  const organization = requireOrganization(ctx);
   requireId(input.id, 'Join request');
-  return ctx.tenant(async (tx) => {
+  const decided = await ctx.tenant(async (tx) => {
     const decided = await repository.decideJoinRequest(tx, admin.orgId, input.id, {
       status: input.approve ? 'APPROVED' : 'DECLINED',
       decidedByMemberId: admin.id,
@@ -330,13 +331,12 @@ export async function decideJoinRequest(
     if (input.approve) {
       const member = await admitAccount(tx, admin.orgId, account, {});
       request = await repository.setJoinRequestMember(tx, admin.orgId, decided.id, member.id);
-      // Declined, the person is no member to tell; their join page shows the decision.
       await notifyMembers(tx, admin.orgId, {
         at: ctx.clock.now(),
         memberIds: [member.id],
         kind: 'JOIN_REQUEST_DECIDED',
         activityId: null,
-        detail: { title: requireOrganization(ctx).name, accepted: true },
+        detail: { title: organization.name, accepted: true },
       });
     }
     await recordAudit(tx, ctx, admin.orgId, {
@@ -347,4 +347,23 @@ export async function decideJoinRequest(
     });
     return { ...request, account };
   });
+  // Declined, the person is no member to notify: they are told at the logins they proved (their join
+  // page says it too), in their language, once the decision is committed and answered.
+  if (!input.approve) {
+    const { account } = decided;
+    const link = new URL(`/o/${organization.slug}`, ctx.config.publicUrl).toString();
+    for (const recipient of [
+      account.phoneVerifiedAt ? account.phone : null,
+      account.emailVerifiedAt ? account.email : null,
+    ]) {
+      if (!recipient) continue;
+      sendInBackground(ctx, {
+        kind: 'JOIN_REQUEST_DECLINED',
+        recipient,
+        locale: account.locale ?? organization.defaultLocale,
+        values: { organization: organization.name, link },
+      });
+    }
+  }
+  return decided;
 }

@@ -58,7 +58,8 @@ const SENTENCES: Record<MessageLocale, Record<NotificationKind, (p: Params) => {
     }),
     ACTIVITY_MOVED: (p) => ({
       subject: `活动有变更：${p['title'] ?? ''}`,
-      body: `您报名的活动“${p['title'] ?? ''}”改期至 ${p['time'] ?? ''}，地点：${p['place'] ?? ''}。`,
+      // Its time, its place or both: one template says where and when it is now.
+      body: `您报名的活动“${p['title'] ?? ''}”有变更，现为 ${p['time'] ?? ''}，地点：${p['place'] ?? ''}。`,
     }),
     WAITLIST_PROMOTED: (p) => ({
       subject: `候补转正：${p['title'] ?? ''}`,
@@ -119,7 +120,7 @@ const SENTENCES: Record<MessageLocale, Record<NotificationKind, (p: Params) => {
     }),
     ACTIVITY_MOVED: (p) => ({
       subject: `Changed: ${p['title'] ?? ''}`,
-      body: `“${p['title'] ?? ''}” has moved to ${p['time'] ?? ''}, at ${p['place'] ?? ''}.`,
+      body: `“${p['title'] ?? ''}” has changed: it is now ${p['time'] ?? ''}, at ${p['place'] ?? ''}.`,
     }),
     WAITLIST_PROMOTED: (p) => ({
       subject: `You have a place: ${p['title'] ?? ''}`,

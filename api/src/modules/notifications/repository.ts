@@ -282,25 +282,42 @@ export async function claimDueDeliveries(db: Db, orgId: string, dueBy: Date, lim
     .for('update', { of: notificationDeliveries, skipLocked: true });
 }
 
-export async function markDelivered(db: Db, orgId: string, id: number): Promise<void> {
+export async function markDelivered(db: Db, orgId: string, id: number, at: Date): Promise<void> {
   await db
     .update(notificationDeliveries)
-    .set({ sentAt: sql`now()`, attempts: sql`${notificationDeliveries.attempts} + 1`, lastError: null })
+    .set({ sentAt: at, attempts: sql`${notificationDeliveries.attempts} + 1`, lastError: null })
     .where(and(eq(notificationDeliveries.orgId, orgId), eq(notificationDeliveries.id, id)));
 }
 
+/** A failed attempt: due again at `nextAttemptAt`, or (null) given up at `at`. */
 export async function markDeliveryFailed(
   db: Db,
   orgId: string,
   id: number,
-  failure: { error: string; nextAttemptAt: Date | null },
+  failure: { error: string; nextAttemptAt: Date | null; at: Date },
 ): Promise<void> {
   await db
     .update(notificationDeliveries)
     .set({
       attempts: sql`${notificationDeliveries.attempts} + 1`,
       lastError: failure.error.slice(0, 500),
-      ...(failure.nextAttemptAt ? { nextAttemptAt: failure.nextAttemptAt } : { failedAt: sql`now()` }),
+      ...(failure.nextAttemptAt ? { nextAttemptAt: failure.nextAttemptAt } : { failedAt: failure.at }),
+    })
+    .where(and(eq(notificationDeliveries.orgId, orgId), eq(notificationDeliveries.id, id)));
+}
+
+/** Not attempted: due again later (the number is held back), or (null) given up at `at` as too late. */
+export async function postponeDelivery(
+  db: Db,
+  orgId: string,
+  id: number,
+  postponed: { reason: string; nextAttemptAt: Date | null; at: Date },
+): Promise<void> {
+  await db
+    .update(notificationDeliveries)
+    .set({
+      lastError: postponed.reason.slice(0, 500),
+      ...(postponed.nextAttemptAt ? { nextAttemptAt: postponed.nextAttemptAt } : { failedAt: postponed.at }),
     })
     .where(and(eq(notificationDeliveries.orgId, orgId), eq(notificationDeliveries.id, id)));
 }

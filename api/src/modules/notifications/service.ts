@@ -25,6 +25,7 @@ import { clampPageSize, decodeCursor, encodeCursor } from '../../shared/cursor.t
 import { FieldChecker } from '../../shared/errors.ts';
 import { minutesOfDay, smsDueAt } from './quiet-hours.ts';
 import * as repository from './repository.ts';
+import { deliveryUsefulUntil, stillUseful } from './timeliness.ts';
 
 export interface MembersNotice {
   memberIds: string[];
@@ -38,7 +39,8 @@ export interface MembersNotice {
 /**
  * Writes an in-app notification for each member and queues an SMS and an email for those who can be
  * reached there, leaving out every channel a member turned off for the kind (a member who turned all
- * of them off gets nothing). An SMS due in the association's quiet hours waits until they end.
+ * of them off gets nothing). An SMS due in the association's quiet hours waits until they end, unless
+ * it would then be too late to be of use (timeliness.ts).
  */
 export async function notifyMembers(tx: Tx, orgId: string, notice: MembersNotice): Promise<Notification[]> {
   const memberIds = [...new Set(notice.memberIds)];
@@ -77,9 +79,14 @@ export async function notifyMembers(tx: Tx, orgId: string, notice: MembersNotice
   if (deliveries.length === 0) return created;
   const organization = await repository.findOrganization(tx, orgId);
   const smsAt = smsDueAt(notice.at, organization?.settings.quietHours, organization?.timeZone ?? DEFAULT_TIME_ZONE);
+  // An SMS that quiet hours would hold past the moment it is of use (a reminder of an activity that
+  // starts before they end, a spot check due in the night) is not queued: the app's list has it.
+  const smsUseful = stillUseful(deliveryUsefulUntil(notice.kind, notice.detail), smsAt);
+  const queued = deliveries.filter(({ channel }) => channel !== 'SMS' || smsUseful);
+  if (queued.length === 0) return created;
   await repository.insertDeliveries(
     tx,
-    deliveries.map(({ notification, channel }): repository.NewDelivery => {
+    queued.map(({ notification, channel }): repository.NewDelivery => {
       const contact = contacts.get(notification.memberId);
       return {
         orgId,

@@ -19,7 +19,7 @@ import { AppError, rateLimited } from '../../shared/errors.ts';
 
 import { accountMessage, type Locale } from './account-messages.ts';
 import * as repository from './repository.ts';
-import type { AccountMessageKind } from '../../shared/delivery.ts';
+import { type AccountMessageKind, DeliveryRateLimitedError } from '../../shared/delivery.ts';
 
 export const CODE_TTL_MINUTES = 10;
 export const RESET_TTL_MINUTES = 30;
@@ -88,6 +88,8 @@ export async function sendAccountMessage(
     if (error instanceof DeliveryFailedError) {
       throw new AppError('DELIVERY_FAILED', 'The message could not be sent; try again in a minute.');
     }
+    // The SMS provider's flow control holds this number back: the person is told when to ask again.
+    if (error instanceof DeliveryRateLimitedError) throw rateLimited(error.retryAfterSeconds);
     throw error;
   }
 }

@@ -1,6 +1,7 @@
 /**
  * The texts of messages to an account (or to someone who has none yet): codes,
- * "you already have an account", password reset, in the person's language.
+ * "you already have an account", password reset, an invitation, a declined
+ * request to join, in the person's language.
  * Member notifications have theirs in notifications/. An SMS provider sends
  * its approved template with `params` (README, SMS templates); the texts
  * here are the email's and the log's, and say the same.
@@ -67,6 +68,15 @@ function render(kind: AccountMessageKind, locale: Locale, values: Record<string,
           ? `${organization}邀请您在七彩加入本会（${days} 天内有效）：${link}\n请用收到本消息的手机号或邮箱注册或登录后接受。`
           : `${organization} invites you to join them on Qicai (the link works for ${days} days): ${link}\nAccept it signed in with the phone number or email address this message came to.`,
         params: { organization, link },
+        link,
+      };
+    case 'JOIN_REQUEST_DECLINED':
+      return {
+        subject: zh ? `${organization}未通过您的入会申请` : `${organization} declined your request to join`,
+        text: zh
+          ? `${organization}未通过您在七彩提交的入会申请。如有疑问，请直接联系该协会；您也可以稍后再次申请：${link}`
+          : `${organization} declined your request to join them on Qicai. If you have questions, contact them directly; you may ask again later: ${link}`,
+        params: { organization },
         link,
       };
   }

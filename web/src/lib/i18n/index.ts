@@ -61,8 +61,22 @@ export function tn(key: PluralKey, count: number, params: Record<string, string 
   return translate(locale, `${key}.${form}`, { ...params, count: formatNumber(count) });
 }
 
-/** The message for an API error or field error code, falling back to a generic one. */
-export function errorMessage(code: string | undefined): string {
+/** A wait of so many seconds, rounded up to whole seconds, minutes or hours ("3 分钟", "1 hour"). */
+export function formatWait(seconds: number): string {
+  if (seconds < 60) return tn('wait.seconds', Math.max(1, Math.ceil(seconds)));
+  if (seconds < 3600) return tn('wait.minutes', Math.ceil(seconds / 60));
+  return tn('wait.hours', Math.ceil(seconds / 3600));
+}
+
+/**
+ * The message for an API error or field error code, falling back to a generic one. RATE_LIMITED
+ * says how long to wait when the API said it (retryAfterSeconds: a code's throttle, an SMS
+ * provider's flow control), else the sign-in limit's 15 minutes.
+ */
+export function errorMessage(code: string | undefined, retryAfterSeconds?: number): string {
+  if (code === 'RATE_LIMITED' && retryAfterSeconds !== undefined && retryAfterSeconds > 0) {
+    return t('error.RATE_LIMITED_WAIT', { wait: formatWait(retryAfterSeconds) });
+  }
   const key = `error.${code ?? 'INTERNAL'}`;
   return t(isMessageKey(key) ? key : 'error.INTERNAL');
 }

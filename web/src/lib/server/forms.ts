@@ -6,6 +6,8 @@ export interface FormFailure {
   values: Record<string, string>;
   fields: Record<string, string>;
   code: string;
+  /** RATE_LIMITED: how long until it may be tried again, when the API said. */
+  retryAfterSeconds?: number;
 }
 
 /** A text field of a submitted form ('' if missing or a file). */
@@ -23,7 +25,13 @@ export function readForm(data: FormData, names: readonly string[]): Record<strin
 export function failForm(cause: unknown, values: Record<string, string>): ActionFailure<FormFailure> {
   if (cause instanceof ApiError) {
     const status = cause.code === 'RATE_LIMITED' ? 429 : cause.code === 'FORBIDDEN' ? 403 : 400;
-    return fail(status, { values, fields: cause.fields, code: cause.code });
+    const retryAfterSeconds = cause.numbers['retryAfterSeconds'];
+    return fail(status, {
+      values,
+      fields: cause.fields,
+      code: cause.code,
+      ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
+    });
   }
   throw cause;
 }
