@@ -278,7 +278,11 @@ export type MemberSort =
   | 'JOINED_OLDEST'
   /** By work unit (工作单位), members without one last. */
   | 'WORK_UNIT'
-  | 'WORK_UNIT_DESC';
+  | 'WORK_UNIT_DESC'
+  /** By approved hours this year (the organization's calendar year), fewest first. Admins only. */
+  | 'HOURS_THIS_YEAR'
+  /** By approved hours this year, most first. Admins only. */
+  | 'HOURS_THIS_YEAR_DESC';
 
 export type MemberStatus =
   | 'ACTIVE'
