@@ -118,6 +118,7 @@ describe('accessibility (axe-core) on every route', () => {
       `${o}/display-tokens`,
       `${o}/hours`,
       `${o}/hours/certificates`,
+      `${o}/hours/certificates/seal`,
       `${o}/hours/leaderboard`,
       `${o}/hours/settings`,
       `${o}/members`,

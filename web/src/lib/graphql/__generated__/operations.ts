@@ -141,6 +141,17 @@ export type BoardFeedKind =
   | 'CHECK_IN'
   | 'HOURS_APPROVED';
 
+export type SetCertificateSealInput = {
+  /**
+   * A PNG with transparency, base64-encoded (a data: URL prefix is allowed): at
+   * most 512 KB, 100 to 2000 pixels a side, 8 bits a channel, not interlaced.
+   * Without it, only the current seal's signer title changes.
+   */
+  pngBase64?: string | null | undefined;
+  /** At most 30 characters; empty for none. */
+  signerTitle?: string | null | undefined;
+};
+
 export type IssueCertificateInput = {
   /** First day of the period, in the organization's time zone. */
   from: string;
@@ -1007,7 +1018,26 @@ export type VerifyCertificateQueryVariables = Exact<{
 }>;
 
 
-export type VerifyCertificateQuery = { verifyCertificate: { number: string, memberName: string, minutes: number, periodFrom: string, periodTo: string, organizationName: string } | null };
+export type VerifyCertificateQuery = { verifyCertificate: { number: string, memberName: string, minutes: number, periodFrom: string, periodTo: string, organizationName: string, sealed: boolean } | null };
+
+export type SealFieldsFragment = { id: string, width: number, height: number, signerTitle: string | null, uploadedAt: string, pngBase64: string };
+
+export type CertificateSealPageQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type CertificateSealPageQuery = { certificateSeal: { id: string, width: number, height: number, signerTitle: string | null, uploadedAt: string, pngBase64: string } | null };
+
+export type SetCertificateSealMutationVariables = Exact<{
+  input: SetCertificateSealInput;
+}>;
+
+
+export type SetCertificateSealMutation = { setCertificateSeal: { id: string } };
+
+export type RemoveCertificateSealMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type RemoveCertificateSealMutation = { removeCertificateSeal: boolean };
 
 export type HoursReportTableFragment = { totalMinutes: number, totalRecords: number, rows: Array<{ key: string, label: string, politicalStatus: PoliticalStatus | null, minutes: number, records: number, member: { id: string, displayName: string } | null, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }> };
 
@@ -1938,6 +1968,16 @@ export const CertificateSummaryFragmentDoc = new TypedDocumentString(`
   issuedAt
 }
     `, {"fragmentName":"CertificateSummary"}) as unknown as TypedDocumentString<CertificateSummaryFragment, unknown>;
+export const SealFieldsFragmentDoc = new TypedDocumentString(`
+    fragment SealFields on CertificateSeal {
+  id
+  width
+  height
+  signerTitle
+  uploadedAt
+  pngBase64
+}
+    `, {"fragmentName":"SealFields"}) as unknown as TypedDocumentString<SealFieldsFragment, unknown>;
 export const HoursReportTableFragmentDoc = new TypedDocumentString(`
     fragment HoursReportTable on HoursReport {
   totalMinutes
@@ -2729,9 +2769,36 @@ export const VerifyCertificateDocument = new TypedDocumentString(`
     periodFrom
     periodTo
     organizationName
+    sealed
   }
 }
     `) as unknown as TypedDocumentString<VerifyCertificateQuery, VerifyCertificateQueryVariables>;
+export const CertificateSealPageDocument = new TypedDocumentString(`
+    query CertificateSealPage {
+  certificateSeal {
+    ...SealFields
+  }
+}
+    fragment SealFields on CertificateSeal {
+  id
+  width
+  height
+  signerTitle
+  uploadedAt
+  pngBase64
+}`) as unknown as TypedDocumentString<CertificateSealPageQuery, CertificateSealPageQueryVariables>;
+export const SetCertificateSealDocument = new TypedDocumentString(`
+    mutation SetCertificateSeal($input: SetCertificateSealInput!) {
+  setCertificateSeal(input: $input) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<SetCertificateSealMutation, SetCertificateSealMutationVariables>;
+export const RemoveCertificateSealDocument = new TypedDocumentString(`
+    mutation RemoveCertificateSeal {
+  removeCertificateSeal
+}
+    `) as unknown as TypedDocumentString<RemoveCertificateSealMutation, RemoveCertificateSealMutationVariables>;
 export const HoursReportsDocument = new TypedDocumentString(`
     query HoursReports($from: Date!, $to: Date!) {
   byTeam: hoursReport(input: {from: $from, to: $to, groupBy: TEAM}) {
