@@ -14,6 +14,11 @@ import type { Actions, PageServerLoad } from './$types';
  */
 const LARGEST_SENT = 700 * 1024;
 
+const tooLarge = (values: Record<string, string>) => {
+  const fields: Record<string, string> = { seal: 'TOO_LARGE' };
+  return fail(400, { values, fields, code: 'VALIDATION' });
+};
+
 export const load = (async ({ locals, params, url, parent }) => {
   const { organization } = await parent();
   if (!organization.viewerIsAdmin) error(403, { message: 'Admins only', code: 'FORBIDDEN' });
@@ -33,14 +38,14 @@ export const actions = {
     const values = { signerTitle };
     const chosen = file instanceof File && file.size > 0 ? file : undefined;
     if (chosen && chosen.size > LARGEST_SENT) {
-      return fail(400, { values, fields: { seal: 'TOO_LARGE' }, code: 'VALIDATION' });
+      return tooLarge(values);
     }
     try {
       const pngBase64 = chosen ? Buffer.from(await chosen.arrayBuffer()).toString('base64') : null;
       await locals.api.request(SetCertificateSealDocument, { input: { pngBase64, signerTitle } }, params.slug);
     } catch (cause) {
       if (cause instanceof ApiError && cause.code === 'PAYLOAD_TOO_LARGE') {
-        return fail(400, { values, fields: { seal: 'TOO_LARGE' }, code: 'VALIDATION' });
+        return tooLarge(values);
       }
       return failForm(cause, values);
     }
