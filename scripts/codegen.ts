@@ -99,6 +99,7 @@ const outputs: { path: string; text: Promise<string> }[] = [
           // hours: certificates and reports
           Certificate: '@qicai/db#Certificate as CertificateRow',
           CertificateSeal: '@qicai/db#CertificateSeal as CertificateSealRow',
+          OrganizationExport: '@qicai/db#OrganizationExport as OrganizationExportRow',
           HoursReport: '../modules/hours/reports.ts#HoursReportParent',
           HoursReportRow: '../modules/hours/reports.ts#HoursReportRowParent',
           BeneficiariesReport: '../modules/hours/reports.ts#BeneficiariesReportParent',
