@@ -14,6 +14,7 @@ import { serviceRecord } from './certificates-seed.ts';
 import { testClock } from './clock.ts';
 import { errorCode, expectNoErrors, TestApp, type Client } from './helper.ts';
 import { renameMember } from './certificates-seed.ts';
+import { parseCsv } from './csv.ts';
 import { registerChild } from './sponsorship-seed.ts';
 
 const START = `mutation ($input: StartOrganizationExportInput!) {
@@ -66,37 +67,6 @@ async function exportOf(admin: Client, input: Record<string, unknown>) {
   const entries = unzipSync(Buffer.from(archive?.base64 ?? '', 'base64'));
   const files = new Map(Object.entries(entries).map(([name, bytes]) => [name, strFromU8(bytes)]));
   return { id, started: started.data?.startOrganizationExport, seen, archive, files };
-}
-
-/** A CSV file's rows as records (RFC 4180, as the archive writes it). */
-function parseCsv(text: string): Record<string, string>[] {
-  const rows: string[][] = [];
-  let field = '';
-  let row: string[] = [];
-  let quoted = false;
-  const body = text.replace(/^\uFEFF/, '');
-  for (let index = 0; index < body.length; index++) {
-    const character = body.charAt(index);
-    if (quoted) {
-      if (character === '"' && body[index + 1] === '"') {
-        field += '"';
-        index++;
-      } else if (character === '"') quoted = false;
-      else field += character;
-    } else if (character === '"') quoted = true;
-    else if (character === ',') {
-      row.push(field);
-      field = '';
-    } else if (character === '\r' && body[index + 1] === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      index++;
-    } else field += character;
-  }
-  const [header = [], ...records] = rows;
-  return records.map((cells) => Object.fromEntries(header.map((name, column) => [name, cells[column] ?? ''])));
 }
 
 beforeAll(async () => {

@@ -151,6 +151,7 @@ describe('accessibility (axe-core) on every route', () => {
       `${o}/board`,
       `${o}/audit`,
       `${o}/audit?kind=member`,
+      `${o}/export`,
       `${o}/help`,
       `${o}/activities/00000000-0000-4000-8000-000000000000`,
     ];

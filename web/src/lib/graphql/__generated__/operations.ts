@@ -141,6 +141,18 @@ export type BoardFeedKind =
   | 'CHECK_IN'
   | 'HOURS_APPROVED';
 
+export type OrganizationExportStatus =
+  | 'RUNNING'
+  | 'READY'
+  | 'FAILED';
+
+export type StartOrganizationExportInput = {
+  /** Also children's personal fields (name, birth date, guardian, …). Needs `confirmation`. */
+  includeChildren?: boolean | null | undefined;
+  /** With includeChildren: the association's name, typed, as an explicit confirmation. */
+  confirmation?: string | null | undefined;
+};
+
 export type SetCertificateSealInput = {
   /**
    * A PNG with transparency, base64-encoded (a data: URL prefix is allowed): at
@@ -1431,6 +1443,27 @@ export type AuditLogQueryVariables = Exact<{
 
 export type AuditLogQuery = { organization: { auditActors: Array<{ accountId: string, name: string }>, auditLog: { nodes: Array<{ id: string, at: string, action: string, subjectType: string, subjectId: string, actorName: string | null, fields: Array<string> }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
 
+export type OrganizationExportFieldsFragment = { id: string, status: OrganizationExportStatus, includesChildren: boolean, tablesDone: number, tablesTotal: number, rowCount: number, createdAt: string, finishedAt: string | null, requestedBy: { id: string, displayName: string } };
+
+export type OrganizationExportsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type OrganizationExportsQuery = { organizationExports: Array<{ id: string, status: OrganizationExportStatus, includesChildren: boolean, tablesDone: number, tablesTotal: number, rowCount: number, createdAt: string, finishedAt: string | null, requestedBy: { id: string, displayName: string } }> };
+
+export type StartOrganizationExportMutationVariables = Exact<{
+  input: StartOrganizationExportInput;
+}>;
+
+
+export type StartOrganizationExportMutation = { startOrganizationExport: { id: string } };
+
+export type OrganizationExportFileQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type OrganizationExportFileQuery = { organizationExportFile: { fileName: string, contentType: string, base64: string } };
+
 export type ViewerQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -2148,6 +2181,22 @@ export const TeamCardFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"TeamCard"}) as unknown as TypedDocumentString<TeamCardFragment, unknown>;
+export const OrganizationExportFieldsFragmentDoc = new TypedDocumentString(`
+    fragment OrganizationExportFields on OrganizationExport {
+  id
+  status
+  includesChildren
+  tablesDone
+  tablesTotal
+  rowCount
+  createdAt
+  finishedAt
+  requestedBy {
+    id
+    displayName
+  }
+}
+    `, {"fragmentName":"OrganizationExportFields"}) as unknown as TypedDocumentString<OrganizationExportFieldsFragment, unknown>;
 export const RequestTeamFragmentDoc = new TypedDocumentString(`
     fragment RequestTeam on Team {
   id
@@ -3856,6 +3905,42 @@ export const AuditLogDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<AuditLogQuery, AuditLogQueryVariables>;
+export const OrganizationExportsDocument = new TypedDocumentString(`
+    query OrganizationExports {
+  organizationExports {
+    ...OrganizationExportFields
+  }
+}
+    fragment OrganizationExportFields on OrganizationExport {
+  id
+  status
+  includesChildren
+  tablesDone
+  tablesTotal
+  rowCount
+  createdAt
+  finishedAt
+  requestedBy {
+    id
+    displayName
+  }
+}`) as unknown as TypedDocumentString<OrganizationExportsQuery, OrganizationExportsQueryVariables>;
+export const StartOrganizationExportDocument = new TypedDocumentString(`
+    mutation StartOrganizationExport($input: StartOrganizationExportInput!) {
+  startOrganizationExport(input: $input) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<StartOrganizationExportMutation, StartOrganizationExportMutationVariables>;
+export const OrganizationExportFileDocument = new TypedDocumentString(`
+    query OrganizationExportFile($id: ID!) {
+  organizationExportFile(id: $id) {
+    fileName
+    contentType
+    base64
+  }
+}
+    `) as unknown as TypedDocumentString<OrganizationExportFileQuery, OrganizationExportFileQueryVariables>;
 export const ViewerDocument = new TypedDocumentString(`
     query Viewer {
   viewer {
