@@ -23,6 +23,7 @@ const MODULES = [
   'dashboard', // the big screen
   'stations', // village service stations, their logbook and spot checks
   'audit', // the audit log, read
+  'exports', // the whole-association export: every table of the association
 ];
 
 const KERNEL = '^api/src/kernel/';

@@ -14,6 +14,7 @@ const ISOLATION_TESTS = [
   'hours',
   'isolation',
   'members',
+  'organization-export',
   'requests',
   'sponsorship-access',
   'stations',

@@ -98,6 +98,8 @@ const outputs: { path: string; text: Promise<string> }[] = [
           MissingCheckOut: '@qicai/db#SignUp as MissingCheckOutRow',
           // hours: certificates and reports
           Certificate: '@qicai/db#Certificate as CertificateRow',
+          CertificateSeal: '@qicai/db#CertificateSeal as CertificateSealRow',
+          OrganizationExport: '@qicai/db#OrganizationExport as OrganizationExportRow',
           HoursReport: '../modules/hours/reports.ts#HoursReportParent',
           HoursReportRow: '../modules/hours/reports.ts#HoursReportRowParent',
           BeneficiariesReport: '../modules/hours/reports.ts#BeneficiariesReportParent',

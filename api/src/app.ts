@@ -2,6 +2,7 @@
  * The Qicai API as a Fastify plugin: every cross-cutting concern is a named
  * plugin, the domain lives in modules/. server.ts listens; tests `inject`.
  */
+import { stopExportWork } from './modules/exports/service.ts';
 import type { Database } from '@qicai/db';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
@@ -63,6 +64,8 @@ export default async function app(fastify: FastifyInstance, options: AppOptions)
   await fastify.register(graphqlPlugin, { config });
   await fastify.register(jobsPlugin, { config });
   await fastify.register(rosterImportRoutes, { config });
+  // Exports being made in the background finish (or are marked failed) before the database and threads close.
+  fastify.addHook('preClose', () => stopExportWork(fastify));
   await fastify.register(healthPlugin);
   if (config.bench) await fastify.register(benchPlugin, { config });
   if (options.serveWeb) await fastify.register(webPlugin, { config });

@@ -147,6 +147,68 @@ describe('the roster table', () => {
     expect(own.organization.viewerMember.minutesThisYear).toBe(0);
   });
 
+  it('sorts by hours this year across every page, for admins only', async () => {
+    // Three members' service this year, entered by the admin (approved, as the yearly rollup keeps it).
+    const served = { [ids[200] ?? '']: 240, [ids[201] ?? '']: 30, [ids[202] ?? '']: 135 };
+    for (const [memberId, minutes] of Object.entries(served)) {
+      const entered = dataOf(
+        await admin.gql<{ enterServiceHours: RecordData }>(ENTER, {
+          memberId,
+          input: outsideService({ endedMinutesAgo: 120, minutes }),
+        }),
+      ).enterServiceHours;
+      if (entered.status !== 'APPROVED') expectNoErrors(await admin.gql(APPROVE, { ids: [entered.id] }));
+    }
+    interface HoursPage {
+      organization: {
+        members: {
+          totalCount: number;
+          nodes: { id: string; minutesThisYear: number }[];
+          pageInfo: { hasNextPage: boolean; endCursor: string | null };
+        };
+      };
+    }
+    const everyPage = async (sort: string) => {
+      const seen: { id: string; minutesThisYear: number }[] = [];
+      let after: string | null = null;
+      let totalCount = 0;
+      for (let page = 0; page < 10; page++) {
+        const result: HoursPage = data(
+          await admin.gql<HoursPage>(
+            `query ($after: String, $sort: MemberSort) { organization { members(first: 60, after: $after, sort: $sort) {
+              totalCount nodes { id minutesThisYear } pageInfo { hasNextPage endCursor } } } }`,
+            { after, sort },
+          ),
+        );
+        totalCount = result.organization.members.totalCount;
+        seen.push(...result.organization.members.nodes);
+        if (!result.organization.members.pageInfo.hasNextPage) break;
+        after = result.organization.members.pageInfo.endCursor;
+      }
+      return { seen, totalCount };
+    };
+    const most = await everyPage('HOURS_THIS_YEAR_DESC');
+    expect(most.seen).toHaveLength(most.totalCount);
+    expect(new Set(most.seen.map((member) => member.id)).size).toBe(most.totalCount);
+    const minutes = most.seen.map((member) => member.minutesThisYear);
+    expect(minutes).toEqual([...minutes].sort((a, b) => b - a));
+    const position = (id: string | undefined) => most.seen.findIndex((member) => member.id === id);
+    expect(position(ids[200])).toBeLessThan(position(ids[202]));
+    expect(position(ids[202])).toBeLessThan(position(ids[201]));
+    expect(most.seen.find((member) => member.id === ids[200])?.minutesThisYear).toBe(240);
+    expect(minutes.at(-1)).toBe(0);
+
+    const fewest = await everyPage('HOURS_THIS_YEAR');
+    expect(fewest.seen.map((member) => member.minutesThisYear)).toEqual([...minutes].reverse());
+    expect(fewest.seen.at(-1)?.id).toBe(most.seen[0]?.id);
+
+    // Others' hours are for admins: a member may not learn them from the order either.
+    const { client } = await signedInMember(testApp, admin, orgId);
+    expect(
+      errorCode(await client.gql(`{ organization { members(first: 5, sort: HOURS_THIS_YEAR_DESC) { totalCount } } }`)),
+    ).toBe('FORBIDDEN');
+  });
+
   it('exports exactly the selection', async () => {
     const selection = ids.slice(10, 17);
     const result = data(

@@ -118,6 +118,7 @@ describe('accessibility (axe-core) on every route', () => {
       `${o}/display-tokens`,
       `${o}/hours`,
       `${o}/hours/certificates`,
+      `${o}/hours/certificates/seal`,
       `${o}/hours/leaderboard`,
       `${o}/hours/settings`,
       `${o}/members`,
@@ -150,6 +151,7 @@ describe('accessibility (axe-core) on every route', () => {
       `${o}/board`,
       `${o}/audit`,
       `${o}/audit?kind=member`,
+      `${o}/export`,
       `${o}/help`,
       `${o}/activities/00000000-0000-4000-8000-000000000000`,
     ];

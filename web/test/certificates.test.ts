@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pdfImages } from '../../api/test/pdf-images';
 import { pdfText } from '../../api/test/pdf-text';
+import { jpegNamedPng, sealPng } from '../../api/test/seal-png';
 import { demoAssociation, launchBrowser, localDateIn, newPage, signIn } from './browser';
 
 const demo = demoAssociation('certificates');
@@ -64,6 +66,71 @@ describe('certificates and reports in a browser', () => {
     await expect.poll(() => visitor.getByRole('alert').textContent(), POLL).toContain('未找到该证明');
     await visitor.context().close();
     await page.context().close();
+  });
+
+  it('an admin sets the seal in both languages; a certificate issued then carries it and verifies as sealed', async () => {
+    const admin = await newPage(browser);
+    await signIn(admin, demo.admin.phone);
+    await admin.goto(`/o/${demo.slug}/hours/certificates`);
+    await admin.getByRole('link', { name: '证明上的公章' }).click();
+    await admin.getByRole('heading', { name: '证明上的公章', level: 1 }).waitFor(POLL);
+    expect(await admin.getByTestId('seal-none').textContent()).toContain('尚未上传公章');
+
+    // A photographed seal saved as 公章.png: refused at the field, with why.
+    const file = admin.getByLabel('公章图片（PNG）');
+    await file.setInputFiles({ name: '公章.png', mimeType: 'image/png', buffer: jpegNamedPng });
+    await admin.getByRole('button', { name: '保存' }).click();
+    await expect.poll(() => file.getAttribute('aria-invalid'), POLL).toBe('true');
+    expect(await admin.locator('#seal-file-error').textContent()).toContain('这不是 PNG 图片');
+
+    const seal = sealPng({ size: 200 });
+    await admin
+      .getByLabel('公章图片（PNG）')
+      .setInputFiles({ name: '公章.png', mimeType: 'image/png', buffer: seal.png });
+    await admin.getByLabel('签发人职务').fill('会长');
+    await admin.getByRole('button', { name: '保存' }).click();
+    await expect
+      .poll(() => admin.getByRole('status').first().textContent(), POLL)
+      .toContain('此后出具的证明将盖上此公章');
+    expect(await admin.getByTestId('seal-title').textContent()).toBe('会长');
+    expect(await admin.getByTestId('seal-preview').evaluate((image) => (image as HTMLImageElement).naturalWidth)).toBe(
+      200,
+    );
+    await admin.getByRole('button', { name: 'English', exact: true }).click();
+    await admin.getByRole('heading', { name: 'Seal on certificates', level: 1 }).waitFor(POLL);
+    expect(await admin.getByRole('button', { name: 'Remove the seal' }).count()).toBe(1);
+    await admin.context().close();
+
+    const page = await newPage(browser, { acceptDownloads: true });
+    await signIn(page, member.phone);
+    await page.goto(`/o/${demo.slug}/hours`);
+    const slot = page.locator('[data-slot=certificate]');
+    await slot.getByLabel('开始日期').fill(localDateIn(-400));
+    await slot.getByLabel('结束日期').fill(localDateIn(0));
+    await slot.getByRole('button', { name: '生成证明' }).click();
+    await page.waitForURL(/\/hours\/certificates\?issued=/, POLL);
+    const number = new URL(page.url()).searchParams.get('issued') ?? '';
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page
+        .locator(`tr[data-certificate="${number}"]`)
+        .getByRole('link', { name: `下载证明 ${number}（PDF）` })
+        .click(),
+    ]);
+    const pdf = await readFile(await download.path());
+    const printed = pdfImages(pdf).find((image) => image.width === 200 && image.softMask !== null);
+    expect(printed?.samples.equals(seal.rgb)).toBe(true);
+    expect((await pdfText(pdf)).text).toContain('签发人 Signed by：会长');
+    await page.context().close();
+
+    const visitor = await newPage(browser, { locale: 'zh-CN' });
+    await visitor.goto(`/verify/${number}`);
+    await expect.poll(() => visitor.locator('[data-field=seal]').textContent(), POLL).toBe('已加盖本会公章');
+    await visitor.getByRole('button', { name: 'English', exact: true }).click();
+    await expect
+      .poll(() => visitor.locator('[data-field=seal]').textContent(), POLL)
+      .toBe('Bears the association’s seal');
+    await visitor.context().close();
   });
 
   it('a lead reads the hours report of their team with a chart, and exports it', async () => {

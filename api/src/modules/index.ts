@@ -10,6 +10,7 @@ import * as activities from './activities/index.ts';
 import * as audit from './audit/index.ts';
 import * as calendars from './calendars/index.ts';
 import * as dashboard from './dashboard/index.ts';
+import * as exportsModule from './exports/index.ts';
 import * as hours from './hours/index.ts';
 import * as members from './members/index.ts';
 import * as notifications from './notifications/index.ts';
@@ -37,6 +38,7 @@ export const modules: DomainModule[] = [
   dashboard,
   stations,
   audit,
+  exportsModule,
 ].map((module) => module.domain);
 
 const modulesDir = fileURLToPath(new URL('.', import.meta.url));

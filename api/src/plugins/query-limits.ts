@@ -62,6 +62,9 @@ export const HEAVY_FIELDS: ReadonlySet<string> = new Set([
   'Query.batchSuggestion',
   'Mutation.exportRoster',
   'Mutation.applyRosterImport',
+  'Query.organizationExportFile',
+  'Mutation.startOrganizationExport',
+  'Mutation.setCertificateSeal',
 ]);
 
 /** What a heavy field costs on its own, on top of what it selects. */

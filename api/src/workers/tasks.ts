@@ -6,6 +6,7 @@
  * Error's message, not its class or fields, so a roster file's refusal comes
  * back as data and is thrown again on the main thread).
  */
+import { writeExportArchive, type ExportArchiveInput } from '../modules/exports/archive.ts';
 import { renderCertificatePdf, type CertificateContent } from '../modules/hours/certificate-pdf.ts';
 import { writeHoursReport, type ReportFileFormat, type ReportFileInput } from '../modules/hours/report-file.ts';
 import {
@@ -30,6 +31,7 @@ export const tasks = {
     rows: { cells: string[]; reason: string }[];
   }) => writeRejectedRows(input.locale, input.headerCells, input.idNumberColumn, input.rows),
   renderCertificatePdf: (input: CertificateContent) => renderCertificatePdf(input),
+  writeExportArchive: (input: ExportArchiveInput) => writeExportArchive(input),
   writeHoursReport: (input: { format: ReportFileFormat; locale: Locale; report: ReportFileInput }) =>
     writeHoursReport(input.format, input.locale, input.report),
   /** For the tests of the pool itself: holds a thread for `milliseconds` of CPU, as a long render would. */

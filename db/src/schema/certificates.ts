@@ -16,6 +16,7 @@
 import { sql } from 'drizzle-orm';
 import {
   check,
+  customType,
   date,
   foreignKey,
   index,
@@ -46,7 +47,54 @@ export interface CertificateSnapshot {
   activities: CertificateActivitySnapshot[];
   /** `YYYY-MM-DD` in the organization's time zone. */
   issuedOn: string;
+  /**
+   * The association's seal (公章) the certificate was issued under, and the
+   * signing person's title: the seal by id, so a later seal or its removal
+   * does not change a certificate already printed. Absent: issued unsealed.
+   */
+  seal?: { id: string; signerTitle: string | null };
 }
+
+/** PostgreSQL's bytea as a Buffer (postgres.js and PGlite both give bytes). */
+const bytes = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
+  dataType: () => 'bytea',
+  fromDriver: (value) => (Buffer.isBuffer(value) ? value : Buffer.from(value)),
+});
+
+/**
+ * The association's seal (公章) as certificates carry it: a PNG with
+ * transparency an admin uploaded, and the title of the person who signs
+ * (e.g. 会长). The current one has no `removed_at`; replaced or removed seals
+ * stay, because certificates issued under them still print them.
+ */
+export const certificateSeals = pgTable(
+  'certificate_seals',
+  {
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    id: uuid('id').notNull().defaultRandom(),
+    png: bytes('png').notNull(),
+    width: integer('width').notNull(),
+    height: integer('height').notNull(),
+    signerTitle: text('signer_title'),
+    uploadedByMemberId: uuid('uploaded_by_member_id').notNull(),
+    uploadedAt: timestamp('uploaded_at', { withTimezone: true }).notNull().defaultNow(),
+    removedAt: timestamp('removed_at', { withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    foreignKey({ columns: [t.orgId, t.uploadedByMemberId], foreignColumns: [members.orgId, members.id] }),
+    // One current seal per association.
+    uniqueIndex('certificate_seals_current_key')
+      .on(t.orgId)
+      .where(sql`${t.removedAt} is null`),
+    check('certificate_seals_size', sql`octet_length(${t.png}) <= 524288`),
+    tenantIsolation(),
+  ],
+).enableRLS();
+
+export type CertificateSeal = typeof certificateSeals.$inferSelect;
 
 export const certificates = pgTable(
   'certificates',

@@ -11,3 +11,4 @@ export * from './certificates.ts';
 export * from './requests.ts';
 export * from './dashboard.ts';
 export * from './stations.ts';
+export * from './exports.ts';

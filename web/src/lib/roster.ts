@@ -57,7 +57,11 @@ export const SORTS: readonly MemberSort[] = [
   'JOINED_OLDEST',
   'WORK_UNIT',
   'WORK_UNIT_DESC',
+  'HOURS_THIS_YEAR_DESC',
+  'HOURS_THIS_YEAR',
 ];
+/** Orders by others' figures, which only admins see (the API refuses them to anyone else). */
+export const ADMIN_SORTS: readonly MemberSort[] = ['HOURS_THIS_YEAR_DESC', 'HOURS_THIS_YEAR'];
 /** Rows a page of the roster table may have (the API's page is at most 100). */
 export const PAGE_SIZES = [50, 100] as const;
 export type PageSize = (typeof PAGE_SIZES)[number];
@@ -67,17 +71,29 @@ export const SORTABLE_COLUMNS = {
   name: ['NAME', 'NAME_DESC'],
   workUnit: ['WORK_UNIT', 'WORK_UNIT_DESC'],
   joined: ['JOINED_OLDEST', 'JOINED_NEWEST'],
+  // Most hours first: who served most is what an office looks for.
+  hours: ['HOURS_THIS_YEAR_DESC', 'HOURS_THIS_YEAR'],
 } as const satisfies Record<string, readonly [MemberSort, MemberSort]>;
 
-/** Where a column header's link goes (its order, or the reverse if already so) and the aria-sort it shows. */
+/** The orders that read a column backwards (Z to A, newest or most first): what aria-sort calls descending. */
+const DESCENDING_SORTS: readonly MemberSort[] = [
+  'NAME_DESC',
+  'JOINED_NEWEST',
+  'WORK_UNIT_DESC',
+  'HOURS_THIS_YEAR_DESC',
+];
+
+/** Where a column header's link goes (its first order, or the other if already so) and the aria-sort it shows. */
 export function columnSort(
   column: keyof typeof SORTABLE_COLUMNS,
   current: MemberSort,
 ): { next: MemberSort; ariaSort: 'ascending' | 'descending' | 'none' } {
-  const [ascending, descending] = SORTABLE_COLUMNS[column];
-  if (current === ascending) return { next: descending, ariaSort: 'ascending' };
-  if (current === descending) return { next: ascending, ariaSort: 'descending' };
-  return { next: ascending, ariaSort: 'none' };
+  const [first, second] = SORTABLE_COLUMNS[column];
+  if (current !== first && current !== second) return { next: first, ariaSort: 'none' };
+  return {
+    next: current === first ? second : first,
+    ariaSort: DESCENDING_SORTS.includes(current) ? 'descending' : 'ascending',
+  };
 }
 
 export interface RosterView {

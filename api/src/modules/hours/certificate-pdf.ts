@@ -52,7 +52,12 @@ export interface CertificateContent {
   issuedOn: string;
   /** The public page the QR code leads to. */
   verificationUrl: string;
+  /** The association's seal (公章), a PNG with transparency, and the signing person's title: absent when unsealed. */
+  seal?: { png: Uint8Array; signerTitle: string | null };
 }
+
+/** The seal's printed size: about 40 mm across, as an official round seal (公章) is. */
+const SEAL_SIZE = 114;
 
 const fontFolder = join(dirname(createRequire(import.meta.url).resolve('@embedpdf/fonts-sc')), '..', 'fonts');
 let fonts: { regular: Font; bold: Font } | undefined;
@@ -300,6 +305,10 @@ export async function renderCertificatePdf(content: CertificateContent): Promise
     doc.y + 6,
     { width: textWidth },
   );
+  if (content.seal?.signerTitle) {
+    doc.text(`签发人 Signed by：${content.seal.signerTitle}`, left, doc.y + 6, { width: textWidth });
+  }
+  const issuerBottom = doc.y;
   doc.fontSize(8.5).fillColor(MUTED);
   doc.text(
     `本证明由志愿者自行打印，免费出具。核验：扫描二维码，或在 ${content.verificationUrl} 查看。` +
@@ -308,6 +317,15 @@ export async function renderCertificatePdf(content: CertificateContent): Promise
     doc.y + 12,
     { width: textWidth, lineGap: 2 },
   );
+  if (content.seal) {
+    // Stamped over the issuer's name and the date, as a seal is on paper: drawn last, its transparency shows the text.
+    const sealTop = (footerTop + issuerBottom) / 2 - SEAL_SIZE / 2;
+    doc.image(Buffer.from(content.seal.png), left + textWidth - SEAL_SIZE - 24, sealTop, {
+      fit: [SEAL_SIZE, SEAL_SIZE],
+      align: 'center',
+      valign: 'center',
+    });
+  }
 
   doc.end();
   return finished;

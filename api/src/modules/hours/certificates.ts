@@ -3,7 +3,7 @@
  * free, as often as they like; it states their approved hours and the
  * activities behind them; anyone can check it by its number.
  */
-import type { Certificate } from '@qicai/db';
+import type { Certificate, CertificateSnapshot } from '@qicai/db';
 import { pgError } from '@qicai/db';
 import { isAdmin, requireMember, requireOrganization } from '../../shared/access.ts';
 import { recordAudit } from '../../shared/audit.ts';
@@ -38,11 +38,14 @@ export async function issueCertificate(ctx: RequestContext, input: { from: strin
     const activities = await repository.findApprovedService(tx, member.orgId, member.id, period);
     const minutes = activities.reduce((sum, activity) => sum + activity.minutes, 0);
     if (minutes === 0) throw new ValidationError({ period: 'NO_HOURS' });
-    const snapshot = {
+    // Issued under the association's seal of the day, if it has one (kept by id: a later seal changes nothing here).
+    const seal = await repository.findCurrentSeal(tx, member.orgId);
+    const snapshot: CertificateSnapshot = {
       memberName: member.displayName,
       organizationName: organization.name,
       activities,
       issuedOn: today,
+      ...(seal ? { seal: { id: seal.id, signerTitle: seal.signerTitle } } : {}),
     };
     for (let attempt = 1; ; attempt++) {
       const number = newCertificateNumber(Number(today.slice(0, 4)));
@@ -89,6 +92,8 @@ export async function certificateFile(
     ? await ctx.tenant((tx) => repository.findCertificateByNumber(tx, viewer.orgId, number))
     : undefined;
   if (!certificate || (certificate.memberId !== viewer.id && !isAdmin(viewer))) throw notFound('Certificate');
+  const sealed = certificate.snapshot.seal;
+  const seal = sealed ? await ctx.tenant((tx) => repository.findSealById(tx, viewer.orgId, sealed.id)) : undefined;
   // Rendering (fonts, subsetting) takes tens of milliseconds of CPU: in a worker thread.
   const pdf = await ctx.work('renderCertificatePdf', {
     number: certificate.number,
@@ -99,6 +104,7 @@ export async function certificateFile(
     organizationName: certificate.snapshot.organizationName,
     issuedOn: certificate.snapshot.issuedOn,
     verificationUrl: verificationUrl(ctx, certificate.number),
+    ...(seal && sealed ? { seal: { png: seal.png, signerTitle: sealed.signerTitle } } : {}),
   });
   return { fileName: `${certificate.number}.pdf`, contentType: 'application/pdf', base64: pdf.toString('base64') };
 }
@@ -116,5 +122,6 @@ export async function verifyCertificate(ctx: RequestContext, typedNumber: string
     periodFrom: found.period_from,
     periodTo: found.period_to,
     organizationName: found.organization_name,
+    sealed: found.sealed,
   };
 }

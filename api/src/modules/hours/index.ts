@@ -22,6 +22,7 @@ export const domain: DomainModule = {
     Query: { ...resolvers.Query, ...certificateResolvers.Query, ...reportResolvers.Query },
     Mutation: { ...resolvers.Mutation, ...certificateResolvers.Mutation },
     Certificate: certificateResolvers.Certificate,
+    CertificateSeal: certificateResolvers.CertificateSeal,
   },
   loaders: { ...loaders, ...certificateLoaders },
 };

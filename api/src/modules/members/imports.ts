@@ -610,7 +610,7 @@ export async function exportRoster(
   input: RosterArgs & { format: RosterFileFormat; locale?: 'zh' | 'en' | null },
 ): Promise<RosterFileParent> {
   const admin = await requireAdmin(ctx);
-  const query = rosterQueryFor(admin, input);
+  const query = rosterQueryFor(ctx, admin, input);
   const locale = input.locale ?? 'zh';
   const { rows, teams } = await ctx.tenant(async (tx) => {
     const found = await repository.listRosterWithTeams(tx, admin.orgId, query);

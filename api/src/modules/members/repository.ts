@@ -6,6 +6,7 @@ import {
   memberSearchBacklog,
   memberSearchGrams,
   organizations,
+  serviceHoursMemberYear,
   teamMemberships,
   type Account,
   type Db,
@@ -119,7 +120,15 @@ export async function countActiveAdmins(db: Db, orgId: string, exceptMemberId: s
   return row?.admins ?? 0;
 }
 
-export type RosterSort = 'NAME' | 'NAME_DESC' | 'JOINED_NEWEST' | 'JOINED_OLDEST' | 'WORK_UNIT' | 'WORK_UNIT_DESC';
+export type RosterSort =
+  | 'NAME'
+  | 'NAME_DESC'
+  | 'JOINED_NEWEST'
+  | 'JOINED_OLDEST'
+  | 'WORK_UNIT'
+  | 'WORK_UNIT_DESC'
+  | 'HOURS_THIS_YEAR'
+  | 'HOURS_THIS_YEAR_DESC';
 export type RosterStatus = 'ACTIVE' | 'INACTIVE' | 'ALL';
 
 export interface RosterQuery {
@@ -136,6 +145,8 @@ export interface RosterQuery {
   search?: string | undefined;
   searchAll: boolean;
   sort: RosterSort;
+  /** The organization's calendar year (its time zone): the year "hours this year" sorts by. */
+  year: number;
 }
 
 /** Escapes LIKE's wildcards so a search matches what was typed. */
@@ -210,40 +221,58 @@ function rosterConditions(orgId: string, query: RosterQuery): SQL | undefined {
   );
 }
 
-/** The sort key of a member in a roster order, as its cursor holds it. */
-export function sortKeyOf(member: Member, sort: RosterSort): string {
-  switch (sort) {
-    case 'NAME':
-    case 'NAME_DESC':
-      return member.displayName;
-    case 'WORK_UNIT':
-    case 'WORK_UNIT_DESC':
-      return member.workUnit ?? '';
-    case 'JOINED_NEWEST':
-    case 'JOINED_OLDEST':
-      return member.joinedOn;
-  }
-}
-
 /** A work unit as the roster orders it: members without one sort as '' (first, ascending). */
 const workUnitKey = sql`coalesce(${members.workUnit}, '')`;
 
-function orderOf(sort: RosterSort): { key: SQL | AnyColumn; descending: boolean } {
+/**
+ * Approved minutes in the year, from the hours module's yearly rollup
+ * (service_hours_member_year, kept in each approval's transaction), joined by
+ * its primary key: a county's 31,000 members sort by it in one hash join, not
+ * by summing their records. Members without service this year have 0.
+ */
+const yearMinutesKey = sql`coalesce(${serviceHoursMemberYear.minutes}, 0)`;
+
+interface RosterOrder {
+  key: SQL | AnyColumn;
+  descending: boolean;
+  /** How a cursor's key (text) is read back for the keyset comparison. */
+  keyType: 'text' | 'date' | 'bigint';
+}
+
+function orderOf(sort: RosterSort): RosterOrder {
   switch (sort) {
     case 'WORK_UNIT':
-      return { key: workUnitKey, descending: false };
+      return { key: workUnitKey, descending: false, keyType: 'text' };
     case 'WORK_UNIT_DESC':
-      return { key: workUnitKey, descending: true };
+      return { key: workUnitKey, descending: true, keyType: 'text' };
     case 'NAME':
-      return { key: members.displayName, descending: false };
+      return { key: members.displayName, descending: false, keyType: 'text' };
     case 'NAME_DESC':
-      return { key: members.displayName, descending: true };
+      return { key: members.displayName, descending: true, keyType: 'text' };
     case 'JOINED_NEWEST':
-      return { key: members.joinedOn, descending: true };
+      return { key: members.joinedOn, descending: true, keyType: 'date' };
     case 'JOINED_OLDEST':
-      return { key: members.joinedOn, descending: false };
+      return { key: members.joinedOn, descending: false, keyType: 'date' };
+    case 'HOURS_THIS_YEAR':
+      return { key: yearMinutesKey, descending: false, keyType: 'bigint' };
+    case 'HOURS_THIS_YEAR_DESC':
+      return { key: yearMinutesKey, descending: true, keyType: 'bigint' };
   }
 }
+
+/** The year's rollup row of each member, when the order needs it (else a join that matches nothing is not made). */
+const yearRollup = (orgId: string, query: RosterQuery) =>
+  and(
+    eq(serviceHoursMemberYear.orgId, orgId),
+    eq(serviceHoursMemberYear.orgId, members.orgId),
+    eq(serviceHoursMemberYear.memberId, members.id),
+    eq(serviceHoursMemberYear.year, query.year),
+  );
+
+const needsYearRollup = (sort: RosterSort) => sort === 'HOURS_THIS_YEAR' || sort === 'HOURS_THIS_YEAR_DESC';
+
+/** A member on a roster page, with the sort key its cursor holds. */
+export type RosterRow = Member & { sortKey: string };
 
 /** A page of the roster in keyset order: `limit` members after (key, id). */
 export async function pageRoster(
@@ -251,23 +280,26 @@ export async function pageRoster(
   orgId: string,
   query: RosterQuery,
   options: { limit: number; after: { key: string; id: string } | undefined },
-): Promise<Member[]> {
-  const { key, descending } = orderOf(query.sort);
+): Promise<RosterRow[]> {
+  const { key, descending, keyType } = orderOf(query.sort);
   const { after } = options;
   const keyText =
-    query.sort === 'JOINED_NEWEST' || query.sort === 'JOINED_OLDEST' ? sql`${after?.key}::date` : sql`${after?.key}`;
+    keyType === 'date'
+      ? sql`${after?.key}::date`
+      : keyType === 'bigint'
+        ? sql`${after?.key}::bigint`
+        : sql`${after?.key}`;
   const afterCondition = after
     ? descending
       ? sql`(${key}, ${members.id}) < (${keyText}, ${after.id}::uuid)`
       : sql`(${key}, ${members.id}) > (${keyText}, ${after.id}::uuid)`
     : undefined;
   const direction = descending ? desc : asc;
-  return db
-    .select()
-    .from(members)
-    .where(and(rosterConditions(orgId, query), afterCondition))
-    .orderBy(direction(key), direction(members.id))
-    .limit(options.limit);
+  const columns = { ...getTableColumns(members), sortKey: sql<string>`(${key})::text` };
+  const where = and(rosterConditions(orgId, query), afterCondition);
+  const page = db.select(columns).from(members).$dynamic();
+  const joined = needsYearRollup(query.sort) ? page.leftJoin(serviceHoursMemberYear, yearRollup(orgId, query)) : page;
+  return joined.where(where).orderBy(direction(key), direction(members.id)).limit(options.limit);
 }
 
 export async function countRoster(db: Db, orgId: string, query: RosterQuery): Promise<number> {
@@ -290,11 +322,14 @@ export async function listRosterWithTeams(db: Db, orgId: string, query: RosterQu
       from team_memberships tm join teams t on t.org_id = tm.org_id and t.id = tm.team_id
       where tm.org_id = "members"."org_id" and tm.member_id = "members"."id"
     ), '{}')`;
-  return db
+  const roster = db
     .select({ ...getTableColumns(members), teamIds })
     .from(members)
-    .where(rosterConditions(orgId, query))
-    .orderBy(direction(key), direction(members.id));
+    .$dynamic();
+  const joined = needsYearRollup(query.sort)
+    ? roster.leftJoin(serviceHoursMemberYear, yearRollup(orgId, query))
+    : roster;
+  return joined.where(rosterConditions(orgId, query)).orderBy(direction(key), direction(members.id));
 }
 
 export interface ImportMatch {

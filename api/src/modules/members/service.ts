@@ -66,10 +66,15 @@ export interface RosterArgs {
  * search and filter by what they may see (names, teams, roles) — a phone
  * search would otherwise tell them whose number it is.
  */
-export function rosterQueryFor(viewer: Member, args: RosterArgs): RosterQuery {
+export function rosterQueryFor(ctx: RequestContext, viewer: Member, args: RosterArgs): RosterQuery {
   const filter = args.filter ?? {};
   const admin = viewer.role === 'ADMIN';
   const status = filter.status ?? 'ACTIVE';
+  const sort = args.sort ?? 'NAME';
+  // Others' hours are the admins' to see (Member.minutesThisYear): an order by them would show them too.
+  if (!admin && (sort === 'HOURS_THIS_YEAR' || sort === 'HOURS_THIS_YEAR_DESC')) {
+    throw forbidden('Only an admin may sort the roster by hours.');
+  }
   if (!admin && (status !== 'ACTIVE' || filter.politicalStatus || filter.partyStage || filter.skill)) {
     throw forbidden('Only an admin may filter the roster by status, 政治面貌, party stage or skill.');
   }
@@ -88,7 +93,8 @@ export function rosterQueryFor(viewer: Member, args: RosterArgs): RosterQuery {
     skill: filter.skill?.trim() || undefined,
     search: args.search?.trim().slice(0, 60) || undefined,
     searchAll: admin,
-    sort: args.sort ?? 'NAME',
+    sort,
+    year: Number(localDateAt(ctx.clock.now(), requireOrganization(ctx).timeZone).slice(0, 4)),
   };
 }
 
@@ -104,7 +110,7 @@ export async function listRoster(
   args: RosterArgs & { first: number; after?: string | null | undefined },
 ): Promise<MemberConnectionParent> {
   const viewer = await requireMember(ctx);
-  const query = rosterQueryFor(viewer, args);
+  const query = rosterQueryFor(ctx, viewer, args);
   const first = clampPageSize(args.first);
   const after = args.after ? decodeRosterCursor(args.after, query.sort) : undefined;
   const rows = await ctx.tenant((tx) => repository.pageRoster(tx, viewer.orgId, query, { limit: first + 1, after }));
@@ -114,7 +120,7 @@ export async function listRoster(
     nodes,
     pageInfo: {
       hasNextPage: rows.length > first,
-      endCursor: last ? encodeCursor([query.sort, repository.sortKeyOf(last, query.sort), last.id]) : null,
+      endCursor: last ? encodeCursor([query.sort, last.sortKey, last.id]) : null,
     },
     count: () => ctx.tenant((tx) => repository.countRoster(tx, viewer.orgId, query)),
   };

@@ -141,6 +141,29 @@ export type BoardFeedKind =
   | 'CHECK_IN'
   | 'HOURS_APPROVED';
 
+export type OrganizationExportStatus =
+  | 'RUNNING'
+  | 'READY'
+  | 'FAILED';
+
+export type StartOrganizationExportInput = {
+  /** Also children's personal fields (name, birth date, guardian, …). Needs `confirmation`. */
+  includeChildren?: boolean | null | undefined;
+  /** With includeChildren: the association's name, typed, as an explicit confirmation. */
+  confirmation?: string | null | undefined;
+};
+
+export type SetCertificateSealInput = {
+  /**
+   * A PNG with transparency, base64-encoded (a data: URL prefix is allowed): at
+   * most 512 KB, 100 to 2000 pixels a side, 8 bits a channel, not interlaced.
+   * Without it, only the current seal's signer title changes.
+   */
+  pngBase64?: string | null | undefined;
+  /** At most 30 characters; empty for none. */
+  signerTitle?: string | null | undefined;
+};
+
 export type IssueCertificateInput = {
   /** First day of the period, in the organization's time zone. */
   from: string;
@@ -278,7 +301,11 @@ export type MemberSort =
   | 'JOINED_OLDEST'
   /** By work unit (工作单位), members without one last. */
   | 'WORK_UNIT'
-  | 'WORK_UNIT_DESC';
+  | 'WORK_UNIT_DESC'
+  /** By approved hours this year (the organization's calendar year), fewest first. Admins only. */
+  | 'HOURS_THIS_YEAR'
+  /** By approved hours this year, most first. Admins only. */
+  | 'HOURS_THIS_YEAR_DESC';
 
 export type MemberStatus =
   | 'ACTIVE'
@@ -1003,7 +1030,26 @@ export type VerifyCertificateQueryVariables = Exact<{
 }>;
 
 
-export type VerifyCertificateQuery = { verifyCertificate: { number: string, memberName: string, minutes: number, periodFrom: string, periodTo: string, organizationName: string } | null };
+export type VerifyCertificateQuery = { verifyCertificate: { number: string, memberName: string, minutes: number, periodFrom: string, periodTo: string, organizationName: string, sealed: boolean } | null };
+
+export type SealFieldsFragment = { id: string, width: number, height: number, signerTitle: string | null, uploadedAt: string, pngBase64: string };
+
+export type CertificateSealPageQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type CertificateSealPageQuery = { certificateSeal: { id: string, width: number, height: number, signerTitle: string | null, uploadedAt: string, pngBase64: string } | null };
+
+export type SetCertificateSealMutationVariables = Exact<{
+  input: SetCertificateSealInput;
+}>;
+
+
+export type SetCertificateSealMutation = { setCertificateSeal: { id: string } };
+
+export type RemoveCertificateSealMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type RemoveCertificateSealMutation = { removeCertificateSeal: boolean };
 
 export type HoursReportTableFragment = { totalMinutes: number, totalRecords: number, rows: Array<{ key: string, label: string, politicalStatus: PoliticalStatus | null, minutes: number, records: number, member: { id: string, displayName: string } | null, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }> };
 
@@ -1396,6 +1442,27 @@ export type AuditLogQueryVariables = Exact<{
 
 
 export type AuditLogQuery = { organization: { auditActors: Array<{ accountId: string, name: string }>, auditLog: { nodes: Array<{ id: string, at: string, action: string, subjectType: string, subjectId: string, actorName: string | null, fields: Array<string> }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
+
+export type OrganizationExportFieldsFragment = { id: string, status: OrganizationExportStatus, includesChildren: boolean, tablesDone: number, tablesTotal: number, rowCount: number, createdAt: string, finishedAt: string | null, requestedBy: { id: string, displayName: string } };
+
+export type OrganizationExportsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type OrganizationExportsQuery = { organizationExports: Array<{ id: string, status: OrganizationExportStatus, includesChildren: boolean, tablesDone: number, tablesTotal: number, rowCount: number, createdAt: string, finishedAt: string | null, requestedBy: { id: string, displayName: string } }> };
+
+export type StartOrganizationExportMutationVariables = Exact<{
+  input: StartOrganizationExportInput;
+}>;
+
+
+export type StartOrganizationExportMutation = { startOrganizationExport: { id: string } };
+
+export type OrganizationExportFileQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type OrganizationExportFileQuery = { organizationExportFile: { fileName: string, contentType: string, base64: string } };
 
 export type ViewerQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -1934,6 +2001,16 @@ export const CertificateSummaryFragmentDoc = new TypedDocumentString(`
   issuedAt
 }
     `, {"fragmentName":"CertificateSummary"}) as unknown as TypedDocumentString<CertificateSummaryFragment, unknown>;
+export const SealFieldsFragmentDoc = new TypedDocumentString(`
+    fragment SealFields on CertificateSeal {
+  id
+  width
+  height
+  signerTitle
+  uploadedAt
+  pngBase64
+}
+    `, {"fragmentName":"SealFields"}) as unknown as TypedDocumentString<SealFieldsFragment, unknown>;
 export const HoursReportTableFragmentDoc = new TypedDocumentString(`
     fragment HoursReportTable on HoursReport {
   totalMinutes
@@ -2104,6 +2181,22 @@ export const TeamCardFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"TeamCard"}) as unknown as TypedDocumentString<TeamCardFragment, unknown>;
+export const OrganizationExportFieldsFragmentDoc = new TypedDocumentString(`
+    fragment OrganizationExportFields on OrganizationExport {
+  id
+  status
+  includesChildren
+  tablesDone
+  tablesTotal
+  rowCount
+  createdAt
+  finishedAt
+  requestedBy {
+    id
+    displayName
+  }
+}
+    `, {"fragmentName":"OrganizationExportFields"}) as unknown as TypedDocumentString<OrganizationExportFieldsFragment, unknown>;
 export const RequestTeamFragmentDoc = new TypedDocumentString(`
     fragment RequestTeam on Team {
   id
@@ -2725,9 +2818,36 @@ export const VerifyCertificateDocument = new TypedDocumentString(`
     periodFrom
     periodTo
     organizationName
+    sealed
   }
 }
     `) as unknown as TypedDocumentString<VerifyCertificateQuery, VerifyCertificateQueryVariables>;
+export const CertificateSealPageDocument = new TypedDocumentString(`
+    query CertificateSealPage {
+  certificateSeal {
+    ...SealFields
+  }
+}
+    fragment SealFields on CertificateSeal {
+  id
+  width
+  height
+  signerTitle
+  uploadedAt
+  pngBase64
+}`) as unknown as TypedDocumentString<CertificateSealPageQuery, CertificateSealPageQueryVariables>;
+export const SetCertificateSealDocument = new TypedDocumentString(`
+    mutation SetCertificateSeal($input: SetCertificateSealInput!) {
+  setCertificateSeal(input: $input) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<SetCertificateSealMutation, SetCertificateSealMutationVariables>;
+export const RemoveCertificateSealDocument = new TypedDocumentString(`
+    mutation RemoveCertificateSeal {
+  removeCertificateSeal
+}
+    `) as unknown as TypedDocumentString<RemoveCertificateSealMutation, RemoveCertificateSealMutationVariables>;
 export const HoursReportsDocument = new TypedDocumentString(`
     query HoursReports($from: Date!, $to: Date!) {
   byTeam: hoursReport(input: {from: $from, to: $to, groupBy: TEAM}) {
@@ -3785,6 +3905,42 @@ export const AuditLogDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<AuditLogQuery, AuditLogQueryVariables>;
+export const OrganizationExportsDocument = new TypedDocumentString(`
+    query OrganizationExports {
+  organizationExports {
+    ...OrganizationExportFields
+  }
+}
+    fragment OrganizationExportFields on OrganizationExport {
+  id
+  status
+  includesChildren
+  tablesDone
+  tablesTotal
+  rowCount
+  createdAt
+  finishedAt
+  requestedBy {
+    id
+    displayName
+  }
+}`) as unknown as TypedDocumentString<OrganizationExportsQuery, OrganizationExportsQueryVariables>;
+export const StartOrganizationExportDocument = new TypedDocumentString(`
+    mutation StartOrganizationExport($input: StartOrganizationExportInput!) {
+  startOrganizationExport(input: $input) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<StartOrganizationExportMutation, StartOrganizationExportMutationVariables>;
+export const OrganizationExportFileDocument = new TypedDocumentString(`
+    query OrganizationExportFile($id: ID!) {
+  organizationExportFile(id: $id) {
+    fileName
+    contentType
+    base64
+  }
+}
+    `) as unknown as TypedDocumentString<OrganizationExportFileQuery, OrganizationExportFileQueryVariables>;
 export const ViewerDocument = new TypedDocumentString(`
     query Viewer {
   viewer {

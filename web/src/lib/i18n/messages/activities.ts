@@ -253,7 +253,6 @@ export const activities = defineMessages(
     'error.UNDO_WINDOW_CLOSED': '已超过可自行撤销的时间，请联系队长撤销签退。',
     'error.QUEUED_CHECK_IN_STALE': '离线打卡送达得太晚，已不能按当时的时间记录。请联系队长补录服务时长。',
     'error.INVALID_STATE': '活动当前状态不允许此操作。',
-    'error.OUT_OF_RANGE': '超出允许范围。',
     'error.INVALID_DATE_TIME': '请填写有效的日期和时间。',
     'error.ENDS_BEFORE_START': '结束时间须晚于开始时间。',
     'error.BELOW_CONFIRMED': '名额不能少于已报名人数。',
@@ -523,7 +522,6 @@ export const activities = defineMessages(
     'error.QUEUED_CHECK_IN_STALE':
       'This check-in taken offline arrived too late to be recorded at that time. Ask your lead to enter the hours.',
     'error.INVALID_STATE': 'The activity’s status does not allow this.',
-    'error.OUT_OF_RANGE': 'Out of the allowed range.',
     'error.INVALID_DATE_TIME': 'Enter a valid date and time.',
     'error.ENDS_BEFORE_START': 'The end must be after the start.',
     'error.BELOW_CONFIRMED': 'Fewer places than members already signed up.',

@@ -47,7 +47,6 @@ export const notifications = defineMessages(
     'quietHours.end': '结束',
     'quietHours.save': '保存免打扰时段',
     'quietHours.saved': '免打扰时段已保存。',
-    'error.INVALID_TIME': '请填写有效的时间，例如 22:00。',
     'error.SAME_AS_START': '结束时间不能与开始时间相同。',
     'calendars.title': '日历订阅',
     'calendars.intro':
@@ -112,7 +111,6 @@ export const notifications = defineMessages(
     'quietHours.end': 'Until',
     'quietHours.save': 'Save quiet hours',
     'quietHours.saved': 'Quiet hours saved.',
-    'error.INVALID_TIME': 'Enter a valid time, e.g. 22:00.',
     'error.SAME_AS_START': 'The end cannot be the same as the start.',
     'calendars.title': 'Calendar feeds',
     'calendars.intro':

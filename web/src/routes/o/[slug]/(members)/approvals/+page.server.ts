@@ -30,7 +30,9 @@ export const load = (async ({ locals, params, url }) => {
 
 const idsOf = (data: FormData) => data.getAll('ids').filter((id): id is string => typeof id === 'string');
 
-const nothingSelected = (values: Record<string, string>) => fail(400, { values, fields: {}, code: 'NOTHING_SELECTED' });
+const noFields: Record<string, string> = {};
+const nothingSelected = (values: Record<string, string>) =>
+  fail(400, { values, fields: noFields, code: 'NOTHING_SELECTED' });
 
 export const actions = {
   approve: async ({ locals, params, request }) => {

@@ -1,7 +1,7 @@
 import { fail } from '@sveltejs/kit';
 import { BulkUpdateMembersDocument, RosterDocument } from '$lib/graphql/__generated__/operations';
 import type { BulkMemberAction, MemberRole } from '$lib/graphql/__generated__/operations';
-import { rosterArguments, rosterViewFrom } from '$lib/roster';
+import { ADMIN_SORTS, rosterArguments, rosterViewFrom } from '$lib/roster';
 import { ApiError, failLoad } from '$lib/server/api';
 import { formText } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
@@ -13,7 +13,13 @@ export const load = (async ({ locals, params, url, parent }) => {
   // Other members search names and see active members (the API refuses them the rest).
   const allowed = isAdmin
     ? view
-    : { ...view, politicalStatus: '' as const, partyStage: '' as const, status: 'ACTIVE' as const };
+    : {
+        ...view,
+        politicalStatus: '' as const,
+        partyStage: '' as const,
+        status: 'ACTIVE' as const,
+        sort: ADMIN_SORTS.includes(view.sort) ? ('NAME' as const) : view.sort,
+      };
   try {
     const { organization: roster } = await locals.api.request(
       RosterDocument,
