@@ -16,6 +16,7 @@ import {
   type RosterField,
   type RosterFileFormat,
 } from '../modules/members/roster-file.ts';
+import { writeStationReport, type StationReportFileInput } from '../modules/stations/report-file.ts';
 
 type Locale = 'zh' | 'en';
 
@@ -32,6 +33,8 @@ export const tasks = {
   renderCertificatePdf: (input: CertificateContent) => renderCertificatePdf(input),
   writeHoursReport: (input: { format: ReportFileFormat; locale: Locale; report: ReportFileInput }) =>
     writeHoursReport(input.format, input.locale, input.report),
+  writeStationReport: (input: { locale: Locale; report: StationReportFileInput }) =>
+    writeStationReport(input.locale, input.report),
   /** For the tests of the pool itself: holds a thread for `milliseconds` of CPU, as a long render would. */
   spin: (input: { milliseconds: number }) => {
     const until = performance.now() + input.milliseconds;
