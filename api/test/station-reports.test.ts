@@ -434,5 +434,17 @@ describe('the stations’ report', () => {
     const applied = await org.admin.gql<Result>(IMPORT, { content });
     expect(applied.data?.importStations).toMatchObject({ dryRun: false, created: 1, updated: 1 });
     expect(await names()).toContain('公田镇白羊田村服务站');
+
+    // Read in a worker thread: a broken workbook and an empty file are said as such, the thread's error never.
+    const fileCode = async (bytes: Buffer, fileName = '服务站.xlsx') => {
+      const result = await org.admin.gql(
+        `mutation ($name: String!, $content: String!) { importStations(fileName: $name, contentBase64: $content, dryRun: true) { created } }`,
+        { name: fileName, content: bytes.toString('base64') },
+      );
+      return { code: errorCode(result), fields: result.errors?.[0]?.extensions?.fields };
+    };
+    const broken = Buffer.concat([Buffer.from('PK\u0003\u0004', 'latin1'), Buffer.alloc(64, 7)]);
+    expect(await fileCode(broken)).toEqual({ code: 'VALIDATION', fields: { file: 'UNREADABLE' } });
+    expect(await fileCode(Buffer.alloc(0), '服务站.csv')).toEqual({ code: 'VALIDATION', fields: { file: 'EMPTY' } });
   });
 });

@@ -10,6 +10,7 @@ import { renderCertificatePdf, type CertificateContent } from '../modules/hours/
 import { writeHoursReport, type ReportFileFormat, type ReportFileInput } from '../modules/hours/report-file.ts';
 import {
   readRoster,
+  readSpreadsheet,
   RosterFileError,
   writeRejectedRows,
   writeRoster,
@@ -22,6 +23,8 @@ type Locale = 'zh' | 'en';
 
 export const tasks = {
   readRoster: (input: { bytes: Uint8Array; maxRows: number }) => readRoster(input.bytes, input.maxRows),
+  /** A list of service stations: the sheet's rows as the roster's reading finds them (the stations' import picks the columns). */
+  readStationSheet: (input: { bytes: Uint8Array }) => readSpreadsheet(input.bytes),
   writeRoster: (input: { format: RosterFileFormat; locale: Locale; rows: Record<RosterField, string>[] }) =>
     writeRoster(input.format, input.locale, input.rows),
   writeRejectedRows: (input: {

@@ -11,8 +11,8 @@ import type { StationImportProblem, StationImportResult, StationImportRow } from
 import { requireAdmin } from '../../shared/access.ts';
 import { recordAudit } from '../../shared/audit.ts';
 import type { RequestContext } from '../../shared/context.ts';
-import { FieldChecker, ValidationError } from '../../shared/errors.ts';
-import { headerKey, readSpreadsheet, RosterFileError } from '../members/roster-file.ts';
+import { AppError, FieldChecker, ValidationError } from '../../shared/errors.ts';
+import { headerKey, RosterFileError } from '../members/roster-file.ts';
 import * as repository from './repository.ts';
 import {
   checkStationInput,
@@ -85,9 +85,12 @@ export async function importStations(
   new FieldChecker().check(/\.(xlsx|xls|csv)$/i.test(fileName.trim()), 'fileName', 'UNSUPPORTED_TYPE').throwIfAny();
   let sheet;
   try {
-    sheet = readSpreadsheet(Buffer.from(contentBase64, 'base64'));
+    // Reading a workbook is CPU work: in a worker thread, as the roster's is (workers/tasks.ts).
+    sheet = await ctx.work('readStationSheet', { bytes: Buffer.from(contentBase64, 'base64') });
   } catch (error) {
     if (error instanceof RosterFileError) throw new ValidationError({ file: error.code });
+    // A refusal of the pool (busy, abandoned) is said as it is; anything else the reader threw is an unreadable file.
+    if (error instanceof AppError) throw error;
     throw new ValidationError({ file: 'UNREADABLE' });
   }
   const candidates = sheet.rows.slice(0, HEADER_SEARCH_ROWS);
