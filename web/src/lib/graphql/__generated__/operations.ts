@@ -1899,10 +1899,11 @@ export type StationReportFiguresFragment = { key: string, month: string | null, 
 
 export type StationReportQueryVariables = Exact<{
   input: StationReportInput;
+  month: StationReportInput;
 }>;
 
 
-export type StationReportQuery = { stationReport: { from: string, to: string, months: Array<string>, byStation: Array<{ key: string, month: string | null, township: string | null, stations: number, visits: number, minutes: number, referred: number, spotChecksSent: number, spotChecksAnswered: number, spotChecksUnanswered: number, spotChecksLate: number, spotChecksAwayFromStation: number, answerRate: number | null, medianAnswerSeconds: number | null, station: { id: string, name: string } | null, byCategory: Array<{ category: StationServiceCategory, visits: number }> }>, byTownship: Array<{ key: string, month: string | null, township: string | null, stations: number, visits: number, minutes: number, referred: number, spotChecksSent: number, spotChecksAnswered: number, spotChecksUnanswered: number, spotChecksLate: number, spotChecksAwayFromStation: number, answerRate: number | null, medianAnswerSeconds: number | null, station: { id: string, name: string } | null, byCategory: Array<{ category: StationServiceCategory, visits: number }> }>, total: { key: string, month: string | null, township: string | null, stations: number, visits: number, minutes: number, referred: number, spotChecksSent: number, spotChecksAnswered: number, spotChecksUnanswered: number, spotChecksLate: number, spotChecksAwayFromStation: number, answerRate: number | null, medianAnswerSeconds: number | null, station: { id: string, name: string } | null, byCategory: Array<{ category: StationServiceCategory, visits: number }> } } };
+export type StationReportQuery = { period: { from: string, to: string, months: Array<string>, total: { key: string, month: string | null, township: string | null, stations: number, visits: number, minutes: number, referred: number, spotChecksSent: number, spotChecksAnswered: number, spotChecksUnanswered: number, spotChecksLate: number, spotChecksAwayFromStation: number, answerRate: number | null, medianAnswerSeconds: number | null, station: { id: string, name: string } | null, byCategory: Array<{ category: StationServiceCategory, visits: number }> } }, month: { byStation: Array<{ key: string, month: string | null, township: string | null, stations: number, visits: number, minutes: number, referred: number, spotChecksSent: number, spotChecksAnswered: number, spotChecksUnanswered: number, spotChecksLate: number, spotChecksAwayFromStation: number, answerRate: number | null, medianAnswerSeconds: number | null, station: { id: string, name: string } | null, byCategory: Array<{ category: StationServiceCategory, visits: number }> }>, byTownship: Array<{ key: string, month: string | null, township: string | null, stations: number, visits: number, minutes: number, referred: number, spotChecksSent: number, spotChecksAnswered: number, spotChecksUnanswered: number, spotChecksLate: number, spotChecksAwayFromStation: number, answerRate: number | null, medianAnswerSeconds: number | null, station: { id: string, name: string } | null, byCategory: Array<{ category: StationServiceCategory, visits: number }> }> } };
 
 export type StationReportFileQueryVariables = Exact<{
   input: StationReportInput;
@@ -5247,18 +5248,20 @@ export const SpotCheckHistoryDocument = new TypedDocumentString(`
   }
 }`) as unknown as TypedDocumentString<SpotCheckHistoryQuery, SpotCheckHistoryQueryVariables>;
 export const StationReportDocument = new TypedDocumentString(`
-    query StationReport($input: StationReportInput!) {
-  stationReport(input: $input) {
+    query StationReport($input: StationReportInput!, $month: StationReportInput!) {
+  period: stationReport(input: $input) {
     from
     to
     months
+    total {
+      ...StationReportFigures
+    }
+  }
+  month: stationReport(input: $month) {
     byStation {
       ...StationReportFigures
     }
     byTownship {
-      ...StationReportFigures
-    }
-    total {
       ...StationReportFigures
     }
   }
