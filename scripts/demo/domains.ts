@@ -8,6 +8,7 @@ import { seedHours } from './hours.ts';
 import { seedMembers } from './members.ts';
 import { seedRequests } from './requests.ts';
 import { seedSponsorship } from './sponsorship.ts';
+import { seedStations } from './stations.ts';
 
 export interface DemoOrganization {
   orgId: string;
@@ -29,4 +30,11 @@ export interface DemoOrganization {
 
 export type DomainSeed = (tx: Tx, demo: DemoOrganization) => Promise<void>;
 
-export const DOMAIN_SEEDS: DomainSeed[] = [seedMembers, seedActivities, seedHours, seedSponsorship, seedRequests];
+export const DOMAIN_SEEDS: DomainSeed[] = [
+  seedMembers,
+  seedActivities,
+  seedHours,
+  seedSponsorship,
+  seedRequests,
+  seedStations,
+];

@@ -105,6 +105,8 @@ describe('accessibility (axe-core) on every route', () => {
     const child = await firstPath(page, `${o}/sponsorship/children`, /\/children\/[0-9a-f-]{36}$/);
     const sponsor = await firstPath(page, `${o}/sponsorship/sponsors`, /\/sponsors\/[0-9a-f-]{36}$/);
     const sponsorship = await firstPath(page, child, /\/sponsorships\/[0-9a-f-]{36}$/).catch(() => null);
+    const station = await firstPath(page, `${o}/stations`, /\/stations\/[0-9a-f-]{36}$/);
+    const history = await firstPath(page, station, /\/spot-checks\/history\/[0-9a-f-]{36}$/);
     const paths = [
       '/orgs/new',
       `${o}/home`,
@@ -148,7 +150,14 @@ describe('accessibility (axe-core) on every route', () => {
       ...(sponsorship ? [sponsorship] : []),
       `${o}/teams/red`,
       `${o}/teams/red/edit`,
+      `${o}/stations`,
+      `${o}/stations/import`,
+      station,
+      `${station}/edit`,
+      `${o}/spot-checks`,
+      history,
       `${o}/board`,
+      `${o}/board/stations`,
       `${o}/audit`,
       `${o}/audit?kind=member`,
       `${o}/export`,
@@ -174,6 +183,8 @@ describe('accessibility (axe-core) on every route', () => {
         `${o}/members`,
         `${o}/profile`,
         `${o}/notifications`,
+        `${o}/stations`,
+        `${o}/spot-checks`,
       ]),
     ).toEqual({});
     await member.context().close();

@@ -2,8 +2,11 @@
  * Service stations in a browser: a stationed member keeps the logbook on a
  * phone; an admin sends a spot check (随机打卡) and the member, on a phone
  * whose position is emulated, answers it — the admin's screen shows the
- * answer without a reload within 5 s; the stations' big screen shows 120
- * stations at 1920×1080 without scrolling.
+ * answer without a reload within 5 s and in the person's history; the
+ * admin stations people with a lead on the edit page, reads the month on the
+ * reports page and its .xlsx, and imports stations from a workbook through a
+ * preview; the stations' big screen shows 120 stations at 1920×1080 without
+ * scrolling.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,15 +55,20 @@ describe('service stations in a browser', () => {
     await admin.getByRole('button', { name: /新建服务站|New station/ }).click();
     await admin.waitForURL(/\/stations\/[0-9a-f-]{36}\?created=1$/);
     stationPath = new URL(admin.url()).pathname;
-    const stationId = stationPath.split('/').at(-1) ?? '';
 
-    const { organization } = await gql<{ organization: { viewerMember: { id: string } } }>(
-      member,
-      `{ organization { viewerMember { id } } }`,
-    );
-    await gql(admin, `mutation ($input: SetStationMembersInput!) { setStationMembers(input: $input) { id } }`, {
-      input: { stationId, memberIds: [organization.viewerMember.id], leadMemberId: organization.viewerMember.id },
-    });
+    // The people and the lead are chosen on the station's edit page, the member found by name.
+    await admin.getByRole('link', { name: /^(编辑服务站|Edit station)$/ }).click();
+    await admin.waitForURL(/\/edit$/);
+    await admin.getByLabel(/按姓名查找志愿者|Find members by name/).fill(demo.member.name);
+    await admin.getByRole('button', { name: /^(查找|Find)$/ }).click();
+    await admin.waitForURL(/\?q=/);
+    await admin.waitForSelector('html[data-hydrated]');
+    await admin.getByLabel(new RegExp(`^(驻站|Stationed): ${demo.member.name}$`)).check();
+    await admin.getByLabel(new RegExp(`^(设为站长|Lead): ${demo.member.name}$`)).check();
+    await admin.getByRole('button', { name: /保存驻站人员|Save the people/ }).click();
+    await admin.waitForURL(/\?saved=1$/);
+    await expect.poll(() => admin.locator('.people').textContent()).toContain(demo.member.name);
+    await expect.poll(() => admin.locator('.people').textContent()).toMatch(/站长|Lead/);
   });
 
   it('keeps the logbook on a phone', async () => {
@@ -117,8 +125,50 @@ describe('service stations in a browser', () => {
     expect(text).toMatch(/1[12]\d ?(m|米)/);
   });
 
-  it('shows 120 stations on the big screen at 1920×1080 without scrolling', async () => {
-    const rows = Array.from({ length: 120 }, (_, index) => {
+  it('shows the answer in the person’s history: to the admin with where, to the person every request', async () => {
+    await admin.goto(stationPath);
+    await admin
+      .getByRole('link', { name: /^(打卡记录|Spot-check history)$/ })
+      .first()
+      .click();
+    await admin.waitForURL(/\/spot-checks\/history\/[0-9a-f-]{36}$/);
+    await expect.poll(() => admin.getByTestId('spot-check-summary').textContent()).toMatch(/(共 1 次|1 in all)/);
+    const item = admin.getByTestId('history-spot-check').first();
+    expect(await item.getAttribute('data-status')).toBe('ANSWERED');
+    expect(await item.getAttribute('data-at-station')).toBe('true');
+    expect(await item.textContent()).toMatch(/位置|Position/);
+
+    await member.goto(`/o/${demo.slug}/spot-checks`);
+    await member.getByRole('link', { name: /查看我收到的全部打卡请求|Every check-in request I was sent/ }).click();
+    await member.waitForURL(/\/spot-checks\/history\//);
+    await expect.poll(() => member.getByTestId('history-spot-check').count()).toBe(1);
+    // The person sees the request and that it was answered at the station, never the position kept for the sender.
+    const own = (await member.getByTestId('history-spot-check').first().textContent()) ?? '';
+    expect(own).toMatch(/在站|At the station/);
+    expect(own).not.toMatch(/位置 \d|Position \d/);
+  });
+
+  it('reports the station’s month on the reports page and exports it to .xlsx', async () => {
+    await admin.goto(`/o/${demo.slug}/reports`);
+    const row = admin.locator(
+      `table[data-stations-by=station] tr[data-row^="station:${stationPath.split('/').at(-1) ?? ''}:"]`,
+    );
+    await expect.poll(() => row.locator('[data-figure=visits]').textContent()).toBe('1');
+    expect(await row.locator('[data-figure=spot-checks]').textContent()).toBe('1/1');
+    expect(await row.locator('[data-figure=answer-rate]').textContent()).toBe('100%');
+    const href = await admin.getByRole('link', { name: /导出 Excel|Export to Excel/ }).getAttribute('href');
+    const file = await admin.request.get(href ?? '');
+    expect(file.status()).toBe(200);
+    expect(file.headers()['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    expect(file.headers()['content-disposition']).toMatch(/station-report-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.xlsx/);
+    // Members who are not admins do not read it.
+    expect((await member.request.get(href ?? '')).status()).toBe(403);
+  });
+
+  it('imports stations from a workbook through a preview, and shows 120 stations on the big screen at 1920×1080 without scrolling', async () => {
+    const { stations: existing } = await gql<{ stations: unknown[] }>(admin, `{ stations { id } }`);
+    const wanted = 120 - existing.length;
+    const rows = Array.from({ length: wanted }, (_, index) => {
       const township = [
         '新墙镇',
         '荣家湾镇',
@@ -134,19 +184,39 @@ describe('service stations in a browser', () => {
       const number = String(index + 1).padStart(3, '0');
       return `${township}第${number}村服务站,${township},${(29 + index / 1000).toFixed(4)},${(113 + index / 1000).toFixed(4)}`;
     });
-    const csv = ['站点名称,所属乡镇,纬度,经度', ...rows].join('\n');
-    const { importStations } = await gql<{ importStations: { created: number } }>(
-      admin,
-      `mutation ($content: String!) { importStations(fileName: "stations.csv", contentBase64: $content) { created } }`,
-      { content: Buffer.from(csv, 'utf8').toString('base64') },
+    // A title row above the header, as offices keep them, and a row without its position.
+    const csv = [
+      '岳阳县村级服务站名单,,,',
+      '站点名称,所属乡镇,纬度,经度',
+      ...rows,
+      '长湖乡无坐标村服务站,长湖乡,,',
+    ].join('\n');
+    await admin.goto(`/o/${demo.slug}/stations`);
+    await admin.getByRole('link', { name: /^(从表格导入|Import from a workbook)$/ }).click();
+    await admin.waitForSelector('html[data-hydrated]');
+    await admin.getByLabel(/^(表格文件|Workbook)$/).setInputFiles({
+      name: '服务站名单.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(csv, 'utf8'),
+    });
+    await admin.getByRole('button', { name: /上传并预览|Upload and preview/ }).click();
+    const preview = admin.getByTestId('import-preview');
+    await expect.poll(() => preview.locator('tbody tr').count()).toBe(wanted);
+    expect(await admin.getByTestId('import-problems').textContent()).toMatch(
+      new RegExp(`(第 ${String(wanted + 3)} 行|Row ${String(wanted + 3)})`),
     );
-    expect(importStations.created).toBe(120);
+    // Nothing is written before the confirmation.
+    expect((await gql<{ stations: unknown[] }>(admin, `{ stations { id } }`)).stations).toHaveLength(existing.length);
+    await admin.getByRole('button', { name: /^(确认导入|Import)$/ }).click();
+    await expect
+      .poll(() => admin.getByTestId('import-done').textContent())
+      .toMatch(new RegExp(`(新建 ${String(wanted)} 个|${String(wanted)} stations created)`));
 
     const screen = await newPage(browser, { viewport: { width: 1920, height: 1080 } });
     await signIn(screen, demo.admin.phone);
     await screen.goto(`/o/${demo.slug}/board/stations`);
     await screen.waitForSelector('html[data-hydrated]');
-    expect(await screen.getByTestId('station-tile').count()).toBe(121);
+    expect(await screen.getByTestId('station-tile').count()).toBe(120);
     const fits = await screen.evaluate(() => {
       const board = document.querySelector('[data-testid=station-board]');
       const tiles = [...document.querySelectorAll('[data-testid=station-tile]')];

@@ -1927,11 +1927,20 @@ export type Query = {
   mySpotChecks: Array<SpotCheck>;
   /** Spot checks the viewer sent (admins: every one), newest first. */
   sentSpotChecks: Array<SpotCheck>;
-  /** A member's spot-check history, newest first: admins, or the member themselves. */
+  /**
+   * A member's spot-check history, newest first (`offset` skips so many, to page through all):
+   * admins and the member themselves see every one; the lead of a station the member is stationed at,
+   * those they sent.
+   */
   spotChecksOf: Array<SpotCheck>;
+  /** The same history in numbers, with the same rights (a station's lead: the ones they sent). */
   spotCheckSummaryOf: SpotCheckSummary;
   /** The stations on the big screen: members and display tokens; it changes with boardChanged. */
   stationBoard: StationBoard;
+  /** Visits, services by category and spot checks per station and township, per month. Admins. */
+  stationReport: StationReport;
+  /** The same report as an .xlsx workbook (a sheet per station and one per township), in the viewer's language. */
+  stationReportFile: GeneratedFile;
   /** A team of the organization the request names. */
   team: Team;
 };
@@ -2130,11 +2139,23 @@ export type QuerySentSpotChecksArgs = {
 export type QuerySpotChecksOfArgs = {
   memberId: Scalars['ID']['input'];
   first?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
 export type QuerySpotCheckSummaryOfArgs = {
   memberId: Scalars['ID']['input'];
+};
+
+
+export type QueryStationReportArgs = {
+  input: StationReportInput;
+};
+
+
+export type QueryStationReportFileArgs = {
+  input: StationReportInput;
+  locale?: InputMaybe<Locale>;
 };
 
 
@@ -2379,6 +2400,7 @@ export type Mutation = {
    * Admins: stations from a workbook (.xlsx, .xls or .csv, base64), one per row, matched by name
    * (an existing station is updated). Headers are found as the roster import finds them (名称/站点名称,
    * 乡镇, 村/社区, 地址, 纬度, 经度, 半径, 开放时间). Rows with problems are reported and skipped.
+   * With dryRun, nothing is written: the preview of what would be.
    */
   importStations: StationImportResult;
   /** Renames a team or changes its mission. Admins only. */
@@ -2850,6 +2872,7 @@ export type MutationAnswerSpotCheckArgs = {
 export type MutationImportStationsArgs = {
   fileName: Scalars['String']['input'];
   contentBase64: Scalars['String']['input'];
+  dryRun?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 
@@ -3564,11 +3587,102 @@ export type StationImportProblem = {
   code: Scalars['String']['output'];
 };
 
+/** A row of the workbook that would be (or was) written: what the station will read. */
+export type StationImportRow = {
+  __typename?: 'StationImportRow';
+  rowNumber: Scalars['Int']['output'];
+  /** CREATE: a new station; UPDATE: the station of that name is changed. */
+  action: StationImportAction;
+  name: Scalars['String']['output'];
+  township: Scalars['String']['output'];
+  village: Scalars['String']['output'];
+  address: Scalars['String']['output'];
+  latitude: Scalars['Float']['output'];
+  longitude: Scalars['Float']['output'];
+  radiusMetres: Scalars['Int']['output'];
+  opensAt: Scalars['String']['output'];
+  closesAt: Scalars['String']['output'];
+};
+
+export type StationImportAction =
+  | 'CREATE'
+  | 'UPDATE';
+
 export type StationImportResult = {
   __typename?: 'StationImportResult';
+  /** True when nothing was written (a preview). */
+  dryRun: Scalars['Boolean']['output'];
+  /** Stations created (or, on a preview, that would be). */
   created: Scalars['Int']['output'];
   updated: Scalars['Int']['output'];
+  /** The rows written (or to be written), in the sheet's order. */
+  rows: Array<StationImportRow>;
   problems: Array<StationImportProblem>;
+};
+
+export type StationReportInput = {
+  /** First day, in the organization's time zone. */
+  from: Scalars['Date']['input'];
+  /** Last day, included; at most 366 days after the first. */
+  to: Scalars['Date']['input'];
+};
+
+/** Visits of one service category. */
+export type StationCategoryCount = {
+  __typename?: 'StationCategoryCount';
+  category: StationServiceCategory;
+  visits: Scalars['Int']['output'];
+};
+
+/**
+ * One month of a station's or a township's figures, or the period's total. Visits count by the day
+ * they took place, spot checks by the day they were sent (in the organization's time zone); only spot
+ * checks asked at a station count.
+ */
+export type StationReportRow = {
+  __typename?: 'StationReportRow';
+  /** station:<id>:YYYY-MM, township:<name>:YYYY-MM or total. */
+  key: Scalars['String']['output'];
+  /** YYYY-MM; null on the period's total. */
+  month?: Maybe<Scalars['String']['output']>;
+  /** The station's township (乡镇); null on the total. */
+  township?: Maybe<Scalars['String']['output']>;
+  /** On a station's row; null on a township's and the total. */
+  station?: Maybe<Station>;
+  /** Stations the row covers. */
+  stations: Scalars['Int']['output'];
+  visits: Scalars['Int']['output'];
+  /** Minutes of service given. */
+  minutes: Scalars['Int']['output'];
+  /** Visits referred on (转办). */
+  referred: Scalars['Int']['output'];
+  /** Every category, zeros included, in the enum's order. */
+  byCategory: Array<StationCategoryCount>;
+  spotChecksSent: Scalars['Int']['output'];
+  spotChecksAnswered: Scalars['Int']['output'];
+  spotChecksUnanswered: Scalars['Int']['output'];
+  /** Answered after their time (counted as answered). */
+  spotChecksLate: Scalars['Int']['output'];
+  /** Answered outside the station's radius. */
+  spotChecksAwayFromStation: Scalars['Int']['output'];
+  /** Answered of those answered or marked unanswered (0 to 1; pending ones wait); null when there are none. */
+  answerRate?: Maybe<Scalars['Float']['output']>;
+  /** Median seconds from sending to the answer, of the answered; null when none. */
+  medianAnswerSeconds?: Maybe<Scalars['Int']['output']>;
+};
+
+/** The stations' report (服务站月报): per station and per township, per month, of every station. Admins. */
+export type StationReport = {
+  __typename?: 'StationReport';
+  from: Scalars['Date']['output'];
+  to: Scalars['Date']['output'];
+  /** The months the period touches, YYYY-MM, in calendar order. */
+  months: Array<Scalars['String']['output']>;
+  /** Every station in every month (zeros included), by month, township and name. */
+  byStation: Array<StationReportRow>;
+  /** Every township in every month, by month and township. */
+  byTownship: Array<StationReportRow>;
+  total: StationReportRow;
 };
 
 /** A station on the big screen: no personal data. */
@@ -3942,7 +4056,13 @@ export type ResolversTypes = {
   SendSpotCheckInput: SendSpotCheckInput;
   AnswerSpotCheckInput: AnswerSpotCheckInput;
   StationImportProblem: ResolverTypeWrapper<StationImportProblem>;
+  StationImportRow: ResolverTypeWrapper<StationImportRow>;
+  StationImportAction: StationImportAction;
   StationImportResult: ResolverTypeWrapper<StationImportResult>;
+  StationReportInput: StationReportInput;
+  StationCategoryCount: ResolverTypeWrapper<StationCategoryCount>;
+  StationReportRow: ResolverTypeWrapper<Omit<StationReportRow, 'station'> & { station?: Maybe<ResolversTypes['Station']> }>;
+  StationReport: ResolverTypeWrapper<Omit<StationReport, 'byStation' | 'byTownship' | 'total'> & { byStation: Array<ResolversTypes['StationReportRow']>, byTownship: Array<ResolversTypes['StationReportRow']>, total: ResolversTypes['StationReportRow'] }>;
   BoardStation: ResolverTypeWrapper<BoardStation>;
   BoardSpotCheck: ResolverTypeWrapper<BoardSpotCheck>;
   StationBoard: ResolverTypeWrapper<StationBoard>;
@@ -4130,7 +4250,12 @@ export type ResolversParentTypes = {
   SendSpotCheckInput: SendSpotCheckInput;
   AnswerSpotCheckInput: AnswerSpotCheckInput;
   StationImportProblem: StationImportProblem;
+  StationImportRow: StationImportRow;
   StationImportResult: StationImportResult;
+  StationReportInput: StationReportInput;
+  StationCategoryCount: StationCategoryCount;
+  StationReportRow: Omit<StationReportRow, 'station'> & { station?: Maybe<ResolversParentTypes['Station']> };
+  StationReport: Omit<StationReport, 'byStation' | 'byTownship' | 'total'> & { byStation: Array<ResolversParentTypes['StationReportRow']>, byTownship: Array<ResolversParentTypes['StationReportRow']>, total: ResolversParentTypes['StationReportRow'] };
   BoardStation: BoardStation;
   BoardSpotCheck: BoardSpotCheck;
   StationBoard: StationBoard;
@@ -4948,9 +5073,11 @@ export type QueryResolvers<ContextType = MercuriusContext, ParentType extends Re
   spotCheck?: Resolver<ResolversTypes['SpotCheck'], ParentType, ContextType, RequireFields<QuerySpotCheckArgs, 'id'>>;
   mySpotChecks?: Resolver<Array<ResolversTypes['SpotCheck']>, ParentType, ContextType, RequireFields<QueryMySpotChecksArgs, 'first'>>;
   sentSpotChecks?: Resolver<Array<ResolversTypes['SpotCheck']>, ParentType, ContextType, RequireFields<QuerySentSpotChecksArgs, 'first'>>;
-  spotChecksOf?: Resolver<Array<ResolversTypes['SpotCheck']>, ParentType, ContextType, RequireFields<QuerySpotChecksOfArgs, 'memberId' | 'first'>>;
+  spotChecksOf?: Resolver<Array<ResolversTypes['SpotCheck']>, ParentType, ContextType, RequireFields<QuerySpotChecksOfArgs, 'memberId' | 'first' | 'offset'>>;
   spotCheckSummaryOf?: Resolver<ResolversTypes['SpotCheckSummary'], ParentType, ContextType, RequireFields<QuerySpotCheckSummaryOfArgs, 'memberId'>>;
   stationBoard?: Resolver<ResolversTypes['StationBoard'], ParentType, ContextType>;
+  stationReport?: Resolver<ResolversTypes['StationReport'], ParentType, ContextType, RequireFields<QueryStationReportArgs, 'input'>>;
+  stationReportFile?: Resolver<ResolversTypes['GeneratedFile'], ParentType, ContextType, RequireFields<QueryStationReportFileArgs, 'input'>>;
   team?: Resolver<ResolversTypes['Team'], ParentType, ContextType, RequireFields<QueryTeamArgs, 'id'>>;
 };
 
@@ -5046,7 +5173,7 @@ export type MutationResolvers<ContextType = MercuriusContext, ParentType extends
   setRequestStation?: Resolver<ResolversTypes['HelpRequest'], ParentType, ContextType, RequireFields<MutationSetRequestStationArgs, 'requestId'>>;
   sendSpotCheck?: Resolver<Array<ResolversTypes['SpotCheck']>, ParentType, ContextType, RequireFields<MutationSendSpotCheckArgs, 'input'>>;
   answerSpotCheck?: Resolver<ResolversTypes['SpotCheck'], ParentType, ContextType, RequireFields<MutationAnswerSpotCheckArgs, 'input'>>;
-  importStations?: Resolver<ResolversTypes['StationImportResult'], ParentType, ContextType, RequireFields<MutationImportStationsArgs, 'fileName' | 'contentBase64'>>;
+  importStations?: Resolver<ResolversTypes['StationImportResult'], ParentType, ContextType, RequireFields<MutationImportStationsArgs, 'fileName' | 'contentBase64' | 'dryRun'>>;
   updateTeam?: Resolver<ResolversTypes['Team'], ParentType, ContextType, RequireFields<MutationUpdateTeamArgs, 'input'>>;
 };
 
@@ -5361,10 +5488,59 @@ export type StationImportProblemResolvers<ContextType = MercuriusContext, Parent
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type StationImportRowResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['StationImportRow'] = ResolversParentTypes['StationImportRow']> = {
+  rowNumber?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  action?: Resolver<ResolversTypes['StationImportAction'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  township?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  village?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  address?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  latitude?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  longitude?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  radiusMetres?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  opensAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  closesAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type StationImportResultResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['StationImportResult'] = ResolversParentTypes['StationImportResult']> = {
+  dryRun?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   created?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   updated?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  rows?: Resolver<Array<ResolversTypes['StationImportRow']>, ParentType, ContextType>;
   problems?: Resolver<Array<ResolversTypes['StationImportProblem']>, ParentType, ContextType>;
+};
+
+export type StationCategoryCountResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['StationCategoryCount'] = ResolversParentTypes['StationCategoryCount']> = {
+  category?: Resolver<ResolversTypes['StationServiceCategory'], ParentType, ContextType>;
+  visits?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type StationReportRowResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['StationReportRow'] = ResolversParentTypes['StationReportRow']> = {
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  month?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  township?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  station?: Resolver<Maybe<ResolversTypes['Station']>, ParentType, ContextType>;
+  stations?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  visits?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  minutes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  referred?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  byCategory?: Resolver<Array<ResolversTypes['StationCategoryCount']>, ParentType, ContextType>;
+  spotChecksSent?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  spotChecksAnswered?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  spotChecksUnanswered?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  spotChecksLate?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  spotChecksAwayFromStation?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  answerRate?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  medianAnswerSeconds?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+};
+
+export type StationReportResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['StationReport'] = ResolversParentTypes['StationReport']> = {
+  from?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  months?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  byStation?: Resolver<Array<ResolversTypes['StationReportRow']>, ParentType, ContextType>;
+  byTownship?: Resolver<Array<ResolversTypes['StationReportRow']>, ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['StationReportRow'], ParentType, ContextType>;
 };
 
 export type BoardStationResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['BoardStation'] = ResolversParentTypes['BoardStation']> = {
@@ -5522,7 +5698,11 @@ export type Resolvers<ContextType = MercuriusContext> = {
   SpotCheckPosition?: SpotCheckPositionResolvers<ContextType>;
   SpotCheckSummary?: SpotCheckSummaryResolvers<ContextType>;
   StationImportProblem?: StationImportProblemResolvers<ContextType>;
+  StationImportRow?: StationImportRowResolvers<ContextType>;
   StationImportResult?: StationImportResultResolvers<ContextType>;
+  StationCategoryCount?: StationCategoryCountResolvers<ContextType>;
+  StationReportRow?: StationReportRowResolvers<ContextType>;
+  StationReport?: StationReportResolvers<ContextType>;
   BoardStation?: BoardStationResolvers<ContextType>;
   BoardSpotCheck?: BoardSpotCheckResolvers<ContextType>;
   StationBoard?: StationBoardResolvers<ContextType>;

@@ -58,6 +58,7 @@ export const MAX_HEAVY_FIELDS = 1;
 export const HEAVY_FIELDS: ReadonlySet<string> = new Set([
   'Query.certificateFile',
   'Query.hoursReportFile',
+  'Query.stationReportFile',
   'Query.childExport',
   'Query.batchSuggestion',
   'Mutation.exportRoster',
@@ -98,6 +99,7 @@ const VALUE_TYPES: ReadonlySet<string> = new Set([
   'StarLevel',
   'ServiceRecordValues',
   'Recurrence',
+  'StationCategoryCount',
 ]);
 
 export type QueryLimitMeasure = 'tokens' | 'cost' | 'aliases' | 'rootFields' | 'heavyFields';

@@ -71,7 +71,7 @@ export function createWorkerPool(options: { threads: number; idleMs: number }): 
     });
   const warm = poolOf(options.idleMs);
   const shortLived = poolOf(0);
-  const poolFor = (name: TaskName) => (name === 'readRoster' ? shortLived : warm);
+  const poolFor = (name: TaskName) => (name === 'readRoster' || name === 'readStationSheet' ? shortLived : warm);
   let pending = 0;
   const pool: WorkerPool = {
     async run(name, input, signal) {

@@ -11,17 +11,21 @@ import { renderCertificatePdf, type CertificateContent } from '../modules/hours/
 import { writeHoursReport, type ReportFileFormat, type ReportFileInput } from '../modules/hours/report-file.ts';
 import {
   readRoster,
+  readSpreadsheet,
   RosterFileError,
   writeRejectedRows,
   writeRoster,
   type RosterField,
   type RosterFileFormat,
 } from '../modules/members/roster-file.ts';
+import { writeStationReport, type StationReportFileInput } from '../modules/stations/report-file.ts';
 
 type Locale = 'zh' | 'en';
 
 export const tasks = {
   readRoster: (input: { bytes: Uint8Array; maxRows: number }) => readRoster(input.bytes, input.maxRows),
+  /** A list of service stations: the sheet's rows as the roster's reading finds them (the stations' import picks the columns). */
+  readStationSheet: (input: { bytes: Uint8Array }) => readSpreadsheet(input.bytes),
   writeRoster: (input: { format: RosterFileFormat; locale: Locale; rows: Record<RosterField, string>[] }) =>
     writeRoster(input.format, input.locale, input.rows),
   writeRejectedRows: (input: {
@@ -34,6 +38,8 @@ export const tasks = {
   writeExportArchive: (input: ExportArchiveInput) => writeExportArchive(input),
   writeHoursReport: (input: { format: ReportFileFormat; locale: Locale; report: ReportFileInput }) =>
     writeHoursReport(input.format, input.locale, input.report),
+  writeStationReport: (input: { locale: Locale; report: StationReportFileInput }) =>
+    writeStationReport(input.locale, input.report),
   /** For the tests of the pool itself: holds a thread for `milliseconds` of CPU, as a long render would. */
   spin: (input: { milliseconds: number }) => {
     const until = performance.now() + input.milliseconds;

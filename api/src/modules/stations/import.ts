@@ -4,16 +4,23 @@
  * .xlsx/.csv, title rows above the header, full-width digits, notes in
  * brackets), matched by name — an existing station is updated. Rows with a
  * problem are reported with their row number and skipped; the rest are
- * written in one transaction.
+ * written in one transaction. A dry run (the web page's preview) reads the
+ * same and writes nothing: what each row would create or update.
  */
-import type { StationImportProblem, StationImportResult } from '../../__generated__/resolvers.ts';
+import type { StationImportProblem, StationImportResult, StationImportRow } from '../../__generated__/resolvers.ts';
 import { requireAdmin } from '../../shared/access.ts';
 import { recordAudit } from '../../shared/audit.ts';
 import type { RequestContext } from '../../shared/context.ts';
-import { FieldChecker, ValidationError } from '../../shared/errors.ts';
-import { headerKey, readSpreadsheet, RosterFileError } from '../members/roster-file.ts';
+import { AppError, FieldChecker, ValidationError } from '../../shared/errors.ts';
+import { headerKey, RosterFileError } from '../members/roster-file.ts';
 import * as repository from './repository.ts';
-import { checkStationInput, type StationInput } from './service.ts';
+import {
+  checkStationInput,
+  DEFAULT_CLOSES_AT,
+  DEFAULT_OPENS_AT,
+  DEFAULT_RADIUS_METRES,
+  type StationInput,
+} from './service.ts';
 
 /** A county has 100+ stations; a sheet far past that is not a station list. */
 export const STATION_IMPORT_MAX_ROWS = 2000;
@@ -71,14 +78,19 @@ export async function importStations(
   ctx: RequestContext,
   fileName: string,
   contentBase64: string,
+  options: { dryRun?: boolean | null | undefined } = {},
 ): Promise<StationImportResult> {
+  const dryRun = options.dryRun === true;
   const admin = await requireAdmin(ctx);
   new FieldChecker().check(/\.(xlsx|xls|csv)$/i.test(fileName.trim()), 'fileName', 'UNSUPPORTED_TYPE').throwIfAny();
   let sheet;
   try {
-    sheet = readSpreadsheet(Buffer.from(contentBase64, 'base64'));
+    // Reading a workbook is CPU work: in a worker thread, as the roster's is (workers/tasks.ts).
+    sheet = await ctx.work('readStationSheet', { bytes: Buffer.from(contentBase64, 'base64') });
   } catch (error) {
     if (error instanceof RosterFileError) throw new ValidationError({ file: error.code });
+    // A refusal of the pool (busy, abandoned) is said as it is; anything else the reader threw is an unreadable file.
+    if (error instanceof AppError) throw error;
     throw new ValidationError({ file: 'UNREADABLE' });
   }
   const candidates = sheet.rows.slice(0, HEADER_SEARCH_ROWS);
@@ -151,25 +163,47 @@ export async function importStations(
         station,
       ]),
     );
-    let created = 0;
-    let updated = 0;
-    for (const { values } of valid.values()) {
+    const written: StationImportRow[] = [];
+    for (const { rowNumber, values } of valid.values()) {
       const station = existing.get(values.name);
-      if (station) {
-        await repository.updateStation(tx, admin.orgId, station.id, values);
-        updated++;
-      } else {
-        await repository.insertStation(tx, admin.orgId, values);
-        created++;
-      }
+      written.push({
+        rowNumber,
+        action: station ? 'UPDATE' : 'CREATE',
+        name: values.name,
+        township: values.township,
+        village: values.village ?? '',
+        address: values.address ?? '',
+        latitude: values.latitude,
+        longitude: values.longitude,
+        radiusMetres: values.radiusMetres ?? DEFAULT_RADIUS_METRES,
+        opensAt: values.opensAt ?? DEFAULT_OPENS_AT,
+        closesAt: values.closesAt ?? DEFAULT_CLOSES_AT,
+      });
+      // A preview reads what is there and writes nothing.
+      if (dryRun) continue;
+      if (station) await repository.updateStation(tx, admin.orgId, station.id, values);
+      else await repository.insertStation(tx, admin.orgId, values);
     }
-    await recordAudit(tx, ctx, admin.orgId, {
-      action: 'station.imported',
-      subjectType: 'organization',
-      subjectId: admin.orgId,
-      detail: { fileName, created, updated, problems: problems.length },
-    });
-    return { created, updated };
+    if (!dryRun) {
+      await recordAudit(tx, ctx, admin.orgId, {
+        action: 'station.imported',
+        subjectType: 'organization',
+        subjectId: admin.orgId,
+        detail: {
+          fileName,
+          created: written.filter((row) => row.action === 'CREATE').length,
+          updated: written.filter((row) => row.action === 'UPDATE').length,
+          problems: problems.length,
+        },
+      });
+    }
+    return written;
   });
-  return { ...result, problems: problems.sort((a, b) => a.rowNumber - b.rowNumber) };
+  return {
+    dryRun,
+    created: result.filter((row) => row.action === 'CREATE').length,
+    updated: result.filter((row) => row.action === 'UPDATE').length,
+    rows: result.sort((a, b) => a.rowNumber - b.rowNumber),
+    problems: problems.sort((a, b) => a.rowNumber - b.rowNumber),
+  };
 }

@@ -382,24 +382,29 @@ export async function answerSpotCheck(
 export async function pageSpotChecks(
   db: Db,
   orgId: string,
-  by: { memberId: string } | { sentBy: string } | 'all',
+  by: { memberId?: string; sentBy?: string } | 'all',
   limit: number,
+  offset = 0,
 ): Promise<SpotCheck[]> {
-  const filter =
-    by === 'all'
-      ? undefined
-      : 'memberId' in by
-        ? eq(spotChecks.memberId, by.memberId)
-        : eq(spotChecks.sentBy, by.sentBy);
+  const filter = by === 'all' ? undefined : spotCheckFilter(by);
   return db
     .select()
     .from(spotChecks)
     .where(and(eq(spotChecks.orgId, orgId), filter))
     .orderBy(desc(spotChecks.sentAt), asc(spotChecks.id))
-    .limit(limit);
+    .limit(limit)
+    .offset(offset);
 }
 
-export async function summarizeSpotChecks(db: Db, orgId: string, memberId: string) {
+/** The person asked, the sender, or both. */
+function spotCheckFilter(by: { memberId?: string; sentBy?: string }) {
+  return and(
+    by.memberId === undefined ? undefined : eq(spotChecks.memberId, by.memberId),
+    by.sentBy === undefined ? undefined : eq(spotChecks.sentBy, by.sentBy),
+  );
+}
+
+export async function summarizeSpotChecks(db: Db, orgId: string, by: { memberId: string; sentBy?: string }) {
   const [row] = await db
     .select({
       sent: count(),
@@ -409,7 +414,7 @@ export async function summarizeSpotChecks(db: Db, orgId: string, memberId: strin
       unanswered: sql<number>`(count(*) filter (where ${spotChecks.status} = 'UNANSWERED'))::integer`,
     })
     .from(spotChecks)
-    .where(and(eq(spotChecks.orgId, orgId), eq(spotChecks.memberId, memberId)));
+    .where(and(eq(spotChecks.orgId, orgId), spotCheckFilter(by)));
   return row ?? { sent: 0, answered: 0, late: 0, awayFromStation: 0, unanswered: 0 };
 }
 
@@ -452,4 +457,126 @@ export async function erasePositions(db: Db, orgId: string, answeredBefore: Date
     .where(and(eq(spotChecks.orgId, orgId), isNotNull(spotChecks.latitude), lt(spotChecks.answeredAt, answeredBefore)))
     .returning({ id: spotChecks.id });
   return rows.length;
+}
+
+/* Reports */
+
+export interface StationReportScope {
+  orgId: string;
+  /** The stations counted; null: every station of the organization. */
+  stationIds: string[] | null;
+  timeZone: string;
+  from: Date;
+  to: Date;
+}
+
+export interface StationVisitSum {
+  month: string;
+  stationId: string;
+  category: StationVisit['category'];
+  visits: number;
+  minutes: number;
+  referred: number;
+}
+
+/** Visits per month (in the time zone), station and service category; they add up, so townships are summed from them. */
+export async function sumVisitsByMonth(db: Db, scope: StationReportScope): Promise<StationVisitSum[]> {
+  const rows = await queryRows<{
+    month: string;
+    station_id: string;
+    category: StationVisit['category'];
+    visits: number;
+    minutes: number;
+    referred: number;
+  }>(
+    db,
+    sql`select month, station_id, category, count(*)::integer as visits, sum(minutes)::integer as minutes,
+          (count(*) filter (where outcome = 'REFERRED'))::integer as referred
+        from (select to_char(visited_at at time zone ${scope.timeZone}, 'YYYY-MM') as month, station_id, category, minutes, outcome
+              from station_visits
+              where org_id = ${scope.orgId}
+                and visited_at >= ${scope.from.toISOString()}::timestamptz and visited_at < ${scope.to.toISOString()}::timestamptz
+                ${scope.stationIds ? sql`and station_id = any(${`{${scope.stationIds.join(',')}}`}::uuid[])` : sql``}) as visit
+        group by month, station_id, category`,
+  );
+  return rows.map((row) => ({
+    month: row.month,
+    stationId: row.station_id,
+    category: row.category,
+    visits: row.visits,
+    minutes: row.minutes,
+    referred: row.referred,
+  }));
+}
+
+export interface SpotCheckSum {
+  /** null on the period's total. */
+  month: string | null;
+  /** Set on a station's row; null on a township's and the total. */
+  stationId: string | null;
+  /** Set on a station's and a township's row. */
+  township: string | null;
+  sent: number;
+  answered: number;
+  unanswered: number;
+  late: number;
+  awayFromStation: number;
+  /** Of the answered ones; null when none. */
+  medianAnswerSeconds: number | null;
+}
+
+/**
+ * Spot checks asked at the stations, by the month they were sent: per station,
+ * per township (the station's township now) and for the whole period. Medians
+ * do not add up, so each grouping is its own grouping set.
+ */
+export async function sumSpotChecksByMonth(db: Db, scope: StationReportScope): Promise<SpotCheckSum[]> {
+  const rows = await queryRows<{
+    month: string | null;
+    station_id: string | null;
+    township: string | null;
+    sent: number;
+    answered: number;
+    unanswered: number;
+    late: number;
+    away: number;
+    median_seconds: number | null;
+  }>(
+    db,
+    sql`select month, station_id, township, count(*)::integer as sent,
+          (count(*) filter (where status = 'ANSWERED'))::integer as answered,
+          (count(*) filter (where status = 'UNANSWERED'))::integer as unanswered,
+          (count(*) filter (where answered_at > due_at))::integer as late,
+          (count(*) filter (where at_station = false))::integer as away,
+          round(percentile_cont(0.5) within group (order by seconds))::integer as median_seconds
+        from (select to_char(c.sent_at at time zone ${scope.timeZone}, 'YYYY-MM') as month, c.station_id, s.township,
+                c.status, c.answered_at, c.due_at, c.at_station,
+                extract(epoch from c.answered_at - c.sent_at) as seconds
+              from spot_checks c
+              join stations s on s.org_id = c.org_id and s.id = c.station_id
+              where c.org_id = ${scope.orgId}
+                and c.sent_at >= ${scope.from.toISOString()}::timestamptz and c.sent_at < ${scope.to.toISOString()}::timestamptz
+                ${scope.stationIds ? sql`and c.station_id = any(${`{${scope.stationIds.join(',')}}`}::uuid[])` : sql``}) as spot_check
+        group by grouping sets ((month, station_id, township), (month, township), ())`,
+  );
+  return rows.map((row) => ({
+    month: row.month,
+    stationId: row.station_id,
+    township: row.township,
+    sent: row.sent,
+    answered: row.answered,
+    unanswered: row.unanswered,
+    late: row.late,
+    awayFromStation: row.away,
+    medianAnswerSeconds: row.median_seconds,
+  }));
+}
+
+/** The stations a member leads (站长). */
+export async function findStationsLedBy(db: Db, orgId: string, memberId: string): Promise<Station[]> {
+  return db
+    .select()
+    .from(stations)
+    .where(and(eq(stations.orgId, orgId), eq(stations.leadMemberId, memberId)))
+    .orderBy(asc(stations.township), asc(stations.name));
 }

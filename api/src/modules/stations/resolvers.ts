@@ -6,6 +6,7 @@ import { boardSpotChecks, boardStations } from './board.ts';
 import { importStations } from './import.ts';
 import * as stations from './service.ts';
 import * as spotChecks from './spot-checks.ts';
+import { stationReport, stationReportFile } from './reports.ts';
 
 export const resolvers: Resolvers = {
   Query: {
@@ -14,8 +15,10 @@ export const resolvers: Resolvers = {
     spotCheck: (_root, { id }, ctx) => spotChecks.getSpotCheck(ctx, id),
     mySpotChecks: (_root, { first }, ctx) => spotChecks.mySpotChecks(ctx, first),
     sentSpotChecks: (_root, { first }, ctx) => spotChecks.sentSpotChecks(ctx, first),
-    spotChecksOf: (_root, { memberId, first }, ctx) => spotChecks.spotChecksOf(ctx, memberId, first),
+    spotChecksOf: (_root, { memberId, first, offset }, ctx) => spotChecks.spotChecksOf(ctx, memberId, first, offset),
     spotCheckSummaryOf: (_root, { memberId }, ctx) => spotChecks.spotCheckSummaryOf(ctx, memberId),
+    stationReport: (_root, { input }, ctx) => stationReport(ctx, input),
+    stationReportFile: (_root, { input, locale }, ctx) => stationReportFile(ctx, input, locale ?? 'zh'),
     stationBoard: async (_root, _args, ctx) => ({
       stations: await boardStations(ctx),
       spotChecks: await boardSpotChecks(ctx),
@@ -31,7 +34,8 @@ export const resolvers: Resolvers = {
     setRequestStation: (_root, { requestId, stationId }, ctx) => stations.setRequestStation(ctx, requestId, stationId),
     sendSpotCheck: (_root, { input }, ctx) => spotChecks.sendSpotCheck(ctx, input),
     answerSpotCheck: (_root, { input }, ctx) => spotChecks.answerSpotCheck(ctx, input),
-    importStations: (_root, { fileName, contentBase64 }, ctx) => importStations(ctx, fileName, contentBase64),
+    importStations: (_root, { fileName, contentBase64, dryRun }, ctx) =>
+      importStations(ctx, fileName, contentBase64, { dryRun }),
   },
   Subscription: {
     spotCheckChanged: {

@@ -231,21 +231,42 @@ export async function sentSpotChecks(ctx: RequestContext, first: number): Promis
   return ctx.tenant((tx) => repository.pageSpotChecks(tx, viewer.orgId, by, listSize(first)));
 }
 
-/** A member's history: admins, and the member themselves. */
-async function requireHistoryReader(ctx: RequestContext, memberId: string): Promise<Member> {
+/**
+ * Whose spot checks of a member's history (answered, late, away from the
+ * station, unanswered) the viewer reads: admins and the member themselves
+ * every one; the lead (站长) of a station the member is stationed at, the ones
+ * they sent (a spot check is its sender's, not its station's). Anyone else,
+ * and anyone for a member of another association, reads none.
+ */
+async function historyScope(
+  ctx: RequestContext,
+  memberId: string,
+): Promise<{ orgId: string; by: { memberId: string; sentBy?: string } }> {
   const viewer = await requireMember(ctx);
-  if (!isAdmin(viewer) && viewer.id !== memberId) throw forbidden('Only admins and the member see the history.');
-  return viewer;
+  if (isAdmin(viewer) || viewer.id === memberId) return { orgId: viewer.orgId, by: { memberId } };
+  const leads = await ctx.tenant(async (tx) =>
+    (await repository.findStationsOfMembers(tx, viewer.orgId, [memberId])).some(
+      (station) => station.leadMemberId === viewer.id,
+    ),
+  );
+  if (!leads) throw forbidden('Only admins, the member’s station lead and the member see the history.');
+  return { orgId: viewer.orgId, by: { memberId, sentBy: viewer.id } };
 }
 
-export async function spotChecksOf(ctx: RequestContext, memberId: string, first: number): Promise<SpotCheck[]> {
-  const viewer = await requireHistoryReader(ctx, memberId);
-  return ctx.tenant((tx) => repository.pageSpotChecks(tx, viewer.orgId, { memberId }, listSize(first)));
+export async function spotChecksOf(
+  ctx: RequestContext,
+  memberId: string,
+  first: number,
+  offset = 0,
+): Promise<SpotCheck[]> {
+  new FieldChecker().check(Number.isInteger(offset) && offset >= 0, 'offset', 'OUT_OF_RANGE').throwIfAny();
+  const { orgId, by } = await historyScope(ctx, memberId);
+  return ctx.tenant((tx) => repository.pageSpotChecks(tx, orgId, by, listSize(first), offset));
 }
 
 export async function spotCheckSummaryOf(ctx: RequestContext, memberId: string) {
-  const viewer = await requireHistoryReader(ctx, memberId);
-  return ctx.tenant((tx) => repository.summarizeSpotChecks(tx, viewer.orgId, memberId));
+  const { orgId, by } = await historyScope(ctx, memberId);
+  return ctx.tenant((tx) => repository.summarizeSpotChecks(tx, orgId, by));
 }
 
 /** The sender's spot checks as they change (admins: the organization's). */

@@ -814,6 +814,14 @@ export type StationInput = {
   closesAt?: string | null | undefined;
 };
 
+export type SetStationMembersInput = {
+  stationId: string;
+  /** Exactly these members are stationed there (at most 200). */
+  memberIds: Array<string>;
+  /** One of memberIds, or null for none. */
+  leadMemberId?: string | null | undefined;
+};
+
 export type StationVisitInput = {
   stationId: string;
   visitorName: string;
@@ -837,6 +845,17 @@ export type AnswerSpotCheckInput = {
   latitude: number;
   longitude: number;
   accuracyMetres?: number | null | undefined;
+};
+
+export type StationImportAction =
+  | 'CREATE'
+  | 'UPDATE';
+
+export type StationReportInput = {
+  /** First day, in the organization's time zone. */
+  from: string;
+  /** Last day, included; at most 366 days after the first. */
+  to: string;
 };
 
 /** The seven colours (七彩), in the article's order. */
@@ -1902,6 +1921,65 @@ export type StationBoardQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type StationBoardQuery = { stationBoard: { stations: Array<{ id: string, name: string, township: string, openNow: boolean, peopleOnSite: number, peopleStationed: number, visitsToday: number, latestService: StationServiceCategory | null, latestServiceAt: string | null }>, spotChecks: Array<{ maskedName: string, stationName: string | null, status: SpotCheckStatus, sentAt: string, answerSeconds: number | null, atStation: boolean | null }> } };
 
+export type StationEditQueryVariables = Exact<{
+  id: string;
+  search?: string | null | undefined;
+}>;
+
+
+export type StationEditQuery = { station: { latitude: number, longitude: number, viewerCanEdit: boolean, id: string, name: string, township: string, village: string, address: string, openNow: boolean, opensAt: string, closesAt: string, radiusMetres: number, visitsToday: number, lead: { id: string } | null, members: Array<{ id: string, displayName: string, workUnit: string | null }> }, organization: { members: { nodes: Array<{ id: string, displayName: string, workUnit: string | null }> } } | null };
+
+export type UpdateStationMutationVariables = Exact<{
+  id: string;
+  input: StationInput;
+}>;
+
+
+export type UpdateStationMutation = { updateStation: { id: string } };
+
+export type SetStationMembersMutationVariables = Exact<{
+  input: SetStationMembersInput;
+}>;
+
+
+export type SetStationMembersMutation = { setStationMembers: { id: string } };
+
+export type ImportStationsMutationVariables = Exact<{
+  fileName: string;
+  contentBase64: string;
+  dryRun: boolean;
+}>;
+
+
+export type ImportStationsMutation = { importStations: { dryRun: boolean, created: number, updated: number, rows: Array<{ rowNumber: number, action: StationImportAction, name: string, township: string, village: string, address: string, latitude: number, longitude: number, radiusMetres: number, opensAt: string, closesAt: string }>, problems: Array<{ rowNumber: number, field: string, code: string }> } };
+
+export type SpotCheckHistoryQueryVariables = Exact<{
+  memberId: string;
+  first: number;
+  offset: number;
+}>;
+
+
+export type SpotCheckHistoryQuery = { spotChecksOf: Array<{ id: string, status: SpotCheckStatus, sentAt: string, dueAt: string, answeredAt: string | null, answerSeconds: number | null, late: boolean, atStation: boolean | null, distanceMetres: number | null, positionErased: boolean, sentBy: { id: string, displayName: string }, position: { latitude: number, longitude: number, accuracyMetres: number | null } | null, member: { id: string, displayName: string }, station: { id: string, name: string } | null }>, spotCheckSummaryOf: { sent: number, answered: number, late: number, awayFromStation: number, unanswered: number }, organization: { member: { id: string, displayName: string } } | null };
+
+export type StationReportFiguresFragment = { key: string, month: string | null, township: string | null, stations: number, visits: number, minutes: number, referred: number, spotChecksSent: number, spotChecksAnswered: number, spotChecksUnanswered: number, spotChecksLate: number, spotChecksAwayFromStation: number, answerRate: number | null, medianAnswerSeconds: number | null, station: { id: string, name: string } | null, byCategory: Array<{ category: StationServiceCategory, visits: number }> };
+
+export type StationReportQueryVariables = Exact<{
+  input: StationReportInput;
+  month: StationReportInput;
+}>;
+
+
+export type StationReportQuery = { period: { from: string, to: string, months: Array<string>, total: { key: string, month: string | null, township: string | null, stations: number, visits: number, minutes: number, referred: number, spotChecksSent: number, spotChecksAnswered: number, spotChecksUnanswered: number, spotChecksLate: number, spotChecksAwayFromStation: number, answerRate: number | null, medianAnswerSeconds: number | null, station: { id: string, name: string } | null, byCategory: Array<{ category: StationServiceCategory, visits: number }> } }, month: { byStation: Array<{ key: string, month: string | null, township: string | null, stations: number, visits: number, minutes: number, referred: number, spotChecksSent: number, spotChecksAnswered: number, spotChecksUnanswered: number, spotChecksLate: number, spotChecksAwayFromStation: number, answerRate: number | null, medianAnswerSeconds: number | null, station: { id: string, name: string } | null, byCategory: Array<{ category: StationServiceCategory, visits: number }> }>, byTownship: Array<{ key: string, month: string | null, township: string | null, stations: number, visits: number, minutes: number, referred: number, spotChecksSent: number, spotChecksAnswered: number, spotChecksUnanswered: number, spotChecksLate: number, spotChecksAwayFromStation: number, answerRate: number | null, medianAnswerSeconds: number | null, station: { id: string, name: string } | null, byCategory: Array<{ category: StationServiceCategory, visits: number }> }> } };
+
+export type StationReportFileQueryVariables = Exact<{
+  input: StationReportInput;
+  locale?: Locale | null | undefined;
+}>;
+
+
+export type StationReportFileQuery = { stationReportFile: { fileName: string, contentType: string, base64: string } };
+
 export type TeamPageQueryVariables = Exact<{
   colour: TeamColour;
   first: number;
@@ -2363,6 +2441,32 @@ export const SpotCheckItemFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"SpotCheckItem"}) as unknown as TypedDocumentString<SpotCheckItemFragment, unknown>;
+export const StationReportFiguresFragmentDoc = new TypedDocumentString(`
+    fragment StationReportFigures on StationReportRow {
+  key
+  month
+  township
+  station {
+    id
+    name
+  }
+  stations
+  visits
+  minutes
+  referred
+  byCategory {
+    category
+    visits
+  }
+  spotChecksSent
+  spotChecksAnswered
+  spotChecksUnanswered
+  spotChecksLate
+  spotChecksAwayFromStation
+  answerRate
+  medianAnswerSeconds
+}
+    `, {"fragmentName":"StationReportFigures"}) as unknown as TypedDocumentString<StationReportFiguresFragment, unknown>;
 export const ActivityListDocument = new TypedDocumentString(`
     query ActivityList($filter: ActivityFilter, $first: Int) {
   organization {
@@ -5168,6 +5272,189 @@ export const StationBoardDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<StationBoardQuery, StationBoardQueryVariables>;
+export const StationEditDocument = new TypedDocumentString(`
+    query StationEdit($id: ID!, $search: String) {
+  station(id: $id) {
+    ...StationItem
+    latitude
+    longitude
+    lead {
+      id
+    }
+    members {
+      id
+      displayName
+      workUnit
+    }
+    viewerCanEdit
+  }
+  organization {
+    members(first: 50, search: $search) {
+      nodes {
+        id
+        displayName
+        workUnit
+      }
+    }
+  }
+}
+    fragment StationItem on Station {
+  id
+  name
+  township
+  village
+  address
+  openNow
+  opensAt
+  closesAt
+  radiusMetres
+  visitsToday
+}`) as unknown as TypedDocumentString<StationEditQuery, StationEditQueryVariables>;
+export const UpdateStationDocument = new TypedDocumentString(`
+    mutation UpdateStation($id: ID!, $input: StationInput!) {
+  updateStation(id: $id, input: $input) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<UpdateStationMutation, UpdateStationMutationVariables>;
+export const SetStationMembersDocument = new TypedDocumentString(`
+    mutation SetStationMembers($input: SetStationMembersInput!) {
+  setStationMembers(input: $input) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<SetStationMembersMutation, SetStationMembersMutationVariables>;
+export const ImportStationsDocument = new TypedDocumentString(`
+    mutation ImportStations($fileName: String!, $contentBase64: String!, $dryRun: Boolean!) {
+  importStations(
+    fileName: $fileName
+    contentBase64: $contentBase64
+    dryRun: $dryRun
+  ) {
+    dryRun
+    created
+    updated
+    rows {
+      rowNumber
+      action
+      name
+      township
+      village
+      address
+      latitude
+      longitude
+      radiusMetres
+      opensAt
+      closesAt
+    }
+    problems {
+      rowNumber
+      field
+      code
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ImportStationsMutation, ImportStationsMutationVariables>;
+export const SpotCheckHistoryDocument = new TypedDocumentString(`
+    query SpotCheckHistory($memberId: ID!, $first: Int!, $offset: Int!) {
+  spotChecksOf(memberId: $memberId, first: $first, offset: $offset) {
+    ...SpotCheckItem
+    sentBy {
+      id
+      displayName
+    }
+  }
+  spotCheckSummaryOf(memberId: $memberId) {
+    sent
+    answered
+    late
+    awayFromStation
+    unanswered
+  }
+  organization {
+    member(id: $memberId) {
+      id
+      displayName
+    }
+  }
+}
+    fragment SpotCheckItem on SpotCheck {
+  id
+  status
+  sentAt
+  dueAt
+  answeredAt
+  answerSeconds
+  late
+  atStation
+  distanceMetres
+  positionErased
+  position {
+    latitude
+    longitude
+    accuracyMetres
+  }
+  member {
+    id
+    displayName
+  }
+  station {
+    id
+    name
+  }
+}`) as unknown as TypedDocumentString<SpotCheckHistoryQuery, SpotCheckHistoryQueryVariables>;
+export const StationReportDocument = new TypedDocumentString(`
+    query StationReport($input: StationReportInput!, $month: StationReportInput!) {
+  period: stationReport(input: $input) {
+    from
+    to
+    months
+    total {
+      ...StationReportFigures
+    }
+  }
+  month: stationReport(input: $month) {
+    byStation {
+      ...StationReportFigures
+    }
+    byTownship {
+      ...StationReportFigures
+    }
+  }
+}
+    fragment StationReportFigures on StationReportRow {
+  key
+  month
+  township
+  station {
+    id
+    name
+  }
+  stations
+  visits
+  minutes
+  referred
+  byCategory {
+    category
+    visits
+  }
+  spotChecksSent
+  spotChecksAnswered
+  spotChecksUnanswered
+  spotChecksLate
+  spotChecksAwayFromStation
+  answerRate
+  medianAnswerSeconds
+}`) as unknown as TypedDocumentString<StationReportQuery, StationReportQueryVariables>;
+export const StationReportFileDocument = new TypedDocumentString(`
+    query StationReportFile($input: StationReportInput!, $locale: Locale) {
+  stationReportFile(input: $input, locale: $locale) {
+    fileName
+    contentType
+    base64
+  }
+}
+    `) as unknown as TypedDocumentString<StationReportFileQuery, StationReportFileQueryVariables>;
 export const TeamPageDocument = new TypedDocumentString(`
     query TeamPage($colour: TeamColour!, $first: Int!, $after: String) {
   organization {

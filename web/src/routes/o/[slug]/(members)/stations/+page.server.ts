@@ -2,19 +2,8 @@ import { redirect } from '@sveltejs/kit';
 import { CreateStationDocument, StationsDocument } from '$lib/graphql/__generated__/operations';
 import { failLoad } from '$lib/server/api';
 import { failForm, readForm } from '$lib/server/forms';
+import { stationInput, STATION_FIELDS } from '$lib/server/stations';
 import type { Actions, PageServerLoad } from './$types';
-
-const FIELDS = [
-  'name',
-  'township',
-  'village',
-  'address',
-  'latitude',
-  'longitude',
-  'radiusMetres',
-  'opensAt',
-  'closesAt',
-];
 
 export const load = (async ({ locals, params, url }) => {
   try {
@@ -27,26 +16,12 @@ export const load = (async ({ locals, params, url }) => {
 
 export const actions = {
   create: async ({ request, locals, params }) => {
-    const values = readForm(await request.formData(), FIELDS);
-    const number = (text: string | undefined) => (text ? Number(text) : Number.NaN);
+    const values = readForm(await request.formData(), STATION_FIELDS);
     let id: string;
     try {
       const { createStation } = await locals.api.request(
         CreateStationDocument,
-        {
-          input: {
-            name: values['name'] ?? '',
-            township: values['township'] ?? '',
-            village: values['village'] || null,
-            address: values['address'] || null,
-            // Not a number is sent as out of range, so the API says which field is wrong.
-            latitude: Number.isFinite(number(values['latitude'])) ? number(values['latitude']) : 999,
-            longitude: Number.isFinite(number(values['longitude'])) ? number(values['longitude']) : 999,
-            radiusMetres: values['radiusMetres'] ? Math.round(number(values['radiusMetres'])) || 0 : null,
-            opensAt: values['opensAt'] || null,
-            closesAt: values['closesAt'] || null,
-          },
-        },
+        { input: stationInput(values) },
         params.slug,
       );
       id = createStation.id;

@@ -13,7 +13,7 @@ import type { Actions, PageServerLoad } from './$types';
 export const load = (async ({ locals, params, url }) => {
   try {
     const { station } = await locals.api.request(StationDetailDocument, { id: params.id }, params.slug);
-    return { station, created: url.searchParams.has('created') };
+    return { station, created: url.searchParams.has('created'), saved: url.searchParams.has('saved') };
   } catch (cause) {
     failLoad(cause, url);
   }
