@@ -1,6 +1,7 @@
 /**
- * The file downloads (certificate PDF, roster and report exports, rejected
- * rows, a child's record, an activity's .ics, an import's progress) answer
+ * The file downloads (certificate PDF, roster, report and stations' report
+ * exports, the association's archive, rejected rows, a child's record, an
+ * activity's .ics, an import's progress) answer
  * each API error with its own status and code: a signed-out browser is sent to
  * sign in and back, a script gets 401, a stranger 403, a missing file 404 and
  * an unreachable database 503 (it once read 403). Names in Chinese reach the
@@ -102,15 +103,18 @@ describe('failFile', () => {
 
   it('gives each API error its own status', () => {
     const statuses = Object.fromEntries(
-      ['UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'VALIDATION', 'RATE_LIMITED', 'UNAVAILABLE'].map((code) => {
-        const thrown = answerTo(code);
-        return [code, isHttpError(thrown) ? thrown.status : 'not an HTTP error'];
-      }),
+      ['UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'INVALID_STATE', 'VALIDATION', 'RATE_LIMITED', 'UNAVAILABLE'].map(
+        (code) => {
+          const thrown = answerTo(code);
+          return [code, isHttpError(thrown) ? thrown.status : 'not an HTTP error'];
+        },
+      ),
     );
     expect(statuses).toEqual({
       UNAUTHENTICATED: 401,
       FORBIDDEN: 403,
       NOT_FOUND: 404,
+      INVALID_STATE: 409,
       VALIDATION: 400,
       RATE_LIMITED: 429,
       UNAVAILABLE: 503,

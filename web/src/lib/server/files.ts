@@ -44,6 +44,8 @@ const STATUS_OF_CODE: Readonly<Record<string, number>> = {
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,
+  // Asked too early: an export not finished yet.
+  INVALID_STATE: 409,
   VALIDATION: 400,
   RATE_LIMITED: 429,
   UNAVAILABLE: 503,
