@@ -1,4 +1,4 @@
-import { holdTenantTransaction, withTenant, type HeldTenantTransaction, type Tx } from '@qicai/db';
+import { holdTenantTransaction, withTenant, type HeldTenantTransaction, type TimeBudget, type Tx } from '@qicai/db';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { IncomingMessage } from 'node:http';
@@ -24,7 +24,13 @@ import { KNOWN_DEVICE_DAYS, knownDeviceCookieName } from '../modules/people/know
 import { accountForSessionToken, hashSessionToken } from '../modules/people/service.ts';
 import type { RequestContext } from '../shared/context.ts';
 import { AppError, toClientError } from '../shared/errors.ts';
-import { assertAffordable, assertShortEnough, assertWithinShape, requestedOperationName } from './query-limits.ts';
+import {
+  assertAffordable,
+  assertDocumentWithinLimits,
+  assertShortEnough,
+  assertWithinShape,
+  requestedOperationName,
+} from './query-limits.ts';
 import { findMemberOfAccount, findViewerInScope } from '../modules/members/repository.ts';
 
 declare module 'fastify' {
@@ -186,6 +192,13 @@ export async function buildContext(
   const slugText = typeof slugHeader === 'string' ? slugHeader : slugQuery;
   const slug = typeof slugText === 'string' && SLUG_PATTERN.test(slugText) ? slugText : undefined;
 
+  // A bomb is refused before anything else, the database untouched (query-limits.ts).
+  if (options.forGraphQL && reply) {
+    const source = documentOf(request);
+    if (source !== undefined) assertDocumentWithinLimits(app.graphql.schema, source);
+  }
+  // A WebSocket's context lives as long as the socket: only requests have a deadline.
+  const budget = reply ? request.timeBudget : undefined;
   const slots = sharedTransactionSlots(app);
   let sharing = false;
   let shared: HeldTenantTransaction | null = null;
@@ -229,10 +242,10 @@ export async function buildContext(
     };
     if (options.forGraphQL && reply && slots.free > 0) {
       startSharing(reply);
-      shared = holdTenantTransaction(db, lookup);
+      shared = holdTenantTransaction(db, lookup, budget);
       viewer = await shared.run(findViewerInScope);
     } else {
-      viewer = await withTenant(db, lookup, findViewerInScope);
+      viewer = await withTenant(db, lookup, findViewerInScope, budget);
     }
   }
   const { account, organization } = viewer;
@@ -244,24 +257,31 @@ export async function buildContext(
       : undefined;
 
   const scope = { orgId: organization?.id ?? null, accountId: account?.id ?? null };
-  const tenant: RequestContext['tenant'] = (work) => {
-    // Called from within another unit of work of this request: it joins that transaction rather than
-    // wait for a second connection while holding one (enough such requests at once would exhaust the pool).
-    const outer = openTransaction.getStore();
-    if (outer?.scope === scope && outer.open) return work(outer.tx);
-    if (sharing) {
-      shared ??= holdTenantTransaction(db, scope);
-      return shared.run(work);
-    }
-    return withTenant(db, scope, (tx) => {
-      const frame = { scope, tx, open: true };
-      return openTransaction
-        .run(frame, () => work(tx))
-        .finally(() => {
-          frame.open = false;
-        });
-    });
-  };
+  const tenantWithin =
+    (limit: TimeBudget | undefined): RequestContext['tenant'] =>
+    (work) => {
+      // Called from within another unit of work of this request: it joins that transaction rather than
+      // wait for a second connection while holding one (enough such requests at once would exhaust the pool).
+      const outer = openTransaction.getStore();
+      if (outer?.scope === scope && outer.open) return work(outer.tx);
+      if (sharing) {
+        shared ??= holdTenantTransaction(db, scope, limit);
+        return shared.run(work);
+      }
+      return withTenant(
+        db,
+        scope,
+        (tx) => {
+          const frame = { scope, tx, open: true };
+          return openTransaction
+            .run(frame, () => work(tx))
+            .finally(() => {
+              frame.open = false;
+            });
+        },
+        limit,
+      );
+    };
   const { member, ledTeamIds } = viewer;
   let abandoned: AbortSignal | undefined;
   return {
@@ -271,7 +291,8 @@ export async function buildContext(
     account,
     organization,
     display: displayToken ? { tokenId: displayToken.id } : null,
-    tenant,
+    tenant: tenantWithin(budget),
+    tenantWithoutDeadline: tenantWithin(undefined),
     shareTransaction: () => {
       if (sharing) return true;
       if (!reply || slots.free === 0) return false;
@@ -300,6 +321,16 @@ export async function buildContext(
       },
     },
   };
+}
+
+/** The GraphQL document a request sends: `query` of its JSON body or of its address, or an application/graphql body. */
+function documentOf(request: FastifyRequest): string | undefined {
+  const { body, query } = request;
+  if (typeof body === 'string') return body;
+  const fromBody = typeof body === 'object' && body !== null && 'query' in body ? body.query : undefined;
+  if (typeof fromBody === 'string') return fromBody;
+  const fromAddress = typeof query === 'object' && query !== null && 'query' in query ? query.query : undefined;
+  return typeof fromAddress === 'string' ? fromAddress : undefined;
 }
 
 /** Aborted when the client goes away before its answer was sent (the socket closed first). */

@@ -17,6 +17,9 @@
  * parsing; aliases, root and heavy fields after parsing and before GraphQL's
  * own validation (which, on 500 aliases, takes 150 ms of CPU by itself); the
  * cost, which depends on variables (`first: $first`), before each execution.
+ * The first two run once more before the request's context is made
+ * (`assertDocumentWithinLimits`), so that a refused bomb costs no database
+ * work either: the context's first statement finds the session's account.
  */
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import type { FastifyReply } from 'fastify';
@@ -27,9 +30,7 @@ import {
   isListType,
   isNonNullType,
   Kind,
-  Lexer,
-  Source,
-  TokenKind,
+  parse,
   validate,
   type ASTVisitor,
   type DocumentNode,
@@ -250,14 +251,99 @@ const aliasesRule: ValidationRule = (context) =>
 /** The rules of the limits that depend on the document alone. */
 export const queryLimitRules: ValidationRule[] = [aliasesRule, rootFieldsRule];
 
-/** Tokens of a document, counted up to one past `limit` (lexing, unlike parsing, allocates nothing per token). */
+/** Characters that end a name (anything but _, 0–9, A–Z, a–z). */
+function isNameContinue(code: number): boolean {
+  return code === 95 || (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+}
+
+/**
+ * Tokens of a document (GraphQL's lexical tokens: punctuators, names,
+ * numbers, strings; whitespace, commas and comments are not tokens), counted
+ * up to one past `limit`. A scan of character codes that allocates nothing:
+ * graphql-js' Lexer, which makes an object per token, took over a millisecond
+ * for the 3,000 tokens of every bomb refused by this count, which made a bomb
+ * sent in a loop slow everyone else. What is not GraphQL ends the count; the
+ * parser says why. query-limits.test.ts holds it to the Lexer's count.
+ */
 export function countTokens(source: string, limit = MAX_TOKENS): number {
-  const lexer = new Lexer(new Source(source));
+  const length = source.length;
   let tokens = 0;
-  try {
-    while (tokens <= limit && lexer.advance().kind !== TokenKind.EOF) tokens++;
-  } catch {
-    // Not GraphQL: the parser says why.
+  let at = 0;
+  while (at < length && tokens <= limit) {
+    const code = source.charCodeAt(at);
+    // Ignored: BOM, tab, newline, carriage return, space, comma; a comment to the end of its line.
+    if (code === 0xfeff || code === 9 || code === 10 || code === 13 || code === 32 || code === 44) {
+      at++;
+    } else if (code === 35) {
+      while (at < length && source.charCodeAt(at) !== 10 && source.charCodeAt(at) !== 13) at++;
+    } else if (code === 34) {
+      tokens++;
+      if (source.startsWith('"""', at)) {
+        // A block string: to the next """ not escaped as \""".
+        at += 3;
+        for (;;) {
+          const end = source.indexOf('"""', at);
+          if (end < 0) return tokens;
+          if (source.charCodeAt(end - 1) === 92) at = end + 3;
+          else {
+            at = end + 3;
+            break;
+          }
+        }
+      } else {
+        // A string: to the next unescaped ", on one line.
+        at++;
+        for (;;) {
+          if (at >= length) return tokens;
+          const inner = source.charCodeAt(at);
+          if (inner === 10 || inner === 13) return tokens;
+          if (inner === 92) at += 2;
+          else if (inner === 34) {
+            at++;
+            break;
+          } else at++;
+        }
+      }
+    } else if (code === 46) {
+      // Only a spread (...) begins with a dot.
+      if (!source.startsWith('...', at)) return tokens;
+      tokens++;
+      at += 3;
+    } else if (
+      code === 33 ||
+      code === 36 ||
+      code === 38 ||
+      code === 40 ||
+      code === 41 ||
+      code === 58 ||
+      code === 61 ||
+      code === 64 ||
+      code === 91 ||
+      code === 93 ||
+      code === 123 ||
+      code === 124 ||
+      code === 125
+    ) {
+      // ! $ & ( ) : = @ [ ] { | }
+      tokens++;
+      at++;
+    } else if (code === 45 || (code >= 48 && code <= 57)) {
+      // A number: -?digits, then a fraction and an exponent; one token, as the Lexer reads it.
+      tokens++;
+      at++;
+      while (at < length) {
+        const inner = source.charCodeAt(at);
+        const sign = (inner === 43 || inner === 45) && (source.charCodeAt(at - 1) | 32) === 101;
+        if ((inner >= 48 && inner <= 57) || inner === 46 || (inner | 32) === 101 || sign) at++;
+        else break;
+      }
+    } else if (code === 95 || (code >= 65 && code <= 90) || (code >= 97 && code <= 122)) {
+      tokens++;
+      at++;
+      while (at < length && isNameContinue(source.charCodeAt(at))) at++;
+    } else {
+      return tokens;
+    }
   }
   return tokens;
 }
@@ -272,4 +358,35 @@ export function assertShortEnough(source: string): void {
 export function assertWithinShape(schema: GraphQLSchema, document: DocumentNode): void {
   const errors = validate(schema, document, queryLimitRules);
   if (errors.length > 0) throw new QueryRefused(errors);
+}
+
+/** Documents found within the limits, per schema, most recent last: the web app's operations are checked once. */
+const acceptedDocuments = new WeakMap<GraphQLSchema, Set<string>>();
+const ACCEPTED_DOCUMENTS_KEPT = 1_000;
+
+/**
+ * Before a request's context is made (graphql.ts): the limits that depend on
+ * the document alone — tokens, then aliases, root fields and heavy fields.
+ * A document that is not GraphQL passes here; mercurius' parser says why.
+ */
+export function assertDocumentWithinLimits(schema: GraphQLSchema, source: string): void {
+  let accepted = acceptedDocuments.get(schema);
+  if (!accepted) {
+    accepted = new Set();
+    acceptedDocuments.set(schema, accepted);
+  }
+  if (accepted.has(source)) return;
+  assertShortEnough(source);
+  let document: DocumentNode;
+  try {
+    document = parse(source, { noLocation: true });
+  } catch {
+    return;
+  }
+  assertWithinShape(schema, document);
+  accepted.add(source);
+  if (accepted.size > ACCEPTED_DOCUMENTS_KEPT) {
+    const [oldest] = accepted;
+    if (oldest !== undefined) accepted.delete(oldest);
+  }
 }
