@@ -41,7 +41,9 @@ import {
   operationCost,
   queryLimitRules,
 } from '../src/plugins/query-limits.ts';
+import WebSocket from 'ws';
 import { expectNoErrors, TestApp, type Client, type GraphQLResponse } from './helper.ts';
+import { listen } from './live.ts';
 
 const WEB_OPERATIONS = new URL('../../web/src/lib/graphql/', import.meta.url);
 
@@ -340,5 +342,104 @@ describe('query cost limits', () => {
       loop.disconnect();
       await exited;
     }
+  });
+});
+
+describe('query cost limits on the WebSocket', () => {
+  let testApp: TestApp;
+  let member: Client;
+  let baseUrl: string;
+  beforeAll(async () => {
+    testApp = await TestApp.start({
+      NODE_ENV: 'production',
+      APP_SECRET: 'a-production-secret-of-at-least-32-characters',
+    });
+    member = await testApp.signUp();
+    await member.createOrganization();
+    baseUrl = await listen(testApp);
+  });
+  afterAll(async () => {
+    await testApp.close();
+  });
+
+  /** Sends each document as a subscription on one socket of the member's; the first answer to each. */
+  async function subscribe(documents: string[]): Promise<{ type: string; payload?: unknown }[]> {
+    const socket = new WebSocket(`${baseUrl}/graphql?org=${member.org ?? ''}`, 'graphql-transport-ws', {
+      headers: { cookie: member.cookieHeader() },
+    });
+    const answers = new Map<string, { type: string; payload?: unknown }>();
+    await new Promise<void>((resolve, reject) => {
+      socket.on('open', () => {
+        socket.send(JSON.stringify({ type: 'connection_init' }));
+      });
+      socket.on('message', (data: Buffer) => {
+        const message = JSON.parse(data.toString()) as { type: string; id?: string; payload?: unknown };
+        if (message.type === 'connection_ack') {
+          documents.forEach((query, index) => {
+            socket.send(JSON.stringify({ id: String(index), type: 'subscribe', payload: { query } }));
+          });
+          // A subscription the server accepts answers nothing until an event: a last, invalid one's error
+          // says the ones before it were all handled (one socket's messages are handled in order).
+          socket.send(JSON.stringify({ id: 'last', type: 'subscribe', payload: { query: '{ __typename }' } }));
+        } else if (message.id !== undefined && !answers.has(message.id)) {
+          answers.set(message.id, message);
+          if (message.id === 'last') resolve();
+        }
+      });
+      socket.on('error', reject);
+    });
+    socket.close();
+    return documents.map((_query, index) => answers.get(String(index)) ?? { type: 'none' });
+  }
+
+  /** The web app's subscription of spot checks, with the fragment it spreads, as the web app sends it. */
+  const webSubscription = () => {
+    const document = parse(readFileSync(new URL('stations.graphql', WEB_OPERATIONS), 'utf8'));
+    const operation = document.definitions.find(
+      (definition): definition is OperationDefinitionNode =>
+        definition.kind === Kind.OPERATION_DEFINITION && definition.name?.value === 'SpotCheckChanged',
+    );
+    if (!operation) throw new Error('no SpotCheckChanged in stations.graphql');
+    return print({ kind: Kind.DOCUMENT, definitions: withFragments(document, operation) });
+  };
+
+  const codeOf = (answer: { type: string; payload?: unknown }) =>
+    answer.type === 'error' && Array.isArray(answer.payload)
+      ? (answer.payload as { extensions?: { code?: string; measure?: string } }[])[0]?.extensions
+      : undefined;
+
+  it('refuses subscription bombs with QUERY_TOO_COSTLY, invalid ones with GRAPHQL_VALIDATION, and takes the web app’s own', async () => {
+    const aliases = (count: number) =>
+      `subscription { spotCheckChanged { ${Array.from({ length: count }, (_, i) => `m${String(i)}: member { id displayName }`).join(' ')} } }`;
+    // Within the depth limit; `first` from a variable counts as the largest page (100).
+    const teams = Array.from(
+      { length: 12 },
+      (_, i) => `t${String(i)}: teams { members(first: $first) { nodes { teams { id } } } }`,
+    ).join(' ');
+    const nested = `subscription ($first: Int) { spotCheckChanged { member { ${teams} } } }`;
+    // Costly only with `first` at its largest: refused all the same, as its variables are not known.
+    expect(operationCost(testApp.app.graphql.schema, parse(nested), { first: 100 })).toBeGreaterThan(MAX_QUERY_COST);
+    expect(operationCost(testApp.app.graphql.schema, parse(nested), { first: 1 })).toBeLessThan(MAX_QUERY_COST);
+    const [long, many, costly, invalid, webApp, ...liveViews] = await subscribe([
+      aliases(1_000),
+      aliases(40),
+      nested,
+      `subscription { spotCheckChanged { memberr { id } } }`,
+      webSubscription(),
+      // The live views' own (web/src/lib/live-figures.svelte.ts, the spot checks' and attendance pages).
+      `subscription { boardChanged { kind occurredAt } }`,
+      `subscription { spotCheckChanged { id status } }`,
+      `subscription ($id: ID!) { attendanceChanged(activityId: $id) { id } }`,
+    ]);
+    expect(codeOf(long ?? { type: 'none' })).toMatchObject({ code: 'QUERY_TOO_COSTLY', measure: 'tokens' });
+    expect(codeOf(many ?? { type: 'none' })).toMatchObject({ code: 'QUERY_TOO_COSTLY', measure: 'aliases' });
+    expect(codeOf(costly ?? { type: 'none' })).toMatchObject({ code: 'QUERY_TOO_COSTLY', measure: 'cost' });
+    expect(codeOf(invalid ?? { type: 'none' })).toMatchObject({ code: 'GRAPHQL_VALIDATION' });
+    expect(JSON.stringify(invalid)).not.toMatch(/did you mean/i);
+    // The web app's own subscription is accepted: nothing comes back until an event.
+    expect(webApp).toEqual({ type: 'none' });
+    expect(liveViews.map((answer) => answer.type)).toEqual(['none', 'none', 'error']);
+    // The attendance view's, sent without its variable here, is refused by GraphQL, not by the limits.
+    expect(codeOf(liveViews[2] ?? { type: 'none' })?.code).not.toBe('QUERY_TOO_COSTLY');
   });
 });

@@ -28,6 +28,8 @@ import {
   assertAffordable,
   assertDocumentWithinLimits,
   assertShortEnough,
+  assertSubscriptionShortEnough,
+  assertSubscriptionWithinLimits,
   assertWithinShape,
   requestedOperationName,
 } from './query-limits.ts';
@@ -514,6 +516,16 @@ async function graphqlPlugin(app: FastifyInstance, options: { config: Config }) 
   // What one operation may ask for (query-limits.ts): checked as early as each can be.
   app.graphql.addHook('preParsing', (_schema, source) => {
     assertShortEnough(source);
+    return Promise.resolve();
+  });
+  // The same for a subscription sent over the WebSocket, which mercurius parses before this hook and
+  // neither validates nor runs through the hooks above.
+  app.graphql.addHook('preSubscriptionParsing', (_schema, source) => {
+    assertSubscriptionShortEnough(source);
+    return Promise.resolve();
+  });
+  app.graphql.addHook('preSubscriptionExecution', (schema, document) => {
+    assertSubscriptionWithinLimits(schema, document, config.env === 'production');
     return Promise.resolve();
   });
   // Which operation a request runs, for the metrics: at validation, the first time a text is seen (a failure

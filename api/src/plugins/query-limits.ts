@@ -27,13 +27,19 @@ import {
   GraphQLError,
   getNamedType,
   isCompositeType,
+  isEnumType,
+  isInputObjectType,
   isListType,
   isNonNullType,
+  isScalarType,
   Kind,
   parse,
+  specifiedRules,
+  typeFromAST,
   validate,
   type ASTVisitor,
   type DocumentNode,
+  type GraphQLInputType,
   type GraphQLOutputType,
   type GraphQLSchema,
   type SelectionSetNode,
@@ -41,6 +47,8 @@ import {
   type ValidationRule,
 } from 'graphql';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
+import { MAX_PAGE_SIZE } from '../shared/cursor.ts';
+import { withoutSuggestions } from './graphql-responses.ts';
 
 /** The web app's longest operation has under 200 (query-limits.test.ts); 500 aliases of one field have 10,000. */
 export const MAX_TOKENS = 3_000;
@@ -389,4 +397,58 @@ export function assertDocumentWithinLimits(schema: GraphQLSchema, source: string
     const [oldest] = accepted;
     if (oldest !== undefined) accepted.delete(oldest);
   }
+}
+
+/** A value of `type` for costing: Int at the largest page (`first` is clamped to it), lists of one, anything else a placeholder. */
+function worstCaseValue(type: GraphQLInputType): unknown {
+  if (isNonNullType(type)) return worstCaseValue(type.ofType);
+  if (isListType(type)) return [worstCaseValue(type.ofType)];
+  if (isEnumType(type)) return type.getValues()[0]?.value;
+  if (isInputObjectType(type)) {
+    return Object.fromEntries(
+      Object.values(type.getFields())
+        .filter((field) => isNonNullType(field.type))
+        .map((field) => [field.name, worstCaseValue(field.type)]),
+    );
+  }
+  if (!isScalarType(type)) return null;
+  return type.name === 'Int' ? MAX_PAGE_SIZE : type.name === 'Float' ? 1 : type.name === 'Boolean' ? true : '';
+}
+
+/**
+ * A subscription sent over the WebSocket (graphql.ts' preSubscriptionExecution
+ * hook): mercurius neither validates it nor gives the hook its variables. So
+ * the shape limits first (cheap), then GraphQL's own validation, then the
+ * cost with every variable at its costliest (a page size at the largest page).
+ * Throws the GraphQLError to send: QUERY_TOO_COSTLY, or GRAPHQL_VALIDATION
+ * (without schema hints when `production`).
+ */
+export function assertSubscriptionWithinLimits(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  production: boolean,
+): void {
+  const [refused] = validate(schema, document, queryLimitRules);
+  if (refused) throw refused;
+  const [invalid] = validate(schema, document, specifiedRules);
+  if (invalid) {
+    const message = production ? withoutSuggestions(invalid.message) : invalid.message;
+    throw new GraphQLError(message, { extensions: { code: 'GRAPHQL_VALIDATION' } });
+  }
+  const variables: Record<string, unknown> = {};
+  for (const definition of document.definitions) {
+    if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
+    for (const variable of definition.variableDefinitions ?? []) {
+      const type = typeFromAST(schema, variable.type) as GraphQLInputType | undefined;
+      if (type) variables[variable.variable.name.value] = worstCaseValue(type);
+    }
+  }
+  const cost = operationCost(schema, document, variables);
+  if (cost > MAX_QUERY_COST) throw queryTooCostly('cost', cost, MAX_QUERY_COST);
+}
+
+/** Before a subscription's document is used: its tokens (mercurius has parsed it already: see graphql.ts). */
+export function assertSubscriptionShortEnough(source: string): void {
+  const tokens = countTokens(source);
+  if (tokens > MAX_TOKENS) throw queryTooCostly('tokens', tokens, MAX_TOKENS);
 }
