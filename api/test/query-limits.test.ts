@@ -43,6 +43,7 @@ import {
 } from '../src/plugins/query-limits.ts';
 import WebSocket from 'ws';
 import { expectNoErrors, TestApp, type Client, type GraphQLResponse } from './helper.ts';
+import { MAX_SOCKET_MESSAGE_BYTES } from '../src/plugins/graphql.ts';
 import { listen } from './live.ts';
 
 const WEB_OPERATIONS = new URL('../../web/src/lib/graphql/', import.meta.url);
@@ -214,9 +215,17 @@ describe('query cost limits', () => {
     // Once to warm up the process (the first request of a file compiles code paths), then measured;
     // a new comment each time keeps mercurius' caches from answering in place of the rules.
     expectTooCostly(await member.gql(`${bomb} # warm-up`));
-    const { result, ms } = await timed(() => member.gql(`${bomb} # measured`));
-    expectTooCostly(result);
-    expect(ms).toBeLessThan(100);
+    const statements = testApp.statements;
+    // Five times, held to their median: one refusal caught by whatever else the machine runs decides nothing.
+    const times: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const { result, ms } = await timed(() => member.gql(`${bomb} # measured ${String(i)}`));
+      expectTooCostly(result);
+      times.push(ms);
+    }
+    expect(median(times)).toBeLessThan(100);
+    // Refused before the request's context is made: not one SQL statement, not even the session's.
+    expect(testApp.statements).toBe(statements);
   });
 
   it('says what was measured, the value and the limit', async () => {
@@ -441,5 +450,31 @@ describe('query cost limits on the WebSocket', () => {
     expect(liveViews.map((answer) => answer.type)).toEqual(['none', 'none', 'error']);
     // The attendance view's, sent without its variable here, is refused by GraphQL, not by the limits.
     expect(codeOf(liveViews[2] ?? { type: 'none' })?.code).not.toBe('QUERY_TOO_COSTLY');
+  });
+
+  it('closes a socket sent a message larger than MAX_SOCKET_MESSAGE_BYTES before reading it, and serves on', async () => {
+    const socket = new WebSocket(`${baseUrl}/graphql?org=${member.org ?? ''}`, 'graphql-transport-ws', {
+      headers: { cookie: member.cookieHeader() },
+    });
+    const closed = new Promise<number>((resolve) => {
+      socket.on('close', (code: number) => {
+        resolve(code);
+      });
+    });
+    await new Promise<void>((resolve, reject) => {
+      socket.on('open', () => {
+        socket.send(JSON.stringify({ type: 'connection_init' }));
+      });
+      socket.on('message', () => {
+        resolve();
+      });
+      socket.on('error', reject);
+    });
+    // 64 KiB of spaces around one field: under the token limit, over the message limit.
+    const query = `subscription { spotCheckChanged { id ${' '.repeat(MAX_SOCKET_MESSAGE_BYTES)} } }`;
+    socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query } }));
+    expect(await closed).toBe(1009);
+    const [webApp] = await subscribe([webSubscription()]);
+    expect(webApp).toEqual({ type: 'none' });
   });
 });

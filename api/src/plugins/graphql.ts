@@ -12,7 +12,8 @@ import {
   type DocumentNode,
 } from 'graphql';
 import mercurius, { type IResolvers } from 'mercurius';
-import type { WebSocket } from 'ws';
+import fastifyWebsocket from '@fastify/websocket';
+import type { VerifyClientCallbackAsync, WebSocket } from 'ws';
 import type { Config } from '../config.ts';
 import { loadTypeDefs, modules } from '../modules/index.ts';
 import { graphqlResponses, graphqlStatus, withoutSuggestions } from './graphql-responses.ts';
@@ -59,6 +60,9 @@ export function askLiveClientsToReconnect(app: FastifyInstance, reason: string):
 
 /** The header a client names the organization with, by its slug. */
 export const ORGANIZATION_HEADER = 'x-qicai-org';
+
+/** The largest WebSocket message: a document within MAX_TOKENS (query-limits.ts) fits many times over. */
+export const MAX_SOCKET_MESSAGE_BYTES = 64 * 1024;
 
 /** Deep enough for every screen; stops a query nesting members → teams → members … without end. */
 const MAX_QUERY_DEPTH = 8;
@@ -197,7 +201,10 @@ export async function buildContext(
   // A bomb is refused before anything else, the database untouched (query-limits.ts).
   if (options.forGraphQL && reply) {
     const source = documentOf(request);
-    if (source !== undefined) assertDocumentWithinLimits(app.graphql.schema, source);
+    if (source !== undefined) {
+      const { variables, operationName } = parametersOf(request);
+      if (assertDocumentWithinLimits(app.graphql.schema, source, variables, operationName)) costChecked.add(request);
+    }
   }
   // A WebSocket's context lives as long as the socket: only requests have a deadline.
   const budget = reply ? request.timeBudget : undefined;
@@ -322,6 +329,33 @@ export async function buildContext(
         if (reply) app.sessionCookie.clear(reply);
       },
     },
+  };
+}
+
+/** Requests whose operation's cost was checked before their context was made (see buildContext). */
+const costChecked = new WeakSet<FastifyRequest>();
+
+/** A request's variables (JSON in a GET's address) and operation name, as mercurius will read them. */
+function parametersOf(request: FastifyRequest): {
+  variables: Record<string, unknown> | undefined;
+  operationName: string | undefined;
+} {
+  const { body, query } = request;
+  const parameters: unknown = typeof body === 'object' && body !== null ? body : query;
+  if (typeof parameters !== 'object' || parameters === null) return { variables: undefined, operationName: undefined };
+  const given = 'variables' in parameters ? parameters.variables : undefined;
+  let variables: unknown = given;
+  if (typeof given === 'string') {
+    try {
+      variables = JSON.parse(given);
+    } catch {
+      variables = undefined;
+    }
+  }
+  const operationName = 'operationName' in parameters ? parameters.operationName : undefined;
+  return {
+    variables: typeof variables === 'object' && variables !== null ? (variables as Record<string, unknown>) : undefined,
+    operationName: typeof operationName === 'string' ? operationName : undefined,
   };
 }
 
@@ -453,6 +487,26 @@ async function graphqlPlugin(app: FastifyInstance, options: { config: Config }) 
     if (closed > 0) app.log.info({ sockets: closed }, 'live events resumed: live clients asked to reconnect');
   });
   await app.register(graphqlResponses);
+  const verifyClient: VerifyClientCallbackAsync = (info, next) => {
+    if (!isSameOriginSocket(info.origin, info.req.headers.host, config)) {
+      next(false, 403);
+      return;
+    }
+    socketIsAuthorized(app, info.req).then(
+      (authorized) => {
+        next(authorized, 401);
+      },
+      (error: unknown) => {
+        app.log.error({ err: error }, 'could not authenticate a WebSocket');
+        next(false, 500);
+      },
+    );
+  };
+  // Registered here rather than by mercurius (which does so only when no one has) for a smaller message
+  // limit than its 1 MiB: mercurius parses a subscription's document before any hook can count its
+  // tokens, and a megabyte of GraphQL is a tenth of a second of parsing. A larger message closes the
+  // socket (1009) unread; the web app's subscriptions are a few hundred bytes.
+  await app.register(fastifyWebsocket, { options: { maxPayload: MAX_SOCKET_MESSAGE_BYTES, verifyClient } });
   await app.register(mercurius, {
     schema: loadTypeDefs(),
     resolvers: mergeByType([
@@ -462,21 +516,7 @@ async function graphqlPlugin(app: FastifyInstance, options: { config: Config }) 
     context: (request, reply) => buildContext(app, config, request, reply, { forGraphQL: true }),
     subscription: {
       emitter: app.liveEvents.emitter,
-      verifyClient: (info, next) => {
-        if (!isSameOriginSocket(info.origin, info.req.headers.host, config)) {
-          next(false, 403);
-          return;
-        }
-        socketIsAuthorized(app, info.req).then(
-          (authorized) => {
-            next(authorized, 401);
-          },
-          (error: unknown) => {
-            app.log.error({ err: error }, 'could not authenticate a WebSocket');
-            next(false, 500);
-          },
-        );
-      },
+      verifyClient,
       context: (socket, request) => {
         liveSockets.add(socket);
         socket.once('close', () => {
@@ -542,8 +582,12 @@ async function graphqlPlugin(app: FastifyInstance, options: { config: Config }) 
   // A query's resolvers read in one transaction, committed before the answer is sent.
   app.graphql.addHook('preExecution', (schema, document, context, variables) => {
     noteOperation(context, document);
-    // The cost depends on the variables (`first: $first`): checked before every execution (query-limits.ts).
-    assertAffordable(schema, document, variables, requestedOperationName(context.reply));
+    // The cost depends on the variables (`first: $first`): checked before every execution (query-limits.ts),
+    // unless it was before the request's context was made. A socket's operation has no reply of its own.
+    const reply = context.reply as FastifyReply | undefined;
+    if (reply === undefined || !costChecked.has(reply.request)) {
+      assertAffordable(schema, document, variables, requestedOperationName(context.reply));
+    }
     if (onlyQueries(document)) {
       context.shareTransaction();
       return Promise.resolve();

@@ -368,35 +368,52 @@ export function assertWithinShape(schema: GraphQLSchema, document: DocumentNode)
   if (errors.length > 0) throw new QueryRefused(errors);
 }
 
-/** Documents found within the limits, per schema, most recent last: the web app's operations are checked once. */
-const acceptedDocuments = new WeakMap<GraphQLSchema, Set<string>>();
+/** Documents found within the shape limits, parsed, per schema, oldest first: the web app's are parsed once here. */
+const acceptedDocuments = new WeakMap<GraphQLSchema, Map<string, DocumentNode>>();
 const ACCEPTED_DOCUMENTS_KEPT = 1_000;
 
 /**
  * Before a request's context is made (graphql.ts): the limits that depend on
- * the document alone — tokens, then aliases, root fields and heavy fields.
- * A document that is not GraphQL passes here; mercurius' parser says why.
+ * the document alone — tokens, then aliases, root fields and heavy fields —
+ * and the cost with the request's variables. A document that is not GraphQL,
+ * or whose variables do not fit it, passes here: mercurius says why. True when
+ * the cost was checked (preExecution then need not check it again).
  */
-export function assertDocumentWithinLimits(schema: GraphQLSchema, source: string): void {
+export function assertDocumentWithinLimits(
+  schema: GraphQLSchema,
+  source: string,
+  variables: Record<string, unknown> | undefined,
+  operationName: string | undefined,
+): boolean {
   let accepted = acceptedDocuments.get(schema);
   if (!accepted) {
-    accepted = new Set();
+    accepted = new Map();
     acceptedDocuments.set(schema, accepted);
   }
-  if (accepted.has(source)) return;
-  assertShortEnough(source);
-  let document: DocumentNode;
+  let document = accepted.get(source);
+  if (!document) {
+    assertShortEnough(source);
+    try {
+      document = parse(source, { noLocation: true });
+    } catch {
+      return false;
+    }
+    assertWithinShape(schema, document);
+    accepted.set(source, document);
+    if (accepted.size > ACCEPTED_DOCUMENTS_KEPT) {
+      const [oldest] = accepted.keys();
+      if (oldest !== undefined) accepted.delete(oldest);
+    }
+  }
+  let cost: number;
   try {
-    document = parse(source, { noLocation: true });
+    cost = operationCost(schema, document, variables, operationName);
   } catch {
-    return;
+    // Not valid for this schema or these variables: GraphQL's validation says how.
+    return false;
   }
-  assertWithinShape(schema, document);
-  accepted.add(source);
-  if (accepted.size > ACCEPTED_DOCUMENTS_KEPT) {
-    const [oldest] = accepted;
-    if (oldest !== undefined) accepted.delete(oldest);
-  }
+  if (cost > MAX_QUERY_COST) throw new QueryRefused([queryTooCostly('cost', cost, MAX_QUERY_COST)]);
+  return true;
 }
 
 /** A value of `type` for costing: Int at the largest page (`first` is clamped to it), lists of one, anything else a placeholder. */
