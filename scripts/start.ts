@@ -6,7 +6,7 @@
  * can use, and with HTTPS=self-signed how to trust its certificate.
  */
 import {
-  lanAddresses,
+  lanAddressesServedAt,
   listensEverywhere,
   loadConfig,
   logOnlyNotice,
@@ -33,9 +33,9 @@ const app = await startServer({
 
 const url = config.publicUrl.origin;
 const scheme = config.https === 'off' ? 'http' : 'https';
-// Every address of the machine: the web app accepts pages opened at any of them (api/src/plugins/web.ts).
+// Every address of the machine it answers at: the web app accepts pages opened at any of them (api/src/plugins/web.ts).
 const lanUrls = listensEverywhere(config.host)
-  ? [...lanAddresses(), hostname()].map((host) => `${scheme}://${host}:${config.port}`)
+  ? [...lanAddressesServedAt(config.host), hostname()].map((host) => `${scheme}://${host}:${config.port}`)
   : [];
 const lan =
   lanUrls.length > 0

@@ -6,7 +6,7 @@ export { DEFAULT_TEAMS } from './modules/teams/defaults.ts';
 export { hashPassword } from './modules/people/passwords.ts';
 export { suggestBatch, type MatchChild, type MatchSponsor } from './modules/sponsorship/matching.ts';
 export { systemClock, type Clock } from './shared/clock.ts';
-export { lanAddresses, listensEverywhere } from './shared/own-addresses.ts';
+export { lanAddresses, lanAddressesServedAt, listensEverywhere } from './shared/own-addresses.ts';
 export { selfSignedCertificate } from './tls.ts';
 export { deliveryChannels, logOnlyNotice } from './plugins/delivery.ts';
 export type { DeliveryAdapter, OutgoingMessage } from './shared/delivery.ts';

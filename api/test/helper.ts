@@ -122,6 +122,10 @@ export class TestApp {
         counter.statements++;
       },
       poolSize: settings.DATABASE_POOL_SIZE === undefined ? undefined : Number(settings.DATABASE_POOL_SIZE),
+      statementTimeoutMs:
+        settings.DATABASE_STATEMENT_TIMEOUT_SECONDS === undefined
+          ? undefined
+          : Number(settings.DATABASE_STATEMENT_TIMEOUT_SECONDS) * 1000,
     });
     if (withoutRowLevelSecurity) await disableRowLevelSecurity(database, testDatabase.url);
     await options.prepare?.(testDatabase.url);

@@ -108,4 +108,33 @@ describe('registration', () => {
     // Another address registers as before.
     expectNoErrors(await register('nobody3@example.cn', '198.51.100.100'));
   });
+
+  it('answers a password reset for a taken and a free login alike, by email and by phone', async () => {
+    const forgot = (login: string) =>
+      testApp
+        .anonymous()
+        .gql(`mutation ($login: String!) { requestPasswordReset(login: $login) { channel sentTo expiresInMinutes } }`, {
+          login,
+        });
+    await testApp.signUp({ email: 'resets@example.cn' });
+    await testApp.signUp({ displayName: '欧阳晓明', phone: '13900001111' });
+    clock.forward(2);
+    const before = testApp.sent.all.length;
+    const taken = await forgot('resets@example.cn');
+    const free = await forgot('rnobody@example.cn');
+    expectNoErrors(taken);
+    // The masked address keeps the first letter only: the two answers are the same text.
+    expect(JSON.stringify(free)).toEqual(JSON.stringify(taken));
+    // A phone typed with full-width digits and spaces, as people do, and a number no account has.
+    const takenPhone = await forgot('１３９ ００００ １１１１');
+    const freePhone = await forgot('13900002222');
+    expectNoErrors(takenPhone);
+    expect(JSON.stringify(freePhone).replace('2222', '1111')).toEqual(JSON.stringify(takenPhone));
+    // Only the owners hear of it.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(testApp.sent.all.slice(before).map((message) => message.kind)).toEqual([
+      'PASSWORD_RESET_LINK',
+      'PASSWORD_RESET_CODE',
+    ]);
+  });
 });

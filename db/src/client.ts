@@ -110,6 +110,53 @@ export function statementTimeoutOf(db: Db): number {
   return statementTimeouts.get(db) ?? DEFAULT_STATEMENT_TIMEOUT_MS;
 }
 
+/**
+ * Cancels the statement a transaction is running: its backend, and the
+ * transaction's start (`now()` in it) in microseconds since 1970, as text
+ * (a timestamp parameter would be cut to milliseconds by postgres.js).
+ */
+export type TransactionCanceller = (pid: number, started: string) => void;
+
+const cancellers = new WeakMap<Db, TransactionCanceller>();
+
+/**
+ * How `withTenant` cancels a transaction of `db` whose request ran out of
+ * time; undefined on PGlite (one connection, in this process: there is
+ * nothing to send a cancellation over while it runs a statement).
+ */
+export function transactionCanceller(db: Db): TransactionCanceller | undefined {
+  return cancellers.get(db);
+}
+
+/**
+ * Cancellations over a connection of their own, opened when first needed: a
+ * request out of time may be one of many holding every pooled connection.
+ * `pg_cancel_backend` reaches the backend only while it is still in the same
+ * transaction (pg_stat_activity's xact_start is the transaction's `now()`, to the microsecond),
+ * so a connection already handed to another request is never touched. A
+ * cancellation that fails leaves the statement timeout to end the statement.
+ */
+function cancellingOver(url: string): { cancel: TransactionCanceller; close(): Promise<void> } {
+  let connection: postgres.Sql | undefined;
+  return {
+    cancel: (pid, started) => {
+      connection ??= postgres(url, {
+        max: 1,
+        idle_timeout: 60,
+        connect_timeout: CONNECT_TIMEOUT_SECONDS,
+        onnotice: () => {},
+      });
+      connection`select pg_cancel_backend(pid) from pg_stat_activity where pid = ${pid} and (extract(epoch from xact_start) * 1000000)::bigint::text = ${started}`.then(
+        () => undefined,
+        () => undefined,
+      );
+    },
+    close: async () => {
+      await connection?.end({ timeout: 1 });
+    },
+  };
+}
+
 /** The same as a select list, for a transaction's first statement to set more beside them (see `withTenant`). */
 export const APPLICATION_SETTINGS = `set_config('role', '${APP_ROLE}', true), set_config('plan_cache_mode', 'force_custom_plan', true)`;
 /** The settings alone, as a statement. */
@@ -133,6 +180,8 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     const asApp = asApplicationRole(measuringUse(client, pool));
     const db = drizzlePostgres({ client: prepare ? preparingStatements(asApp) : asApp, schema, logger });
     setStatementTimeout(db, options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS);
+    const cancelling = cancellingOver(options.url);
+    cancellers.set(db, cancelling.cancel);
     // The readiness check reads drizzle's bookkeeping as the owner: one connection, opened when first asked.
     let owner: postgres.Sql | undefined;
     const url = options.url;
@@ -151,7 +200,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
         return migrationsCurrent(owner);
       },
       close: async () => {
-        await Promise.all([client.end({ timeout: 5 }), owner?.end({ timeout: 1 })]);
+        await Promise.all([client.end({ timeout: 5 }), owner?.end({ timeout: 1 }), cancelling.close()]);
       },
     };
   }

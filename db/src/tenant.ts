@@ -1,5 +1,12 @@
 import { and, eq, gt, sql, type SQL } from 'drizzle-orm';
-import { APPLICATION_SETTINGS, statementTimeoutOf, type Db, type Tx } from './client.ts';
+import {
+  APPLICATION_SETTINGS,
+  queryRows,
+  statementTimeoutOf,
+  transactionCanceller,
+  type Db,
+  type Tx,
+} from './client.ts';
 import { organizations } from './schema/tenancy.ts';
 import { sessions } from './schema/people.ts';
 
@@ -42,6 +49,17 @@ function scopeSettings(scope: TenantScope | TenantLookup): { orgId: SQL; account
 }
 
 /**
+ * A request's time budget (its deadline): how long is left, and a signal
+ * aborted when it has run out, whose reason is what the request's work then
+ * fails with. See `withTenant`.
+ */
+export interface TimeBudget {
+  readonly signal: AbortSignal;
+  /** Milliseconds left before the deadline. */
+  remainingMs(): number;
+}
+
+/**
  * Runs `work` in one transaction scoped to an organization. The settings are
  * `SET LOCAL` (set_config's third argument), so they end with the transaction
  * and nothing stays on the pooled connection. The transaction first switches
@@ -50,16 +68,51 @@ function scopeSettings(scope: TenantScope | TenantLookup): { orgId: SQL; account
  * The scope and the statement timeout are set the same way, in the same
  * statement (one round trip), rather than as a connection's startup
  * parameters (PgBouncer refuses those).
+ *
+ * With a `budget` (the request's deadline) the transaction is not begun once
+ * the budget has run out; its statement timeout is no longer than the time
+ * left; and should the deadline pass while it is open, its running statement
+ * is cancelled (on PostgreSQL: `cancelTransaction`), so that it rolls back
+ * instead of working on for an answer nobody will read. It then fails with
+ * the budget's reason, whatever the statement's error was.
  */
-export function withTenant<T>(db: Db, scope: TenantScope | TenantLookup, work: (tx: Tx) => Promise<T>): Promise<T> {
-  const statementTimeout = String(statementTimeoutOf(db));
+export function withTenant<T>(
+  db: Db,
+  scope: TenantScope | TenantLookup,
+  work: (tx: Tx) => Promise<T>,
+  budget?: TimeBudget,
+): Promise<T> {
+  if (budget?.signal.aborted) return Promise.reject(budget.signal.reason as Error);
+  const limit = statementTimeoutOf(db);
+  const statementTimeout = String(budget ? Math.max(1, Math.min(limit, Math.floor(budget.remainingMs()))) : limit);
   const { orgId, accountId } = scopeSettings(scope);
-  return db.transaction(async (tx) => {
-    await tx.execute(
-      sql`select ${sql.raw(APPLICATION_SETTINGS)}, set_config('app.org_id', ${orgId}, true), set_config('app.account_id', ${accountId}, true), set_config('statement_timeout', ${statementTimeout}, true)`,
-    );
-    return work(tx);
-  });
+  const cancel = budget ? transactionCanceller(db) : undefined;
+  const settings = sql`select ${sql.raw(APPLICATION_SETTINGS)}, set_config('app.org_id', ${orgId}, true), set_config('app.account_id', ${accountId}, true), set_config('statement_timeout', ${statementTimeout}, true)`;
+  return db
+    .transaction(async (tx) => {
+      if (!budget || !cancel) {
+        await tx.execute(settings);
+        return work(tx);
+      }
+      // The backend and the transaction's start (`now()` is it): what a cancellation names, so that it
+      // can only reach this transaction, never a later one on the same connection.
+      const [backend] = await queryRows<{ pid: number; started: string }>(
+        tx,
+        sql`${settings}, pg_backend_pid() as pid, (extract(epoch from now()) * 1000000)::bigint::text as started`,
+      );
+      const onDeadline = () => {
+        if (backend) cancel(backend.pid, backend.started);
+      };
+      budget.signal.addEventListener('abort', onDeadline, { once: true });
+      try {
+        return await work(tx);
+      } finally {
+        budget.signal.removeEventListener('abort', onDeadline);
+      }
+    })
+    .catch((error: unknown) => {
+      throw budget?.signal.aborted ? budget.signal.reason : error;
+    });
 }
 
 /** A transaction scoped like `withTenant`'s, held open for several units of work until `end`. */
@@ -74,24 +127,39 @@ export interface HeldTenantTransaction {
  * Opens a transaction for many small units of work, so that they pay for
  * BEGIN, the settings and COMMIT once instead of once each. It holds a
  * pooled connection until `end`: the caller bounds how many are held at once.
+ * A `budget` bounds it as it bounds `withTenant`'s.
  */
-export function holdTenantTransaction(db: Db, scope: TenantScope | TenantLookup): HeldTenantTransaction {
+export function holdTenantTransaction(
+  db: Db,
+  scope: TenantScope | TenantLookup,
+  budget?: TimeBudget,
+): HeldTenantTransaction {
   let release!: () => void;
   const released = new Promise<void>((resolve) => {
     release = resolve;
   });
   let committed!: Promise<void>;
   const opened = new Promise<Tx>((resolve, reject) => {
-    committed = withTenant(db, scope, async (tx) => {
-      resolve(tx);
-      await released;
-    });
+    committed = withTenant(
+      db,
+      scope,
+      async (tx) => {
+        resolve(tx);
+        await released;
+      },
+      budget,
+    );
     committed.catch(reject);
   });
   // Whoever runs work or ends it hears of a failure; nobody may have.
   opened.catch(() => undefined);
   return {
-    run: async (work) => work(await opened),
+    run: async (work) => {
+      const tx = await opened;
+      // Past the deadline no new work starts in it (what runs is cancelled: see withTenant).
+      if (budget?.signal.aborted) throw budget.signal.reason as Error;
+      return work(tx);
+    },
     end: () => {
       release();
       return committed;

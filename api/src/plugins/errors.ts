@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import type { TimeBudget } from '@qicai/db';
 import type { Config } from '../config.ts';
 import { GraphQLError } from 'graphql';
 import { toClientError, unavailable, type ClientError } from '../shared/errors.ts';
@@ -61,12 +62,26 @@ function describe(error: unknown, production: boolean): ClientError[] {
   return [toClientError(error)];
 }
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /**
+     * The request's deadline as a time budget: its transactions run within what
+     * is left of it, and are cancelled when it passes (see `withTenant`).
+     */
+    timeBudget: TimeBudget;
+  }
+}
+
 /**
  * Every request has a deadline: past it, it is answered UNAVAILABLE rather
  * than left waiting (a pool with no free connection, a statement stuck on a
- * lock). The work itself is not cancelled — its statements run under the
- * statement timeout (see withTenant) — so a write answered this way may
- * still have been made.
+ * lock), and its work is stopped: the statement a transaction of it is
+ * running is cancelled and the transaction rolled back, no transaction of it
+ * begins any more, and each transaction's statement timeout is no longer than
+ * what is left (see `withTenant`). A write answered this way has therefore
+ * not been made — unless its transaction was committing as the deadline
+ * passed. Work that is not SQL (a PDF in a worker thread) ends as the client
+ * leaves (see plugins/workers.ts).
  */
 function addRequestDeadline(app: FastifyInstance, deadlineMs: number) {
   const timers = new WeakMap<FastifyRequest, NodeJS.Timeout>();
@@ -74,9 +89,22 @@ function addRequestDeadline(app: FastifyInstance, deadlineMs: number) {
     clearTimeout(timers.get(request));
     timers.delete(request);
   };
+  // Set for each request in onRequest, the first hook, before anything reads it.
+  const budgets = new WeakMap<FastifyRequest, TimeBudget>();
+  app.decorateRequest('timeBudget', {
+    getter(this: FastifyRequest) {
+      const budget = budgets.get(this);
+      if (!budget) throw new Error('a time budget is read before onRequest set it');
+      return budget;
+    },
+  });
   app.addHook('onRequest', (request, reply, next) => {
+    const controller = new AbortController();
+    const endsAt = performance.now() + deadlineMs;
+    budgets.set(request, { signal: controller.signal, remainingMs: () => endsAt - performance.now() });
     const timer = setTimeout(() => {
       timers.delete(request);
+      controller.abort(unavailable());
       // Sent already, or handed to another handler (the web app's pages hijack their replies).
       if (reply.sent) return;
       request.log.warn({ deadlineMs }, 'request deadline passed');

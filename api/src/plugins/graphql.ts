@@ -1,4 +1,4 @@
-import { holdTenantTransaction, withTenant, type HeldTenantTransaction, type Tx } from '@qicai/db';
+import { holdTenantTransaction, withTenant, type HeldTenantTransaction, type TimeBudget, type Tx } from '@qicai/db';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { IncomingMessage } from 'node:http';
@@ -12,7 +12,8 @@ import {
   type DocumentNode,
 } from 'graphql';
 import mercurius, { type IResolvers } from 'mercurius';
-import type { WebSocket } from 'ws';
+import fastifyWebsocket from '@fastify/websocket';
+import type { VerifyClientCallbackAsync, WebSocket } from 'ws';
 import type { Config } from '../config.ts';
 import { loadTypeDefs, modules } from '../modules/index.ts';
 import { graphqlResponses, graphqlStatus, withoutSuggestions } from './graphql-responses.ts';
@@ -24,7 +25,15 @@ import { KNOWN_DEVICE_DAYS, knownDeviceCookieName } from '../modules/people/know
 import { accountForSessionToken, hashSessionToken } from '../modules/people/service.ts';
 import type { RequestContext } from '../shared/context.ts';
 import { AppError, toClientError } from '../shared/errors.ts';
-import { assertAffordable, assertShortEnough, assertWithinShape, requestedOperationName } from './query-limits.ts';
+import {
+  assertAffordable,
+  assertDocumentWithinLimits,
+  assertShortEnough,
+  assertSubscriptionShortEnough,
+  assertSubscriptionWithinLimits,
+  assertWithinShape,
+  requestedOperationName,
+} from './query-limits.ts';
 import { findMemberOfAccount, findViewerInScope } from '../modules/members/repository.ts';
 
 declare module 'fastify' {
@@ -51,6 +60,9 @@ export function askLiveClientsToReconnect(app: FastifyInstance, reason: string):
 
 /** The header a client names the organization with, by its slug. */
 export const ORGANIZATION_HEADER = 'x-qicai-org';
+
+/** The largest WebSocket message: a document within MAX_TOKENS (query-limits.ts) fits many times over. */
+export const MAX_SOCKET_MESSAGE_BYTES = 64 * 1024;
 
 /** Deep enough for every screen; stops a query nesting members → teams → members … without end. */
 const MAX_QUERY_DEPTH = 8;
@@ -186,6 +198,16 @@ export async function buildContext(
   const slugText = typeof slugHeader === 'string' ? slugHeader : slugQuery;
   const slug = typeof slugText === 'string' && SLUG_PATTERN.test(slugText) ? slugText : undefined;
 
+  // A bomb is refused before anything else, the database untouched (query-limits.ts).
+  if (options.forGraphQL && reply) {
+    const source = documentOf(request);
+    if (source !== undefined) {
+      const { variables, operationName } = parametersOf(request);
+      if (assertDocumentWithinLimits(app.graphql.schema, source, variables, operationName)) costChecked.add(request);
+    }
+  }
+  // A WebSocket's context lives as long as the socket: only requests have a deadline.
+  const budget = reply ? request.timeBudget : undefined;
   const slots = sharedTransactionSlots(app);
   let sharing = false;
   let shared: HeldTenantTransaction | null = null;
@@ -229,10 +251,10 @@ export async function buildContext(
     };
     if (options.forGraphQL && reply && slots.free > 0) {
       startSharing(reply);
-      shared = holdTenantTransaction(db, lookup);
+      shared = holdTenantTransaction(db, lookup, budget);
       viewer = await shared.run(findViewerInScope);
     } else {
-      viewer = await withTenant(db, lookup, findViewerInScope);
+      viewer = await withTenant(db, lookup, findViewerInScope, budget);
     }
   }
   const { account, organization } = viewer;
@@ -244,24 +266,31 @@ export async function buildContext(
       : undefined;
 
   const scope = { orgId: organization?.id ?? null, accountId: account?.id ?? null };
-  const tenant: RequestContext['tenant'] = (work) => {
-    // Called from within another unit of work of this request: it joins that transaction rather than
-    // wait for a second connection while holding one (enough such requests at once would exhaust the pool).
-    const outer = openTransaction.getStore();
-    if (outer?.scope === scope && outer.open) return work(outer.tx);
-    if (sharing) {
-      shared ??= holdTenantTransaction(db, scope);
-      return shared.run(work);
-    }
-    return withTenant(db, scope, (tx) => {
-      const frame = { scope, tx, open: true };
-      return openTransaction
-        .run(frame, () => work(tx))
-        .finally(() => {
-          frame.open = false;
-        });
-    });
-  };
+  const tenantWithin =
+    (limit: TimeBudget | undefined): RequestContext['tenant'] =>
+    (work) => {
+      // Called from within another unit of work of this request: it joins that transaction rather than
+      // wait for a second connection while holding one (enough such requests at once would exhaust the pool).
+      const outer = openTransaction.getStore();
+      if (outer?.scope === scope && outer.open) return work(outer.tx);
+      if (sharing) {
+        shared ??= holdTenantTransaction(db, scope, limit);
+        return shared.run(work);
+      }
+      return withTenant(
+        db,
+        scope,
+        (tx) => {
+          const frame = { scope, tx, open: true };
+          return openTransaction
+            .run(frame, () => work(tx))
+            .finally(() => {
+              frame.open = false;
+            });
+        },
+        limit,
+      );
+    };
   const { member, ledTeamIds } = viewer;
   let abandoned: AbortSignal | undefined;
   return {
@@ -271,7 +300,8 @@ export async function buildContext(
     account,
     organization,
     display: displayToken ? { tokenId: displayToken.id } : null,
-    tenant,
+    tenant: tenantWithin(budget),
+    tenantWithoutDeadline: tenantWithin(undefined),
     shareTransaction: () => {
       if (sharing) return true;
       if (!reply || slots.free === 0) return false;
@@ -300,6 +330,43 @@ export async function buildContext(
       },
     },
   };
+}
+
+/** Requests whose operation's cost was checked before their context was made (see buildContext). */
+const costChecked = new WeakSet<FastifyRequest>();
+
+/** A request's variables (JSON in a GET's address) and operation name, as mercurius will read them. */
+function parametersOf(request: FastifyRequest): {
+  variables: Record<string, unknown> | undefined;
+  operationName: string | undefined;
+} {
+  const { body, query } = request;
+  const parameters: unknown = typeof body === 'object' && body !== null ? body : query;
+  if (typeof parameters !== 'object' || parameters === null) return { variables: undefined, operationName: undefined };
+  const given = 'variables' in parameters ? parameters.variables : undefined;
+  let variables: unknown = given;
+  if (typeof given === 'string') {
+    try {
+      variables = JSON.parse(given);
+    } catch {
+      variables = undefined;
+    }
+  }
+  const operationName = 'operationName' in parameters ? parameters.operationName : undefined;
+  return {
+    variables: typeof variables === 'object' && variables !== null ? (variables as Record<string, unknown>) : undefined,
+    operationName: typeof operationName === 'string' ? operationName : undefined,
+  };
+}
+
+/** The GraphQL document a request sends: `query` of its JSON body or of its address, or an application/graphql body. */
+function documentOf(request: FastifyRequest): string | undefined {
+  const { body, query } = request;
+  if (typeof body === 'string') return body;
+  const fromBody = typeof body === 'object' && body !== null && 'query' in body ? body.query : undefined;
+  if (typeof fromBody === 'string') return fromBody;
+  const fromAddress = typeof query === 'object' && query !== null && 'query' in query ? query.query : undefined;
+  return typeof fromAddress === 'string' ? fromAddress : undefined;
 }
 
 /** Aborted when the client goes away before its answer was sent (the socket closed first). */
@@ -420,6 +487,26 @@ async function graphqlPlugin(app: FastifyInstance, options: { config: Config }) 
     if (closed > 0) app.log.info({ sockets: closed }, 'live events resumed: live clients asked to reconnect');
   });
   await app.register(graphqlResponses);
+  const verifyClient: VerifyClientCallbackAsync = (info, next) => {
+    if (!isSameOriginSocket(info.origin, info.req.headers.host, config)) {
+      next(false, 403);
+      return;
+    }
+    socketIsAuthorized(app, info.req).then(
+      (authorized) => {
+        next(authorized, 401);
+      },
+      (error: unknown) => {
+        app.log.error({ err: error }, 'could not authenticate a WebSocket');
+        next(false, 500);
+      },
+    );
+  };
+  // Registered here rather than by mercurius (which does so only when no one has) for a smaller message
+  // limit than its 1 MiB: mercurius parses a subscription's document before any hook can count its
+  // tokens, and a megabyte of GraphQL is a tenth of a second of parsing. A larger message closes the
+  // socket (1009) unread; the web app's subscriptions are a few hundred bytes.
+  await app.register(fastifyWebsocket, { options: { maxPayload: MAX_SOCKET_MESSAGE_BYTES, verifyClient } });
   await app.register(mercurius, {
     schema: loadTypeDefs(),
     resolvers: mergeByType([
@@ -429,21 +516,7 @@ async function graphqlPlugin(app: FastifyInstance, options: { config: Config }) 
     context: (request, reply) => buildContext(app, config, request, reply, { forGraphQL: true }),
     subscription: {
       emitter: app.liveEvents.emitter,
-      verifyClient: (info, next) => {
-        if (!isSameOriginSocket(info.origin, info.req.headers.host, config)) {
-          next(false, 403);
-          return;
-        }
-        socketIsAuthorized(app, info.req).then(
-          (authorized) => {
-            next(authorized, 401);
-          },
-          (error: unknown) => {
-            app.log.error({ err: error }, 'could not authenticate a WebSocket');
-            next(false, 500);
-          },
-        );
-      },
+      verifyClient,
       context: (socket, request) => {
         liveSockets.add(socket);
         socket.once('close', () => {
@@ -485,6 +558,16 @@ async function graphqlPlugin(app: FastifyInstance, options: { config: Config }) 
     assertShortEnough(source);
     return Promise.resolve();
   });
+  // The same for a subscription sent over the WebSocket, which mercurius parses before this hook and
+  // neither validates nor runs through the hooks above.
+  app.graphql.addHook('preSubscriptionParsing', (_schema, source) => {
+    assertSubscriptionShortEnough(source);
+    return Promise.resolve();
+  });
+  app.graphql.addHook('preSubscriptionExecution', (schema, document) => {
+    assertSubscriptionWithinLimits(schema, document, config.env === 'production');
+    return Promise.resolve();
+  });
   // Which operation a request runs, for the metrics: at validation, the first time a text is seen (a failure
   // is named too), and before every execution (a text seen before skips validation).
   const noteOperation = (context: { reply?: FastifyReply | undefined }, document: DocumentNode) => {
@@ -499,8 +582,12 @@ async function graphqlPlugin(app: FastifyInstance, options: { config: Config }) 
   // A query's resolvers read in one transaction, committed before the answer is sent.
   app.graphql.addHook('preExecution', (schema, document, context, variables) => {
     noteOperation(context, document);
-    // The cost depends on the variables (`first: $first`): checked before every execution (query-limits.ts).
-    assertAffordable(schema, document, variables, requestedOperationName(context.reply));
+    // The cost depends on the variables (`first: $first`): checked before every execution (query-limits.ts),
+    // unless it was before the request's context was made. A socket's operation has no reply of its own.
+    const reply = context.reply as FastifyReply | undefined;
+    if (reply === undefined || !costChecked.has(reply.request)) {
+      assertAffordable(schema, document, variables, requestedOperationName(context.reply));
+    }
     if (onlyQueries(document)) {
       context.shareTransaction();
       return Promise.resolve();

@@ -17,6 +17,9 @@
  * parsing; aliases, root and heavy fields after parsing and before GraphQL's
  * own validation (which, on 500 aliases, takes 150 ms of CPU by itself); the
  * cost, which depends on variables (`first: $first`), before each execution.
+ * The first two run once more before the request's context is made
+ * (`assertDocumentWithinLimits`), so that a refused bomb costs no database
+ * work either: the context's first statement finds the session's account.
  */
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import type { FastifyReply } from 'fastify';
@@ -24,15 +27,19 @@ import {
   GraphQLError,
   getNamedType,
   isCompositeType,
+  isEnumType,
+  isInputObjectType,
   isListType,
   isNonNullType,
+  isScalarType,
   Kind,
-  Lexer,
-  Source,
-  TokenKind,
+  parse,
+  specifiedRules,
+  typeFromAST,
   validate,
   type ASTVisitor,
   type DocumentNode,
+  type GraphQLInputType,
   type GraphQLOutputType,
   type GraphQLSchema,
   type SelectionSetNode,
@@ -40,6 +47,8 @@ import {
   type ValidationRule,
 } from 'graphql';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
+import { MAX_PAGE_SIZE } from '../shared/cursor.ts';
+import { withoutSuggestions } from './graphql-responses.ts';
 
 /** The web app's longest operation has under 200 (query-limits.test.ts); 500 aliases of one field have 10,000. */
 export const MAX_TOKENS = 3_000;
@@ -255,14 +264,99 @@ const aliasesRule: ValidationRule = (context) =>
 /** The rules of the limits that depend on the document alone. */
 export const queryLimitRules: ValidationRule[] = [aliasesRule, rootFieldsRule];
 
-/** Tokens of a document, counted up to one past `limit` (lexing, unlike parsing, allocates nothing per token). */
+/** Characters that end a name (anything but _, 0–9, A–Z, a–z). */
+function isNameContinue(code: number): boolean {
+  return code === 95 || (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+}
+
+/**
+ * Tokens of a document (GraphQL's lexical tokens: punctuators, names,
+ * numbers, strings; whitespace, commas and comments are not tokens), counted
+ * up to one past `limit`. A scan of character codes that allocates nothing:
+ * graphql-js' Lexer, which makes an object per token, took over a millisecond
+ * for the 3,000 tokens of every bomb refused by this count, which made a bomb
+ * sent in a loop slow everyone else. What is not GraphQL ends the count; the
+ * parser says why. query-limits.test.ts holds it to the Lexer's count.
+ */
 export function countTokens(source: string, limit = MAX_TOKENS): number {
-  const lexer = new Lexer(new Source(source));
+  const length = source.length;
   let tokens = 0;
-  try {
-    while (tokens <= limit && lexer.advance().kind !== TokenKind.EOF) tokens++;
-  } catch {
-    // Not GraphQL: the parser says why.
+  let at = 0;
+  while (at < length && tokens <= limit) {
+    const code = source.charCodeAt(at);
+    // Ignored: BOM, tab, newline, carriage return, space, comma; a comment to the end of its line.
+    if (code === 0xfeff || code === 9 || code === 10 || code === 13 || code === 32 || code === 44) {
+      at++;
+    } else if (code === 35) {
+      while (at < length && source.charCodeAt(at) !== 10 && source.charCodeAt(at) !== 13) at++;
+    } else if (code === 34) {
+      tokens++;
+      if (source.startsWith('"""', at)) {
+        // A block string: to the next """ not escaped as \""".
+        at += 3;
+        for (;;) {
+          const end = source.indexOf('"""', at);
+          if (end < 0) return tokens;
+          if (source.charCodeAt(end - 1) === 92) at = end + 3;
+          else {
+            at = end + 3;
+            break;
+          }
+        }
+      } else {
+        // A string: to the next unescaped ", on one line.
+        at++;
+        for (;;) {
+          if (at >= length) return tokens;
+          const inner = source.charCodeAt(at);
+          if (inner === 10 || inner === 13) return tokens;
+          if (inner === 92) at += 2;
+          else if (inner === 34) {
+            at++;
+            break;
+          } else at++;
+        }
+      }
+    } else if (code === 46) {
+      // Only a spread (...) begins with a dot.
+      if (!source.startsWith('...', at)) return tokens;
+      tokens++;
+      at += 3;
+    } else if (
+      code === 33 ||
+      code === 36 ||
+      code === 38 ||
+      code === 40 ||
+      code === 41 ||
+      code === 58 ||
+      code === 61 ||
+      code === 64 ||
+      code === 91 ||
+      code === 93 ||
+      code === 123 ||
+      code === 124 ||
+      code === 125
+    ) {
+      // ! $ & ( ) : = @ [ ] { | }
+      tokens++;
+      at++;
+    } else if (code === 45 || (code >= 48 && code <= 57)) {
+      // A number: -?digits, then a fraction and an exponent; one token, as the Lexer reads it.
+      tokens++;
+      at++;
+      while (at < length) {
+        const inner = source.charCodeAt(at);
+        const sign = (inner === 43 || inner === 45) && (source.charCodeAt(at - 1) | 32) === 101;
+        if ((inner >= 48 && inner <= 57) || inner === 46 || (inner | 32) === 101 || sign) at++;
+        else break;
+      }
+    } else if (code === 95 || (code >= 65 && code <= 90) || (code >= 97 && code <= 122)) {
+      tokens++;
+      at++;
+      while (at < length && isNameContinue(source.charCodeAt(at))) at++;
+    } else {
+      return tokens;
+    }
   }
   return tokens;
 }
@@ -277,4 +371,106 @@ export function assertShortEnough(source: string): void {
 export function assertWithinShape(schema: GraphQLSchema, document: DocumentNode): void {
   const errors = validate(schema, document, queryLimitRules);
   if (errors.length > 0) throw new QueryRefused(errors);
+}
+
+/** Documents found within the shape limits, parsed, per schema, oldest first: the web app's are parsed once here. */
+const acceptedDocuments = new WeakMap<GraphQLSchema, Map<string, DocumentNode>>();
+const ACCEPTED_DOCUMENTS_KEPT = 1_000;
+
+/**
+ * Before a request's context is made (graphql.ts): the limits that depend on
+ * the document alone — tokens, then aliases, root fields and heavy fields —
+ * and the cost with the request's variables. A document that is not GraphQL,
+ * or whose variables do not fit it, passes here: mercurius says why. True when
+ * the cost was checked (preExecution then need not check it again).
+ */
+export function assertDocumentWithinLimits(
+  schema: GraphQLSchema,
+  source: string,
+  variables: Record<string, unknown> | undefined,
+  operationName: string | undefined,
+): boolean {
+  let accepted = acceptedDocuments.get(schema);
+  if (!accepted) {
+    accepted = new Map();
+    acceptedDocuments.set(schema, accepted);
+  }
+  let document = accepted.get(source);
+  if (!document) {
+    assertShortEnough(source);
+    try {
+      document = parse(source, { noLocation: true });
+    } catch {
+      return false;
+    }
+    assertWithinShape(schema, document);
+    accepted.set(source, document);
+    if (accepted.size > ACCEPTED_DOCUMENTS_KEPT) {
+      const [oldest] = accepted.keys();
+      if (oldest !== undefined) accepted.delete(oldest);
+    }
+  }
+  let cost: number;
+  try {
+    cost = operationCost(schema, document, variables, operationName);
+  } catch {
+    // Not valid for this schema or these variables: GraphQL's validation says how.
+    return false;
+  }
+  if (cost > MAX_QUERY_COST) throw new QueryRefused([queryTooCostly('cost', cost, MAX_QUERY_COST)]);
+  return true;
+}
+
+/** A value of `type` for costing: Int at the largest page (`first` is clamped to it), lists of one, anything else a placeholder. */
+function worstCaseValue(type: GraphQLInputType): unknown {
+  if (isNonNullType(type)) return worstCaseValue(type.ofType);
+  if (isListType(type)) return [worstCaseValue(type.ofType)];
+  if (isEnumType(type)) return type.getValues()[0]?.value;
+  if (isInputObjectType(type)) {
+    return Object.fromEntries(
+      Object.values(type.getFields())
+        .filter((field) => isNonNullType(field.type))
+        .map((field) => [field.name, worstCaseValue(field.type)]),
+    );
+  }
+  if (!isScalarType(type)) return null;
+  return type.name === 'Int' ? MAX_PAGE_SIZE : type.name === 'Float' ? 1 : type.name === 'Boolean' ? true : '';
+}
+
+/**
+ * A subscription sent over the WebSocket (graphql.ts' preSubscriptionExecution
+ * hook): mercurius neither validates it nor gives the hook its variables. So
+ * the shape limits first (cheap), then GraphQL's own validation, then the
+ * cost with every variable at its costliest (a page size at the largest page).
+ * Throws the GraphQLError to send: QUERY_TOO_COSTLY, or GRAPHQL_VALIDATION
+ * (without schema hints when `production`).
+ */
+export function assertSubscriptionWithinLimits(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  production: boolean,
+): void {
+  const [refused] = validate(schema, document, queryLimitRules);
+  if (refused) throw refused;
+  const [invalid] = validate(schema, document, specifiedRules);
+  if (invalid) {
+    const message = production ? withoutSuggestions(invalid.message) : invalid.message;
+    throw new GraphQLError(message, { extensions: { code: 'GRAPHQL_VALIDATION' } });
+  }
+  const variables: Record<string, unknown> = {};
+  for (const definition of document.definitions) {
+    if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
+    for (const variable of definition.variableDefinitions ?? []) {
+      const type = typeFromAST(schema, variable.type) as GraphQLInputType | undefined;
+      if (type) variables[variable.variable.name.value] = worstCaseValue(type);
+    }
+  }
+  const cost = operationCost(schema, document, variables);
+  if (cost > MAX_QUERY_COST) throw queryTooCostly('cost', cost, MAX_QUERY_COST);
+}
+
+/** Before a subscription's document is used: its tokens (mercurius has parsed it already: see graphql.ts). */
+export function assertSubscriptionShortEnough(source: string): void {
+  const tokens = countTokens(source);
+  if (tokens > MAX_TOKENS) throw queryTooCostly('tokens', tokens, MAX_TOKENS);
 }

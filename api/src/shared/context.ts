@@ -48,6 +48,12 @@ export interface RequestContext {
    */
   tenant<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
   /**
+   * `tenant` for work that goes on past the request's deadline by design, whose
+   * outcome is read apart from the answer (a roster import's apply: its
+   * progress and status). Every other unit of work is cancelled at the deadline.
+   */
+  tenantWithoutDeadline<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
    * From now on, `tenant` calls share one transaction, opened at the first (or
    * already, to find the viewer: see graphql.ts) and committed by
    * `endSharedTransaction`: for a GraphQL query, whose resolvers and loaders

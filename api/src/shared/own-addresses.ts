@@ -32,6 +32,17 @@ export function lanAddresses(): string[] {
 }
 
 /**
+ * The LAN addresses a server bound to `host` answers at, for `pnpm start` to
+ * print: none unless it listens everywhere; IPv4 ones only on 0.0.0.0
+ * (an IPv6 address there is refused), all on `::` (both families).
+ */
+export function lanAddressesServedAt(host: string): string[] {
+  if (!listensEverywhere(host)) return [];
+  const addresses = lanAddresses();
+  return host === '0.0.0.0' ? addresses.filter((address) => !address.startsWith('[')) : addresses;
+}
+
+/**
  * The host names (as in a URL, IPv6 bracketed, lower case) the server bound to
  * `host` answers at: every address of the machine when it listens on all of
  * them, else that one address (with its loopback aliases if it is loopback).

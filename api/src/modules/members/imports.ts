@@ -317,7 +317,8 @@ export async function applyRosterImport(ctx: MercuriusContext, id: string): Prom
   };
   try {
     if (!onPostgres) return await applyInBatches(ctx, id, today, progress);
-    const applied = await ctx.tenant(async (tx) => {
+    // Past the request's deadline the apply goes on and commits (see the README, Importing the roster).
+    const applied = await ctx.tenantWithoutDeadline(async (tx) => {
       if (!(await imports.tryLockApply(tx, id))) throw notReady('APPLYING');
       await imports.lockRosterImports(tx, orgId);
       const current = await imports.findImport(tx, orgId, id);
@@ -399,7 +400,7 @@ export async function applyRosterImport(ctx: MercuriusContext, id: string): Prom
     if (error instanceof AppError || databaseFailure(error) === 'unavailable') throw error;
     const conflict = pgError(error)?.code === PG_UNIQUE_VIOLATION;
     if (!conflict) ctx.app.log.error({ err: error, importId: id }, 'roster import failed and was rolled back');
-    return await ctx.tenant((tx) =>
+    return await ctx.tenantWithoutDeadline((tx) =>
       imports.updateImport(tx, orgId, id, { status: 'FAILED', failureCode: conflict ? 'CONFLICT' : 'INTERNAL' }),
     );
   } finally {
@@ -481,7 +482,7 @@ async function applyInBatches(
   const orgId = admin.orgId;
   return oneApplyPerOrganization(orgId, async () => {
     await undoApply(ctx, orgId, id);
-    const { current, rows } = await ctx.tenant(async (tx) => {
+    const { current, rows } = await ctx.tenantWithoutDeadline(async (tx) => {
       const found = await imports.findImport(tx, orgId, id);
       if (!found) throw notFound('Roster import');
       if (found.status === 'APPLIED') throw notReady('APPLIED');
@@ -489,7 +490,7 @@ async function applyInBatches(
     });
     const columns = new Set<string>(current.columns);
     const batch = (work: (tx: Tx) => Promise<void>) =>
-      ctx.tenant(async (tx) => {
+      ctx.tenantWithoutDeadline(async (tx) => {
         await imports.deferSearchGrams(tx);
         await imports.planForBulkWrites(tx);
         await work(tx);
@@ -546,7 +547,7 @@ async function applyInBatches(
         await yieldToOthers();
       }
       const counts = countOutcomes(rows);
-      const applied = await ctx.tenant(async (tx) => {
+      const applied = await ctx.tenantWithoutDeadline(async (tx) => {
         const result = await imports.updateImport(tx, orgId, id, {
           status: 'APPLIED',
           appliedAt: ctx.clock.now(),
