@@ -15,6 +15,7 @@ import { buildApp, loadConfig } from '@qicai/api';
 import { createTestDatabase } from '@qicai/db/testing';
 import { performance } from 'node:perf_hooks';
 import postgres from 'postgres';
+import { CookieJar } from './cookie-jar.ts';
 
 const MEMBERS = 31_172;
 const ACTIVITIES = 60_000;
@@ -38,17 +39,17 @@ await app.listen({ host: '127.0.0.1', port: 0 });
 const address = app.server.address();
 const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
 
-let cookie = '';
+const cookies = new CookieJar();
 let org = '';
 
 async function gql(query: string): Promise<unknown> {
   const response = await fetch(`${base}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(cookie && { cookie }), ...(org && { 'x-qicai-org': org }) },
+    headers: { 'content-type': 'application/json', ...cookies.header(), ...(org && { 'x-qicai-org': org }) },
     body: JSON.stringify({ query }),
   });
-  const setCookie = response.headers.getSetCookie()[0];
-  if (setCookie) cookie = setCookie.split(';')[0] ?? '';
+  // Every cookie by its name: a sign-in sets the session's and the known device's.
+  cookies.take(response);
   const answer = (await response.json()) as { data?: unknown; errors?: unknown[] };
   if (answer.errors) throw new Error(JSON.stringify(answer.errors));
   return answer.data;

@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import { CookieJar } from './cookie-jar.ts';
 import { generateOfficeRoster, OFFICE_HEADER } from './roster-data.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -125,23 +126,19 @@ export async function benchRosterImport(options: {
       resolve();
     });
   });
-  const cookies = new Map<string, string>();
+  const cookies = new CookieJar();
   let org = '';
   const request = async (path: string, body: string | Buffer, headers: Record<string, string>) => {
     const response = await fetch(`${base}${path}`, {
       method: 'POST',
       headers: {
         ...headers,
-        ...(cookies.size > 0 && { cookie: [...cookies].map(([name, value]) => `${name}=${value}`).join('; ') }),
+        ...cookies.header(),
         ...(org && { 'x-qicai-org': org }),
       },
       body,
     });
-    for (const setCookie of response.headers.getSetCookie()) {
-      const [pair = ''] = setCookie.split(';');
-      const at = pair.indexOf('=');
-      if (at > 0) cookies.set(pair.slice(0, at), pair.slice(at + 1));
-    }
+    cookies.take(response);
     const answer = (await response.json()) as { data?: unknown; errors?: unknown[] };
     if (answer.errors) throw new Error(JSON.stringify(answer.errors).slice(0, 300));
     return answer.data;
