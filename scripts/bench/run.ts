@@ -507,7 +507,7 @@ try {
       path: '/reports',
       cookie: adminCookie,
       query: HoursReportsDocument.toString(),
-      variables: { from: `${shanghaiToday.slice(0, 4)}-01-01`, to: shanghaiToday },
+      variables: { from: `${shanghaiToday.slice(0, 4)}-01-01`, to: shanghaiToday, memberFirst: 100, memberOffset: 0 },
     },
     {
       name: 'P6',
