@@ -137,10 +137,17 @@ export async function sumReport(
           group by m.political_status having sum(p.records) > 0`
       : sql`select p.key, sum(p.minutes) as minutes, sum(p.records) as records
           from (${parts}) p group by p.key having sum(p.records) > 0`;
+  // Members' names only for the rows that may be on the page: those with at least the minutes of its last
+  // row (ties with it are ordered by name). A county's 31,000 members each looked up cost 360 ms.
+  const lastOfPage = page
+    ? sql`and s.minutes >= coalesce((select minutes from sums order by minutes desc
+        offset ${page.first + page.offset - 1}::int limit 1), 0)`
+    : sql``;
   const ordered =
     groupBy === 'MEMBER'
       ? sql`select s.key::text as "groupKey", m.display_name as name, s.minutes::int as minutes, s.records::int as records
           from sums s join members m on m.org_id = ${scope.orgId} and m.id = s.key
+          where true ${lastOfPage}
           order by s.minutes desc, m.display_name, s.key`
       : groupBy === 'MONTH'
         ? sql`select s.key::text as "groupKey", null as name, s.minutes::int as minutes, s.records::int as records
