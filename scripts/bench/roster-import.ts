@@ -45,6 +45,9 @@ export interface ImportBenchResult {
   searchIndexSeconds: number;
   peakRssMegabytes: number;
   sampledPeakRssMegabytes: number;
+  /** The server's RSS right after (search index written), and after a full garbage collection then. */
+  rssAfterMegabytes: number;
+  rssAfterGcMegabytes: number;
   /** The progress values the import page would have shown while APPLYING, in order. */
   progressSeen: number[];
   others: LatencySummary;
@@ -249,6 +252,7 @@ export async function benchRosterImport(options: {
     running = false;
     await Promise.all([...loops, answered]);
     const end = await stats();
+    const collected = (await (await fetch(`${base}/__bench/stats?gc=1`)).json()) as Stats;
     return {
       driver: options.driver,
       rows: options.rows,
@@ -262,6 +266,8 @@ export async function benchRosterImport(options: {
       searchIndexSeconds: (indexedAt - appliedAt) / 1000,
       peakRssMegabytes: end.maxRss / 1_048_576,
       sampledPeakRssMegabytes: sampledPeak / 1_048_576,
+      rssAfterMegabytes: end.rss / 1_048_576,
+      rssAfterGcMegabytes: collected.rss / 1_048_576,
       progressSeen,
       others: summarise(durations, errors),
       admin: { phone, password, slug },
@@ -284,6 +290,7 @@ export function describeImport(result: ImportBenchResult): string[] {
     `Roster import on ${result.driver === 'postgres' ? 'PostgreSQL' : 'PGlite'}: ${result.rows.toLocaleString('en')} rows (${result.fileMegabytes.toFixed(1)} MB .xlsx) → ${result.status}, ${result.created.toLocaleString('en')} created, ${result.rejected} rejected`,
     `  upload + preview ${result.uploadSeconds.toFixed(1)} s, apply ${result.applySeconds.toFixed(1)} s: total ${result.totalSeconds.toFixed(1)} s (target: ${result.driver === 'postgres' ? 'under 10 s' : 'under 60 s'}); search index written ${result.searchIndexSeconds.toFixed(1)} s later`,
     `  server RSS at its peak ${result.peakRssMegabytes.toFixed(0)} MB (high-water mark since start; sampled during the import ${result.sampledPeakRssMegabytes.toFixed(0)} MB)${result.driver === 'postgres' ? ' (target: under 350 MB)' : ''}`,
+    `  server RSS right after ${result.rssAfterMegabytes.toFixed(0)} MB, after a full garbage collection ${result.rssAfterGcMegabytes.toFixed(0)} MB (target: under 300 MB)`,
     `  progress while applying: ${progress}`,
     `  other requests meanwhile: ${others.requests} (${others.errors} errors), p50 ${others.p50.toFixed(0)} ms, p95 ${others.p95.toFixed(0)} ms${result.driver === 'pglite' ? ' (target: under 1 s)' : ''}, p99 ${others.p99.toFixed(0)} ms, longest ${others.max.toFixed(0)} ms`,
   ];
