@@ -4,8 +4,19 @@ import { waitForPostgres } from '@qicai/db';
 import app, { type AppOptions } from './app.ts';
 import { ownHostNames } from './shared/own-addresses.ts';
 import { systemClock } from './shared/clock.ts';
+import { serializeLoggedError } from './shared/logged-errors.ts';
 import { selfSignedCertificate } from './tls.ts';
 import { trackUnusedConnections } from './unused-connections.ts';
+
+/** The API's logger: pino's JSON lines at the level set, secrets redacted, errors of bounded size. */
+export function loggerOptions(config: AppOptions['config']) {
+  return {
+    level: config.logLevel,
+    redact: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'],
+    // A failed statement's error carries every parameter (shared/logged-errors.ts).
+    serializers: { err: serializeLoggedError },
+  };
+}
 
 /** A Fastify instance with the app registered and ready; not listening. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -21,13 +32,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       : null;
   const fastify = Fastify({
     https: tls && { key: tls.key, cert: tls.cert },
-    logger:
-      config.logLevel === 'silent'
-        ? false
-        : {
-            level: config.logLevel,
-            redact: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'],
-          },
+    logger: config.logLevel === 'silent' ? false : loggerOptions(config),
     trustProxy: config.trustProxy,
     bodyLimit: 1_048_576,
     requestTimeout: 30_000,

@@ -15,9 +15,16 @@ import {
   type BenchDatasetSummary,
 } from '../../scripts/bench/dataset.ts';
 import { expectNoErrors, TestApp, type Client } from './helper.ts';
-import { wallTimeAt } from '../src/kernel/time.ts';
+import { formatLocalDate, wallTimeAt } from '../src/kernel/time.ts';
 import { minutesFromNow, testClock } from './clock.ts';
-import { ActivityListDocument, RosterDocument } from '../../web/src/lib/graphql/__generated__/operations.ts';
+import {
+  ActivityListDocument,
+  BoardDocument,
+  HoursReportsDocument,
+  MyHoursDocument,
+  PublicActivitiesDocument,
+  RosterDocument,
+} from '../../web/src/lib/graphql/__generated__/operations.ts';
 
 const ACTIVITY_LIST = `query ($filter: ActivityFilter, $first: Int) {
   organization { timeZone teams { id colour leads { id } } viewerIsAdmin viewerMember { id } }
@@ -277,5 +284,138 @@ describe.runIf(await postgresReachable())('benchmark dataset (small scale)', () 
     expect(board?.teams.reduce((sum, team) => sum + team.hoursThisYearMinutes, 0)).toBeLessThanOrEqual(
       year?.minutes ?? 0,
     );
+  });
+  it('the other pages’ queries (roster search, my hours, reports, big screen, public page) answer as SQL does, in statements that do not grow', async () => {
+    const admin = testApp.anonymous(LARGEST_SLUG);
+    expectNoErrors(
+      await admin.gql(`mutation ($input: SignInInput!) { signIn(input: $input) { account { id } } }`, {
+        input: { login: summary.largest.adminLogin, password: BENCH_PASSWORD },
+      }),
+    );
+    const orgId = summary.largest.orgId;
+    const statementsOf = async <Data>(client: Client, query: string, variables: Record<string, unknown>) => {
+      const before = testApp.statements;
+      const result = await client.gql<Data>(query, variables);
+      expectNoErrors(result);
+      if (!result.data) throw new Error('no data');
+      return { data: result.data, statements: testApp.statements - before };
+    };
+
+    // P3q: the roster searched by the commonest first character of a name (a family name).
+    const [common] = await owner<{ fragment: string }[]>`
+      select left(display_name, 1) as fragment from members where org_id = ${orgId} and active
+      group by 1 order by count(*) desc, 1 limit 1`;
+    const fragment = common?.fragment ?? '';
+    type RosterPage = { organization: { members: { nodes: { id: string }[]; totalCount: number } } };
+    const search = (first: number) =>
+      statementsOf<RosterPage>(admin, RosterDocument.toString(), {
+        first,
+        isAdmin: true,
+        search: fragment,
+        filter: { status: 'ACTIVE' },
+        sort: 'NAME',
+      });
+    const [searchTen, searchFifty] = [await search(10), await search(50)];
+    expect(searchFifty.statements).toBe(searchTen.statements);
+    const found = await owner<{ id: string }[]>`
+      select id from members where org_id = ${orgId} and active and lower(display_name) like ${`%${fragment}%`}
+      order by display_name, id`;
+    expect(found.length).toBeGreaterThan(1);
+    expect(searchFifty.data.organization.members.nodes.map((node) => node.id)).toEqual(
+      found.slice(0, 50).map((row) => row.id),
+    );
+    expect(searchFifty.data.organization.members.totalCount).toBe(found.length);
+
+    // P5q: the reports of the last twelve months, members a page at a time.
+    const today = wallTimeAt(testClock.now(), 'Asia/Shanghai');
+    const period = {
+      from: formatLocalDate(wallTimeAt(minutesFromNow(-360 * 24 * 60), 'Asia/Shanghai')),
+      to: formatLocalDate(today),
+    };
+    type Table = {
+      rowCount: number;
+      totalMinutes: number;
+      totalRecords: number;
+      rows: { key: string; minutes: number; records: number; politicalStatus: string | null }[];
+    };
+    type Reports = { byTeam: Table; byMonth: Table; byMember: Table; byPoliticalStatus: Table };
+    const reports = (memberFirst: number) =>
+      statementsOf<Reports>(admin, HoursReportsDocument.toString(), { ...period, memberFirst, memberOffset: 0 });
+    const [reportsTen, reportsFifty] = [await reports(10), await reports(50)];
+    expect(reportsFifty.statements).toBe(reportsTen.statements);
+    expect(reportsTen.data.byMember.rows).toHaveLength(10);
+    const approved = owner`from service_records r join members m on m.org_id = r.org_id and m.id = r.member_id
+      where r.org_id = ${orgId} and r.status = 'APPROVED' and r.service_date between ${period.from}::date and ${period.to}::date`;
+    const sums = async (key: string) =>
+      owner<{ key: string; minutes: number; records: number }[]>`
+        select ${owner.unsafe(key)} as key, sum(r.minutes)::int as minutes, count(*)::int as records ${approved}
+        group by 1 order by minutes desc, 1`;
+    const byMember = await owner<{ key: string; minutes: number; records: number }[]>`
+      select 'member:' || r.member_id as key, sum(r.minutes)::int as minutes, count(*)::int as records ${approved}
+      group by r.member_id, m.display_name order by minutes desc, m.display_name, r.member_id`;
+    const { byTeam, byMonth, byPoliticalStatus, byMember: memberPage } = reportsFifty.data;
+    const figures = (table: Table) => table.rows.map(({ key, minutes, records }) => ({ key, minutes, records }));
+    expect(figures(memberPage)).toEqual(byMember.slice(0, 50));
+    expect(memberPage.rowCount).toBe(byMember.length);
+    expect(new Set(figures(byTeam))).toEqual(new Set(await sums(`'team:' || coalesce(r.team_id::text, 'none')`)));
+    expect(figures(byMonth)).toEqual(
+      (await sums(`'month:' || to_char(r.service_date, 'YYYY-MM')`)).sort((a, b) => a.key.localeCompare(b.key)),
+    );
+    expect(new Set(figures(byPoliticalStatus))).toEqual(
+      new Set(await sums(`'political:' || m.political_status::text`)),
+    );
+    const [total] = await owner<{ minutes: number; records: number }[]>`
+      select sum(r.minutes)::int as minutes, count(*)::int as records ${approved}`;
+    for (const table of [byTeam, byMonth, memberPage, byPoliticalStatus])
+      expect({ minutes: table.totalMinutes, records: table.totalRecords }).toEqual(total);
+
+    // P7q: the public page's coming activities, 12 or 50 of them.
+    const coming = (first: number) =>
+      statementsOf<{ activities: { nodes: { id: string }[] } }>(member, PublicActivitiesDocument.toString(), {
+        filter: { fromDate: formatLocalDate(wallTimeAt(minutesFromNow(-60 * 24 * 60), 'Asia/Shanghai')) },
+        first,
+      });
+    const [comingTwelve, comingFifty] = [await coming(12), await coming(50)];
+    expect(comingFifty.statements).toBe(comingTwelve.statements);
+    expect(comingFifty.data.activities.nodes).toHaveLength(50);
+
+    // P4q: my hours, for the member with the most records and one with few: the same statements.
+    const [most, fewest] = await owner<{ phone: string; records: number }[]>`
+      (select m.phone, count(*)::int as records from service_records r join members m on m.org_id = r.org_id and m.id = r.member_id
+        where r.org_id = ${orgId} and m.role = 'MEMBER' and m.phone is not null group by m.phone order by 2 desc, 1 limit 1)
+      union all
+      (select m.phone, count(*)::int from service_records r join members m on m.org_id = r.org_id and m.id = r.member_id
+        where r.org_id = ${orgId} and m.role = 'MEMBER' and m.phone is not null group by m.phone order by 2, 1 limit 1)`;
+    const myHours = async (phone: string) => {
+      const client = testApp.anonymous(LARGEST_SLUG);
+      expectNoErrors(
+        await client.gql(`mutation ($input: SignInInput!) { signIn(input: $input) { account { id } } }`, {
+          input: { login: phone, password: BENCH_PASSWORD },
+        }),
+      );
+      return statementsOf<{ memberHours: { allTimeMinutes: number }; myServiceRecords: { id: string }[] }>(
+        client,
+        MyHoursDocument.toString(),
+        {},
+      );
+    };
+    const [busiest, quietest] = [await myHours(most?.phone ?? ''), await myHours(fewest?.phone ?? '')];
+    expect(most?.records).toBeGreaterThan(fewest?.records ?? 0);
+    expect(busiest.data.myServiceRecords.length).toBeGreaterThan(quietest.data.myServiceRecords.length);
+    expect(busiest.statements).toBe(quietest.statements);
+    const [allTime] = await owner<{ minutes: number }[]>`
+      select coalesce(sum(r.minutes), 0)::int as minutes from service_records r join members m on m.org_id = r.org_id and m.id = r.member_id
+      where r.org_id = ${orgId} and m.phone = ${most?.phone ?? ''} and r.status = 'APPROVED'`;
+    expect(busiest.data.memberHours.allTimeMinutes).toBe(allTime?.minutes);
+
+    // P6q: the big screen page's query, as the Q3 row's figures.
+    const board = await statementsOf<{ board: { hours: { thisYearMinutes: number }; childrenSponsored: number } }>(
+      admin,
+      BoardDocument.toString(),
+      {},
+    );
+    const [sponsored] = await owner<{ count: number }[]>`
+      select count(*)::int as count from sponsorships where org_id = ${orgId} and status = 'ACTIVE'`;
+    expect(board.data.board.childrenSponsored).toBe(sponsored?.count);
   });
 });

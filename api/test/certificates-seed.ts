@@ -1,9 +1,11 @@
 /**
  * Seed builders for certificates and reports: service records as the hours
- * module leaves them once a lead has decided (approved, declined) or not yet.
+ * module leaves them once a lead has decided (approved, declined) or not yet —
+ * an approved one counted in the rollups, as an approval counts it.
  */
 import { members, serviceRecords, withTenant, type ServiceRecordStatus } from '@qicai/db';
 import { and, eq } from 'drizzle-orm';
+import { adjustRollups } from '../src/modules/hours/repository.ts';
 import type { TestApp } from './helper.ts';
 import { testClock } from './clock.ts';
 
@@ -25,8 +27,21 @@ export async function serviceRecord(testApp: TestApp, orgId: string, fields: Rec
   const startsAt = new Date(`${fields.date}T00:00:00+08:00`);
   startsAt.setUTCMinutes((nextHour++ % 20) * 60);
   const endsAt = new Date(startsAt.getTime() + Math.max(fields.minutes, 60) * 60_000);
-  const [row] = await withTenant(testApp.database.db, { orgId, accountId: null }, (tx) =>
-    tx
+  const [row] = await withTenant(testApp.database.db, { orgId, accountId: null }, async (tx) => {
+    if (status === 'APPROVED') {
+      const [year, month] = fields.date.split('-').map(Number);
+      await adjustRollups(tx, orgId, [
+        {
+          memberId: fields.memberId,
+          teamId: fields.teamId ?? null,
+          year: year ?? 0,
+          month: month ?? 0,
+          minutes: fields.minutes,
+          records: 1,
+        },
+      ]);
+    }
+    return tx
       .insert(serviceRecords)
       .values({
         orgId,
@@ -46,8 +61,8 @@ export async function serviceRecord(testApp: TestApp, orgId: string, fields: Rec
         decidedAt: status === 'PENDING' ? null : testClock.now(),
         declineReason: status === 'DECLINED' ? '不符合' : null,
       })
-      .returning({ id: serviceRecords.id }),
-  );
+      .returning({ id: serviceRecords.id });
+  });
   if (!row) throw new Error('no service record inserted');
   return row.id;
 }

@@ -76,6 +76,20 @@ beforeAll(async () => {
     seeded.push(record);
     await serviceRecord(testApp, org.orgId, record);
   }
+  // Around the turns of the year, outside the period: for periods across years and months' edges.
+  for (let index = 0; index < 24; index++) {
+    const member = org.members[random(org.members.length)];
+    if (!member) throw new Error('no member');
+    const record: Seeded = {
+      memberId: member.memberId,
+      teamId: teamIds[random(teamIds.length)] ?? null,
+      date: `${year - (index % 2)}-${String(11 + random(2)).padStart(2, '0')}-${String(1 + random(30)).padStart(2, '0')}`,
+      minutes: 15 * (1 + random(24)),
+      status: statuses[random(statuses.length)] ?? 'APPROVED',
+    };
+    seeded.push(record);
+    await serviceRecord(testApp, org.orgId, record);
+  }
 });
 
 afterAll(async () => {
@@ -116,6 +130,77 @@ describe('hours reports', () => {
     expect(byMonth.rows.map((row) => row.label)).toEqual([...monthSums.keys()].sort());
     for (const row of byMonth.rows)
       expect({ minutes: row.minutes, records: row.records }).toEqual(monthSums.get(row.label));
+  });
+
+  it('sums every period as its records do: whole years and months from the rollups, the edges from the records', async () => {
+    const periods = [
+      { from: `${year}-01-01`, to: `${year}-12-31` },
+      { from: `${year}-01-01`, to: `${year}-10-15` },
+      { from: `${year}-03-10`, to: `${year}-07-20` },
+      { from: `${year}-05-02`, to: `${year}-05-29` },
+      { from: `${year - 1}-12-15`, to: `${year}-02-10` },
+      { from: `${year - 1}-11-01`, to: `${year}-11-30` },
+      { from: `${year}-06-06`, to: `${year}-06-06` },
+    ];
+    for (const input of periods) {
+      const inPeriod = seeded.filter(
+        (record) => record.status === 'APPROVED' && record.date >= input.from && record.date <= input.to,
+      );
+      const byMember = await report(org.admin, 'MEMBER', input);
+      const label = `${input.from} … ${input.to}`;
+      expect(byMember.totalMinutes, label).toBe(inPeriod.reduce((sum, record) => sum + record.minutes, 0));
+      expect(byMember.totalRecords, label).toBe(inPeriod.length);
+      expect(
+        new Map(byMember.rows.map((row) => [row.member?.id, { minutes: row.minutes, records: row.records }])),
+        label,
+      ).toEqual(sumBy(inPeriod, (record) => record.memberId));
+      const byTeam = await report(org.admin, 'TEAM', input);
+      expect(
+        new Map(byTeam.rows.map((row) => [row.team?.id ?? 'none', { minutes: row.minutes, records: row.records }])),
+        label,
+      ).toEqual(sumBy(inPeriod, (record) => record.teamId ?? 'none'));
+      const byMonth = await report(org.admin, 'MONTH', input);
+      const monthSums = sumBy(inPeriod, (record) => record.date.slice(0, 7));
+      expect(
+        byMonth.rows.map((row) => row.label),
+        label,
+      ).toEqual([...monthSums.keys()].sort());
+      for (const row of byMonth.rows)
+        expect({ minutes: row.minutes, records: row.records }, label).toEqual(monthSums.get(row.label));
+      // A lead's: their team's records only, every grouping.
+      const red = org.teams['RED'];
+      const ofRed = inPeriod.filter((record) => record.teamId === red);
+      const leadMonths = await report(org.lead, 'MONTH', input);
+      expect(leadMonths.totalMinutes, label).toBe(ofRed.reduce((sum, record) => sum + record.minutes, 0));
+      const leadMembers = await report(org.lead, 'MEMBER', input);
+      expect(new Map(leadMembers.rows.map((row) => [row.member?.id, row.minutes])), label).toEqual(
+        new Map([...sumBy(ofRed, (record) => record.memberId)].map(([id, sum]) => [id, sum.minutes])),
+      );
+    }
+  });
+
+  it('pages a long report: the rows asked for, the count and totals of all of them', async () => {
+    const all = await report(org.admin, 'MEMBER');
+    expect(all.rows.length).toBeGreaterThan(2);
+    const result = await org.admin.gql<{ hoursReport: HoursReportData & { rowCount: number } }>(
+      `query ($input: HoursReportInput!) { hoursReport(input: $input) { rowCount totalMinutes totalRecords
+        rows { key minutes records } } }`,
+      { input: { ...period, groupBy: 'MEMBER', first: 2, offset: 1 } },
+    );
+    expectNoErrors(result);
+    const page = result.data?.hoursReport;
+    expect(page?.rows.map((row) => row.key)).toEqual(all.rows.slice(1, 3).map((row) => row.key));
+    expect(page?.rowCount).toBe(all.rows.length);
+    expect(page?.totalMinutes).toBe(all.totalMinutes);
+    expect(page?.totalRecords).toBe(all.totalRecords);
+    // Past the end: no rows, the same totals.
+    const beyond = await org.admin.gql<{ hoursReport: { rowCount: number; totalMinutes: number; rows: unknown[] } }>(
+      `query ($input: HoursReportInput!) { hoursReport(input: $input) { rowCount totalMinutes rows { key } } }`,
+      { input: { ...period, groupBy: 'MEMBER', first: 10, offset: 1_000 } },
+    );
+    expect(beyond.data?.hoursReport).toEqual({ rowCount: all.rows.length, totalMinutes: all.totalMinutes, rows: [] });
+    const refused = await org.admin.gql(HOURS_REPORT, { input: { ...period, groupBy: 'MEMBER', first: 0 } });
+    expect(errorOf(refused)).toMatchObject({ code: 'VALIDATION', fields: { first: 'OUT_OF_RANGE' } });
   });
 
   it('sums by 政治面貌: party members, League members and the masses, in file and on screen', async () => {

@@ -16,6 +16,7 @@ import { createTestDatabase } from '@qicai/db/testing';
 import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
+import { CookieJar } from './cookie-jar.ts';
 import { benchRosterImport, countyWorkbook, describeImport } from './roster-import.ts';
 
 const ROWS = 31_172;
@@ -41,7 +42,7 @@ await app.listen({ host: '127.0.0.1', port: 0 });
 const address = app.server.address();
 const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
 
-const cookies = new Map<string, string>();
+const cookies = new CookieJar();
 let org = '';
 
 async function post(path: string, body: string | Buffer, headers: Record<string, string>): Promise<unknown> {
@@ -49,16 +50,12 @@ async function post(path: string, body: string | Buffer, headers: Record<string,
     method: 'POST',
     headers: {
       ...headers,
-      ...(cookies.size > 0 && { cookie: [...cookies].map(([name, value]) => `${name}=${value}`).join('; ') }),
+      ...cookies.header(),
       ...(org && { 'x-qicai-org': org }),
     },
     body,
   });
-  for (const setCookie of response.headers.getSetCookie()) {
-    const [pair = ''] = setCookie.split(';');
-    const at = pair.indexOf('=');
-    if (at > 0) cookies.set(pair.slice(0, at), pair.slice(at + 1));
-  }
+  cookies.take(response);
   const answer = (await response.json()) as { data?: unknown; errors?: unknown[] };
   if (answer.errors) throw new Error(JSON.stringify(answer.errors));
   return answer.data;

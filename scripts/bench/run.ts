@@ -24,6 +24,7 @@ import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import postgres from 'postgres';
 import { ensureWebBuild } from '../web-build.ts';
+import { CookieJar, SESSION_COOKIE } from './cookie-jar.ts';
 import { BENCH_PASSWORD, benchPhone, LARGEST_SLUG } from './dataset.ts';
 import type { LoadRequest, LoadResult, LoadSpec } from './load.ts';
 import { benchRosterImport, countyWorkbook, describeImport, type ImportBenchResult } from './roster-import.ts';
@@ -133,8 +134,9 @@ async function graphql(
   const answer = (await response.json()) as { data: unknown; errors?: unknown[] };
   if (answer.errors) throw new Error(JSON.stringify(answer.errors));
   // The session's cookie, not the known-device cookie set beside it at sign-in.
-  const session = response.headers.getSetCookie().find((header) => header.startsWith('qicai_session='));
-  return { data: answer.data, cookie: session?.split(';')[0] };
+  const jar = new CookieJar();
+  jar.take(response);
+  return { data: answer.data, cookie: jar.pair(SESSION_COOKIE) };
 }
 
 /** Signs in through the real sign-in, as a browser would; returns the session cookie. */
@@ -505,7 +507,7 @@ try {
       path: '/reports',
       cookie: adminCookie,
       query: HoursReportsDocument.toString(),
-      variables: { from: `${shanghaiToday.slice(0, 4)}-01-01`, to: shanghaiToday },
+      variables: { from: `${shanghaiToday.slice(0, 4)}-01-01`, to: shanghaiToday, memberFirst: 100, memberOffset: 0 },
     },
     {
       name: 'P6',

@@ -850,6 +850,10 @@ export type HoursReportInput = {
   /** Last day, included. */
   to: Scalars['Date']['input'];
   groupBy: HoursReportGrouping;
+  /** At most this many rows, 1–1000 (a page of a long report, e.g. a county's members); every row when not given. The file export always has every row. */
+  first?: InputMaybe<Scalars['Int']['input']>;
+  /** Rows skipped before the page (0 when not given). */
+  offset?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** One row of a report: a member, a team or a month. */
@@ -879,6 +883,9 @@ export type HoursReport = {
   groupBy: HoursReportGrouping;
   /** By hours, most first; by month, in calendar order. */
   rows: Array<HoursReportRow>;
+  /** How many rows the whole report has, whatever the page asked for. */
+  rowCount: Scalars['Int']['output'];
+  /** Totals of the whole report, whatever the page. */
   totalMinutes: Scalars['Int']['output'];
   totalRecords: Scalars['Int']['output'];
 };
@@ -4670,6 +4677,7 @@ export type HoursReportResolvers<ContextType = MercuriusContext, ParentType exte
   to?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   groupBy?: Resolver<ResolversTypes['HoursReportGrouping'], ParentType, ContextType>;
   rows?: Resolver<Array<ResolversTypes['HoursReportRow']>, ParentType, ContextType>;
+  rowCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   totalMinutes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   totalRecords?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };

@@ -105,6 +105,11 @@ export const serviceRecords = pgTable(
       .on(t.orgId, t.teamId, t.createdAt)
       .where(sql`${t.status} = 'PENDING'`),
     index('service_records_member_date_idx').on(t.orgId, t.memberId, t.serviceDate),
+    // Reports: the approved records of a range of days (the edges of a period, whose whole months and
+    // years come from the rollups: api/src/modules/hours/report-plan.ts).
+    index('service_records_approved_date_idx')
+      .on(t.orgId, t.serviceDate)
+      .where(sql`${t.status} = 'APPROVED'`),
     // The big screen's feed: the latest approvals, read backwards.
     index('service_records_approved_idx')
       .on(t.orgId, t.decidedAt)

@@ -15,7 +15,8 @@ import type { RequestContext } from '../../shared/context.ts';
 import { FieldChecker, forbidden } from '../../shared/errors.ts';
 import { activityAccess } from '../activities/access.ts';
 
-import { addDays, instantOf, isLocalDate, parseLocalDate } from '../../kernel/time.ts';
+import { addDays, instantOf, isLocalDate, localDateAt, parseLocalDate } from '../../kernel/time.ts';
+import { planReport, recordsOnly } from './report-plan.ts';
 
 import { REPORT_CONTENT_TYPES, reportFileName, type ReportFileFormat, type ReportGrouping } from './report-file.ts';
 import * as repository from './reports-repository.ts';
@@ -25,6 +26,10 @@ export interface HoursReportInput {
   from: string;
   to: string;
   groupBy: ReportGrouping;
+  /** At most this many rows (a page); every row when not given. */
+  first?: number | null;
+  /** Rows skipped before the page. */
+  offset?: number | null;
 }
 
 export interface HoursReportRowParent {
@@ -42,6 +47,8 @@ export interface HoursReportParent {
   to: string;
   groupBy: ReportGrouping;
   rows: HoursReportRowParent[];
+  /** Every row of the report, whatever the page. */
+  rowCount: number;
   totalMinutes: number;
   totalRecords: number;
 }
@@ -74,19 +81,30 @@ async function reportScope(ctx: RequestContext, input: { from: string; to: strin
   };
 }
 
+/** The most rows one report answers at a time when a page is asked for. */
+export const MAX_REPORT_PAGE = 1000;
+
 export async function hoursReport(ctx: RequestContext, input: HoursReportInput): Promise<HoursReportParent> {
   const scope = await reportScope(ctx, input);
-  const sums = await ctx.tenant((tx) =>
-    input.groupBy === 'MEMBER'
-      ? repository.sumByMember(tx, scope)
-      : input.groupBy === 'TEAM'
-        ? repository.sumByTeam(tx, scope)
-        : input.groupBy === 'POLITICAL_STATUS'
-          ? repository.sumByPoliticalStatus(tx, scope)
-          : repository.sumByMonth(tx, scope),
-  );
+  new FieldChecker()
+    .check(
+      input.first == null || (Number.isInteger(input.first) && input.first >= 1 && input.first <= MAX_REPORT_PAGE),
+      'first',
+      'OUT_OF_RANGE',
+    )
+    .check(input.offset == null || (Number.isInteger(input.offset) && input.offset >= 0), 'offset', 'OUT_OF_RANGE')
+    .throwIfAny();
+  const today = localDateAt(ctx.clock.now(), requireOrganization(ctx).timeZone);
+  const perMember = input.groupBy === 'MEMBER' || input.groupBy === 'POLITICAL_STATUS';
+  // A lead's report counts their teams' records only, which the members' rollups do not tell apart.
+  const plan =
+    perMember && scope.teamIds
+      ? recordsOnly(scope.period)
+      : planReport(scope.period, perMember ? 'MEMBER' : 'TEAM', today);
+  const page = input.first == null ? null : { first: input.first, offset: input.offset ?? 0 };
+  const sums = await ctx.tenant((tx) => repository.sumReport(tx, scope, plan, input.groupBy, page));
   const none = { memberId: null, teamId: null, politicalStatus: null };
-  const rows = sums.map((sum): HoursReportRowParent => {
+  const rows = sums.rows.map((sum): HoursReportRowParent => {
     const id = sum.groupKey;
     switch (input.groupBy) {
       case 'MEMBER':
@@ -106,8 +124,9 @@ export async function hoursReport(ctx: RequestContext, input: HoursReportInput):
     to: input.to,
     groupBy: input.groupBy,
     rows,
-    totalMinutes: rows.reduce((total, row) => total + row.minutes, 0),
-    totalRecords: rows.reduce((total, row) => total + row.records, 0),
+    rowCount: sums.rowCount,
+    totalMinutes: sums.totalMinutes,
+    totalRecords: sums.totalRecords,
   };
 }
 
@@ -190,7 +209,8 @@ export async function hoursReportFile(
   format: ReportFileFormat,
   locale: 'zh' | 'en',
 ): Promise<{ fileName: string; contentType: string; base64: string }> {
-  const report = await hoursReport(ctx, input);
+  // The file holds every row, whatever page the screen shows.
+  const report = await hoursReport(ctx, { ...input, first: null, offset: null });
   const member = await requireMember(ctx);
   const teamIds = report.rows.flatMap((row) => (row.teamId ? [row.teamId] : []));
   const teams = await ctx.tenant(async (tx) => {

@@ -246,6 +246,10 @@ export type HoursReportInput = {
   /** Last day, included. */
   to: string;
   groupBy: HoursReportGrouping;
+  /** At most this many rows, 1–1000 (a page of a long report, e.g. a county's members); every row when not given. The file export always has every row. */
+  first?: number | null | undefined;
+  /** Rows skipped before the page (0 when not given). */
+  offset?: number | null | undefined;
 };
 
 /** 政治面貌 by the national standard GB/T 4762 (codes 01–13, in this order). */
@@ -1070,15 +1074,17 @@ export type RemoveCertificateSealMutationVariables = Exact<{ [key: string]: neve
 
 export type RemoveCertificateSealMutation = { removeCertificateSeal: boolean };
 
-export type HoursReportTableFragment = { totalMinutes: number, totalRecords: number, rows: Array<{ key: string, label: string, politicalStatus: PoliticalStatus | null, minutes: number, records: number, member: { id: string, displayName: string } | null, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }> };
+export type HoursReportTableFragment = { rowCount: number, totalMinutes: number, totalRecords: number, rows: Array<{ key: string, label: string, politicalStatus: PoliticalStatus | null, minutes: number, records: number, member: { id: string, displayName: string } | null, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }> };
 
 export type HoursReportsQueryVariables = Exact<{
   from: string;
   to: string;
+  memberFirst: number;
+  memberOffset: number;
 }>;
 
 
-export type HoursReportsQuery = { byTeam: { totalMinutes: number, totalRecords: number, rows: Array<{ key: string, label: string, politicalStatus: PoliticalStatus | null, minutes: number, records: number, member: { id: string, displayName: string } | null, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }> }, byMonth: { totalMinutes: number, totalRecords: number, rows: Array<{ key: string, label: string, politicalStatus: PoliticalStatus | null, minutes: number, records: number, member: { id: string, displayName: string } | null, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }> }, byMember: { totalMinutes: number, totalRecords: number, rows: Array<{ key: string, label: string, politicalStatus: PoliticalStatus | null, minutes: number, records: number, member: { id: string, displayName: string } | null, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }> }, byPoliticalStatus: { totalMinutes: number, totalRecords: number, rows: Array<{ key: string, label: string, politicalStatus: PoliticalStatus | null, minutes: number, records: number, member: { id: string, displayName: string } | null, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }> }, beneficiaries: { totalActivities: number, totalBeneficiaries: number, byTeam: Array<{ key: string, label: string, activities: number, beneficiaries: number, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }>, byMonth: Array<{ key: string, label: string, activities: number, beneficiaries: number, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }>, byYear: Array<{ key: string, label: string, activities: number, beneficiaries: number, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }> } };
+export type HoursReportsQuery = { byTeam: { rowCount: number, totalMinutes: number, totalRecords: number, rows: Array<{ key: string, label: string, politicalStatus: PoliticalStatus | null, minutes: number, records: number, member: { id: string, displayName: string } | null, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }> }, byMonth: { rowCount: number, totalMinutes: number, totalRecords: number, rows: Array<{ key: string, label: string, politicalStatus: PoliticalStatus | null, minutes: number, records: number, member: { id: string, displayName: string } | null, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }> }, byMember: { rowCount: number, totalMinutes: number, totalRecords: number, rows: Array<{ key: string, label: string, politicalStatus: PoliticalStatus | null, minutes: number, records: number, member: { id: string, displayName: string } | null, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }> }, byPoliticalStatus: { rowCount: number, totalMinutes: number, totalRecords: number, rows: Array<{ key: string, label: string, politicalStatus: PoliticalStatus | null, minutes: number, records: number, member: { id: string, displayName: string } | null, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }> }, beneficiaries: { totalActivities: number, totalBeneficiaries: number, byTeam: Array<{ key: string, label: string, activities: number, beneficiaries: number, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }>, byMonth: Array<{ key: string, label: string, activities: number, beneficiaries: number, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }>, byYear: Array<{ key: string, label: string, activities: number, beneficiaries: number, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null }> } };
 
 export type BeneficiariesRowFieldsFragment = { key: string, label: string, activities: number, beneficiaries: number, team: { id: string, colour: TeamColour, name: { zh: string, en: string } } | null };
 
@@ -2091,6 +2097,7 @@ export const SealFieldsFragmentDoc = new TypedDocumentString(`
     `, {"fragmentName":"SealFields"}) as unknown as TypedDocumentString<SealFieldsFragment, unknown>;
 export const HoursReportTableFragmentDoc = new TypedDocumentString(`
     fragment HoursReportTable on HoursReport {
+  rowCount
   totalMinutes
   totalRecords
   rows {
@@ -2953,14 +2960,16 @@ export const RemoveCertificateSealDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<RemoveCertificateSealMutation, RemoveCertificateSealMutationVariables>;
 export const HoursReportsDocument = new TypedDocumentString(`
-    query HoursReports($from: Date!, $to: Date!) {
+    query HoursReports($from: Date!, $to: Date!, $memberFirst: Int!, $memberOffset: Int!) {
   byTeam: hoursReport(input: {from: $from, to: $to, groupBy: TEAM}) {
     ...HoursReportTable
   }
   byMonth: hoursReport(input: {from: $from, to: $to, groupBy: MONTH}) {
     ...HoursReportTable
   }
-  byMember: hoursReport(input: {from: $from, to: $to, groupBy: MEMBER}) {
+  byMember: hoursReport(
+    input: {from: $from, to: $to, groupBy: MEMBER, first: $memberFirst, offset: $memberOffset}
+  ) {
     ...HoursReportTable
   }
   byPoliticalStatus: hoursReport(
@@ -2983,6 +2992,7 @@ export const HoursReportsDocument = new TypedDocumentString(`
   }
 }
     fragment HoursReportTable on HoursReport {
+  rowCount
   totalMinutes
   totalRecords
   rows {

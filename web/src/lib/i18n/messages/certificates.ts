@@ -104,6 +104,10 @@ export const certificates = defineMessages(
     'reports.chartTeam': '各队伍服务时长（小时）',
     'reports.chartMonth': '各月份服务时长（小时）',
     'reports.chartMember': '志愿者服务时长前 {count} 名（小时）',
+    'reports.memberPages': '志愿者名单分页',
+    'reports.memberRange': '第 {first}–{last} 名，共 {count} 名志愿者（导出文件含全部）',
+    'reports.previousMembers': '上一页',
+    'reports.nextMembers': '下一页',
   },
   {
     'nav.reports': 'Hours reports',
@@ -211,5 +215,9 @@ export const certificates = defineMessages(
     'reports.chartTeam': 'Hours by team',
     'reports.chartMonth': 'Hours by month',
     'reports.chartMember': 'Top {count} members by hours',
+    'reports.memberPages': 'Pages of the members',
+    'reports.memberRange': '{first}–{last} of {count} members (the export has them all)',
+    'reports.previousMembers': 'Previous',
+    'reports.nextMembers': 'Next',
   },
 );

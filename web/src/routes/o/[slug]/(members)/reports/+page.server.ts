@@ -4,11 +4,17 @@ import { ApiError, failLoad } from '$lib/server/api';
 import type { PageServerLoad } from './$types';
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+/**
+ * Members per page of the by-member table: a county has tens of thousands with hours in a year, more
+ * than a page can hold (or a server render in time); the export has them all.
+ */
+const MEMBERS_PER_PAGE = 100;
 const NO_FIELD_ERRORS: Record<string, string> = {};
 
 /**
- * Reports for the period in the address (the year so far by default): by team, month and member in one request;
- * for admins, the stations' report of the same period beside them (its month in `?stationMonth=`).
+ * Reports for the period in the address (the year so far by default): by team, month and member in one
+ * request, the members a page at a time (`?offset=`, from the most hours down); for admins, the stations'
+ * report of the same period beside them (its month in `?stationMonth=`).
  */
 export const load = (async ({ locals, params, parent, url }) => {
   const { organization } = await parent();
@@ -18,17 +24,39 @@ export const load = (async ({ locals, params, parent, url }) => {
     from: ISO_DATE.test(asked.from) ? asked.from : `${today.slice(0, 4)}-01-01`,
     to: ISO_DATE.test(asked.to) ? asked.to : today,
   };
+  const offsetText = url.searchParams.get('offset') ?? '';
+  const memberOffset = /^\d{1,7}$/.test(offsetText) ? Number(offsetText) : 0;
   try {
     const stationMonth = monthOf(url.searchParams.get('stationMonth'), period);
     const [reports, stations] = await Promise.all([
-      locals.api.request(HoursReportsDocument, period, params.slug),
+      locals.api.request(
+        HoursReportsDocument,
+        { ...period, memberFirst: MEMBERS_PER_PAGE, memberOffset },
+        params.slug,
+      ),
       organization.viewerIsAdmin ? stationReport(locals, params.slug, period, stationMonth) : null,
     ]);
-    return { period, reports, fields: NO_FIELD_ERRORS, stations, stationMonth };
+    return {
+      period,
+      reports,
+      memberOffset,
+      membersPerPage: MEMBERS_PER_PAGE,
+      fields: NO_FIELD_ERRORS,
+      stations,
+      stationMonth,
+    };
   } catch (cause) {
     // A period the API refuses (reversed, too long) is shown on the form, not as an error page.
     if (cause instanceof ApiError && cause.code === 'VALIDATION')
-      return { period, reports: null, fields: cause.fields, stations: null, stationMonth: null };
+      return {
+        period,
+        reports: null,
+        memberOffset,
+        membersPerPage: MEMBERS_PER_PAGE,
+        fields: cause.fields,
+        stations: null,
+        stationMonth: null,
+      };
     failLoad(cause, url);
   }
 }) satisfies PageServerLoad;

@@ -1,0 +1,1 @@
+CREATE INDEX "service_records_approved_date_idx" ON "service_records" USING btree ("org_id","service_date") WHERE "service_records"."status" = 'APPROVED';
