@@ -104,7 +104,9 @@ describe('notification settings in a browser', () => {
     const download = await page.request.get(href ?? '');
     expect(download.status()).toBe(200);
     expect(download.headers()['content-type']).toBe('text/calendar; charset=utf-8');
-    expect(download.headers()['content-disposition']).toMatch(/^attachment; filename="activity-[0-9a-f-]{36}\.ics"$/);
+    expect(download.headers()['content-disposition']).toMatch(
+      /^attachment; filename="activity-[0-9a-f-]{36}\.ics"; filename\*=UTF-8''activity-[0-9a-f-]{36}\.ics$/,
+    );
     const single = await download.text();
     expect(single.match(/BEGIN:VEVENT/g)).toHaveLength(1);
     expect(single).toContain(`SUMMARY:${title}`);

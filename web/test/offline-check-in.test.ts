@@ -75,6 +75,13 @@ describe('check-in with no signal', () => {
     return { context, page };
   }
 
+  /**
+   * A second into the minute `minutesAgo` before now: the tap that follows on a busy machine stays
+   * in the minute the page is expected to show, however long it takes (not 59 seconds).
+   */
+  const minuteStartingAgo = (minutesAgo: number) =>
+    new Date(Math.floor(testClock.now().getTime() / 60_000 - minutesAgo) * 60_000 + 1_000);
+
   /** Taps check-in with the network cut, the phone's clock at `takenAt`; the page says it is kept. */
   async function checkInOffline(context: BrowserContext, page: Page, takenAt: Date): Promise<void> {
     await page.clock.setSystemTime(takenAt);
@@ -125,7 +132,7 @@ describe('check-in with no signal', () => {
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('到场打卡');
 
     // Taken 40 minutes ago by the phone's clock, before check-in opened: refused when it arrives, and said why.
-    await checkInOffline(context, page, new Date(testClock.now().getTime() - 40 * 60_000));
+    await checkInOffline(context, page, minuteStartingAgo(40));
     await context.setOffline(false);
     const refusals = page.locator('.offline-outcomes .refused');
     await expect.poll(() => refusals.first().textContent()).toMatch(/离线时的签到（.+）未被记录：/);
@@ -133,12 +140,12 @@ describe('check-in with no signal', () => {
     expect(await page.locator('.notice.queued').count()).toBe(0);
 
     // Taken 13 hours ago: past the 12 hours a check-in taken offline may take to arrive.
-    await checkInOffline(context, page, new Date(testClock.now().getTime() - 13 * 3_600_000));
+    await checkInOffline(context, page, minuteStartingAgo(13 * 60));
     await context.setOffline(false);
     await expect.poll(() => refusals.nth(1).textContent()).toContain('离线打卡须在 12 小时内送达，这次已超时');
 
     // Taken 8 minutes ago, in the window and at the site: recorded at that time, marked as sent later.
-    const takenAt = new Date(testClock.now().getTime() - 8 * 60_000);
+    const takenAt = minuteStartingAgo(8);
     await checkInOffline(context, page, takenAt);
     // Still no signal: it waits on the phone, and stays there across a reload.
     await page.reload();

@@ -12,10 +12,11 @@ import { POLITICAL_STATUS_LABELS } from '../members/profile.ts';
 import { requireMember, requireOrganization } from '../../shared/access.ts';
 import { recordAudit } from '../../shared/audit.ts';
 import type { RequestContext } from '../../shared/context.ts';
+import { checkPeriod } from '../../shared/period.ts';
 import { FieldChecker, forbidden } from '../../shared/errors.ts';
 import { activityAccess } from '../activities/access.ts';
 
-import { addDays, instantOf, isLocalDate, localDateAt, parseLocalDate } from '../../kernel/time.ts';
+import { addDays, instantOf, localDateAt, parseLocalDate } from '../../kernel/time.ts';
 import { planReport, recordsOnly } from './report-plan.ts';
 
 import { REPORT_CONTENT_TYPES, reportFileName, type ReportFileFormat, type ReportGrouping } from './report-file.ts';
@@ -56,24 +57,12 @@ export interface HoursReportParent {
 /** The longest period a report covers: ten years of days. */
 const MAX_DAYS = 3660;
 
-function checkPeriod(input: { from: string; to: string }): void {
-  new FieldChecker()
-    .check(isLocalDate(input.from), 'from', 'INVALID')
-    .check(isLocalDate(input.to), 'to', 'INVALID')
-    .throwIfAny();
-  const days = (Date.parse(input.to) - Date.parse(input.from)) / 86_400_000;
-  new FieldChecker()
-    .check(days >= 0, 'to', 'ENDS_BEFORE_START')
-    .check(days <= MAX_DAYS, 'to', 'PERIOD_TOO_LONG')
-    .throwIfAny();
-}
-
 /** Admins see every team; a lead their own teams; anyone else may not read reports. */
 async function reportScope(ctx: RequestContext, input: { from: string; to: string }): Promise<repository.ReportScope> {
   const member = await requireMember(ctx);
   const access = await activityAccess(ctx);
   if (!access.isAdmin && access.ledTeamIds.size === 0) throw forbidden('Only leads and admins read hours reports.');
-  checkPeriod(input);
+  checkPeriod(input, MAX_DAYS);
   return {
     orgId: member.orgId,
     period: { from: input.from, to: input.to },

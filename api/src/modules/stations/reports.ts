@@ -13,8 +13,8 @@ import { STATION_SERVICE_CATEGORIES, type Station, type StationServiceCategory }
 import { requireAdmin, requireOrganization } from '../../shared/access.ts';
 import { recordAudit } from '../../shared/audit.ts';
 import type { RequestContext } from '../../shared/context.ts';
-import { FieldChecker } from '../../shared/errors.ts';
-import { addDays, instantOf, isLocalDate, parseLocalDate } from '../../kernel/time.ts';
+import { checkPeriod } from '../../shared/period.ts';
+import { addDays, instantOf, parseLocalDate } from '../../kernel/time.ts';
 import * as repository from './repository.ts';
 import { REPORT_XLSX_CONTENT_TYPE, stationReportFileName, type StationReportFileInput } from './report-file.ts';
 
@@ -72,18 +72,6 @@ export function monthsOf(from: string, to: string): string[] {
   }
 }
 
-function checkPeriod(input: StationReportInput): void {
-  new FieldChecker()
-    .check(isLocalDate(input.from), 'from', 'INVALID')
-    .check(isLocalDate(input.to), 'to', 'INVALID')
-    .throwIfAny();
-  const days = (Date.parse(input.to) - Date.parse(input.from)) / 86_400_000;
-  new FieldChecker()
-    .check(days >= 0, 'to', 'ENDS_BEFORE_START')
-    .check(days <= STATION_REPORT_MAX_DAYS, 'to', 'PERIOD_TOO_LONG')
-    .throwIfAny();
-}
-
 /** Answered of those answered or marked unanswered: a pending spot check has not had its chance yet. */
 export function answerRate(answered: number, unanswered: number): number | null {
   return answered + unanswered === 0 ? null : answered / (answered + unanswered);
@@ -136,7 +124,7 @@ async function reportStations(ctx: RequestContext): Promise<{ orgId: string; sta
 }
 
 export async function stationReport(ctx: RequestContext, input: StationReportInput): Promise<StationReportParent> {
-  checkPeriod(input);
+  checkPeriod(input, STATION_REPORT_MAX_DAYS);
   const { timeZone } = requireOrganization(ctx);
   const { orgId, stations } = await reportStations(ctx);
   const first = parseLocalDate(input.from);
