@@ -1,4 +1,6 @@
-import { isLocalDate } from '../kernel/time.ts';
+import { isLocalDate, localDateAt } from '../kernel/time.ts';
+import { requireOrganization } from './access.ts';
+import type { RequestContext } from './context.ts';
 import { FieldChecker } from './errors.ts';
 
 /** A report's period of local dates, both days included. */
@@ -22,4 +24,9 @@ export function checkPeriod(period: Period, maxDays: number): void {
     .check(days >= 0, 'to', 'ENDS_BEFORE_START')
     .check(days <= maxDays, 'to', 'PERIOD_TOO_LONG')
     .throwIfAny();
+}
+
+/** "This year": the organization's calendar year now, in its own time zone (as the yearly rollups count it). */
+export function currentYearOf(ctx: RequestContext): number {
+  return Number(localDateAt(ctx.clock.now(), requireOrganization(ctx).timeZone).slice(0, 4));
 }

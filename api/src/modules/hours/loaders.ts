@@ -11,7 +11,7 @@ import * as repository from './repository.ts';
 import { canDecide } from './approvals.ts';
 import { canSeeRecord } from './records.ts';
 import { personalFigure, requiredMemberById } from '../members/loaders.ts';
-import { localDateAt } from '../../kernel/time.ts';
+import { currentYearOf } from '../../shared/period.ts';
 import * as teamRepository from '../teams/repository.ts';
 
 async function activitiesById(ctx: RequestContext, ids: string[]): Promise<Map<string, Activity>> {
@@ -120,7 +120,7 @@ export const loaders = {
   Member: {
     // The calendar year of the organization's time zone, as the rollup keeps it.
     minutesThisYear: personalFigure<number>(async (ctx, orgId, ids) => {
-      const year = Number(localDateAt(ctx.clock.now(), requireOrganization(ctx).timeZone).slice(0, 4));
+      const year = currentYearOf(ctx);
       const rows = await ctx.tenant((tx) => repository.findMemberTotals(tx, orgId, ids, year));
       return new Map(rows.map((row) => [row.memberId, row.yearMinutes]));
     }, 0),

@@ -37,6 +37,7 @@ import { isUuid, requireId } from './ids.ts';
 import * as repository from './repository.ts';
 import { findMembersByIds, type RosterQuery, type RosterSort, type RosterStatus } from './repository.ts';
 import { localDateAt } from '../../kernel/time.ts';
+import { currentYearOf } from '../../shared/period.ts';
 import * as memberships from './team-memberships-repository.ts';
 import * as teamRepository from '../teams/repository.ts';
 import { syncLeadRoles } from './team-memberships-repository.ts';
@@ -94,7 +95,7 @@ export function rosterQueryFor(ctx: RequestContext, viewer: Member, args: Roster
     search: args.search?.trim().slice(0, 60) || undefined,
     searchAll: admin,
     sort,
-    year: Number(localDateAt(ctx.clock.now(), requireOrganization(ctx).timeZone).slice(0, 4)),
+    year: currentYearOf(ctx),
   };
 }
 
